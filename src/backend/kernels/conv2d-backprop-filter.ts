@@ -1,0 +1,52 @@
+/**
+ * `Conv2DBackpropFilter` for `wasm` (missing from the stock backend, so no conv layer trains).
+ *
+ *     dW[kh, kw, c, co] = Σ_{n, oh, ow} x[n, oh·sh − pt + kh, ow·sw − pl + kw, c] · dy[n, oh, ow, co]
+ *                       = (colsᵀ · dy)[(kh, kw, c), co]
+ *
+ * with cols = im2col(x) of shape [N·OH·OW, KH·KW·C]. We build cols on the heap, transpose it
+ * with the stock `Transpose` kernel and multiply by dy viewed as [N·OH·OW, CO] on the
+ * backend's XNNPACK path, whose output [KH·KW·C, CO] is already the filter layout.
+ * NCHW inputs are transposed to NHWC first. Gradients of dilated convolutions are refused by
+ * tfjs-core itself, so dilation is 1 here.
+ */
+import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { im2col } from './im2col.js';
+import { byteOffset, free, heapF32, heapView, matMul2d, releaseView, tensorId, transpose, type WasmBackend } from './heap.js';
+
+function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
+  const { backend, attrs } = args;
+  const nchw = attrs.dataFormat === 'NCHW';
+  // Our im2col walks NHWC; an NCHW call pays two transposes rather than a second code path.
+  const x = nchw ? transpose(backend, args.inputs.x, [0, 2, 3, 1]) : args.inputs.x;
+  const dy = nchw ? transpose(backend, args.inputs.dy, [0, 2, 3, 1]) : args.inputs.dy;
+  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape,
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
+
+  const out = backend.makeOutput([...attrs.filterShape], 'float32');
+  if (rows === 0 || k === 0) {
+    heapF32(backend).fill(0, byteOffset(backend, out) / 4, byteOffset(backend, out) / 4 + k * co);
+  } else {
+    const cols = backend.makeOutput([rows, k], 'float32');
+    im2col(heapF32(backend), byteOffset(backend, x) / 4, byteOffset(backend, cols) / 4, info);
+    const colsT = transpose(backend, cols, [1, 0]);
+    free(backend, cols);
+    // dy enters as XNNPACK's cached "weights" operand: give it a fresh id so the packing is
+    // built for this [rows, co] view and dropped with the view.
+    const dyView = heapView(backend, byteOffset(backend, dy), [rows, co]);
+    matMul2d(backend, tensorId(backend, colsT), k, rows, tensorId(backend, dyView), co, tensorId(backend, out));
+    releaseView(backend, dyView);
+    free(backend, colsT);
+  }
+  if (nchw) { free(backend, x); free(backend, dy); }
+  return out;
+}
+
+export const conv2DBackpropFilterConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropFilter',
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropFilter as unknown as KernelFunc,
+};

@@ -1,0 +1,49 @@
+/**
+ * `Conv2DBackpropInput` for `wasm` (the stock kernel is a scalar C++ loop, ~12× slower than
+ * the forward convolution).
+ *
+ *     dx = col2im(dy · Wᵀ),   dy viewed as [N·OH·OW, CO],  W viewed as [KH·KW·C, CO]
+ *
+ * The product runs on the backend's XNNPACK path after transposing the (small) filter; the
+ * scatter-add back to the input layout is a JS loop over the column gradient.
+ */
+import { backend_util, type Conv2DBackpropInputAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { col2im } from './im2col.js';
+import { byteOffset, free, heapF32, matMul2d, tensorId, transpose, type WasmBackend } from './heap.js';
+
+function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
+  const { backend, attrs } = args;
+  const { filter } = args.inputs;
+  const nchw = attrs.dataFormat === 'NCHW';
+  const [n, d1, d2, d3] = attrs.inputShape;
+  const nhwcShape: [number, number, number, number] = nchw ? [n, d2, d3, d1] : [n, d1, d2, d3];
+  const dy = nchw ? transpose(backend, args.inputs.dy, [0, 2, 3, 1]) : args.inputs.dy;
+  const info = backend_util.computeConv2DInfo(nhwcShape, filter.shape as [number, number, number, number],
+    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
+
+  const dx = backend.makeOutput(nhwcShape, 'float32');
+  const dxOff = byteOffset(backend, dx) / 4;
+  heapF32(backend).fill(0, dxOff, dxOff + n * nhwcShape[1] * nhwcShape[2] * nhwcShape[3]);
+  if (rows > 0 && k > 0 && co > 0) {
+    const wT = transpose(backend, { dataId: filter.dataId, shape: [k, co], dtype: 'float32' }, [1, 0]);
+    const dcols = backend.makeOutput([rows, k], 'float32');
+    matMul2d(backend, tensorId(backend, dy), rows, co, tensorId(backend, wT), k, tensorId(backend, dcols));
+    free(backend, wT);
+    col2im(heapF32(backend), byteOffset(backend, dcols) / 4, dxOff, info);
+    free(backend, dcols);
+  }
+  if (!nchw) return dx;
+  free(backend, dy);
+  const dxNchw = transpose(backend, dx, [0, 3, 1, 2]);
+  free(backend, dx);
+  return dxNchw;
+}
+
+export const conv2DBackpropInputConfig: KernelConfig = {
+  kernelName: 'Conv2DBackpropInput',
+  backendName: 'wasm',
+  kernelFunc: conv2DBackpropInput as unknown as KernelFunc,
+};

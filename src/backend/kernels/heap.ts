@@ -1,0 +1,115 @@
+/**
+ * Low-level access to the `wasm` backend's heap for this project's kernels.
+ *
+ * The stock backend keeps every tensor in one WebAssembly memory and addresses it by a
+ * numeric id registered with its C++ side. Our kernels are plain TypeScript: they read and
+ * write tensors through typed-array views of that memory, and reuse the backend's own
+ * XNNPACK matrix multiplication by id. This file is the only place that knows the
+ * backend's internal shape, so that a tfjs upgrade breaks in one spot.
+ */
+import { getKernel, type DataId, type DataType, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** What we use of `BackendWasm` (kept structural so we never import its class at run time). */
+export interface WasmBackend {
+  wasm: {
+    HEAPU8: Uint8Array;
+    cwrap(name: string, ret: null | 'number', args: string[]): (...args: unknown[]) => unknown;
+    tfjs: { disposeData(id: number): void };
+  };
+  dataIdMap: {
+    get(dataId: DataId): { id: number; memoryOffset: number; shape: number[]; dtype: DataType };
+    delete(dataId: DataId): boolean;
+  };
+  makeOutput(shape: number[], dtype: DataType, memoryOffset?: number): TensorInfo;
+  disposeData(dataId: DataId, force?: boolean): boolean;
+}
+
+/** The backend's numeric tensor id, as its C++ kernels know it. */
+export function tensorId(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).id;
+}
+
+/** Byte offset of a tensor's data in the heap. */
+export function byteOffset(backend: WasmBackend, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}
+
+/**
+ * A float32 view of the whole heap. Any allocation may grow (and so detach) the heap,
+ * so call this again after every `makeOutput` or stock kernel call.
+ */
+export function heapF32(backend: WasmBackend): Float32Array {
+  return new Float32Array(backend.wasm.HEAPU8.buffer);
+}
+
+/** A view of the whole heap in the element type of `dtype` (float32, int32, bool). */
+export function heapOf(backend: WasmBackend, dtype: DataType): Float32Array | Int32Array | Uint8Array {
+  const buf = backend.wasm.HEAPU8.buffer;
+  if (dtype === 'float32') return new Float32Array(buf);
+  if (dtype === 'int32') return new Int32Array(buf);
+  if (dtype === 'bool') return new Uint8Array(buf);
+  throw new TypeError(`gen-optim wasm kernels: unsupported dtype '${dtype}'`);
+}
+
+/** Bytes per element of the heap dtypes. */
+export function bytesPer(dtype: DataType): number {
+  return dtype === 'bool' ? 1 : 4;
+}
+
+/**
+ * Registers a tensor that aliases `shape` elements of existing heap memory at `offset` bytes,
+ * without allocating. It gets a fresh id, which matters for matmul: XNNPACK caches its packed
+ * right-hand operand by id, so a fresh id can never hit a stale packing of another view.
+ * Release it with {@link releaseView}, never with `disposeData` (that would free memory the
+ * view does not own).
+ */
+export function heapView(backend: WasmBackend, offset: number, shape: number[], dtype: DataType = 'float32'): TensorInfo {
+  return backend.makeOutput(shape, dtype, offset);
+}
+
+/** Forgets a view from {@link heapView}; the C++ side also drops any operator cached on it. */
+export function releaseView(backend: WasmBackend, view: TensorInfo): void {
+  const id = tensorId(backend, view);
+  backend.dataIdMap.delete(view.dataId);
+  backend.wasm.tfjs.disposeData(id);
+}
+
+/** Frees a temporary tensor that one of our kernels allocated. */
+export function free(backend: WasmBackend, t: TensorInfo): void {
+  backend.disposeData(t.dataId);
+}
+
+/** Calls a kernel of the wasm backend as currently registered (stock or ours). */
+export function callKernel(name: string, backend: WasmBackend, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+  const config = getKernel(name, 'wasm');
+  if (config == null) throw new Error(`gen-optim wasm kernels: kernel '${name}' is not registered for 'wasm'`);
+  return (config.kernelFunc as KernelFunc)({ inputs, backend: backend as never, attrs }) as TensorInfo;
+}
+
+/** Stock `Transpose` of a tensor: a fresh buffer holding `x` with its axes permuted. */
+export function transpose(backend: WasmBackend, x: TensorInfo, perm: number[]): TensorInfo {
+  return callKernel('Transpose', backend, { x }, { perm });
+}
+
+type MatMulFn = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number,
+  transposeA: boolean, transposeB: boolean, outId: number) => void;
+const matMulFns = new WeakMap<object, MatMulFn>();
+
+function shapeBytes(shape: number[]): Uint8Array {
+  return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+/**
+ * out[M, N] = a[M, K] · b[K, N] through the backend's C++ `BatchMatMul` entry point with both
+ * operands untransposed and batch 1, which is the only case it sends to XNNPACK (13–20 GFLOP/s
+ * against ~1 for its fallback loop). All three are tensor ids; `out` must hold M·N floats.
+ */
+export function matMul2d(backend: WasmBackend, aId: number, m: number, k: number, bId: number, n: number, outId: number): void {
+  let fn = matMulFns.get(backend.wasm);
+  if (fn === undefined) {
+    fn = backend.wasm.cwrap('BatchMatMul', null,
+      ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']) as unknown as MatMulFn;
+    matMulFns.set(backend.wasm, fn);
+  }
+  fn(aId, shapeBytes([1, m, k]), 3, bId, shapeBytes([1, k, n]), 3, false, false, outId);
+}

@@ -1,0 +1,78 @@
+// Shared helpers of the backend tests: run the same computation on `wasm` (with our kernels)
+// and on `cpu` (the oracle), and compare.
+import * as tf from '@tensorflow/tfjs';
+import { setupBackend } from '../../src/backend/index.js';
+
+export { tf };
+
+/** Relative error tolerance for every wasm-vs-cpu comparison (float32 on both sides). */
+export const REL_TOL = 1e-5;
+
+let ready: Promise<unknown> | undefined;
+/** Initialises both backends once per test process and leaves `wasm` active. */
+export async function bothBackends(): Promise<void> {
+  ready ??= (async () => {
+    await setupBackend({ backend: 'cpu' });
+    await setupBackend({ backend: 'wasm' });
+  })();
+  await ready;
+  await tf.setBackend('wasm');
+}
+
+/** Deterministic uniform(−1, 1) numbers (mulberry32), so a failure reproduces. */
+export function randoms(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+/** A random tensor of `shape` (float32 in (−1, 1)). */
+export function rand(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(randoms(shape.reduce((a, b) => a * b, 1), seed), shape);
+}
+
+/**
+ * Runs `f` on `wasm` then on `cpu`; `f` builds its own tensors (so each backend owns its data)
+ * and returns plain arrays. Returns both results.
+ */
+export async function onWasmAndCpu(f: () => tf.Tensor | tf.Tensor[]): Promise<{ wasm: Float32Array[]; cpu: Float32Array[] }> {
+  await bothBackends();
+  const run = (): Float32Array[] => {
+    const outs = tf.tidy(f);
+    const list = Array.isArray(outs) ? outs : [outs];
+    const values = list.map((t) => Float32Array.from(t.dataSync()));
+    tf.dispose(list);
+    return values;
+  };
+  await tf.setBackend('wasm');
+  const wasm = run();
+  await tf.setBackend('cpu');
+  const cpu = run();
+  await tf.setBackend('wasm');
+  return { wasm, cpu };
+}
+
+/** max |a − b| / max |b|: the error relative to the reference's scale (0 when both are 0). */
+export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity;
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** The largest {@link relError} over pairs of outputs. */
+export function worstRelError(r: { wasm: Float32Array[]; cpu: Float32Array[] }): number {
+  return Math.max(...r.wasm.map((w, i) => relError(w, r.cpu[i])));
+}
