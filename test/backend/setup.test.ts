@@ -1,0 +1,57 @@
+// setupBackend(): what it selects, what it reports, and how it refuses bad options.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { activeWasmKernels, registerWasmKernels, setupBackend, unregisterWasmKernels, WASM_KERNEL_NAMES } from '../../src/backend/index.js';
+
+test('in Node without tfjs-node, setupBackend picks wasm with SIMD and all our kernels', async () => {
+  const report = await setupBackend();
+  assert.equal(report.backend, 'wasm');
+  assert.equal(tf.getBackend(), 'wasm');
+  assert.equal(report.simd, true);
+  assert.equal(report.threads, 1);
+  assert.deepEqual([...report.kernels].sort(), [...WASM_KERNEL_NAMES].sort());
+  for (const name of ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'MaxPoolGrad', 'BatchMatMul']) {
+    assert.ok(report.kernels.includes(name), name);
+  }
+});
+
+test('registering the kernels twice changes nothing', async () => {
+  await setupBackend({ backend: 'wasm' });
+  const first = registerWasmKernels();
+  const config = tf.getKernel('BatchMatMul', 'wasm');
+  const second = registerWasmKernels();
+  assert.deepEqual(second, first);
+  assert.equal(tf.getKernel('BatchMatMul', 'wasm'), config);
+});
+
+test('patchKernels: false gives the stock wasm backend, and patching again restores ours', async () => {
+  unregisterWasmKernels();
+  const stock = await setupBackend({ backend: 'wasm', patchKernels: false });
+  assert.deepEqual(stock.kernels, []);
+  assert.equal(tf.getKernel('Conv2DBackpropFilter', 'wasm'), undefined);
+  const patched = await setupBackend({ backend: 'wasm' });
+  assert.equal(patched.kernels.length, WASM_KERNEL_NAMES.length);
+  assert.deepEqual(activeWasmKernels(), patched.kernels);
+});
+
+test('an explicit cpu choice is honoured and reports no wasm details', async () => {
+  const report = await setupBackend({ backend: 'cpu' });
+  assert.deepEqual(report, { backend: 'cpu', kernels: [], threads: null, simd: null });
+  await setupBackend({ backend: 'wasm' });
+});
+
+test('bad options are refused with the option, the value and the allowed values', async () => {
+  await assert.rejects(setupBackend({ backend: 'gpu' as never }),
+    { name: 'RangeError', message: /backend = "gpu".*allowed values: auto, tensorflow, wasm, cpu, webgl, webgpu/ });
+  await assert.rejects(setupBackend({ patchKernels: 'yes' as never }),
+    { name: 'RangeError', message: /patchKernels = "yes".*allowed values: true, false/ });
+  await assert.rejects(setupBackend({ threads: 2 } as never), { name: 'RangeError', message: /unknown option 'threads'/ });
+  await assert.rejects(setupBackend(42 as never), { name: 'TypeError', message: /options must be an object/ });
+});
+
+test('backends that cannot start here fail with a clear error', async () => {
+  await assert.rejects(setupBackend({ backend: 'tensorflow' }), /needs '@tensorflow\/tfjs-node'/);
+  await assert.rejects(setupBackend({ backend: 'webgpu' }), /backend 'webgpu' is not registered/);
+  assert.equal(tf.getBackend(), 'wasm');
+});
