@@ -1,1 +1,18 @@
-export {};
+/**
+ * gen-optim: GeN, the generalized Newton's method for learning-rate-free training, for
+ * TensorFlow.js. The numeric core (parabola fit, acceptance rule, learning-rate controller) is
+ * exported too, for use without tensors.
+ */
+import { registerOptimizers } from './tfjs/register.js';
+
+export { GeN } from './tfjs/gen.js';
+export { resolveGeNOptions, type GeNOptions, type StepInfo } from './tfjs/gen-options.js';
+export { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './tfjs/adamw.js';
+export { SGDW, SGDW_DEFAULTS, type SGDWOptions } from './tfjs/sgdw.js';
+export { DirectionalOptimizer, providesDirection, type DirectionProvider } from './tfjs/directional.js';
+export { baseDisplacement } from './tfjs/base-displacement.js';
+export { registerOptimizers } from './tfjs/register.js';
+export type { NamedTensor } from './tfjs/types.js';
+export * from './core/index.js';
+
+registerOptimizers();

@@ -1,0 +1,60 @@
+import type { ParabolaFit } from './parabola.js';
+import type { StepReason } from './reasons.js';
+
+/** float32 machine epsilon, 2⁻²³: the relative resolution of a loss computed by TensorFlow.js. */
+export const FLOAT32_EPSILON = 2 ** -23;
+
+/** Options of {@link acceptProposal}. */
+export interface AcceptOptions {
+  /** Minimum R² of the fit; enforced only with 4 or more points (3 points always fit exactly). */
+  minR2: number;
+  /**
+   * Relative precision of one loss value. A float32 mean over a batch is accurate to a few
+   * hundred ulps at best; curvature smaller than this noise is not trusted.
+   */
+  lossPrecision: number;
+}
+
+/** The verdict on one fit. */
+export interface Acceptance {
+  accepted: boolean;
+  /** One of `ok`, `not_descent`, `nonconvex`, `poor_fit`, `insignificant`, `nonfinite`. */
+  reason: Extract<StepReason, 'ok' | 'not_descent' | 'nonconvex' | 'poor_fit' | 'insignificant' | 'nonfinite'>;
+  /** The proposed step a/b, in the units of the offsets; NaN unless accepted. */
+  proposal: number;
+  /** Noise level of one loss value used for the significance tests. */
+  noise: number;
+}
+
+/**
+ * Decides whether a fitted parabola can be trusted, in this order:
+ *
+ * 1. `nonfinite`: a loss, a, or b is not finite.
+ * 2. significance: with h = max|xᵢ| and δ = lossPrecision·max|Lᵢ|, the curvature's contribution
+ *    |b|·h² must exceed 4δ (the rounding error of L₊ − 2L₀ + L₋ can reach 4δ). Below that the
+ *    sign of b means nothing: `not_descent` if the slope is significantly uphill (−a·h > 2δ),
+ *    otherwise `insignificant` (probe further out).
+ * 3. `nonconvex`: b ≤ 0.   4. `not_descent`: a ≤ 0.
+ * 5. `poor_fit`: 4 or more points and R² < minR2.
+ * 6. `ok`, with proposal x* = a / b.
+ */
+export function acceptProposal(
+  fit: ParabolaFit,
+  xs: readonly number[],
+  losses: readonly number[],
+  options: AcceptOptions,
+): Acceptance {
+  const scale = Math.max(...losses.map(Math.abs));
+  const noise = options.lossPrecision * scale;
+  const reject = (reason: Acceptance['reason']): Acceptance => ({ accepted: false, reason, proposal: NaN, noise });
+
+  if (!losses.every(Number.isFinite) || !Number.isFinite(fit.a) || !Number.isFinite(fit.b)) return reject('nonfinite');
+  const h = Math.max(...xs.map(Math.abs));
+  if (Math.abs(fit.b) * h * h <= 4 * noise) {
+    return reject(-fit.a * h > 2 * noise ? 'not_descent' : 'insignificant');
+  }
+  if (fit.b <= 0) return reject('nonconvex');
+  if (fit.a <= 0) return reject('not_descent');
+  if (fit.points >= 4 && fit.r2 < options.minR2) return reject('poor_fit');
+  return { accepted: true, reason: 'ok', proposal: fit.a / fit.b, noise };
+}

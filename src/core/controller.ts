@@ -1,0 +1,143 @@
+import type { Acceptance } from './accept.js';
+import type { ControllerOptions, Horizon } from './options.js';
+import type { StepReason } from './reasons.js';
+
+/** How far the learning rate may move in one calibration step (up or down). */
+export const CALIBRATION_JUMP = 10;
+/** Calibration ends after this many steps even if no proposal landed in the clip band. */
+export const MAX_CALIBRATION_STEPS = 25;
+/** Band that ends calibration when `clip` is null. */
+const DEFAULT_BAND: readonly [number, number] = [0.5, 2];
+
+/** GeN's own state: plain, JSON-safe numbers. The base optimizer keeps its own tensors. */
+export interface ControllerState {
+  /** Steps taken so far (skipped ones included). */
+  step: number;
+  /** The smoothed learning rate, before the horizon multiplier. Also the probe distance unit. */
+  lr: number;
+  /** Whether the controller is still calibrating (see `calibrate`). */
+  calibrating: boolean;
+  /** Calibration steps taken so far. */
+  calibrationSteps: number;
+  /** Refits done so far. */
+  refits: number;
+}
+
+/** The state before the first step. */
+export function initialControllerState(o: ControllerOptions): ControllerState {
+  return { step: 0, lr: o.lr, calibrating: o.calibrate, calibrationSteps: 0, refits: 0 };
+}
+
+/** Whether the step about to be taken refits the parabola: every step while calibrating, else every Φ. */
+export function isRefitStep(s: ControllerState, o: ControllerOptions): boolean {
+  return s.calibrating || s.step % o.every === 0;
+}
+
+/** The probe offsets of the next refit, in learning-rate units: probes × lr. */
+export function probeOffsets(s: ControllerState, o: ControllerOptions): number[] {
+  return o.probes.map((p) => p * s.lr);
+}
+
+/**
+ * The horizon multiplier s at a step: 1 without a horizon; with t = min(step / T, 1),
+ * `linear` 1 − t, `cosine` (1 + cos πt) / 2, `constant` 1.
+ */
+export function horizonFactor(step: number, horizon: Horizon | null): number {
+  if (horizon === null || horizon.shape === 'constant') return 1;
+  const t = Math.min(step / horizon.steps, 1);
+  return horizon.shape === 'linear' ? 1 - t : (1 + Math.cos(Math.PI * t)) / 2;
+}
+
+/** The learning rate actually applied at the step `s.step`: lr × horizon multiplier. */
+export function appliedLr(s: ControllerState, o: ControllerOptions): number {
+  return s.lr * horizonFactor(s.step, o.horizon);
+}
+
+/** What a refit decided. */
+export interface RefitDecision {
+  /** The state after this step (step counter advanced). */
+  state: ControllerState;
+  reason: StepReason;
+  accepted: boolean;
+  /** Whether the weights must be left as they are this step. */
+  skipUpdate: boolean;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+
+/**
+ * Updates the learning rate from one fit (the proposal is in learning-rate units).
+ *
+ * Normal mode, with band [lo, hi] = clip and γ = smoothing:
+ *   accepted       lr ← γ·lr + (1 − γ)·clamp(x*, lo·lr, hi·lr)
+ *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time)
+ *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit)
+ *   nonfinite      lr ← lr / 2, and the step is skipped
+ * Calibration mode (no smoothing, J = 10): accepted lr ← clamp(x*, lr/J, J·lr), ending calibration
+ * once x* lies in [lo·lr, hi·lr]; insignificant lr ← J·lr; shape failure lr ← lr/2; nonfinite lr ← lr/J.
+ * Always clamped to [minLr, maxLr] afterwards.
+ */
+export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Acceptance): RefitDecision {
+  const [lo, hi] = o.clip ?? [0, Infinity];
+  const [bandLo, bandHi] = o.clip ?? DEFAULT_BAND;
+  const lr = s.lr;
+  let next: number;
+  let reason: StepReason = acc.reason;
+  let calibrating = s.calibrating;
+  let skipUpdate = false;
+
+  if (s.calibrating) {
+    if (acc.accepted) {
+      next = clamp(acc.proposal, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
+      if (next !== acc.proposal) reason = 'clipped';
+      if (acc.proposal >= bandLo * lr && acc.proposal <= bandHi * lr) calibrating = false;
+    } else if (acc.reason === 'insignificant') {
+      next = lr * CALIBRATION_JUMP;
+    } else if (acc.reason === 'nonfinite') {
+      next = lr / CALIBRATION_JUMP;
+      skipUpdate = true;
+    } else {
+      next = lr / 2;
+    }
+    if (s.calibrationSteps + 1 >= MAX_CALIBRATION_STEPS) calibrating = false;
+  } else {
+    const g = o.smoothing;
+    if (acc.accepted) {
+      const clipped = clamp(acc.proposal, lo * lr, hi * lr);
+      if (clipped !== acc.proposal) reason = 'clipped';
+      next = g * lr + (1 - g) * clipped;
+    } else if (acc.reason === 'insignificant') {
+      next = g * lr + (1 - g) * (o.clip ? hi : DEFAULT_BAND[1]) * lr;
+    } else if (acc.reason === 'nonfinite') {
+      next = lr / 2;
+      skipUpdate = true;
+    } else {
+      next = g * lr + (1 - g) * (o.clip ? lo : DEFAULT_BAND[0]) * lr;
+    }
+  }
+  next = clamp(next, o.minLr, o.maxLr);
+  if (!(next > 0) || !Number.isFinite(next)) next = lr; // never let the state become 0, NaN or ∞
+  return {
+    state: {
+      step: s.step + 1,
+      lr: next,
+      calibrating,
+      calibrationSteps: s.calibrationSteps + (s.calibrating ? 1 : 0),
+      refits: s.refits + 1,
+    },
+    reason,
+    accepted: acc.accepted,
+    skipUpdate,
+  };
+}
+
+/** A step without refit: the learning rate carries over. */
+export function carryOver(s: ControllerState): ControllerState {
+  return { ...s, step: s.step + 1 };
+}
+
+/** A step whose loss or gradient was not finite: nothing is written and the lr backs off. */
+export function backOffNonfinite(s: ControllerState, o: ControllerOptions): ControllerState {
+  const factor = s.calibrating ? CALIBRATION_JUMP : 2;
+  return { ...s, step: s.step + 1, lr: Math.max(s.lr / factor, o.minLr) || s.lr };
+}

@@ -1,0 +1,125 @@
+import { FLOAT32_EPSILON } from './accept.js';
+import { assertKnownKeys, checkBoolean, checkNumber, checkOneOf, formatValue, withDefaults } from './validate.js';
+
+/** Shape of the horizon multiplier s(t) on the applied step, t = step / steps. */
+export type HorizonShape = 'constant' | 'linear' | 'cosine';
+
+/** A training horizon: the applied learning rate is multiplied by s(step / steps). */
+export interface Horizon {
+  /** Total number of steps T of the run. */
+  steps: number;
+  /** `linear`: s = 1 − t/T; `cosine`: s = (1 + cos(πt/T)) / 2; `constant`: s = 1. */
+  shape: HorizonShape;
+}
+
+/** The numeric options of GeN's learning-rate controller (all plain numbers). */
+export interface ControllerOptions {
+  /** Initial learning rate; also the first probe distance. Default 1e-3. Matters little: see `calibrate`. */
+  lr: number;
+  /** Refit the parabola every `every` steps (Φ in the paper). Default 4. */
+  every: number;
+  /** Smoothing γ of the learning rate: lr ← γ·lr + (1 − γ)·proposal. Default 0.9. */
+  smoothing: number;
+  /** Band [lo, hi] (relative to the current lr) a proposal is clipped to; null for none. Default [0.5, 2]. */
+  clip: readonly [number, number] | null;
+  /** Probe offsets in units of the current lr; must contain 0 and at least 3 distinct values. Default [-1, 0, 1]. */
+  probes: readonly number[];
+  /** Minimum R² of a fit with 4 or more probes. Default 0.9. */
+  minR2: number;
+  /** Lower bound on the learning rate. Default 0. */
+  minLr: number;
+  /** Upper bound on the learning rate. Default Infinity. */
+  maxLr: number;
+  /** Optional horizon multiplying the applied step (not the smoothed state). Default null. */
+  horizon: Horizon | null;
+  /**
+   * Start by refitting every step without smoothing, moving the lr up to 10× per step towards the
+   * proposal, until a proposal lands inside the clip band (at most 25 steps). This makes the
+   * initial `lr` matter little. Default true.
+   */
+  calibrate: boolean;
+  /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
+  lossPrecision: number;
+}
+
+/** Defaults of {@link ControllerOptions}. */
+export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
+  lr: 1e-3,
+  every: 4,
+  smoothing: 0.9,
+  clip: Object.freeze([0.5, 2]) as readonly [number, number],
+  probes: Object.freeze([-1, 0, 1]),
+  minR2: 0.9,
+  minLr: 0,
+  maxLr: Infinity,
+  horizon: null,
+  calibrate: true,
+  lossPrecision: 32 * FLOAT32_EPSILON,
+});
+
+/** Names of the controller options, in documentation order. */
+export const CONTROLLER_OPTION_NAMES = Object.freeze(Object.keys(CONTROLLER_DEFAULTS)) as readonly (keyof ControllerOptions)[];
+
+/**
+ * Fills defaults and validates every controller option.
+ * @param owner the name used in error messages (e.g. "GeN").
+ * @param extraKeys other option names the caller accepts (validated by the caller).
+ * @throws {TypeError} an unknown option or a value of the wrong type.
+ * @throws {RangeError} a value out of its allowed range.
+ */
+export function resolveControllerOptions(
+  owner: string,
+  given: Partial<ControllerOptions> | undefined,
+  extraKeys: readonly string[] = [],
+): ControllerOptions {
+  assertKnownKeys(owner, given, [...CONTROLLER_OPTION_NAMES, ...extraKeys]);
+  const picked: Partial<ControllerOptions> = {};
+  for (const k of CONTROLLER_OPTION_NAMES) {
+    if (given && (given as Record<string, unknown>)[k] !== undefined) (picked as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
+  }
+  const o = withDefaults(CONTROLLER_DEFAULTS as ControllerOptions, picked);
+  checkNumber(owner, 'lr', o.lr, { min: 0, minExclusive: true });
+  checkNumber(owner, 'every', o.every, { min: 1, integer: true });
+  checkNumber(owner, 'smoothing', o.smoothing, { min: 0, max: 1, maxExclusive: true });
+  checkNumber(owner, 'minR2', o.minR2, { max: 1 });
+  checkNumber(owner, 'minLr', o.minLr, { min: 0 });
+  checkNumber(owner, 'maxLr', o.maxLr, { min: 0, minExclusive: true, allowInfinity: true });
+  if (o.minLr > o.maxLr) {
+    throw new RangeError(`${owner}: option 'minLr' must be <= maxLr (${o.maxLr}); got ${o.minLr}.`);
+  }
+  checkNumber(owner, 'lossPrecision', o.lossPrecision, { min: 0 });
+  checkBoolean(owner, 'calibrate', o.calibrate);
+  if (o.clip !== null) {
+    const c = o.clip as unknown;
+    if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number')) {
+      throw new TypeError(`${owner}: option 'clip' must be null or a pair [lo, hi] of numbers; got ${formatValue(c)}.`);
+    }
+    const [lo, hi] = c as number[];
+    if (!(lo > 0 && lo <= 1 && hi >= 1 && hi < Infinity)) {
+      throw new RangeError(`${owner}: option 'clip' must be [lo, hi] with 0 < lo <= 1 <= hi < Infinity; got ${formatValue(c)}.`);
+    }
+  }
+  const p = o.probes as unknown;
+  if (!Array.isArray(p) || !p.every((v) => typeof v === 'number')) {
+    throw new TypeError(`${owner}: option 'probes' must be an array of numbers containing 0; got ${formatValue(p)}.`);
+  }
+  const probes = p as number[];
+  if (!probes.every(Number.isFinite) || !probes.includes(0) || new Set(probes).size !== probes.length || probes.length < 3) {
+    throw new RangeError(
+      `${owner}: option 'probes' must hold at least 3 distinct finite offsets including 0; got ${formatValue(p)}.`,
+    );
+  }
+  if (o.horizon !== null) {
+    const h = o.horizon as unknown as Record<string, unknown>;
+    if (typeof h !== 'object' || Array.isArray(h)) {
+      throw new TypeError(`${owner}: option 'horizon' must be null or { steps, shape }; got ${formatValue(h)}.`);
+    }
+    assertKnownKeys(`${owner} horizon`, h, ['steps', 'shape']);
+    checkNumber(owner, 'horizon.steps', h.steps, { min: 1, integer: true });
+    checkOneOf(owner, 'horizon.shape', h.shape ?? 'linear', ['constant', 'linear', 'cosine']);
+    o.horizon = Object.freeze({ steps: h.steps as number, shape: (h.shape ?? 'linear') as HorizonShape });
+  }
+  o.probes = Object.freeze([...probes]);
+  o.clip = o.clip === null ? null : (Object.freeze([o.clip[0], o.clip[1]]) as readonly [number, number]);
+  return Object.freeze(o);
+}

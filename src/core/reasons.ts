@@ -1,0 +1,30 @@
+/**
+ * Why a step went the way it did, as recorded in `lastStep.reason`.
+ *
+ * - `ok`: the fit was accepted and its proposal used as is.
+ * - `clipped`: the fit was accepted, but the proposal lay outside the clip band and was clipped.
+ * - `not_descent`: the fitted slope says the base direction goes uphill.
+ * - `nonconvex`: the fitted curvature is negative: the parabola has no minimum.
+ * - `poor_fit`: with 4 or more probes, R² fell below `minR2`.
+ * - `insignificant`: the curvature was within float32 rounding noise of the loss: the probes were
+ *   too close together to measure it, so the learning rate (and with it the probe distance) grows.
+ * - `nonfinite`: a loss or gradient was NaN or infinite; the step was skipped, nothing was written.
+ * - `skipped`: not a refit step; the learning rate was carried over.
+ * - `no_closure`: `applyGradients` was called directly, so no probe was possible; a base step was
+ *   taken at the current learning rate.
+ */
+export type StepReason =
+  | 'ok'
+  | 'clipped'
+  | 'not_descent'
+  | 'nonconvex'
+  | 'poor_fit'
+  | 'insignificant'
+  | 'nonfinite'
+  | 'skipped'
+  | 'no_closure';
+
+/** Every {@link StepReason}, for tallies and exhaustive checks. */
+export const STEP_REASONS: readonly StepReason[] = Object.freeze([
+  'ok', 'clipped', 'not_descent', 'nonconvex', 'poor_fit', 'insignificant', 'nonfinite', 'skipped', 'no_closure',
+]);

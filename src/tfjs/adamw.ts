@@ -1,0 +1,108 @@
+import type { NamedTensor } from './types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertKnownKeys, checkNumber, withDefaults } from '../core/validate.js';
+import { DirectionalOptimizer } from './directional.js';
+import { Slot } from './slots.js';
+
+/** Options of {@link AdamW}; every field optional. */
+export interface AdamWOptions {
+  /** Learning rate (ignored under GeN, which picks its own). Default 1e-3. */
+  lr: number;
+  /** Decay of the first-moment estimate. Default 0.9. */
+  beta1: number;
+  /** Decay of the second-moment estimate. Default 0.999. */
+  beta2: number;
+  /** Added to √v̂ in the denominator. Default 1e-8. */
+  epsilon: number;
+  /** Decoupled weight decay λ: each step also moves w by −lr·λ·w. Default 0.01. */
+  weightDecay: number;
+}
+
+/** Defaults of {@link AdamWOptions} (PyTorch's). */
+export const ADAMW_DEFAULTS: Readonly<AdamWOptions> = Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
+
+/**
+ * Adam with decoupled weight decay (Loshchilov & Hutter 2019), as PyTorch's `AdamW`:
+ *
+ *     m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²,
+ *     D = −( (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε) + λw ),   w ← w + lr·D.
+ *
+ * The bias corrections are computed on the host in float64 from the step count, so a restored
+ * optimizer continues bit-identically.
+ * @throws {TypeError|RangeError} an unknown option or a value out of range.
+ */
+export class AdamW extends DirectionalOptimizer {
+  static get className(): string {
+    return 'AdamW';
+  }
+
+  readonly options: Readonly<AdamWOptions>;
+  private readonly m = new Slot('m');
+  private readonly v = new Slot('v');
+
+  constructor(options: Partial<AdamWOptions> = {}) {
+    super();
+    assertKnownKeys('AdamW', options, Object.keys(ADAMW_DEFAULTS));
+    const o = withDefaults(ADAMW_DEFAULTS as AdamWOptions, options);
+    checkNumber('AdamW', 'lr', o.lr, { min: 0 });
+    checkNumber('AdamW', 'beta1', o.beta1, { min: 0, max: 1, maxExclusive: true });
+    checkNumber('AdamW', 'beta2', o.beta2, { min: 0, max: 1, maxExclusive: true });
+    checkNumber('AdamW', 'epsilon', o.epsilon, { min: 0 });
+    checkNumber('AdamW', 'weightDecay', o.weightDecay, { min: 0 });
+    this.options = Object.freeze(o);
+  }
+
+  get learningRate(): number {
+    return this.options.lr;
+  }
+
+  computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
+    const { beta1, beta2, epsilon, weightDecay } = this.options;
+    const t = this.iterations + 1;
+    const bc1 = 1 - beta1 ** t;
+    const bc2 = 1 - beta2 ** t;
+    const out = tf.tidy(() =>
+      variables.map((w, i) => {
+        const g = gradients[i];
+        const m = this.m.get(i, w);
+        const v = this.v.get(i, w);
+        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        m.assign(mNew);
+        v.assign(vNew);
+        const adam = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), epsilon));
+        return tf.keep(tf.neg(weightDecay > 0 ? tf.add(adam, tf.mul(w, weightDecay)) : adam));
+      }),
+    );
+    this.incrementIterations();
+    return out;
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [await this.saveIterations(), ...this.m.named(), ...this.v.named()];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    const half = rest.length / 2;
+    this.m.restore(rest.slice(0, half));
+    this.v.restore(rest.slice(half));
+  }
+
+  override dispose(): void {
+    this.m.dispose();
+    this.v.dispose();
+    super.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...this.options };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config as unknown as AdamWOptions);
+  }
+}

@@ -1,0 +1,59 @@
+import type { NamedTensor } from './types.js';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * An optimizer that can state its step as a direction without applying it: for weights w and
+ * learning rate lr it would move to w + lr·D. GeN uses D directly (exact, no subtraction of
+ * weights), other optimizers go through {@link baseDisplacement}'s generic path.
+ */
+export interface DirectionProvider {
+  /**
+   * Advances the optimizer's state by exactly one step for these gradients and returns the
+   * displacement D per unit learning rate (one tensor per variable; the caller disposes them).
+   * The variables are not changed.
+   */
+  computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[];
+}
+
+/** Whether `o` implements {@link DirectionProvider}. */
+export function providesDirection(o: unknown): o is DirectionProvider {
+  return typeof (o as Partial<DirectionProvider>)?.computeDirection === 'function';
+}
+
+/** Looks up the registered variables behind a gradient map or list, in its order. */
+export function resolveGradients(
+  owner: string,
+  variableGradients: tf.NamedTensorMap | NamedTensor[],
+): { variables: tf.Variable[]; gradients: tf.Tensor[] } {
+  const list = Array.isArray(variableGradients)
+    ? variableGradients
+    : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+  const registry = tf.engine().registeredVariables;
+  const variables = list.map(({ name }) => {
+    const v = registry[name];
+    if (v == null) throw new Error(`${owner}: no registered variable named '${name}' for this gradient.`);
+    return v;
+  });
+  return { variables, gradients: list.map((g) => g.tensor) };
+}
+
+/**
+ * Base class of this library's own optimizers: the update rule is written once, as a direction
+ * D per unit learning rate, and `applyGradients` steps w ← w + lr·D.
+ */
+export abstract class DirectionalOptimizer extends tf.Optimizer implements DirectionProvider {
+  /** The learning rate used by `applyGradients` (GeN ignores it and chooses its own). */
+  abstract get learningRate(): number;
+
+  abstract computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[];
+
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    const { variables, gradients } = resolveGradients(this.getClassName(), variableGradients);
+    const directions = this.computeDirection(variables, gradients);
+    tf.tidy(() => {
+      const lr = tf.scalar(this.learningRate);
+      variables.forEach((v, i) => v.assign(tf.add(v, tf.mul(directions[i], lr))));
+    });
+    tf.dispose(directions);
+  }
+}

@@ -1,0 +1,99 @@
+import type { NamedTensor } from './types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertKnownKeys, checkBoolean, checkNumber, withDefaults } from '../core/validate.js';
+import { DirectionalOptimizer } from './directional.js';
+import { Slot } from './slots.js';
+
+/** Options of {@link SGDW}; every field optional. */
+export interface SGDWOptions {
+  /** Learning rate (ignored under GeN, which picks its own). Default 0.01. */
+  lr: number;
+  /** Heavy-ball momentum μ (0 for plain SGD). Default 0. */
+  momentum: number;
+  /** Use Nesterov momentum (needs momentum > 0). Default false. */
+  nesterov: boolean;
+  /** Decoupled weight decay λ: each step also moves w by −lr·λ·w. Default 0. */
+  weightDecay: number;
+}
+
+/** Defaults of {@link SGDWOptions}. */
+export const SGDW_DEFAULTS: Readonly<SGDWOptions> = Object.freeze({ lr: 0.01, momentum: 0, nesterov: false, weightDecay: 0 });
+
+/**
+ * SGD with momentum, optional Nesterov, and decoupled weight decay (PyTorch's SGD update with
+ * the decay taken out of the gradient):
+ *
+ *     b ← μb + g,   d = g + μb (Nesterov) or b,   D = −(d + λw),   w ← w + lr·D.
+ *
+ * With μ = 0 and λ = 0 this is plain gradient descent, D = −g.
+ * @throws {TypeError|RangeError} an unknown option or a value out of range.
+ */
+export class SGDW extends DirectionalOptimizer {
+  static get className(): string {
+    return 'SGDW';
+  }
+
+  readonly options: Readonly<SGDWOptions>;
+  private readonly buffer = new Slot('momentum');
+
+  constructor(options: Partial<SGDWOptions> = {}) {
+    super();
+    assertKnownKeys('SGDW', options, Object.keys(SGDW_DEFAULTS));
+    const o = withDefaults(SGDW_DEFAULTS as SGDWOptions, options);
+    checkNumber('SGDW', 'lr', o.lr, { min: 0 });
+    checkNumber('SGDW', 'momentum', o.momentum, { min: 0, max: 1, maxExclusive: true });
+    checkBoolean('SGDW', 'nesterov', o.nesterov);
+    checkNumber('SGDW', 'weightDecay', o.weightDecay, { min: 0 });
+    if (o.nesterov && o.momentum === 0) {
+      throw new RangeError("SGDW: option 'nesterov' needs 'momentum' > 0; got momentum 0.");
+    }
+    this.options = Object.freeze(o);
+  }
+
+  get learningRate(): number {
+    return this.options.lr;
+  }
+
+  computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
+    const { momentum, nesterov, weightDecay } = this.options;
+    const out = tf.tidy(() =>
+      variables.map((w, i) => {
+        const g = gradients[i];
+        let d: tf.Tensor = g;
+        if (momentum > 0) {
+          const b = this.buffer.get(i, w);
+          const bNew = tf.add(tf.mul(b, momentum), g);
+          b.assign(bNew);
+          d = nesterov ? tf.add(g, tf.mul(bNew, momentum)) : bNew;
+        }
+        return tf.keep(tf.neg(weightDecay > 0 ? tf.add(d, tf.mul(w, weightDecay)) : d));
+      }),
+    );
+    this.incrementIterations();
+    return out;
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [await this.saveIterations(), ...this.buffer.named()];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.buffer.restore(await this.extractIterations(weightValues));
+  }
+
+  override dispose(): void {
+    this.buffer.dispose();
+    super.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...this.options };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(config as unknown as SGDWOptions);
+  }
+}
