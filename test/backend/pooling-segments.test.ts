@@ -40,7 +40,7 @@ test('the stock wasm MaxPoolGrad drops those gradients (why we replace it)', asy
   unregisterWasmKernels();
   try {
     // The correct total is one unit per window (54); the stock kernel loses most of it.
-    const stock = tf.tidy(() => allNegative().dataSync().reduce((s, v) => s + v, 0));
+    const stock = tf.tidy(() => Array.from(allNegative().dataSync() as Float32Array).reduce((s, v) => s + v, 0));
     assert.notEqual(stock, 2 * 3 * 3 * 3);
   } finally {
     registerWasmKernels();
