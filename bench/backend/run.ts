@@ -1,0 +1,130 @@
+// Backend benchmark: ms per training step and per forward pass of the benchmark models on
+// cpu (only with --cpu: it is very slow), stock wasm and this project's patched wasm.
+//
+//   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN]
+//
+// "train" = Adam(1e-3).minimize(loss, true, vars) plus reading the loss back; "forward" =
+// the loss alone, no tape (what a GeN probe costs). Medians over repeated runs after warm-up.
+// Prints a table, writes results/backend-bench.json and docs/backend-bench.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmKernels, setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
+import { charRnn, cnn, mlp, transformer, type Model } from './models.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const withCpu = args.includes('--cpu');
+const onlyArg = args.indexOf('--only');
+const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
+const WARMUP = quick ? 1 : 3;
+const REPS = quick ? 3 : 7;
+
+/** PyTorch 1.13 on CPU with OpenBLAS, 2 threads, same models, same VM (engine.md §5): ms per train step. */
+const PYTORCH_MS: Record<string, number> = { MLP: 6.4, CNN: 40, LSTM: 96, transformer: 62 };
+
+const models: Record<string, () => Model> = {
+  MLP: () => mlp(),
+  CNN: () => cnn(),
+  LSTM: () => charRnn(),
+  transformer: () => transformer(),
+};
+
+type Variant = 'cpu' | 'wasm stock' | 'wasm patched';
+interface Row { model: string; variant: Variant; trainMs: number | null; forwardMs: number | null; reps: number; error?: string }
+
+const log = (s: string) => process.stderr.write(s + '\n');
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+function time(f: () => void, warmup: number, reps: number): number {
+  for (let i = 0; i < warmup; i++) f();
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+function measure(name: string, variant: Variant): Row {
+  const slow = variant === 'cpu';
+  const warmup = slow ? 1 : WARMUP;
+  const reps = slow ? 1 : REPS;
+  const model = models[name]();
+  const opt = tf.train.adam(1e-3);
+  const row: Row = { model: name, variant, trainMs: null, forwardMs: null, reps };
+  try {
+    row.forwardMs = time(() => { const l = model.loss(); l.dataSync(); l.dispose(); }, warmup, reps);
+    row.trainMs = time(() => { const l = opt.minimize(model.loss, true, model.vars)!; l.dataSync(); l.dispose(); }, warmup, reps);
+  } catch (e) {
+    row.error = (e as Error).message.split('\n')[0];
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
+  return row;
+}
+
+const fmt = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const names = Object.keys(models).filter((m) => only === undefined || only.includes(m));
+  const variants: Variant[] = [...(withCpu ? ['cpu' as const] : []), 'wasm stock', 'wasm patched'];
+  const report = await setupBackend({ backend: 'wasm' });
+  for (const variant of variants) {
+    if (variant === 'cpu') await setupBackend({ backend: 'cpu' });
+    else {
+      await tf.setBackend('wasm');
+      if (variant === 'wasm stock') unregisterWasmKernels(); else registerWasmKernels();
+    }
+    for (const name of names) {
+      log(`… ${name} on ${variant}`);
+      const row = measure(name, variant);
+      log(row.error ? `  FAIL ${row.error}` : `  train ${fmt(row.trainMs)} ms, forward ${fmt(row.forwardMs)} ms`);
+      rows.push(row);
+    }
+  }
+
+  const lines = [
+    '| model | backend | train ms | forward ms | train ÷ forward | PyTorch+OpenBLAS train ms | ours ÷ PyTorch |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const ratio = r.trainMs !== null && r.forwardMs !== null ? (r.trainMs / r.forwardMs).toFixed(2) : '–';
+      const pt = PYTORCH_MS[r.model];
+      const vsPt = r.trainMs !== null ? (r.trainMs / pt).toFixed(1) + '×' : '–';
+      return `| ${r.model} | ${r.variant} | ${r.error ? `FAIL: ${r.error}` : fmt(r.trainMs)} | ${fmt(r.forwardMs)} | ${ratio} | ${pt} | ${vsPt} |`;
+    }),
+  ];
+  const cnnRow = rows.find((r) => r.model === 'CNN' && r.variant === 'wasm patched');
+  const goals = [
+    cnnRow?.trainMs != null && cnnRow.forwardMs != null
+      ? `- CNN goal (train step ≤ 3.5× forward): ${(cnnRow.trainMs / cnnRow.forwardMs).toFixed(2)}× → ${cnnRow.trainMs / cnnRow.forwardMs <= 3.5 ? 'met' : 'not met'}`
+      : '- CNN goal: not measured',
+    ...rows.filter((r) => r.variant === 'wasm patched' && r.trainMs !== null).map((r) =>
+      `- ${r.model} within 3× of PyTorch+OpenBLAS (${PYTORCH_MS[r.model]} ms): ${(r.trainMs! / PYTORCH_MS[r.model]).toFixed(1)}× → ${r.trainMs! / PYTORCH_MS[r.model] <= 3 ? 'met' : 'not met'}`),
+  ];
+  const env = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
+    `wasm SIMD ${report.simd}, threads ${report.threads}; warm-up ${WARMUP}, median of ${REPS} (cpu: 1 warm-up, 1 run)`;
+  process.stdout.write(`\n${lines.join('\n')}\n\n${goals.join('\n')}\n${env}\n`);
+
+  mkdirSync('results', { recursive: true });
+  writeFileSync('results/backend-bench.json', JSON.stringify({ date: new Date().toISOString(), env, quick, rows, pytorchMs: PYTORCH_MS }, null, 2) + '\n');
+  const md = [
+    '# Backend benchmark',
+    '',
+    `Produced by \`npx tsx bench/backend/run.ts ${args.join(' ')}\`.trim() on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
+    'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape. The machine is shared: read ratios within one run, not absolute times.',
+    'PyTorch numbers are the reference from `../shared/docs/engine.md` §5 (PyTorch 1.13, OpenBLAS, 2 threads, same VM), not from this run.',
+    '',
+    ...lines,
+    '',
+    ...goals,
+    '',
+  ].join('\n').replace('`.trim()', '`');
+  writeFileSync('docs/backend-bench.md', md);
+  log('wrote results/backend-bench.json and docs/backend-bench.md');
+}
+
+await main();
