@@ -13,6 +13,7 @@ const cases: Case[] = [
   { x: [1, 9, 9, 2], f: [5, 5, 2, 3], strides: 1, pad: 'valid' },
   { x: [2, 8, 7, 1], f: [3, 2, 1, 5], strides: [2, 1], pad: 'valid' },
   { x: [1, 6, 6, 17], f: [1, 1, 17, 2], strides: 1, pad: 'valid' }, // channel runs long enough for copyWithin
+  { x: [2, 6, 6, 1], f: [3, 3, 1, 12], strides: 1, pad: 'same' }, // fewer taps than filters: the dyᵀ·cols path
   { x: [1, 5, 6, 2], f: [3, 3, 2, 2], strides: 2, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
 ];
 

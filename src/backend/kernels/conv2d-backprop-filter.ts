@@ -32,14 +32,33 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   } else {
     const cols = backend.makeOutput([rows, k], 'float32');
     im2col(heapF32(backend), byteOffset(backend, x) / 4, byteOffset(backend, cols) / 4, info);
-    const colsT = transpose(backend, cols, [1, 0]);
-    free(backend, cols);
-    // dy enters as XNNPACK's cached "weights" operand: give it a fresh id so the packing is
-    // built for this [rows, co] view and dropped with the view.
-    const dyView = heapView(backend, byteOffset(backend, dy), [rows, co]);
-    matMul2d(backend, tensorId(backend, colsT), k, rows, tensorId(backend, dyView), co, tensorId(backend, out));
-    releaseView(backend, dyView);
-    free(backend, colsT);
+    if (k >= co) {
+      // dW = colsᵀ · dy: XNNPACK's GEMM wants many left rows, here KH·KW·C.
+      const colsT = transpose(backend, cols, [1, 0]);
+      free(backend, cols);
+      // dy enters as XNNPACK's cached "weights" operand: a fresh id makes the packing belong
+      // to this [rows, co] view and be dropped with it.
+      const dyView = heapView(backend, byteOffset(backend, dy), [rows, co]);
+      matMul2d(backend, tensorId(backend, colsT), k, rows, tensorId(backend, dyView), co, tensorId(backend, out));
+      releaseView(backend, dyView);
+      free(backend, colsT);
+    } else {
+      // Few filter taps (a first layer: C = 1): dWᵀ = dyᵀ · cols has CO left rows, ~2× faster
+      // measured on the benchmark CNN's first layer; then the small [CO, K] result is transposed.
+      const dyT = transpose(backend, { dataId: dy.dataId, shape: [rows, co], dtype: 'float32' }, [1, 0]);
+      const colsView = heapView(backend, byteOffset(backend, cols), [rows, k]);
+      const dWT = backend.makeOutput([co, k], 'float32');
+      matMul2d(backend, tensorId(backend, dyT), co, rows, tensorId(backend, colsView), k, tensorId(backend, dWT));
+      releaseView(backend, colsView);
+      free(backend, dyT);
+      free(backend, cols);
+      const dW = transpose(backend, dWT, [1, 0]);
+      free(backend, dWT);
+      const o = byteOffset(backend, out) / 4;
+      const heap = heapF32(backend);
+      heap.copyWithin(o, byteOffset(backend, dW) / 4, byteOffset(backend, dW) / 4 + k * co);
+      free(backend, dW);
+    }
   }
   if (nchw) { free(backend, x); free(backend, dy); }
   return out;
