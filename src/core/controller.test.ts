@@ -1,0 +1,148 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Acceptance } from './accept.js';
+import {
+  appliedLr, backOffNonfinite, CALIBRATION_JUMP, carryOver, decideRefit, horizonFactor, initialControllerState,
+  isRefitStep, MAX_CALIBRATION_STEPS, probeOffsets,
+} from './controller.js';
+import { resolveControllerOptions, type ControllerOptions } from './options.js';
+
+const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { calibrate: false, ...o });
+const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0 });
+const rejected = (reason: Acceptance['reason']): Acceptance => ({ accepted: false, reason, proposal: NaN, noise: 0 });
+
+describe('the learning-rate controller', () => {
+  test('smooths an accepted proposal: lr ← γ·lr + (1 − γ)·x*', () => {
+    const o = opts({ lr: 0.1, smoothing: 0.9 });
+    const d = decideRefit(initialControllerState(o), o, ok(0.15));
+    assert.equal(d.reason, 'ok');
+    assert.ok(Math.abs(d.state.lr - (0.9 * 0.1 + 0.1 * 0.15)) < 1e-15);
+  });
+
+  test('clips a proposal to [lo, hi]·lr before smoothing and says so', () => {
+    const o = opts({ lr: 0.1, smoothing: 0.5, clip: [0.5, 2] });
+    const up = decideRefit(initialControllerState(o), o, ok(10));
+    assert.equal(up.reason, 'clipped');
+    assert.ok(Math.abs(up.state.lr - (0.05 + 0.5 * 0.2)) < 1e-15);
+    const down = decideRefit(initialControllerState(o), o, ok(1e-9));
+    assert.ok(Math.abs(down.state.lr - (0.05 + 0.5 * 0.05)) < 1e-15);
+  });
+
+  test('with γ = 0 and no clip it applies the proposal as is', () => {
+    const o = opts({ lr: 0.1, smoothing: 0, clip: null });
+    assert.equal(decideRefit(initialControllerState(o), o, ok(123.5)).state.lr, 123.5);
+  });
+
+  test('grows the lr (and with it the probe distance) when the curvature is insignificant', () => {
+    const o = opts({ lr: 0.1, smoothing: 0 });
+    const d = decideRefit(initialControllerState(o), o, rejected('insignificant'));
+    assert.ok(Math.abs(d.state.lr - 0.2) < 1e-15);
+    assert.equal(d.skipUpdate, false);
+  });
+
+  test('backs off gently after a nonconvex or not-descent fit', () => {
+    const o = opts({ lr: 0.1, smoothing: 0.9 });
+    for (const reason of ['nonconvex', 'not_descent', 'poor_fit'] as const) {
+      const d = decideRefit(initialControllerState(o), o, rejected(reason));
+      assert.ok(Math.abs(d.state.lr - 0.1 * (0.9 + 0.1 * 0.5)) < 1e-15, reason);
+      assert.equal(d.reason, reason);
+    }
+  });
+
+  test('halves the lr and skips the update after a non-finite probe', () => {
+    const o = opts({ lr: 0.1 });
+    const d = decideRefit(initialControllerState(o), o, rejected('nonfinite'));
+    assert.equal(d.state.lr, 0.05);
+    assert.equal(d.skipUpdate, true);
+    assert.equal(backOffNonfinite(initialControllerState(o), o).lr, 0.05);
+  });
+
+  test('keeps the lr inside [minLr, maxLr]', () => {
+    const o = opts({ lr: 0.1, smoothing: 0, clip: null, minLr: 0.01, maxLr: 0.5 });
+    assert.equal(decideRefit(initialControllerState(o), o, ok(7)).state.lr, 0.5);
+    assert.equal(decideRefit(initialControllerState(o), o, ok(1e-6)).state.lr, 0.01);
+  });
+
+  test('refits every Φ steps and carries the lr over in between', () => {
+    const o = opts({ every: 3 });
+    let s = initialControllerState(o);
+    const refits: boolean[] = [];
+    for (let i = 0; i < 7; i++) {
+      refits.push(isRefitStep(s, o));
+      s = carryOver(s);
+    }
+    assert.deepEqual(refits, [true, false, false, true, false, false, true]);
+    assert.equal(s.lr, o.lr);
+  });
+
+  test('probes at the offsets times the current lr', () => {
+    const o = opts({ lr: 0.02, probes: [-2, -1, 0, 1, 2] });
+    assert.deepEqual(probeOffsets(initialControllerState(o), o), [-0.04, -0.02, 0, 0.02, 0.04]);
+  });
+
+  test('the horizon multiplies the applied step but is not fed back into the smoothed lr', () => {
+    const plain = opts({ lr: 0.1 });
+    const withHorizon = opts({ lr: 0.1, horizon: { steps: 10, shape: 'linear' } });
+    let a = initialControllerState(plain);
+    let b = initialControllerState(withHorizon);
+    for (let i = 0; i < 8; i++) {
+      a = decideRefit(a, plain, ok(0.3)).state;
+      b = decideRefit(b, withHorizon, ok(0.3)).state;
+    }
+    assert.equal(b.lr, a.lr);
+    assert.ok(Math.abs(appliedLr(b, withHorizon) - b.lr * 0.2) < 1e-15);
+  });
+
+  test('horizon shapes: linear 1 − t/T, cosine (1 + cos πt/T)/2, zero after T', () => {
+    assert.equal(horizonFactor(5, { steps: 20, shape: 'linear' }), 0.75);
+    assert.ok(Math.abs(horizonFactor(10, { steps: 20, shape: 'cosine' }) - 0.5) < 1e-15);
+    assert.equal(horizonFactor(30, { steps: 20, shape: 'linear' }), 0);
+    assert.equal(horizonFactor(30, { steps: 20, shape: 'constant' }), 1);
+    assert.equal(horizonFactor(3, null), 1);
+  });
+
+  describe('calibration', () => {
+    const cal = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { lr: 1e-5, ...o });
+
+    test('refits every step while calibrating', () => {
+      const o = cal({ every: 8 });
+      const s = { ...initialControllerState(o), step: 3 };
+      assert.equal(isRefitStep(s, o), true);
+    });
+
+    test('jumps at most 10× per step towards a far proposal, without smoothing', () => {
+      const o = cal();
+      const d = decideRefit(initialControllerState(o), o, ok(1));
+      assert.ok(Math.abs(d.state.lr - 1e-5 * CALIBRATION_JUMP) < 1e-18);
+      assert.equal(d.state.calibrating, true);
+      assert.equal(d.reason, 'clipped');
+    });
+
+    test('takes a proposal within the jump directly and ends once it lands in the clip band', () => {
+      const o = cal();
+      const first = decideRefit(initialControllerState(o), o, ok(4e-5));
+      assert.equal(first.state.lr, 4e-5);
+      assert.equal(first.state.calibrating, true);
+      const second = decideRefit(first.state, o, ok(6e-5));
+      assert.equal(second.state.lr, 6e-5);
+      assert.equal(second.state.calibrating, false);
+    });
+
+    test('grows 10× per step while the curvature is insignificant', () => {
+      const o = cal();
+      const d = decideRefit(initialControllerState(o), o, rejected('insignificant'));
+      assert.ok(Math.abs(d.state.lr - 1e-4) < 1e-18);
+    });
+
+    test(`ends after ${MAX_CALIBRATION_STEPS} steps even without an in-band proposal`, () => {
+      const o = cal({ lr: 1 });
+      let s = initialControllerState(o);
+      let n = 0;
+      while (s.calibrating) {
+        s = decideRefit(s, o, rejected(n % 2 ? 'insignificant' : 'nonconvex')).state;
+        n++;
+      }
+      assert.equal(n, MAX_CALIBRATION_STEPS);
+    });
+  });
+});

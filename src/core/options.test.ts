@@ -1,0 +1,52 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CONTROLLER_DEFAULTS, resolveControllerOptions } from './options.js';
+
+const resolve = (o: Record<string, unknown>) => resolveControllerOptions('GeN', o as never);
+
+describe('controller options', () => {
+  test('fills every default', () => {
+    assert.deepEqual({ ...resolve({}) }, { ...CONTROLLER_DEFAULTS });
+  });
+
+  const invalid: [string, Record<string, unknown>, RegExp][] = [
+    ['a non-positive lr', { lr: 0 }, /GeN: option 'lr' must be a number > 0; got 0\./],
+    ['a string lr', { lr: '0.1' }, /TypeError|option 'lr' must be a number > 0; got "0.1"/],
+    ['a NaN lr', { lr: NaN }, /option 'lr' must be .*; got NaN/],
+    ['a fractional every', { every: 2.5 }, /option 'every' must be an integer >= 1; got 2.5/],
+    ['every = 0', { every: 0 }, /option 'every' must be an integer >= 1; got 0/],
+    ['smoothing = 1', { smoothing: 1 }, /option 'smoothing' must be a number >= 0 and < 1; got 1/],
+    ['a negative smoothing', { smoothing: -0.1 }, /option 'smoothing' .*; got -0.1/],
+    ['a clip band that excludes 1', { clip: [1.5, 2] }, /option 'clip' must be \[lo, hi\] with 0 < lo <= 1 <= hi < Infinity; got \[1.5,2\]/],
+    ['a clip that is not a pair', { clip: [0.5] }, /option 'clip' must be null or a pair/],
+    ['probes without 0', { probes: [-1, 1, 2] }, /option 'probes' must hold at least 3 distinct finite offsets including 0; got \[-1,1,2\]/],
+    ['too few probes', { probes: [0, 1] }, /option 'probes' must hold at least 3/],
+    ['repeated probes', { probes: [0, 1, 1] }, /option 'probes'/],
+    ['non-numeric probes', { probes: 'x' }, /option 'probes' must be an array of numbers/],
+    ['minR2 above 1', { minR2: 1.5 }, /option 'minR2' must be a number <= 1; got 1.5/],
+    ['minLr above maxLr', { minLr: 1, maxLr: 0.5 }, /option 'minLr' must be <= maxLr \(0.5\); got 1/],
+    ['a negative minLr', { minLr: -1 }, /option 'minLr'/],
+    ['a horizon without steps', { horizon: { shape: 'linear' } }, /option 'horizon.steps' must be an integer >= 1; got undefined/],
+    ['an unknown horizon shape', { horizon: { steps: 10, shape: 'exp' } }, /option 'horizon.shape' must be one of 'constant', 'linear', 'cosine'; got "exp"/],
+    ['a non-boolean calibrate', { calibrate: 'yes' }, /option 'calibrate' must be true or false; got "yes"/],
+    ['an unknown option', { learningRate: 0.1 }, /unknown option 'learningRate'\. Allowed options: lr, every/],
+  ];
+  for (const [what, given, message] of invalid) {
+    test(`rejects ${what} with a message naming the option and the value`, () => {
+      assert.throws(() => resolve(given), message);
+    });
+  }
+
+  test('throws RangeError for out-of-range values and TypeError for wrong types', () => {
+    assert.throws(() => resolve({ every: 0 }), RangeError);
+    assert.throws(() => resolve({ every: '4' }), TypeError);
+    assert.throws(() => resolve({ bogus: 1 }), TypeError);
+  });
+
+  test('accepts clip: null, maxLr: Infinity and a horizon', () => {
+    const o = resolve({ clip: null, maxLr: Infinity, horizon: { steps: 100, shape: 'cosine' } });
+    assert.equal(o.clip, null);
+    assert.equal(o.maxLr, Infinity);
+    assert.deepEqual(o.horizon, { steps: 100, shape: 'cosine' });
+  });
+});
