@@ -15,6 +15,8 @@ import { decodeFloat64, encodeFloat64 } from './state-codec.js';
 import { withoutSideEffects } from './state-guard.js';
 import type { NamedTensor } from './types.js';
 
+const IS_GEN = Symbol.for('gen-optim.GeN');
+
 /**
  * GeN, the generalized Newton's method (Bu & Xu, ICLR 2025), wrapping any `tf.Optimizer`.
  *
@@ -36,6 +38,8 @@ import type { NamedTensor } from './types.js';
  * @throws {RangeError} an option is out of range.
  */
 export class GeN extends tf.Optimizer {
+  private readonly [IS_GEN] = true;
+
   static get className(): string {
     return 'GeN';
   }
@@ -53,7 +57,8 @@ export class GeN extends tf.Optimizer {
     if (b == null || typeof b.applyGradients !== 'function' || typeof b.minimize !== 'function') {
       throw new TypeError(`GeN: the base optimizer must be a tf.Optimizer (e.g. new AdamW() or tf.train.sgd(0.1)); got ${formatValue(base)}.`);
     }
-    if (base instanceof GeN) throw new TypeError('GeN: the base optimizer is already a GeN; wrap its base instead.');
+    // Not `instanceof`: tf.Optimizer's Symbol.hasInstance is duck-typed and says yes to any optimizer.
+    if ((base as unknown as Record<symbol, unknown>)[IS_GEN] === true) throw new TypeError('GeN: the base optimizer is already a GeN; wrap its base instead.');
     this.base = base;
     this.options = resolveGeNOptions(options);
     this.state = initialControllerState(this.options);

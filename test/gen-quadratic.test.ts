@@ -1,0 +1,115 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { GeN, SGDW, DirectionalOptimizer } from '../src/index.js';
+import { assertClose, normals, useCpu } from './helpers.js';
+
+before(useCpu);
+
+/** A = MᵀM/n + I (SPD, condition number ≈ 10), b random: L(w) = ½wᵀAw − bᵀw. */
+function problem(n: number, seed: number) {
+  const m = normals(n * n, seed);
+  const A: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    A.push([]);
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j];
+      A[i].push(s / n + (i === j ? 1 : 0));
+    }
+  }
+  const b = Array.from(normals(n, seed + 1));
+  const At = tf.tensor2d(A);
+  const bt = tf.tensor1d(b);
+  const w = tf.variable(tf.tensor1d(Array.from(normals(n, seed + 2))), true, `w${seed}_${Math.random()}`);
+  const loss = () => tf.tidy(() => {
+    const wc = tf.reshape(w, [n, 1]);
+    return tf.reshape(tf.sub(tf.mul(0.5, tf.matMul(wc, tf.matMul(At, wc), true, false)), tf.dot(bt, w)), []) as tf.Scalar;
+  });
+  /** Gradient g = Aw − b in float64 from the current weights. */
+  const gradient = () => {
+    const wv = Array.from(w.dataSync());
+    return A.map((row, i) => row.reduce((s, aij, j) => s + aij * wv[j], 0) - b[i]);
+  };
+  const dispose = () => tf.dispose([At, bt, w]);
+  return { A, b, w, loss, gradient, dispose };
+}
+
+const exact = { smoothing: 0, every: 1, clip: null, calibrate: false } as const;
+
+describe('GeN on a full-batch quadratic', () => {
+  for (const probes of [[-1, 0, 1], [-0.25, 0, 0.25], [-4, 0, 4], [-1, 0, 1, 2]]) {
+    test(`GeN-SGD's lr is the exact line-search step gᵀg/gᵀAg at every step (probes ${probes.join(', ')})`, () => {
+      const p = problem(5, 11);
+      const opt = new GeN(new SGDW(), { ...exact, lr: 0.3, probes });
+      for (let step = 0; step < 6; step++) {
+        const g = p.gradient();
+        const gg = g.reduce((s, v) => s + v * v, 0);
+        const gAg = p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
+        opt.minimize(p.loss);
+        const info = opt.lastStep!;
+        assert.equal(info.reason, 'ok', `step ${step}: ${info.reason}`);
+        // float32 losses: the fitted ratio is accurate to ~1e-4 relative while the loss still moves.
+        assertClose(info.lr, gg / gAg, 2e-3, `step ${step}`);
+      }
+      opt.dispose();
+      p.dispose();
+    });
+  }
+
+  test('with the Newton direction A⁻¹g the lr is 1 and one step reaches the minimum', () => {
+    const p = problem(4, 5);
+    /** A base whose direction is D = −A⁻¹g, solved on the host in float64. */
+    class NewtonDirection extends DirectionalOptimizer {
+      get learningRate() { return 1; }
+      computeDirection(variables: tf.Variable[]): tf.Tensor[] {
+        const g = p.gradient();
+        const x = solve(p.A, g);
+        return variables.map(() => tf.tensor1d(x.map((v) => -v)));
+      }
+      override getClassName() { return 'NewtonDirection'; }
+    }
+    const opt = new GeN(new NewtonDirection(), { ...exact, lr: 0.05 });
+    opt.minimize(p.loss);
+    assertClose(opt.lastStep!.lr, 1, 1e-3, 'Newton lr');
+    const wStar = solve(p.A, p.b);
+    Array.from(p.w.dataSync()).forEach((v, i) => assertClose(v, wStar[i], 1e-3, `w*[${i}]`));
+    opt.dispose();
+    p.dispose();
+  });
+
+  test('in one dimension GeN-SGD takes Newton–Raphson steps w − f′(w)/f″(w)', () => {
+    // f(w) = w⁴/4 + w²: f′ = w³ + 2w, f″ = 3w² + 2. The 3-point fit is Newton's step up to O(h²).
+    const w = tf.variable(tf.scalar(1.5), true, `w1d_${Math.random()}`);
+    const f = () => tf.tidy(() => tf.add(tf.div(tf.pow(w, 4), 4), tf.square(w)) as tf.Scalar);
+    const opt = new GeN(new SGDW(), { ...exact, lr: 0.1, probes: [-0.1, 0, 0.1] });
+    // Probes at a tenth of the previous step keep the O(h²) error of the fit near 1e-3.
+    for (let step = 0; step < 4; step++) {
+      const x = w.dataSync()[0];
+      const newtonStep = -(x ** 3 + 2 * x) / (3 * x ** 2 + 2);
+      opt.minimize(f);
+      assertClose(w.dataSync()[0] - x, newtonStep, 3e-3, `step ${step} from ${x}`);
+    }
+    opt.dispose();
+    w.dispose();
+  });
+});
+
+/** Solves A x = y by Gaussian elimination in float64. */
+function solve(A: number[][], y: number[]): number[] {
+  const n = y.length;
+  const m = A.map((row, i) => [...row, y[i]]);
+  for (let c = 0; c < n; c++) {
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = m[i][n];
+    for (let k = i + 1; k < n; k++) s -= m[i][k] * x[k];
+    x[i] = s / m[i][i];
+  }
+  return x;
+}
