@@ -1,12 +1,12 @@
 // Backend benchmark: ms per training step and per forward pass of the benchmark models on
 // cpu (only with --cpu: it is very slow), stock wasm and this project's patched wasm.
 //
-//   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN]
+//   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN] [--threads 2]
 //
 // "train" = Adam(1e-3).minimize(loss, true, vars) plus reading the loss back; "forward" =
 // the loss alone, no tape (what a GeN probe costs). Medians over repeated runs after warm-up.
 // Prints a table, writes results/backend-bench.json and docs/backend-bench.md.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels, setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
@@ -17,6 +17,8 @@ const quick = args.includes('--quick');
 const withCpu = args.includes('--cpu');
 const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
+const threadsArg = args.indexOf('--threads');
+const THREADS = threadsArg >= 0 ? Number(args[threadsArg + 1]) : 1;
 const WARMUP = quick ? 1 : 3;
 const REPS = quick ? 3 : 7;
 
@@ -30,7 +32,7 @@ const models: Record<string, () => Model> = {
   transformer: () => transformer(),
 };
 
-type Variant = 'cpu' | 'wasm stock' | 'wasm patched';
+type Variant = string;
 interface Row { model: string; variant: Variant; trainMs: number | null; forwardMs: number | null; reps: number; error?: string }
 
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -71,13 +73,14 @@ const fmt = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const names = Object.keys(models).filter((m) => only === undefined || only.includes(m));
-  const variants: Variant[] = [...(withCpu ? ['cpu' as const] : []), 'wasm stock', 'wasm patched'];
-  const report = await setupBackend({ backend: 'wasm' });
+  const suffix = THREADS > 1 ? `, ${THREADS} threads` : '';
+  const variants: Variant[] = [...(withCpu ? ['cpu'] : []), `wasm stock${suffix}`, `wasm patched${suffix}`];
+  const report = await setupBackend({ backend: 'wasm', threads: THREADS });
   for (const variant of variants) {
     if (variant === 'cpu') await setupBackend({ backend: 'cpu' });
     else {
       await tf.setBackend('wasm');
-      if (variant === 'wasm stock') unregisterWasmKernels(); else registerWasmKernels();
+      if (variant.startsWith('wasm stock')) unregisterWasmKernels(); else registerWasmKernels();
     }
     for (const name of names) {
       log(`… ${name} on ${variant}`);
@@ -97,12 +100,12 @@ async function main(): Promise<void> {
       return `| ${r.model} | ${r.variant} | ${r.error ? `FAIL: ${r.error}` : fmt(r.trainMs)} | ${fmt(r.forwardMs)} | ${ratio} | ${pt} | ${vsPt} |`;
     }),
   ];
-  const cnnRow = rows.find((r) => r.model === 'CNN' && r.variant === 'wasm patched');
+  const cnnRow = rows.find((r) => r.model === 'CNN' && r.variant.startsWith('wasm patched'));
   const goals = [
     cnnRow?.trainMs != null && cnnRow.forwardMs != null
       ? `- CNN goal (train step ≤ 3.5× forward): ${(cnnRow.trainMs / cnnRow.forwardMs).toFixed(2)}× → ${cnnRow.trainMs / cnnRow.forwardMs <= 3.5 ? 'met' : 'not met'}`
       : '- CNN goal: not measured',
-    ...rows.filter((r) => r.variant === 'wasm patched' && r.trainMs !== null).map((r) =>
+    ...rows.filter((r) => r.variant.startsWith('wasm patched') && r.trainMs !== null).map((r) =>
       `- ${r.model} within 3× of PyTorch+OpenBLAS (${PYTORCH_MS[r.model]} ms): ${(r.trainMs! / PYTORCH_MS[r.model]).toFixed(1)}× → ${r.trainMs! / PYTORCH_MS[r.model] <= 3 ? 'met' : 'not met'}`),
   ];
   const env = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
@@ -110,9 +113,10 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${lines.join('\n')}\n\n${goals.join('\n')}\n${env}\n`);
 
   mkdirSync('results', { recursive: true });
-  writeFileSync('results/backend-bench.json', JSON.stringify({ date: new Date().toISOString(), env, quick, rows, pytorchMs: PYTORCH_MS }, null, 2) + '\n');
+  const tag = THREADS > 1 ? `-threads${THREADS}` : '';
+  writeFileSync(`results/backend-bench${tag}.json`, JSON.stringify({ date: new Date().toISOString(), env, quick, rows, pytorchMs: PYTORCH_MS }, null, 2) + '\n');
   const md = [
-    '# Backend benchmark',
+    `## Backend benchmark, ${THREADS} thread${THREADS > 1 ? 's' : ''}`,
     '',
     `Produced by \`npx tsx bench/backend/run.ts ${args.join(' ')}\`.trim() on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
     'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape. The machine is shared: read ratios within one run, not absolute times.',
@@ -123,8 +127,13 @@ async function main(): Promise<void> {
     ...goals,
     '',
   ].join('\n').replace('`.trim()', '`');
-  writeFileSync('docs/backend-bench.md', md);
-  log('wrote results/backend-bench.json and docs/backend-bench.md');
+  // Single- and multi-threaded runs share one Markdown file, one section each.
+  const mdPath = 'docs/backend-bench.md';
+  const section = `<!-- threads=${THREADS} -->`;
+  const previous = existsSync(mdPath) ? readFileSync(mdPath, 'utf8').split(/(?=<!-- threads=)/) : [];
+  const kept = previous.filter((p) => p.startsWith('<!-- threads=') && !p.startsWith(section));
+  writeFileSync(mdPath, [...kept, `${section}\n${md}`].sort().join('\n'));
+  log(`wrote results/backend-bench${tag}.json and ${mdPath}`);
 }
 
 await main();

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resolveOptions, type SetupBackendOptions } from './options.js';
 import { isNode, wasmDistFolder } from './node-paths.js';
 import { activeWasmKernels, registerWasmKernels } from './wasm-kernels.js';
+import { prepareThreadedWasm, unrefWasmWorkers } from './node-threads.js';
 
 export { BACKEND_CHOICES, type BackendChoice, type SetupBackendOptions } from './options.js';
 export { activeWasmKernels, registerWasmKernels, unregisterWasmKernels, WASM_KERNEL_NAMES } from './wasm-kernels.js';
@@ -41,16 +42,16 @@ const TFJS_NODE = '@tensorflow/tfjs-node';
  * - `patchKernels: false` leaves the stock `wasm` kernels alone (for comparisons).
  */
 export async function setupBackend(options?: SetupBackendOptions): Promise<BackendReport> {
-  const { backend, patchKernels } = resolveOptions(options);
+  const { backend, patchKernels, threads } = resolveOptions(options);
   const node = isNode();
   if (backend === 'auto' && node) {
     if (await tryTfjsNode()) return report();
-    await useWasm(patchKernels);
+    await useWasm(patchKernels, threads);
   } else if (backend === 'auto') {
     await tf.ready();
     if (tf.getBackend() === 'wasm' && patchKernels) registerWasmKernels();
   } else if (backend === 'wasm') {
-    await useWasm(patchKernels);
+    await useWasm(patchKernels, threads);
   } else if (backend === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
     await select('cpu');
@@ -79,15 +80,23 @@ async function tryTfjsNode(): Promise<boolean> {
   return tf.findBackendFactory('tensorflow') != null && (await tf.setBackend('tensorflow'));
 }
 
-async function useWasm(patchKernels: boolean): Promise<void> {
+async function useWasm(patchKernels: boolean, threads: number): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  let restore: (() => void) | undefined;
   if (isNode()) {
     // Only read when the backend first initialises; harmless afterwards.
     const folder = await wasmDistFolder();
     if (folder !== undefined) wasm.setWasmPaths(folder);
+    const initialised = (tf.engine().registry as Record<string, unknown>).wasm !== undefined;
+    if (threads > 1 && !initialised && folder !== undefined) restore = await prepareThreadedWasm(threads, folder);
   }
   if (patchKernels) registerWasmKernels();
-  await select('wasm');
+  try {
+    await select('wasm');
+  } finally {
+    restore?.();
+  }
+  if (restore !== undefined) unrefWasmWorkers();
 }
 
 async function select(name: string): Promise<void> {

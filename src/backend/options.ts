@@ -12,14 +12,20 @@ export interface SetupBackendOptions {
   backend?: BackendChoice;
   /** Register this project's `wasm` kernels when `wasm` is used (default true). */
   patchKernels?: boolean;
+  /**
+   * XNNPACK threads for `wasm` in Node (default 1, the stock behaviour). Values above 1 start the
+   * threaded wasm build with real worker files (see docs/backend.md); it must be chosen before
+   * `wasm` first initialises in the process.
+   */
+  threads?: number;
 }
 
-export interface ResolvedOptions { backend: BackendChoice; patchKernels: boolean }
+export interface ResolvedOptions { backend: BackendChoice; patchKernels: boolean; threads: number }
 
-const KEYS = ['backend', 'patchKernels'];
+const KEYS = ['backend', 'patchKernels', 'threads'];
 
 export function resolveOptions(options: unknown): ResolvedOptions {
-  if (options === undefined) return { backend: 'auto', patchKernels: true };
+  if (options === undefined) return { backend: 'auto', patchKernels: true, threads: 1 };
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`setupBackend: options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
@@ -37,5 +43,9 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof patchKernels !== 'boolean') {
     throw new RangeError(`setupBackend: invalid option patchKernels = ${JSON.stringify(patchKernels)}; allowed values: true, false`);
   }
-  return { backend: backend as BackendChoice, patchKernels };
+  const threads = o.threads ?? 1;
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 8) {
+    throw new RangeError(`setupBackend: invalid option threads = ${JSON.stringify(threads)}; allowed values: integers 1 to 8`);
+  }
+  return { backend: backend as BackendChoice, patchKernels, threads };
 }

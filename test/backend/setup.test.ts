@@ -46,7 +46,7 @@ test('bad options are refused with the option, the value and the allowed values'
     { name: 'RangeError', message: /backend = "gpu".*allowed values: auto, tensorflow, wasm, cpu, webgl, webgpu/ });
   await assert.rejects(setupBackend({ patchKernels: 'yes' as never }),
     { name: 'RangeError', message: /patchKernels = "yes".*allowed values: true, false/ });
-  await assert.rejects(setupBackend({ threads: 2 } as never), { name: 'RangeError', message: /unknown option 'threads'/ });
+  await assert.rejects(setupBackend({ workers: 2 } as never), { name: 'RangeError', message: /unknown option 'workers'/ });
   await assert.rejects(setupBackend(42 as never), { name: 'TypeError', message: /options must be an object/ });
 });
 
