@@ -1,0 +1,123 @@
+/**
+ * The shared conformance suite: the same checks over every optimizer of the library (and GeN over
+ * every base). Call {@link describeConformance} from a *.test.ts file with a list of entries.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { normals } from './helpers.js';
+
+export interface ConformanceEntry {
+  /** Name shown in the test titles. */
+  name: string;
+  /** A fresh optimizer (registered with tf.serialization). */
+  make: () => tf.Optimizer;
+  /** Steps for the convergence check (default 60). */
+  steps?: number;
+  /** Loss must fall below this fraction of its start (default 0.5). */
+  targetRatio?: number;
+  /** Bad options and the error they must raise. */
+  invalid?: [string, () => unknown, RegExp][];
+  /** Skip the model.fit check (default false). */
+  skipFit?: boolean;
+  /** Why the save/restore check cannot run (it is skipped with this reason). */
+  noRoundTrip?: string;
+}
+
+/** Least squares with two variables: L = mean((Xw + c − y)²). */
+function leastSquares(seed: number) {
+  const X = tf.tensor2d(normals(32 * 4, seed), [32, 4]);
+  // y = X·[1, −2, 0.5, 3] + 0.7 + small noise: the minimum loss is near 0.
+  const y = tf.tidy(() => tf.add(tf.add(tf.squeeze(tf.matMul(X, tf.tensor2d([1, -2, 0.5, 3], [4, 1]))), 0.7), tf.mul(tf.tensor1d(normals(32, seed + 1)), 0.01)));
+  const init = { w: normals(4, seed + 2), c: normals(1, seed + 3)[0] };
+  const make = (tag: string, w0 = init.w, c0 = init.c) => {
+    const w = tf.variable(tf.tensor1d(w0), true, `${tag}_w_${Math.random()}`);
+    const c = tf.variable(tf.scalar(c0), true, `${tag}_c_${Math.random()}`);
+    const loss = () => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.add(tf.squeeze(tf.matMul(X, tf.reshape(w, [4, 1]))), c), y))) as tf.Scalar);
+    return { w, c, loss, vars: [w, c] };
+  };
+  return { make, dispose: () => tf.dispose([X, y]) };
+}
+
+const read = (vs: tf.Tensor[]) => vs.map((v) => Array.from(v.dataSync()));
+
+function clone(o: tf.Optimizer): tf.Optimizer {
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[o.getClassName()];
+  assert.ok(entry, `${o.getClassName()} is registered`);
+  return entry[1](entry[0], o.getConfig()) as tf.Optimizer;
+}
+
+export function describeConformance(entries: ConformanceEntry[]): void {
+  for (const e of entries) {
+    describe(`${e.name} conformance`, () => {
+      test('minimizes a small least-squares problem', () => {
+        const p = leastSquares(1);
+        const { loss, vars } = p.make('conv');
+        const opt = e.make();
+        const start = tf.tidy(() => loss().dataSync()[0]);
+        for (let i = 0; i < (e.steps ?? 60); i++) tf.tidy(() => { opt.minimize(loss, false, vars); });
+        const end = tf.tidy(() => loss().dataSync()[0]);
+        assert.ok(Number.isFinite(end) && end < (e.targetRatio ?? 0.5) * start, `loss ${start} → ${end}`);
+        opt.dispose();
+        tf.dispose(vars);
+        p.dispose();
+      });
+
+      test('keeps the tensor count flat over 100 steps', () => {
+        const p = leastSquares(2);
+        const { loss, vars } = p.make('leak');
+        const opt = e.make();
+        for (let i = 0; i < 5; i++) opt.minimize(loss, false, vars);
+        const settled = tf.memory().numTensors;
+        for (let i = 0; i < 100; i++) opt.minimize(loss, false, vars);
+        assert.equal(tf.memory().numTensors, settled);
+        opt.dispose();
+        tf.dispose(vars);
+        p.dispose();
+      });
+
+      test('continues bit-identically after getConfig/fromConfig and getWeights/setWeights', { skip: e.noRoundTrip ?? false }, async () => {
+        const p = leastSquares(3);
+        const a = p.make('a');
+        const optA = e.make();
+        for (let i = 0; i < 7; i++) optA.minimize(a.loss, false, a.vars);
+        const saved = (await optA.getWeights()).map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+        const [w0, c0] = read(a.vars);
+        const b = p.make('b', w0, c0[0]);
+        const optB = clone(optA);
+        await optB.setWeights(saved);
+        for (let i = 0; i < 9; i++) {
+          optA.minimize(a.loss, false, a.vars);
+          optB.minimize(b.loss, false, b.vars);
+        }
+        assert.deepEqual(read(b.vars), read(a.vars));
+        tf.dispose(saved.map((s) => s.tensor));
+        optA.dispose();
+        optB.dispose();
+        tf.dispose([...a.vars, ...b.vars]);
+        p.dispose();
+      });
+
+      if (!e.skipFit) {
+        test('trains a model through model.compile and model.fit', async () => {
+          const x = tf.tensor2d(normals(64 * 3, 7), [64, 3]);
+          const y = tf.tidy(() => tf.sum(tf.mul(x, tf.tensor1d([1, -2, 0.5])), 1, true));
+          const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 1 })] });
+          m.compile({ optimizer: e.make(), loss: 'meanSquaredError' });
+          const h = await m.fit(x, y, { epochs: 8, batchSize: 16, verbose: 0, shuffle: false });
+          const losses = h.history.loss as number[];
+          assert.ok(losses[losses.length - 1] < losses[0], `loss ${losses[0]} → ${losses[losses.length - 1]}`);
+          m.dispose();
+          tf.dispose([x, y]);
+        });
+      }
+
+      for (const [what, build, message] of e.invalid ?? []) {
+        test(`rejects ${what} with a clear error`, () => {
+          assert.throws(build, message);
+        });
+      }
+    });
+  }
+}
