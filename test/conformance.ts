@@ -31,8 +31,8 @@ function leastSquares(seed: number) {
   // y = X·[1, −2, 0.5, 3] + 0.7 + small noise: the minimum loss is near 0.
   const y = tf.tidy(() => tf.add(tf.add(tf.squeeze(tf.matMul(X, tf.tensor2d([1, -2, 0.5, 3], [4, 1]))), 0.7), tf.mul(tf.tensor1d(normals(32, seed + 1)), 0.01)));
   const init = { w: normals(4, seed + 2), c: normals(1, seed + 3)[0] };
-  const make = (tag: string, w0 = init.w, c0 = init.c) => {
-    const w = tf.variable(tf.tensor1d(w0), true, `${tag}_w_${Math.random()}`);
+  const make = (tag: string, w0: ArrayLike<number> = init.w, c0 = init.c) => {
+    const w = tf.variable(tf.tensor1d(Array.from(w0)), true, `${tag}_w_${Math.random()}`);
     const c = tf.variable(tf.scalar(c0), true, `${tag}_c_${Math.random()}`);
     const loss = () => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.add(tf.squeeze(tf.matMul(X, tf.reshape(w, [4, 1]))), c), y))) as tf.Scalar);
     return { w, c, loss, vars: [w, c] };

@@ -11,6 +11,7 @@ before(useCpu);
 class Scaled extends DirectionalOptimizer {
   constructor(private readonly s: number) { super(); }
   get learningRate() { return 1; }
+  override getConfig() { return {}; }
   computeDirection(_v: tf.Variable[], g: tf.Tensor[]) { return g.map((t) => tf.mul(t, this.s)); }
 }
 

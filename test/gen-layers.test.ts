@@ -92,6 +92,7 @@ describe('GeN through model.fit and trainOnBatch', () => {
     // With a zero direction every probe evaluates the same weights: equal losses mean equal masks.
     class Still extends DirectionalOptimizer {
       get learningRate() { return 1; }
+      override getConfig() { return {}; }
       computeDirection(variables: tf.Variable[]) { return variables.map((v) => tf.zerosLike(v)); }
     }
     const { x, y } = data();

@@ -62,6 +62,7 @@ describe('GeN on a full-batch quadratic', () => {
     /** A base whose direction is D = −A⁻¹g, solved on the host in float64. */
     class NewtonDirection extends DirectionalOptimizer {
       get learningRate() { return 1; }
+      override getConfig() { return {}; }
       computeDirection(variables: tf.Variable[]): tf.Tensor[] {
         const g = p.gradient();
         const x = solve(p.A, g);
