@@ -1,0 +1,167 @@
+import type { NamedTensor } from '../tfjs/types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertKnownKeys, checkNumber, withDefaults } from '../core/validate.js';
+import { DirectionalOptimizer, resolveGradients } from '../tfjs/directional.js';
+import { Slot } from '../tfjs/slots.js';
+import { PolynomialAverager } from './polynomial-averager.js';
+import { copySlot, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
+
+/** Options of {@link DoG} and {@link LDoG}; every field optional. */
+export interface DoGOptions {
+  /** Multiplier c on the step size (the authors advise keeping 1). Default 1. */
+  lr: number;
+  /** r_ε relative to 1 + ‖x₀‖ (first step's distance); 1e-4 with BatchNorm. Default 1e-6. */
+  repsRel: number;
+  /** Coupled weight decay λ: λx is added to the gradient. Default 0. */
+  weightDecay: number;
+  /** Added to the sum of squared gradient norms. Default 1e-8. */
+  epsilon: number;
+  /** γ of the polynomial-decay iterate average. Default 8. */
+  averageGamma: number;
+}
+
+/** Defaults of {@link DoGOptions} (the official implementation's; γ = 8 as in its averager). */
+export const DOG_DEFAULTS: Readonly<DoGOptions> = Object.freeze({ lr: 1, repsRel: 1e-6, weightDecay: 0, epsilon: 1e-8, averageGamma: 8 });
+
+/**
+ * DoG and L-DoG's shared machinery (Ivgi, Hinder & Carmon, "DoG is SGD's Best Friend",
+ * ICML 2023): per block (all weights for DoG, each tensor for L-DoG), the step size is the
+ * largest distance travelled from x₀ over the root of the summed squared gradient norms. The
+ * iterate average that the method needs is kept here ({@link averagedWeights},
+ * {@link swapToAverage}/{@link swapBack}); it is updated by `applyGradients` (so by `minimize`
+ * and `model.fit`), not when GeN calls `computeDirection` directly.
+ */
+export abstract class DoGBase extends DirectionalOptimizer {
+  readonly options: Readonly<DoGOptions>;
+  private readonly x0 = new Slot('x0');
+  private readonly averager: PolynomialAverager;
+  private k = 0;
+  private rbar: number[] = [];
+  private gsum: number[] = [];
+  private etas: number[] = [];
+
+  /** Whether each tensor is its own block (L-DoG) or all are one (DoG). */
+  protected abstract get layerwise(): boolean;
+
+  constructor(owner: string, options: Partial<DoGOptions>) {
+    super();
+    assertKnownKeys(owner, options, Object.keys(DOG_DEFAULTS));
+    const o = withDefaults(DOG_DEFAULTS as DoGOptions, options);
+    checkNumber(owner, 'lr', o.lr, { min: 0, minExclusive: true });
+    checkNumber(owner, 'repsRel', o.repsRel, { min: 0, minExclusive: true });
+    checkNumber(owner, 'weightDecay', o.weightDecay, { min: 0 });
+    checkNumber(owner, 'epsilon', o.epsilon, { min: 0, minExclusive: true });
+    checkNumber(owner, 'averageGamma', o.averageGamma, { min: 0 });
+    this.options = Object.freeze(o);
+    this.averager = new PolynomialAverager(owner, o.averageGamma);
+  }
+
+  get learningRate(): number {
+    return this.options.lr;
+  }
+
+  /** The step sizes ηₖ = lr·r̄ₖ/√Gₖ of the last step, one per block (one for DoG). */
+  get stepSizes(): number[] {
+    return [...this.etas];
+  }
+
+  /** The distances r̄ per block. */
+  get distances(): number[] {
+    return [...this.rbar];
+  }
+
+  computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
+    const { lr, repsRel, weightDecay, epsilon } = this.options;
+    const first = this.k === 0;
+    // Per variable: ‖g‖² (g with λx), and ‖x‖² on the first step or ‖x − x₀‖² after.
+    const sums = readScalars(() =>
+      variables.flatMap((w, i) => {
+        const g = weightDecay > 0 ? tf.add(gradients[i], tf.mul(w, weightDecay)) : gradients[i];
+        const x0 = copySlot(this.x0, i, w);
+        return [tf.sum(tf.square(g)), tf.sum(tf.square(first ? w : tf.sub(w, x0)))] as tf.Scalar[];
+      }),
+    );
+    const blocks = this.layerwise ? variables.map((_, i) => [i]) : [variables.map((_, i) => i)];
+    blocks.forEach((block, b) => {
+      const g2 = block.reduce((acc, i) => acc + sums[2 * i], 0);
+      const dist = Math.sqrt(block.reduce((acc, i) => acc + sums[2 * i + 1], 0));
+      if (first) {
+        this.rbar[b] = repsRel * (1 + dist);
+        this.gsum[b] = g2 + epsilon;
+      } else {
+        this.rbar[b] = Math.max(this.rbar[b], dist);
+        this.gsum[b] += g2;
+      }
+    });
+    this.etas = blocks.map((_, b) => (lr * this.rbar[b]) / Math.sqrt(this.gsum[b]));
+    const scale = variables.map((_, i) => this.rbar[this.layerwise ? i : 0] / Math.sqrt(this.gsum[this.layerwise ? i : 0]));
+    this.k += 1;
+    this.incrementIterations();
+    return tf.tidy(() =>
+      variables.map((w, i) => {
+        const g = weightDecay > 0 ? tf.add(gradients[i], tf.mul(w, weightDecay)) : gradients[i];
+        return tf.keep(tf.mul(g, -scale[i]));
+      }),
+    );
+  }
+
+  /** One DoG step w ← w − η·g, then the iterate average is updated. */
+  override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    if (this.averager.swapped) {
+      throw new Error(`${this.getClassName()}: the variables hold the averaged weights; call swapBack() before training.`);
+    }
+    const { variables, gradients } = resolveGradients(this.getClassName(), variableGradients);
+    const directions = this.computeDirection(variables, gradients);
+    tf.tidy(() => variables.forEach((v, i) => v.assign(tf.add(v, tf.mul(directions[i], this.options.lr)))));
+    tf.dispose(directions);
+    this.averager.update(variables);
+  }
+
+  /** Copies of the polynomially averaged weights, in the variables' order (the caller disposes them). */
+  averagedWeights(): tf.Tensor[] {
+    return this.averager.averagedWeights();
+  }
+
+  /**
+   * Puts the averaged weights into the variables (for evaluation); `variables` defaults to those
+   * of the last step, in the same order. Undo with {@link swapBack} before training again.
+   */
+  swapToAverage(variables?: tf.Variable[]): void {
+    this.averager.swapToAverage(variables);
+  }
+
+  /** Restores the trained weights replaced by {@link swapToAverage}. */
+  swapBack(): void {
+    this.averager.swapBack();
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [
+      await this.saveIterations(),
+      stateEntry(this.getClassName(), [this.k, this.averager.t, this.rbar.length, ...this.rbar, ...this.gsum, ...this.etas]),
+      ...this.x0.named(), ...this.averager.named(),
+    ];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    const state = readStateEntry(this.getClassName(), rest, 3);
+    const [k, t, n] = state;
+    this.k = k;
+    this.rbar = state.slice(3, 3 + n);
+    this.gsum = state.slice(3 + n, 3 + 2 * n);
+    this.etas = state.slice(3 + 2 * n, 3 + 3 * n);
+    this.x0.restore(slotEntries(rest, 'x0'));
+    this.averager.restore(slotEntries(rest, 'average'), t);
+  }
+
+  override dispose(): void {
+    this.x0.dispose();
+    this.averager.dispose();
+    super.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...this.options };
+  }
+}

@@ -1,0 +1,85 @@
+import type { NamedTensor } from '../tfjs/types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { Slot } from '../tfjs/slots.js';
+
+/**
+ * Polynomial-decay iterate averaging (Shamir & Zhang 2013), as DoG's authors use it
+ * (formll/dog `PolynomialDecayAverager`): after the t-th step (t = 1, 2, …)
+ *
+ *     x̄ₜ = (1 − (γ+1)/(t+γ))·x̄ₜ₋₁ + ((γ+1)/(t+γ))·xₜ,
+ *
+ * so x̄₁ = x₁ and later iterates weigh polynomially more. Also swaps the averaged point into
+ * the variables for evaluation and back.
+ */
+export class PolynomialAverager {
+  private readonly average = new Slot('average');
+  /** Index of the next averaging step (1 before the first). */
+  t = 1;
+  private tracked: tf.Variable[] = [];
+  private saved: tf.Tensor[] | null = null;
+
+  constructor(private readonly owner: string, private readonly gamma: number) {}
+
+  /** Whether the variables currently hold the average. */
+  get swapped(): boolean {
+    return this.saved !== null;
+  }
+
+  /** Folds the variables' current values into the average. */
+  update(variables: tf.Variable[]): void {
+    const a = (this.gamma + 1) / (this.t + this.gamma);
+    tf.tidy(() =>
+      variables.forEach((w, i) => {
+        const avg = this.average.get(i, w);
+        avg.assign(tf.add(tf.mul(avg, 1 - a), tf.mul(w, a)));
+      }),
+    );
+    this.tracked = variables;
+    this.t += 1;
+  }
+
+  /** Copies of the averaged weights, in the variables' order (the caller disposes them). */
+  averagedWeights(): tf.Tensor[] {
+    return this.average.named().map((e) => tf.clone(e.tensor));
+  }
+
+  /** Puts the averaged weights into the variables, keeping the current ones for {@link swapBack}. */
+  swapToAverage(variables: tf.Variable[] = this.tracked): void {
+    if (this.saved !== null) throw new Error(`${this.owner}: the variables already hold the average; call swapBack() first.`);
+    const avg = this.average.named();
+    if (avg.length === 0) throw new Error(`${this.owner}: there is no average before the first step.`);
+    if (variables.length !== avg.length) {
+      throw new Error(`${this.owner}: expected the ${avg.length} variables it trains, in the same order; got ${variables.length}.`);
+    }
+    // reshape snapshots share the buffers: no copy, bit-exact restore.
+    this.saved = variables.map((v) => tf.keep(tf.reshape(v, v.shape)));
+    variables.forEach((v, i) => v.assign(avg[i].tensor));
+    this.tracked = variables;
+  }
+
+  /** Restores the weights that {@link swapToAverage} replaced. */
+  swapBack(): void {
+    if (this.saved === null) throw new Error(`${this.owner}: the variables do not hold the average; nothing to swap back.`);
+    const saved = this.saved;
+    this.tracked.forEach((v, i) => v.assign(saved[i]));
+    tf.dispose(saved);
+    this.saved = null;
+  }
+
+  /** The average as named tensors (the slot variables themselves, for getWeights). */
+  named(): NamedTensor[] {
+    return this.average.named();
+  }
+
+  restore(weights: NamedTensor[], t: number): void {
+    this.average.restore(weights);
+    this.t = t;
+    this.tracked = [];
+  }
+
+  dispose(): void {
+    if (this.saved !== null) tf.dispose(this.saved);
+    this.saved = null;
+    this.average.dispose();
+  }
+}

@@ -1,0 +1,194 @@
+import type { NamedTensor } from '../tfjs/types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertKnownKeys, checkBoolean, checkNumber, withDefaults } from '../core/validate.js';
+import { DirectionalOptimizer } from '../tfjs/directional.js';
+import { Slot } from '../tfjs/slots.js';
+import { copySlot, infinityToNull, nullToInfinity, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
+
+/** Options of {@link Prodigy}; every field optional. */
+export interface ProdigyOptions {
+  /** Multiplier on the estimated step d (keep 1; tune `dCoef` instead). Default 1. */
+  lr: number;
+  /** Decay of the first moment. Default 0.9. */
+  beta1: number;
+  /** Decay of the second moment. Default 0.999. */
+  beta2: number;
+  /** Decay of the d-estimate's numerator r and sum s; null means √beta2. Default null. */
+  beta3: number | null;
+  /** Added to √v, scaled by d. Default 1e-8. */
+  epsilon: number;
+  /** Weight decay λ (decoupled unless `decouple` is false). Default 0. */
+  weightDecay: number;
+  /** Decoupled (AdamW-style) weight decay; false adds λw to the gradient. Default true. */
+  decouple: boolean;
+  /** Adam's bias correction folded into the step. Default false. */
+  biasCorrection: boolean;
+  /** Use d instead of d·lr in s, for warm-up schedules and restarts. Default false. */
+  safeguardWarmup: boolean;
+  /** Initial d; raise to 1e-5…1e-4 if d stays small. Default 1e-6. */
+  d0: number;
+  /** Multiplier on the d estimate: the knob to turn first (0.5 or 2 also work). Default 1. */
+  dCoef: number;
+  /** Cap on d's growth per step (e.g. 1.02 acts as a warm-up). Default Infinity. */
+  growthRate: number;
+}
+
+/** Defaults of {@link ProdigyOptions} (the official implementation's). */
+export const PRODIGY_DEFAULTS: Readonly<ProdigyOptions> = Object.freeze({
+  lr: 1, beta1: 0.9, beta2: 0.999, beta3: null, epsilon: 1e-8, weightDecay: 0, decouple: true,
+  biasCorrection: false, safeguardWarmup: false, d0: 1e-6, dCoef: 1, growthRate: Infinity,
+});
+
+/**
+ * Prodigy (Mishchenko & Defazio, "Prodigy: An Expeditiously Adaptive Parameter-Free Learner",
+ * ICML 2024; official code konstmish/prodigy), the Adam variant. With λₖ = dₖ·lr·bc
+ * (bc = √(1 − β₂ᵏ⁺¹)/(1 − β₁ᵏ⁺¹) with bias correction, else 1):
+ *
+ *     r ← β₃r + (dₖ/d₀)·λₖ·⟨g, x₀ − x⟩,    s ← β₃s + (dₖ/d₀)·λₖ·g   (dₖ instead of λₖ with safeguardWarmup),
+ *     m ← β₁m + (1 − β₁)·dₖ·g,            v ← β₂v + (1 − β₂)·dₖ²·g²,
+ *     d̂ = dCoef·r/‖s‖₁,  d_max = max(d_max, d̂),  dₖ₊₁ = min(d_max, dₖ·growthRate),
+ *     x ← x − λₖ·m/(√v + dₖ₊₁·ε) − λₖ·λ_wd·x.
+ *
+ * As a {@link DirectionalOptimizer}: D = −dₖ·bc·(m/(√v + dₖ₊₁ε) + λ_wd·x) and w ← w + lr·D.
+ * The scalars (d, d_max, r, step) live on the host in float64 and are saved bit-exactly.
+ * Diagnostics: {@link Prodigy.d}, {@link Prodigy.dHat}.
+ * @throws {TypeError|RangeError} an unknown option or a value out of range.
+ */
+export class Prodigy extends DirectionalOptimizer {
+  static get className(): string {
+    return 'Prodigy';
+  }
+
+  readonly options: Readonly<ProdigyOptions>;
+  private readonly m = new Slot('m');
+  private readonly v = new Slot('v');
+  private readonly s = new Slot('s');
+  private readonly x0 = new Slot('x0');
+  private k = 0;
+  private dCur: number;
+  private dMax: number;
+  private numerator = 0;
+  private dHatLast: number;
+
+  constructor(options: Partial<ProdigyOptions> = {}) {
+    super();
+    assertKnownKeys('Prodigy', options, Object.keys(PRODIGY_DEFAULTS));
+    const o = withDefaults(PRODIGY_DEFAULTS as ProdigyOptions, options);
+    checkNumber('Prodigy', 'lr', o.lr, { min: 0, minExclusive: true });
+    checkNumber('Prodigy', 'beta1', o.beta1, { min: 0, max: 1, maxExclusive: true });
+    checkNumber('Prodigy', 'beta2', o.beta2, { min: 0, max: 1, maxExclusive: true });
+    if (o.beta3 !== null) checkNumber('Prodigy', 'beta3', o.beta3, { min: 0, max: 1, maxExclusive: true });
+    checkNumber('Prodigy', 'epsilon', o.epsilon, { min: 0, minExclusive: true });
+    checkNumber('Prodigy', 'weightDecay', o.weightDecay, { min: 0 });
+    checkBoolean('Prodigy', 'decouple', o.decouple);
+    checkBoolean('Prodigy', 'biasCorrection', o.biasCorrection);
+    checkBoolean('Prodigy', 'safeguardWarmup', o.safeguardWarmup);
+    checkNumber('Prodigy', 'd0', o.d0, { min: 0, minExclusive: true });
+    checkNumber('Prodigy', 'dCoef', o.dCoef, { min: 0, minExclusive: true });
+    checkNumber('Prodigy', 'growthRate', o.growthRate, { min: 1, allowInfinity: true });
+    this.options = Object.freeze(o);
+    this.dCur = o.d0;
+    this.dMax = o.d0;
+    this.dHatLast = o.d0;
+  }
+
+  get learningRate(): number {
+    return this.options.lr;
+  }
+
+  /** The current distance estimate d (the step is d·lr, times the bias correction if on). */
+  get d(): number {
+    return this.dCur;
+  }
+
+  /** The last raw estimate d̂ = dCoef·r/‖s‖₁. */
+  get dHat(): number {
+    return this.dHatLast;
+  }
+
+  computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
+    const { lr, beta1, beta2, epsilon, weightDecay, decouple, biasCorrection, safeguardWarmup, d0, dCoef, growthRate } = this.options;
+    const beta3 = this.options.beta3 ?? Math.sqrt(beta2);
+    const d = this.dCur;
+    const bc = biasCorrection ? Math.sqrt(1 - beta2 ** (this.k + 1)) / (1 - beta1 ** (this.k + 1)) : 1;
+    const dlr = d * lr * bc;
+    const sCoef = (d / d0) * (safeguardWarmup ? d : dlr);
+    const coupled = weightDecay > 0 && !decouple;
+    // Per variable: ⟨g, x₀ − x⟩ and ‖s_new‖₁, with the moments updated on the way.
+    const sums = readScalars(() =>
+      variables.flatMap((w, i) => {
+        const g = coupled ? tf.add(gradients[i], tf.mul(w, weightDecay)) : gradients[i];
+        const x0 = copySlot(this.x0, i, w);
+        const m = this.m.get(i, w);
+        const v = this.v.get(i, w);
+        const s = this.s.get(i, w);
+        const dot = tf.sum(tf.mul(g, tf.sub(x0, w)));
+        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, d * (1 - beta1))));
+        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), d * d * (1 - beta2))));
+        const sNew = tf.add(tf.mul(s, beta3), tf.mul(g, sCoef));
+        s.assign(sNew);
+        return [dot, tf.sum(tf.abs(sNew))] as tf.Scalar[];
+      }),
+    );
+    let numerator = this.numerator * beta3;
+    let denom = 0;
+    for (let i = 0; i < variables.length; i++) {
+      numerator += (d / d0) * dlr * sums[2 * i];
+      denom += sums[2 * i + 1];
+    }
+    this.incrementIterations();
+    // No gradient seen yet (all zero): the reference returns without a step.
+    if (denom === 0) return variables.map((w) => tf.zerosLike(w));
+    const dHat = (dCoef * numerator) / denom;
+    let dNew = d;
+    if (d === d0) dNew = Math.max(d, dHat);
+    this.dMax = Math.max(this.dMax, dHat);
+    dNew = Math.min(this.dMax, dNew * growthRate);
+    this.numerator = numerator;
+    this.dHatLast = dHat;
+    this.dCur = dNew;
+    this.k += 1;
+    return tf.tidy(() =>
+      variables.map((w, i) => {
+        const m = this.m.get(i, w);
+        const v = this.v.get(i, w);
+        const adam = tf.div(m, tf.add(tf.sqrt(v), dNew * epsilon));
+        const step = weightDecay > 0 && decouple ? tf.add(adam, tf.mul(w, weightDecay)) : adam;
+        return tf.keep(tf.mul(step, -d * bc));
+      }),
+    );
+  }
+
+  override async getWeights(): Promise<NamedTensor[]> {
+    return [
+      await this.saveIterations(),
+      stateEntry('Prodigy', [this.k, this.dCur, this.dMax, this.numerator, this.dHatLast]),
+      ...this.m.named(), ...this.v.named(), ...this.s.named(), ...this.x0.named(),
+    ];
+  }
+
+  override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    const rest = await this.extractIterations(weightValues);
+    [this.k, this.dCur, this.dMax, this.numerator, this.dHatLast] = readStateEntry('Prodigy', rest, 5);
+    this.m.restore(slotEntries(rest, 'm'));
+    this.v.restore(slotEntries(rest, 'v'));
+    this.s.restore(slotEntries(rest, 's'));
+    this.x0.restore(slotEntries(rest, 'x0'));
+  }
+
+  override dispose(): void {
+    for (const slot of [this.m, this.v, this.s, this.x0]) slot.dispose();
+    super.dispose();
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...this.options, growthRate: infinityToNull(this.options.growthRate) };
+  }
+
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    return new cls(nullToInfinity(config, 'growthRate') as unknown as ProdigyOptions);
+  }
+}

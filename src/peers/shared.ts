@@ -1,0 +1,68 @@
+import type { NamedTensor } from '../tfjs/types.js';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Slot } from '../tfjs/slots.js';
+import { decodeFloat64, encodeFloat64 } from '../tfjs/state-codec.js';
+
+/**
+ * Helpers shared by the learning-rate-free peers: host-side scalar state that survives
+ * getWeights/setWeights bit-exactly, slots that start as a copy of the weights (x₀, z), and
+ * one readback for all the scalar reductions of a step.
+ */
+
+/** The i-th slot of `slot`, created on first use as a copy of `w` (x₀ in Prodigy, DoG; z in Schedule-Free). */
+export function copySlot(slot: Slot, i: number, w: tf.Variable): tf.Variable {
+  const before = slot.named().length;
+  const s = slot.get(i, w);
+  // A fresh slot is filled with zeros; share w's current buffer instead (assign does not copy).
+  if (slot.named().length > before) s.assign(w);
+  return s;
+}
+
+/**
+ * Builds scalar tensors inside a tidy and reads them back in one transfer, as float64 numbers.
+ * The caller sums them on the host, as the reference implementations do with `.item()`.
+ */
+export function readScalars(build: () => tf.Scalar[]): number[] {
+  const stacked = tf.tidy(() => {
+    const parts = build();
+    return parts.length > 0 ? tf.stack(parts) : tf.zeros([0]);
+  });
+  const out = Array.from(stacked.dataSync() as Float32Array);
+  stacked.dispose();
+  return out;
+}
+
+/** The named tensor that carries an optimizer's host-side float64 state. */
+export function stateEntry(owner: string, values: readonly number[]): NamedTensor {
+  return { name: `${owner}/state`, tensor: encodeFloat64(values) };
+}
+
+/**
+ * The host-side state written by {@link stateEntry}.
+ * @throws {Error} the weights do not come from this optimizer's getWeights().
+ */
+export function readStateEntry(owner: string, weights: NamedTensor[], minLength: number): number[] {
+  const entry = weights.find((w) => w.name === `${owner}/state`);
+  const values = entry == null ? null : decodeFloat64(entry.tensor);
+  if (values == null || values.length < minLength) {
+    throw new Error(`${owner}.setWeights: expected the weights of ${owner}.getWeights() (an entry '${owner}/state' with ${minLength} numbers).`);
+  }
+  return values;
+}
+
+/** The slot weights with this suffix (names `<variable>/<suffix>`), in their saved order. */
+export function slotEntries(weights: NamedTensor[], suffix: string): NamedTensor[] {
+  return weights.filter((w) => w.name.endsWith(`/${suffix}`));
+}
+
+/** `Infinity` as `null` for JSON configs (JSON has no Infinity), and back. */
+export function infinityToNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+/** Inverse of {@link infinityToNull} for one key of a config read back from JSON. */
+export function nullToInfinity(config: tf.serialization.ConfigDict, key: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  if (out[key] === null) out[key] = Infinity;
+  return out;
+}
