@@ -4,6 +4,7 @@
  * exported too, for use without tensors.
  */
 import { registerOptimizers } from './tfjs/register.js';
+import { registerPeerOptimizers } from './peers/register.js';
 
 export { GeN } from './tfjs/gen.js';
 export { resolveGeNOptions, type GeNOptions, type StepInfo } from './tfjs/gen-options.js';
@@ -15,4 +16,7 @@ export { registerOptimizers } from './tfjs/register.js';
 export type { NamedTensor } from './tfjs/types.js';
 export * from './core/index.js';
 
+export * from './peers/index.js';
+
 registerOptimizers();
+registerPeerOptimizers();
