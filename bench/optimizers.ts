@@ -1,0 +1,156 @@
+// The optimizer registry: every optimizer the suite compares, one entry each. An entry expands to
+// one or more configurations (a tuned grid expands to lrs × schedules); each configuration builds a
+// fresh tf.Optimizer for a run. Peers (src/peers) are picked up from the library's exports when they
+// exist; until then they are listed as unavailable.
+import type * as tf from '@tensorflow/tfjs-core';
+import { AdamW, GeN, SGDW } from '../src/index.js';
+import { ScheduledAdamW, ScheduledSGDW } from './scheduled.js';
+import { logSpaced, SCHEDULES, type ScheduleName } from './schedules.js';
+
+/** What a run gives an optimizer factory. */
+export interface BuildContext {
+  totalSteps: number;
+  /** The loss of the next training batch: GeN's probes use it (see `genProbe`). */
+  nextBatchLoss: () => tf.Scalar;
+}
+
+/** One runnable configuration. */
+export interface OptimizerConfig {
+  /** Registry entry name, e.g. `gen-adamw` or `adamw-grid`. */
+  optimizer: string;
+  /** `gen` (GeN), `grid` (tuned baseline), `peer` (other LR-free method). */
+  kind: 'gen' | 'grid' | 'peer';
+  /** Base optimizer family: `adamw` or `sgd` (peers: their own name). */
+  base: string;
+  /** Plain-JSON configuration (lr, schedule, options) recorded with the run. */
+  config: Record<string, unknown>;
+  /** A short label for tables and plots. */
+  label: string;
+  build(ctx: BuildContext): tf.Optimizer;
+}
+
+/** A registry entry. */
+export interface OptimizerEntry {
+  name: string;
+  kind: OptimizerConfig['kind'];
+  description: string;
+  /** Configurations in quick or full mode. */
+  configs(mode: 'quick' | 'full'): OptimizerConfig[];
+  /** Null if available, else why not. */
+  unavailable(): string | null;
+}
+
+/**
+ * Where GeN's probes are measured in this benchmark: on the next training batch ('next', the
+ * official code's fresh-batch protocol) or on the gradient's own batch ('same', the library default).
+ */
+export type GenProbe = 'next' | 'same';
+
+const SGD_MOMENTUM = 0.9;
+const ADAMW_LRS = logSpaced(1e-4, 1e-1, 7);
+const SGD_LRS = logSpaced(1e-3, 1, 7);
+
+function genEntry(name: string, base: 'adamw' | 'sgd', probe: GenProbe, lr?: number): OptimizerEntry {
+  const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
+  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${probe === 'same' ? ' (same-batch probes)' : ''}${lr !== undefined ? ` lr0=${lr}` : ''}`;
+  return {
+    name,
+    kind: 'gen',
+    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${probe === 'next' ? 'probes on the next batch' : 'probes on the same batch'}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}`,
+    unavailable: () => null,
+    configs: () => [{
+      optimizer: name,
+      kind: 'gen',
+      base,
+      label,
+      config: { probe, ...(lr !== undefined ? { lr } : {}), ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}) },
+      build: (ctx) => new GeN(make(), { ...(lr !== undefined ? { lr } : {}), ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}) }),
+    }],
+  };
+}
+
+function gridEntry(name: string, base: 'adamw' | 'sgd'): OptimizerEntry {
+  const lrs = base === 'adamw' ? ADAMW_LRS : SGD_LRS;
+  const title = base === 'adamw' ? 'AdamW' : 'SGD-momentum';
+  return {
+    name,
+    kind: 'grid',
+    description: `${title} tuned grid: lr in {${lrs.join(', ')}} × schedules {${SCHEDULES.join(', ')}} (quick: cosine only)`,
+    unavailable: () => null,
+    configs(mode) {
+      const schedules: readonly ScheduleName[] = mode === 'quick' ? ['cosine'] : SCHEDULES;
+      return schedules.flatMap((schedule) => lrs.map((lr): OptimizerConfig => ({
+        optimizer: name,
+        kind: 'grid',
+        base,
+        label: `${title} ${schedule} lr=${lr}`,
+        config: { lr, schedule, ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}) },
+        build: (ctx) => base === 'adamw'
+          ? new ScheduledAdamW({ lr, schedule, totalSteps: ctx.totalSteps })
+          : new ScheduledSGDW({ lr, schedule, totalSteps: ctx.totalSteps }, { momentum: SGD_MOMENTUM }),
+      })));
+    },
+  };
+}
+
+/** Peers from the library's exports, constructed with their defaults. */
+const PEERS: { name: string; exportName: string; label: string; closure?: boolean }[] = [
+  { name: 'prodigy', exportName: 'Prodigy', label: 'Prodigy' },
+  { name: 'dadapt-adam', exportName: 'DAdaptAdam', label: 'D-Adapt Adam' },
+  { name: 'dadapt-sgd', exportName: 'DAdaptSGD', label: 'D-Adapt SGD' },
+  { name: 'dog', exportName: 'DoG', label: 'DoG' },
+  { name: 'ldog', exportName: 'LDoG', label: 'L-DoG' },
+  { name: 'schedule-free-adamw', exportName: 'ScheduleFreeAdamW', label: 'Schedule-Free AdamW' },
+  { name: 'sls', exportName: 'SLS', label: 'SLS' },
+];
+
+let library: Record<string, unknown> = {};
+/** Loads the library's exports once (peers are looked up there). */
+export async function loadPeers(): Promise<void> {
+  library = (await import('../src/index.js')) as unknown as Record<string, unknown>;
+}
+
+function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {
+  const ctor = () => library[p.exportName] as (new (options?: Record<string, unknown>) => tf.Optimizer) | undefined;
+  return {
+    name: p.name,
+    kind: 'peer',
+    description: `${p.label} with its defaults (src/peers)`,
+    unavailable: () => (typeof ctor() === 'function' ? null : `not exported by src/index.ts yet (${p.exportName})`),
+    configs: () => [{
+      optimizer: p.name,
+      kind: 'peer',
+      base: p.name,
+      label: p.label,
+      config: {},
+      build: () => {
+        const C = ctor();
+        if (typeof C !== 'function') throw new Error(`optimizer ${p.name}: ${p.exportName} is not exported by src/index.ts`);
+        return new C();
+      },
+    }],
+  };
+}
+
+export const OPTIMIZERS: readonly OptimizerEntry[] = [
+  genEntry('gen-adamw', 'adamw', 'next'),
+  genEntry('gen-sgd', 'sgd', 'next'),
+  genEntry('gen-adamw-same', 'adamw', 'same'),
+  genEntry('gen-sgd-same', 'sgd', 'same'),
+  gridEntry('adamw-grid', 'adamw'),
+  gridEntry('sgd-grid', 'sgd'),
+  ...PEERS.map(peerEntry),
+];
+
+/** GeN-AdamW started from each initial lr of the robustness table (1e-5 … 1e-1). */
+export const ROBUSTNESS_LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
+export function robustnessConfigs(): OptimizerConfig[] {
+  return ROBUSTNESS_LRS.flatMap((lr) => [
+    ...genEntry(`gen-adamw-lr0`, 'adamw', 'next', lr).configs('full'),
+    ...genEntry(`gen-sgd-lr0`, 'sgd', 'next', lr).configs('full'),
+  ]);
+}
+
+export function findOptimizer(name: string): OptimizerEntry | undefined {
+  return OPTIMIZERS.find((o) => o.name === name);
+}

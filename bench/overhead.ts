@@ -1,0 +1,81 @@
+// GeN's wall-clock overhead per step against its base optimizer, measured in one interleaved run:
+// forward F (loss only), base training step F+B (AdamW minimize), and GeN-AdamW steps with
+// every = 1, 4, 8, for probes on the same batch (2 extra forwards per refit) and on another batch
+// (3 extra forwards). Bound for same-batch probes: 1 + 2F/(every·(F+B)); for another batch:
+// 1 + 3F/(every·(F+B)).
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW, GeN } from '../src/index.js';
+import type { OverheadRecord } from './results.js';
+import type { TaskSpec } from './tasks/types.js';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: number; backend: string; versions: Record<string, string>; onRep?: (i: number) => void }): OverheadRecord {
+  const startedAt = new Date().toISOString();
+  const model = task.create(0);
+  const batch = model.batch(0);
+  const other = model.batch(1);
+  type Variant = { name: string; every: number; probe: string; make: () => tf.Optimizer };
+  const variants: Variant[] = [{ name: 'base', every: 0, probe: '-', make: () => new AdamW({ lr: 1e-4 }) }];
+  for (const every of [1, 4, 8]) {
+    variants.push({ name: `gen${every}`, every, probe: 'same', make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false }) });
+    variants.push({ name: `gen${every}n`, every, probe: 'next', make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false, probeLoss: () => other.loss() }) });
+  }
+  const times: Record<string, number[]> = { forward: [] };
+  for (const v of variants) times[v.name] = [];
+  const snapshot = model.vars.map((v) => tf.clone(v));
+  const restore = () => model.vars.forEach((v, i) => v.assign(snapshot[i]));
+  for (let rep = 0; rep < o.reps; rep++) {
+    // forward: loss only, read back
+    for (let k = 0; k < o.stepsPerRep; k++) {
+      const t = performance.now();
+      tf.tidy(() => batch.loss().dataSync());
+      times.forward.push(performance.now() - t);
+    }
+    for (const v of variants) {
+      restore();
+      const opt = v.make();
+      for (let k = 0; k < o.stepsPerRep + 2; k++) {
+        const t = performance.now();
+        tf.tidy(() => (opt.minimize(() => batch.loss(), true, model.vars) as tf.Scalar).dataSync());
+        if (k >= 2) times[v.name].push(performance.now() - t); // first steps create slots
+      }
+      opt.dispose();
+    }
+    o.onRep?.(rep);
+  }
+  restore();
+  tf.dispose(snapshot);
+  batch.dispose();
+  other.dispose();
+  model.dispose();
+  const F = median(times.forward);
+  const FB = median(times.base);
+  // per-step mean over a window of `every` steps matters for lazy refits: use the mean of each rep's steps
+  const meanPerStep = (name: string) => {
+    const xs = times[name];
+    const perRep: number[] = [];
+    for (let r = 0; r < o.reps; r++) perRep.push(xs.slice(r * o.stepsPerRep, (r + 1) * o.stepsPerRep).reduce((a, b) => a + b, 0) / o.stepsPerRep);
+    return median(perRep);
+  };
+  const base = meanPerStep('base');
+  return {
+    kind: 'overhead',
+    key: `overhead|${task.name}|${startedAt}`,
+    task: task.name,
+    backend: o.backend,
+    versions: o.versions,
+    startedAt,
+    forwardMs: F,
+    trainMs: FB,
+    reps: o.reps,
+    gen: variants.filter((v) => v.every > 0).map((v) => {
+      const ms = meanPerStep(v.name);
+      const probes = v.probe === 'same' ? 2 : 3;
+      return { every: v.every, probe: v.probe, ms, ratio: ms / base, bound: 1 + (probes * F) / (v.every * FB) };
+    }),
+  };
+}

@@ -1,0 +1,126 @@
+// Runs one (task, optimizer configuration, seed): trains for the step budget, logs the loss and the
+// applied lr every k steps, evaluates on the validation split a few times and on both splits at the
+// end, and returns the record. Probes of GeN may use the next batch, which the loop builds one step
+// ahead anyway.
+import * as tf from '@tensorflow/tfjs-core';
+import { GeN } from '../src/index.js';
+import type { OptimizerConfig } from './optimizers.js';
+import { runKey, type RunRecord } from './results.js';
+import type { Batch, TaskSpec } from './tasks/types.js';
+
+/** Progress of a run, reported every few steps. */
+export interface StepProgress {
+  step: number;
+  steps: number;
+  loss: number;
+  lr: number;
+  elapsedMs: number;
+}
+
+export interface RunOptions {
+  task: TaskSpec;
+  opt: OptimizerConfig;
+  seed: number;
+  steps: number;
+  mode: 'quick' | 'full';
+  phase: string;
+  backend: string;
+  versions: Record<string, string>;
+  onProgress?: (p: StepProgress) => void;
+}
+
+type Switchable = tf.Optimizer & { eval?: () => void; train?: () => void; learningRate?: unknown };
+
+/** The lr an optimizer applied at its last step, when it says so (GeN, our bases, peers with a number). */
+function appliedLr(o: Switchable): number {
+  const v = o.learningRate;
+  return typeof v === 'number' ? v : NaN;
+}
+
+export function runOne(o: RunOptions): RunRecord {
+  const { task, opt, seed, steps } = o;
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const model = task.create(seed);
+  const logEvery = Math.max(1, Math.round(steps / 100));
+  const evalAt = new Set(Array.from({ length: task.evals }, (_, i) => Math.round(((i + 1) * steps) / task.evals) - 1));
+  let next: Batch = model.batch(0);
+  const optimizer = opt.build({ totalSteps: steps, nextBatchLoss: () => next.loss() }) as Switchable;
+  const curve: RunRecord['curve'] = { step: [], loss: [], lr: [], ms: [] };
+  const evals: RunRecord['evals'] = [];
+  const reasons: Record<string, number> | null = optimizer instanceof GeN ? {} : null;
+  let block = 0;
+  let blockN = 0;
+  let trainMs = 0;
+  let diverged = false;
+  const evaluate = (split: 'val' | 'test') => {
+    optimizer.eval?.();
+    const m = model.evaluate(split);
+    optimizer.train?.();
+    return m;
+  };
+  try {
+    for (let step = 0; step < steps; step++) {
+      const current = next;
+      next = model.batch(step + 1);
+      const s0 = performance.now();
+      const lossT = tf.tidy(() => optimizer.minimize(() => current.loss(), true, model.vars) as tf.Scalar);
+      const loss = lossT ? lossT.dataSync()[0] : NaN;
+      trainMs += performance.now() - s0;
+      lossT?.dispose();
+      current.dispose();
+      if (reasons && optimizer instanceof GeN && optimizer.lastStep) reasons[optimizer.lastStep.reason] = (reasons[optimizer.lastStep.reason] ?? 0) + 1;
+      block += loss;
+      blockN++;
+      const lr = appliedLr(optimizer);
+      if ((step + 1) % logEvery === 0 || step === steps - 1) {
+        curve.step.push(step + 1);
+        curve.loss.push(block / blockN);
+        curve.lr.push(lr);
+        curve.ms.push(performance.now() - t0);
+        o.onProgress?.({ step: step + 1, steps, loss: block / blockN, lr, elapsedMs: performance.now() - t0 });
+        block = 0;
+        blockN = 0;
+      }
+      if (!Number.isFinite(loss) || loss > 1e6) {
+        diverged = true;
+        break;
+      }
+      if (evalAt.has(step)) evals.push({ step: step + 1, ms: performance.now() - t0, metrics: evaluate('val') });
+    }
+    const final = { val: evaluate('val'), test: evaluate('test') };
+    const value = final.test[task.metric.name];
+    const record: RunRecord = {
+      kind: 'run',
+      key: runKey({ task: task.name, optimizer: opt.optimizer, config: opt.config, seed, steps, phase: o.phase }),
+      task: task.name,
+      optimizer: opt.optimizer,
+      optimizerKind: opt.kind,
+      base: opt.base,
+      label: opt.label,
+      config: opt.config,
+      seed,
+      phase: o.phase,
+      mode: o.mode,
+      steps,
+      batchSize: task.batchSize,
+      metric: { name: task.metric.name, higherIsBetter: task.metric.higherIsBetter },
+      versions: o.versions,
+      backend: o.backend,
+      startedAt,
+      curve,
+      evals,
+      final,
+      value: diverged || !Number.isFinite(value) ? NaN : value,
+      wallMs: performance.now() - t0,
+      trainMs,
+      reasons,
+      diverged: diverged || !Number.isFinite(value),
+    };
+    return record;
+  } finally {
+    next.dispose();
+    optimizer.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,104 @@
+// The two tabular tasks on sklearn's bundled data: logistic regression on breast cancer (convex;
+// full batch, so GeN-SGD acts as a line search) and an MLP regressor on diabetes. Splits 60/20/20
+// by the split seed; features (and the diabetes target) standardised with training statistics.
+import * as tf from '@tensorflow/tfjs-core';
+import { loadBreastCancer, loadDiabetes, type Tabular } from '../data/sklearn.js';
+import { columnStats, seededSplit, standardise, takeEntries, takeRows, type Split } from '../data/split.js';
+import { batchOrder, glorot, zeros } from './common.js';
+import type { TaskSpec } from './types.js';
+
+interface Prepared { x: Float32Array; y: Float32Array; d: number; split: Split; yMean: number; ySd: number }
+
+function prepare(data: Tabular, seed: number, scaleTarget: boolean): Prepared {
+  const split = seededSplit(data.n, seed, 0.2, 0.2);
+  const x = standardise(Float32Array.from(data.x), data.d, columnStats(data.x, data.d, split.train));
+  let yMean = 0;
+  let ySd = 1;
+  const y = Float32Array.from(data.y);
+  if (scaleTarget) {
+    const s = columnStats(data.y, 1, split.train);
+    yMean = s.mean[0];
+    ySd = s.sd[0];
+    for (let i = 0; i < y.length; i++) y[i] = (y[i] - yMean) / ySd;
+  }
+  return { x, y, d: data.d, split, yMean, ySd };
+}
+
+export const breastCancerLogreg: TaskSpec = {
+  name: 'breast-cancer-logreg',
+  family: 'tabular',
+  description: 'Breast cancer (569×30), logistic regression, full batch (convex)',
+  data: 'sklearn breast_cancer.csv (committed fixture; also from Debian python3-sklearn)',
+  splitSeed: 2024,
+  batchSize: 0, // full batch
+  steps: { quick: 100, full: 300 },
+  metric: { name: 'accuracy', higherIsBetter: true, format: 'percent' },
+  evals: 5,
+  npmData: true,
+  create(seed) {
+    const p = prepare(loadBreastCancer(), this.splitSeed, false);
+    const w = glorot([p.d, 1], seed * 10 + 1);
+    const b = zeros([1]);
+    const tensors = (idx: Int32Array) => ({ x: tf.tensor2d(takeRows(p.x, p.d, idx), [idx.length, p.d]), y: tf.tensor2d(takeEntries(p.y, idx), [idx.length, 1]) });
+    const train = tensors(p.split.train);
+    const sets = { val: tensors(p.split.val), test: tensors(p.split.test) };
+    const logits = (x: tf.Tensor2D) => tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+    return {
+      vars: [w, b],
+      batch: () => ({ loss: () => tf.losses.sigmoidCrossEntropy(train.y, logits(train.x)) as tf.Scalar, dispose: () => undefined }),
+      evaluate(which) {
+        const s = sets[which];
+        return tf.tidy(() => {
+          const z = logits(s.x);
+          const loss = tf.losses.sigmoidCrossEntropy(s.y, z).dataSync()[0];
+          const acc = tf.mean(tf.cast(tf.equal(tf.cast(tf.greater(z, 0), 'float32'), s.y), 'float32')).dataSync()[0];
+          return { loss, accuracy: acc };
+        });
+      },
+      dispose: () => tf.dispose([w, b, train.x, train.y, sets.val.x, sets.val.y, sets.test.x, sets.test.y]),
+    };
+  },
+};
+
+export const diabetesMlp: TaskSpec = {
+  name: 'diabetes-mlp',
+  family: 'tabular',
+  description: 'Diabetes (442×10), MLP regressor 10-32-1 (ReLU), MSE on the standardised target, batch 64',
+  data: 'sklearn diabetes_data_raw/diabetes_target (committed fixture; also from Debian python3-sklearn)',
+  splitSeed: 2024,
+  batchSize: 64,
+  steps: { quick: 200, full: 1000 },
+  metric: { name: 'rmse', higherIsBetter: false, format: 'number' },
+  evals: 5,
+  npmData: true,
+  create(seed) {
+    const p = prepare(loadDiabetes(), this.splitSeed, true);
+    const w1 = glorot([p.d, 32], seed * 10 + 1);
+    const b1 = zeros([32]);
+    const w2 = glorot([32, 1], seed * 10 + 2);
+    const b2 = zeros([1]);
+    const predict = (x: tf.Tensor2D) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(x, w1), b1)), w2), b2);
+    const trainIdx = p.split.train;
+    const order = batchOrder(trainIdx.length, this.batchSize, seed);
+    const sets = {
+      val: { x: tf.tensor2d(takeRows(p.x, p.d, p.split.val), [p.split.val.length, p.d]), y: tf.tensor2d(takeEntries(p.y, p.split.val), [p.split.val.length, 1]) },
+      test: { x: tf.tensor2d(takeRows(p.x, p.d, p.split.test), [p.split.test.length, p.d]), y: tf.tensor2d(takeEntries(p.y, p.split.test), [p.split.test.length, 1]) },
+    };
+    const vars = [w1, b1, w2, b2];
+    return {
+      vars,
+      batch(step) {
+        const idx = Int32Array.from(order(step), (i) => trainIdx[i]);
+        const x = tf.tensor2d(takeRows(p.x, p.d, idx), [idx.length, p.d]);
+        const y = tf.tensor2d(takeEntries(p.y, idx), [idx.length, 1]);
+        return { loss: () => tf.losses.meanSquaredError(y, predict(x)) as tf.Scalar, dispose: () => tf.dispose([x, y]) };
+      },
+      evaluate(which) {
+        const s = sets[which];
+        const mse = tf.tidy(() => tf.losses.meanSquaredError(s.y, predict(s.x)).dataSync()[0]);
+        return { loss: mse, rmse: Math.sqrt(mse) * p.ySd };
+      },
+      dispose: () => tf.dispose([...vars, sets.val.x, sets.val.y, sets.test.x, sets.test.y]),
+    };
+  },
+};

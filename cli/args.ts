@@ -1,0 +1,134 @@
+// Command-line parsing for gen-bench: subcommand, options, validation with messages that name the
+// option, the value and what is allowed.
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const COMMANDS = ['run', 'report', 'list', 'overhead', 'help'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliOptions {
+  command: Command;
+  tasks: string[] | null;
+  optimizers: string[] | null;
+  seeds: number | null;
+  steps: number | null;
+  mode: 'quick' | 'full';
+  out: string;
+  report: string;
+  resume: boolean;
+  robustness: boolean;
+  overhead: boolean;
+  png: boolean;
+  help: boolean;
+}
+
+export const HELP = `gen-bench: GeN against tuned learning rates on real data
+
+Usage:
+  gen-bench <command> [options]
+
+Commands:
+  list                 list tasks and optimizers (and whether their data/implementation is present)
+  run                  run the suite, appending one JSON line per finished run to --out
+  overhead             measure GeN's per-step overhead at every = 1, 4, 8 (also part of run)
+  report               build the HTML report, Markdown summary and PNG plots from --out
+  help                 show this help
+
+Options:
+  --tasks a,b          tasks to run (default: quick: the tasks whose data comes with npm; full: all)
+  --optimizers a,b     optimizers to run (default: gen-adamw,gen-sgd,adamw-grid,sgd-grid + available peers;
+                       full mode adds gen-adamw-same,gen-sgd-same)
+  --seeds N            seeds for GeN, peers and each grid's best config (default quick 1, full 3)
+  --steps N            step budget per run, overriding each task's
+  --quick              quick suite (default): few steps, cosine-only grids, ~5 minutes on 2 cores
+  --full               full suite: all tasks, grids over 3 schedules, 3 seeds, robustness table
+  --out FILE           results file, JSON lines (default results/quick.jsonl or results/full.jsonl)
+  --report-dir DIR     where report writes (default report/out/<mode>)
+  --resume             skip runs already in --out (default: on; --no-resume starts a fresh file)
+  --no-robustness      skip the initial-lr robustness runs of the full suite
+  --no-overhead        skip the overhead measurement in run
+  --no-png             report: skip the PNG rendering (needs /usr/bin/chromium)
+  -h, --help           show this help
+
+Examples:
+  gen-bench run --quick && gen-bench report
+  gen-bench run --full --resume
+  gen-bench run --tasks mnist-mlp --optimizers gen-adamw,adamw-grid --steps 200
+`;
+
+function positiveInt(name: string, v: string | undefined, max: number): number | null {
+  if (v === undefined) return null;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`option --${name}: expected an integer from 1 to ${max}; got '${v}'`);
+  }
+  return n;
+}
+
+function list(name: string, v: string | undefined, allowed: readonly string[]): string[] | null {
+  if (v === undefined) return null;
+  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`option --${name}: expected a comma-separated list; got '${v}'. Allowed: ${allowed.join(', ')}`);
+  const bad = items.filter((s) => !allowed.includes(s));
+  if (bad.length) throw new UsageError(`option --${name}: unknown ${bad.map((b) => `'${b}'`).join(', ')}. Allowed: ${allowed.join(', ')}`);
+  return items;
+}
+
+/** Parses argv (without node and script). @throws {UsageError} for bad input. */
+export function parseCli(argv: string[], known: { tasks: readonly string[]; optimizers: readonly string[] }): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        tasks: { type: 'string' },
+        optimizers: { type: 'string' },
+        seeds: { type: 'string' },
+        steps: { type: 'string' },
+        quick: { type: 'boolean' },
+        full: { type: 'boolean' },
+        out: { type: 'string' },
+        'report-dir': { type: 'string' },
+        resume: { type: 'boolean' },
+        'no-resume': { type: 'boolean' },
+        'no-robustness': { type: 'boolean' },
+        'no-overhead': { type: 'boolean' },
+        'no-png': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. Run 'gen-bench --help' for the options.`);
+  }
+  const { values: v, positionals } = parsed;
+  const help = v.help === true;
+  const command = (positionals[0] ?? 'help') as Command;
+  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command '${positionals[0]}'; allowed: ${COMMANDS.join(', ')}`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' after '${command}'`);
+  if (v.quick && v.full) throw new UsageError('options --quick and --full exclude each other; pass one');
+  if (v.resume && v['no-resume']) throw new UsageError('options --resume and --no-resume exclude each other; pass one');
+  const mode = v.full ? 'full' : 'quick';
+  return {
+    command: help ? 'help' : command,
+    tasks: list('tasks', v.tasks, known.tasks),
+    optimizers: list('optimizers', v.optimizers, known.optimizers),
+    seeds: positiveInt('seeds', v.seeds, 100),
+    steps: positiveInt('steps', v.steps, 1_000_000),
+    mode,
+    out: v.out ?? `results/${mode}.jsonl`,
+    report: v['report-dir'] ?? `report/out/${mode}`,
+    resume: v['no-resume'] !== true,
+    robustness: v['no-robustness'] !== true,
+    overhead: v['no-overhead'] !== true,
+    png: v['no-png'] !== true,
+    help,
+  };
+}

@@ -1,0 +1,139 @@
+#!/usr/bin/env -S npx tsx
+// gen-bench: the benchmark CLI. `gen-bench --help` for usage.
+import { existsSync, rmSync } from 'node:fs';
+import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
+import { Progress } from './progress.js';
+import { TASKS, findTask } from '../bench/tasks/index.js';
+import { OPTIMIZERS, findOptimizer, loadPeers } from '../bench/optimizers.js';
+import { runSuite } from '../bench/suite.js';
+import { appendResult } from '../bench/results.js';
+import { measureOverhead } from '../bench/overhead.js';
+import { packageVersions } from '../bench/versions.js';
+import { MissingDataError } from '../bench/data/paths.js';
+
+const out = (s: string) => process.stdout.write(s);
+const err = (s: string) => process.stderr.write(s);
+
+function dataStatus(name: string): string {
+  const t = findTask(name);
+  if (!t) return '?';
+  try {
+    t.create(0).dispose();
+    return 'data present';
+  } catch (e) {
+    return e instanceof MissingDataError ? `data missing: ${e.message}` : `error: ${(e as Error).message}`;
+  }
+}
+
+async function setup(): Promise<string> {
+  const { setupBackend } = await import('../src/backend/index.js');
+  const r = await setupBackend();
+  return r.backend;
+}
+
+async function list(): Promise<void> {
+  await setup();
+  await loadPeers();
+  out('Tasks:\n');
+  for (const t of TASKS) {
+    out(`  ${t.name.padEnd(22)} ${t.description}\n  ${''.padEnd(22)} steps quick ${t.steps.quick} / full ${t.steps.full}; metric ${t.metric.name} (${t.metric.higherIsBetter ? 'higher' : 'lower'} is better); split seed ${t.splitSeed}\n  ${''.padEnd(22)} ${t.data}; ${dataStatus(t.name)}\n`);
+  }
+  out('\nOptimizers:\n');
+  for (const o of OPTIMIZERS) {
+    const why = o.unavailable();
+    out(`  ${o.name.padEnd(22)} ${o.description}${why ? `  [unavailable: ${why}]` : ''}\n`);
+  }
+}
+
+function defaultTasks(o: CliOptions): string[] {
+  return o.mode === 'quick' ? TASKS.filter((t) => t.npmData).map((t) => t.name) : TASKS.map((t) => t.name);
+}
+
+function defaultOptimizers(o: CliOptions): string[] {
+  const names = ['gen-adamw', 'gen-sgd', 'adamw-grid', 'sgd-grid', ...(o.mode === 'full' ? ['gen-adamw-same', 'gen-sgd-same'] : [])];
+  return [...names, ...OPTIMIZERS.filter((e) => e.kind === 'peer' && e.unavailable() === null).map((e) => e.name)];
+}
+
+async function overhead(o: CliOptions, backend: string): Promise<void> {
+  const versions = packageVersions();
+  const tasks = o.mode === 'quick' ? ['mnist-mlp'] : ['mnist-mlp', 'moby-char'];
+  for (const name of (o.tasks ?? tasks)) {
+    const task = findTask(name);
+    if (!task) continue;
+    err(`overhead: ${name} (forward, AdamW step, GeN every 1/4/8; interleaved reps)\n`);
+    const reps = o.mode === 'quick' ? 5 : 9;
+    const rec = measureOverhead(task, { reps, stepsPerRep: 16, backend, versions, onRep: (i) => err(`  rep ${i + 1}/${reps}\n`) });
+    appendResult(o.out, rec);
+    err(`  F ${rec.forwardMs.toFixed(2)} ms, F+B ${rec.trainMs.toFixed(2)} ms\n`);
+    for (const g of rec.gen) err(`  every ${g.every} (${g.probe}-batch probes): ${g.ms.toFixed(2)} ms/step, ×${g.ratio.toFixed(3)} of AdamW, bound ×${g.bound.toFixed(3)}\n`);
+  }
+}
+
+async function run(o: CliOptions): Promise<void> {
+  const backend = await setup();
+  await loadPeers();
+  const taskNames = o.tasks ?? defaultTasks(o);
+  const optimizers = o.optimizers ?? defaultOptimizers(o);
+  for (const name of optimizers) {
+    const why = findOptimizer(name)?.unavailable();
+    if (why) err(`gen-bench: optimizer ${name} skipped: ${why}\n`);
+  }
+  const tasks = [];
+  for (const name of taskNames) {
+    const t = findTask(name);
+    if (!t) continue;
+    const status = dataStatus(name);
+    if (status !== 'data present') {
+      err(`gen-bench: task ${name} skipped: ${status}\n`);
+      continue;
+    }
+    tasks.push(t);
+  }
+  if (!o.resume && existsSync(o.out)) {
+    const kept = `${o.out}.${Date.now()}.bak`;
+    err(`gen-bench: --no-resume: moving the existing ${o.out} to ${kept}\n`);
+    rmSync(kept, { force: true });
+    (await import('node:fs')).renameSync(o.out, kept);
+  }
+  err(`gen-bench run (${o.mode}): tasks ${tasks.map((t) => t.name).join(', ')}; optimizers ${optimizers.join(', ')}; backend ${backend}; results → ${o.out}\n`);
+  const progress = new Progress();
+  const t0 = performance.now();
+  const n = runSuite({
+    tasks, optimizers, seeds: o.seeds ?? (o.mode === 'quick' ? 1 : 3), steps: o.steps, mode: o.mode, out: o.out, resume: o.resume,
+    robustness: o.mode === 'full' && o.robustness, backend, versions: packageVersions(),
+  }, {
+    onPhase: (name, runs, skipped) => progress.phase(name, runs, skipped),
+    onRunStart: (r, i, total) => progress.start(`${r.task.name} ${r.opt.label} seed ${r.seed}`, i, total),
+    onProgress: (_r, p) => progress.update(p.step, p.steps, p.loss, p.lr, p.elapsedMs),
+    onRunEnd: (r, rec) => progress.end(`${rec.metric.name} ${Number.isFinite(rec.value) ? rec.value.toPrecision(4) : 'diverged'} (${(rec.wallMs / 1000).toFixed(1)} s)`),
+    onRunError: (r, e) => err(`\ngen-bench: run ${r.key} failed: ${e.stack ?? e.message}\n`),
+  });
+  err(`gen-bench: ${n} runs finished in ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${o.out}\n`);
+  if (o.overhead) await overhead(o, backend);
+}
+
+async function main(): Promise<number> {
+  let o: CliOptions;
+  try {
+    o = parseCli(process.argv.slice(2), { tasks: TASKS.map((t) => t.name), optimizers: OPTIMIZERS.map((e) => e.name) });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`gen-bench: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  switch (o.command) {
+    case 'help': out(HELP); return 0;
+    case 'list': await list(); return 0;
+    case 'run': await run(o); return 0;
+    case 'overhead': await overhead(o, await setup()); return 0;
+    case 'report': {
+      const { buildReport } = await import('../report/build.js');
+      await buildReport({ results: o.out, dir: o.report, png: o.png, log: err });
+      return 0;
+    }
+  }
+}
+
+main().then((code) => { process.exitCode = code; }, (e: Error) => { err(`gen-bench: ${e.stack ?? e.message}\n`); process.exitCode = 1; });
