@@ -35,7 +35,7 @@ function problem(n: number, seed: number) {
   return { A, b, w, loss, gradient, dispose };
 }
 
-const exact = { smoothing: 0, every: 1, clip: null, calibrate: false } as const;
+const exact = { smoothing: 0, every: 1, clip: null, calibrate: false, probeDirection: 'current' } as const;
 
 describe('GeN on a full-batch quadratic', () => {
   for (const probes of [[-1, 0, 1], [-0.25, 0, 0.25], [-4, 0, 4], [-1, 0, 1, 2]]) {
@@ -56,6 +56,25 @@ describe('GeN on a full-batch quadratic', () => {
       p.dispose();
     });
   }
+
+  test("probing the previous direction gives the exact line-search step of the previous step's direction", () => {
+    // probeDirection 'previous': at step t the probes measure D_{t−1} around w_t, and the proposal
+    // is the whole step from w_{t−1} to the minimum along D_{t−1}: g_{t−1}ᵀg_{t−1} / g_{t−1}ᵀA g_{t−1}.
+    const p = problem(5, 12);
+    const opt = new GeN(new SGDW(), { ...exact, probeDirection: 'previous', lr: 0.3 });
+    let previousOptimum = NaN;
+    for (let step = 0; step < 6; step++) {
+      const g = p.gradient();
+      opt.minimize(p.loss);
+      const info = opt.lastStep!;
+      assert.equal(info.probed, step === 0 ? 'current' : 'previous');
+      if (step > 0) assertClose(info.lr, previousOptimum, 2e-3, `step ${step}`);
+      const gg = g.reduce((s, v) => s + v * v, 0);
+      previousOptimum = gg / p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
+    }
+    opt.dispose();
+    p.dispose();
+  });
 
   test('with the Newton direction A⁻¹g the lr is 1 and one step reaches the minimum', () => {
     const p = problem(4, 5);

@@ -54,6 +54,24 @@ describe('acceptProposal', () => {
     assert.equal(judge(xs, [4, 0.5, 2.5, 0.2, 3.5]).reason, 'poor_fit');
   });
 
+  test('measured from an earlier start, the proposal is the whole step from there to the minimum', () => {
+    // Minimum at x = 0.05 on the fitted axis; from start −0.2 the best step is 0.25.
+    const xs = [-0.1, 0, 0.1];
+    const v = acceptProposal(fitParabola(xs, xs.map(f(2, 0.5, 10))), xs, xs.map(f(2, 0.5, 10)), options, -0.2);
+    assert.equal(v.reason, 'ok');
+    assert.ok(Math.abs(v.proposal - 0.25) < 1e-9);
+  });
+
+  test('an overshoot is still a descent from the earlier start', () => {
+    // Minimum at x = −0.05 (the slope at 0 is uphill), but from start −0.2 the step 0.15 goes down.
+    const xs = [-0.1, 0, 0.1];
+    const ls = xs.map(f(2, -0.5, 10));
+    const v = acceptProposal(fitParabola(xs, ls), xs, ls, options, -0.2);
+    assert.equal(v.reason, 'ok');
+    assert.ok(Math.abs(v.proposal - 0.15) < 1e-9);
+    assert.equal(acceptProposal(fitParabola(xs, ls), xs, ls, options, -0.01).reason, 'not_descent');
+  });
+
   test('never applies the R² test to three points, whose fit is always exact', () => {
     const xs = [-1, 0, 1];
     assert.equal(judge(xs, [3, 0.5, 2]).reason, 'ok');

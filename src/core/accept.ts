@@ -34,15 +34,21 @@ export interface Acceptance {
  *    |b|·h² must exceed 4δ (the rounding error of L₊ − 2L₀ + L₋ can reach 4δ). Below that the
  *    sign of b means nothing: `not_descent` if the slope is significantly uphill (−a·h > 2δ),
  *    otherwise `insignificant` (probe further out).
- * 3. `nonconvex`: b ≤ 0.   4. `not_descent`: a ≤ 0.
+ * 3. `nonconvex`: b ≤ 0.   4. `not_descent`: the slope at the start is not downhill, a − b·start ≤ 0.
  * 5. `poor_fit`: 4 or more points and R² < minR2.
- * 6. `ok`, with proposal x* = a / b.
+ * 6. `ok`, with proposal x* = a / b − start: the step from the start to the parabola's minimum.
+ *
+ * `start` is the offset, on the fitted axis, of the point the step is measured from: 0 when the
+ * probes surround the current weights and the step is taken from there; −(previous step) when
+ * the probes surround the current weights along the previous direction and the question is how
+ * far that previous step should have gone.
  */
 export function acceptProposal(
   fit: ParabolaFit,
   xs: readonly number[],
   losses: readonly number[],
   options: AcceptOptions,
+  start = 0,
 ): Acceptance {
   const scale = Math.max(...losses.map(Math.abs));
   const noise = options.lossPrecision * scale;
@@ -54,7 +60,7 @@ export function acceptProposal(
     return reject(-fit.a * h > 2 * noise ? 'not_descent' : 'insignificant');
   }
   if (fit.b <= 0) return reject('nonconvex');
-  if (fit.a <= 0) return reject('not_descent');
+  if (fit.a - fit.b * start <= 0) return reject('not_descent');
   if (fit.points >= 4 && fit.r2 < options.minR2) return reject('poor_fit');
-  return { accepted: true, reason: 'ok', proposal: fit.a / fit.b, noise };
+  return { accepted: true, reason: 'ok', proposal: fit.a / fit.b - start, noise };
 }

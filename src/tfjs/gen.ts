@@ -50,6 +50,8 @@ export class GeN extends tf.Optimizer {
   readonly options: Readonly<GeNOptions>;
   private state: ControllerState;
   private last: StepInfo | null = null;
+  /** The last step's displacement, kept when the next step refits with `probeDirection: 'previous'`. */
+  private previous: tf.Tensor[] | null = null;
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
@@ -99,7 +101,8 @@ export class GeN extends tf.Optimizer {
     } else {
       const directions = baseDisplacement(this.base, variables, gradients);
       tf.dispose(grads);
-      this.takeStep(variables, directions, loss, (xs) => this.probeLosses(f, variables, directions, xs, loss, tape));
+      const previous = this.probeDirectionFor(variables);
+      this.takeStep(variables, directions, loss, (xs) => this.probeLosses(f, variables, previous ?? directions, xs, loss, tape), previous !== null);
     }
     if (returnCost) return value;
     value.dispose();
@@ -124,6 +127,7 @@ export class GeN extends tf.Optimizer {
     directions: tf.Tensor[],
     loss: number,
     probe: ((xs: number[]) => number[]) | null,
+    probesPrevious = false,
   ): void {
     const before = this.state;
     let decision: RefitDecision;
@@ -135,7 +139,9 @@ export class GeN extends tf.Optimizer {
       xs = probeOffsets(before, this.options);
       losses = probe(xs);
       fit = fitParabola(xs, losses);
-      const acceptance = acceptProposal(fit as ReturnType<typeof fitParabola>, xs, losses, this.options);
+      // Probing the previous direction around the current weights: the previous step started at −(its length).
+      const start = probesPrevious ? -(this.last?.lr ?? 0) : 0;
+      const acceptance = acceptProposal(fit as ReturnType<typeof fitParabola>, xs, losses, this.options, start);
       proposedLr = acceptance.proposal;
       decision = decideRefit(before, this.options, acceptance);
     } else {
@@ -148,21 +154,40 @@ export class GeN extends tf.Optimizer {
         variables.forEach((v, i) => v.assign(tf.add(v, tf.mul(directions[i], scale))));
       });
     }
-    tf.dispose(directions);
     this.state = decision.state;
+    this.keepOrDispose(directions, probe !== null);
     this.record({
       step: before.step, refit: xs.length > 0, lr, stateLr: decision.state.lr, proposedLr,
       accepted: decision.accepted, reason: decision.reason, probeOffsets: xs, probeLosses: losses,
       a: fit.a, b: fit.b, r2: fit.r2, loss, calibrating: before.calibrating,
+      probed: xs.length === 0 ? null : probesPrevious ? 'previous' : 'current',
     });
+  }
+
+  /** The previous step's displacement, if `probeDirection` is 'previous' and it fits these variables. */
+  private probeDirectionFor(variables: tf.Variable[]): tf.Tensor[] | null {
+    const p = this.previous;
+    if (this.options.probeDirection !== 'previous' || p === null || p.length !== variables.length) return null;
+    return p.every((d, i) => tf.util.arraysEqual(d.shape, variables[i].shape)) ? p : null;
+  }
+
+  /** Keeps this step's displacement for the next step's probes if it refits, else disposes it. */
+  private keepOrDispose(directions: tf.Tensor[], closureAvailable: boolean): void {
+    const keep = closureAvailable && this.options.probeDirection === 'previous' && isRefitStep(this.state, this.options);
+    if (this.previous !== null) tf.dispose(this.previous);
+    this.previous = keep ? directions : null;
+    if (!keep) tf.dispose(directions);
   }
 
   private skipNonfinite(loss: number): void {
     const before = this.state;
+    if (this.previous !== null) tf.dispose(this.previous);
+    this.previous = null; // the next probe must not measure a step that was not taken
     this.state = backOffNonfinite(before, this.options);
     this.record({
       step: before.step, refit: false, lr: 0, stateLr: this.state.lr, proposedLr: NaN, accepted: false,
       reason: 'nonfinite', probeOffsets: [], probeLosses: [], a: NaN, b: NaN, r2: NaN, loss, calibrating: before.calibrating,
+      probed: null,
     });
   }
 
@@ -213,6 +238,7 @@ export class GeN extends tf.Optimizer {
       { name: 'gen/state', tensor: encodeFloat64([s.step, s.lr, s.calibrating ? 1 : 0, s.calibrationSteps, s.refits]) },
       ...base.map((w) => ({ name: `base/${w.name}`, tensor: w.tensor })),
       ...scalarAccumulators(this.base).map(([key, v]) => ({ name: `base_scalar/${key}`, tensor: v as tf.Tensor })),
+      ...(this.previous ?? []).map((d, i) => ({ name: `gen/previous_direction/${i}`, tensor: d })),
     ];
   }
 
@@ -229,6 +255,9 @@ export class GeN extends tf.Optimizer {
     await this.base.setWeights(
       weightValues.filter((w) => w.name.startsWith('base/')).map((w) => ({ name: w.name.slice(5), tensor: w.tensor })),
     );
+    const previous = weightValues.filter((w) => w.name.startsWith('gen/previous_direction/'));
+    if (this.previous !== null) tf.dispose(this.previous);
+    this.previous = previous.length > 0 ? previous.map((w) => tf.keep(tf.clone(w.tensor))) : null;
     const accumulators = new Map(scalarAccumulators(this.base));
     for (const w of weightValues) {
       if (!w.name.startsWith('base_scalar/')) continue;
@@ -237,6 +266,8 @@ export class GeN extends tf.Optimizer {
   }
 
   override dispose(): void {
+    if (this.previous !== null) tf.dispose(this.previous);
+    this.previous = null;
     this.base.dispose();
     super.dispose();
   }
@@ -249,6 +280,7 @@ export class GeN extends tf.Optimizer {
         lr: o.lr, every: o.every, smoothing: o.smoothing, clip: o.clip ? [...o.clip] : null, probes: [...o.probes],
         minR2: o.minR2, minLr: o.minLr, maxLr: Number.isFinite(o.maxLr) ? o.maxLr : null,
         horizon: o.horizon ? { ...o.horizon } : null, calibrate: o.calibrate, lossPrecision: o.lossPrecision,
+        probeDirection: o.probeDirection,
       },
     };
   }
