@@ -50,21 +50,25 @@ const SGD_MOMENTUM = 0.9;
 const ADAMW_LRS = logSpaced(1e-4, 1e-1, 7);
 const SGD_LRS = logSpaced(1e-3, 1, 7);
 
-function genEntry(name: string, base: 'adamw' | 'sgd', probe: GenProbe, lr?: number): OptimizerEntry {
+function genEntry(name: string, base: 'adamw' | 'sgd', probe: GenProbe, lr?: number, horizon?: 'cosine'): OptimizerEntry {
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
-  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${probe === 'same' ? ' (same-batch probes)' : ''}${lr !== undefined ? ` lr0=${lr}` : ''}`;
+  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon ? ` + ${horizon} horizon` : ''}${probe === 'same' ? ' (same-batch probes)' : ''}${lr !== undefined ? ` lr0=${lr}` : ''}`;
   return {
     name,
     kind: 'gen',
-    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${probe === 'next' ? 'probes on the next batch' : 'probes on the same batch'}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}`,
+    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${probe === 'next' ? 'probes on the next batch' : 'probes on the same batch'}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}`,
     unavailable: () => null,
     configs: () => [{
       optimizer: name,
       kind: 'gen',
       base,
       label,
-      config: { probe, ...(lr !== undefined ? { lr } : {}), ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}) },
-      build: (ctx) => new GeN(make(), { ...(lr !== undefined ? { lr } : {}), ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}) }),
+      config: { probe, ...(lr !== undefined ? { lr } : {}), ...(horizon ? { horizon } : {}), ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}) },
+      build: (ctx) => new GeN(make(), {
+        ...(lr !== undefined ? { lr } : {}),
+        ...(horizon ? { horizon: { steps: ctx.totalSteps, shape: horizon } } : {}),
+        ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
+      }),
     }],
   };
 }
@@ -135,6 +139,8 @@ function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
   genEntry('gen-adamw', 'adamw', 'next'),
   genEntry('gen-sgd', 'sgd', 'next'),
+  genEntry('gen-adamw-cosine', 'adamw', 'next', undefined, 'cosine'),
+  genEntry('gen-sgd-cosine', 'sgd', 'next', undefined, 'cosine'),
   genEntry('gen-adamw-same', 'adamw', 'same'),
   genEntry('gen-sgd-same', 'sgd', 'same'),
   gridEntry('adamw-grid', 'adamw'),

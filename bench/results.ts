@@ -1,6 +1,6 @@
 // The results file: one JSON record per finished run, appended as soon as the run ends, so an
 // interrupted suite loses nothing and resumes by skipping the keys already present.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** One finished run. */
@@ -75,10 +75,25 @@ export function readResults(path: string): ResultRecord[] {
   return out;
 }
 
-/** Appends one record (one line, written in one call). */
+/** Whether a non-empty file lacks a final newline (its last line was torn by an interruption). */
+function endsTorn(path: string): boolean {
+  if (!existsSync(path)) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Appends one record (one line, written in one call), after closing a torn last line if any. */
 export function appendResult(path: string, record: ResultRecord): void {
   mkdirSync(dirname(path), { recursive: true });
-  appendFileSync(path, JSON.stringify(record) + '\n');
+  appendFileSync(path, (endsTorn(path) ? '\n' : '') + JSON.stringify(record) + '\n');
 }
 
 /** Keys already finished in a results file. */

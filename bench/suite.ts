@@ -101,7 +101,8 @@ export function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): number {
         count++;
         ev.onRunEnd?.(run, record);
       } catch (e) {
-        ev.onRunError?.(run, e as Error);
+        if (!ev.onRunError) throw e;
+        ev.onRunError(run, e as Error);
       }
     });
   };
