@@ -84,7 +84,8 @@ export function describeConformance(entries: ConformanceEntry[]): void {
         const p = leastSquares(3);
         const a = p.make('a');
         const optA = e.make();
-        for (let i = 0; i < 7; i++) optA.minimize(a.loss, false, a.vars);
+        // 12 steps: the next step refits, so GeN holds a previous direction that must be saved too.
+        for (let i = 0; i < 12; i++) optA.minimize(a.loss, false, a.vars);
         const saved = (await optA.getWeights()).map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
         const [w0, c0] = read(a.vars);
         const b = p.make('b', w0, c0[0]);

@@ -50,8 +50,11 @@ export class GeN extends tf.Optimizer {
   readonly options: Readonly<GeNOptions>;
   private state: ControllerState;
   private last: StepInfo | null = null;
-  /** The last step's displacement, kept when the next step refits with `probeDirection: 'previous'`. */
-  private previous: tf.Tensor[] | null = null;
+  /**
+   * The last step's displacement and the lr it was applied with, kept when the next step refits
+   * with `probeDirection: 'previous'`.
+   */
+  private previous: { directions: tf.Tensor[]; length: number } | null = null;
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
@@ -101,8 +104,9 @@ export class GeN extends tf.Optimizer {
     } else {
       const directions = baseDisplacement(this.base, variables, gradients);
       tf.dispose(grads);
-      const previous = this.probeDirectionFor(variables);
-      this.takeStep(variables, directions, loss, (xs) => this.probeLosses(f, variables, previous ?? directions, xs, loss, tape), previous !== null);
+      const previous = this.previousFor(variables);
+      const along = previous?.directions ?? directions;
+      this.takeStep(variables, directions, loss, (xs) => this.probeLosses(f, variables, along, xs, loss, tape), previous?.length ?? null);
     }
     if (returnCost) return value;
     value.dispose();
@@ -127,7 +131,7 @@ export class GeN extends tf.Optimizer {
     directions: tf.Tensor[],
     loss: number,
     probe: ((xs: number[]) => number[]) | null,
-    probesPrevious = false,
+    previousLength: number | null = null,
   ): void {
     const before = this.state;
     let decision: RefitDecision;
@@ -140,7 +144,7 @@ export class GeN extends tf.Optimizer {
       losses = probe(xs);
       fit = fitParabola(xs, losses);
       // Probing the previous direction around the current weights: the previous step started at −(its length).
-      const start = probesPrevious ? -(this.last?.lr ?? 0) : 0;
+      const start = previousLength === null ? 0 : -previousLength;
       const acceptance = acceptProposal(fit as ReturnType<typeof fitParabola>, xs, losses, this.options, start);
       proposedLr = acceptance.proposal;
       decision = decideRefit(before, this.options, acceptance);
@@ -155,34 +159,38 @@ export class GeN extends tf.Optimizer {
       });
     }
     this.state = decision.state;
-    this.keepOrDispose(directions, probe !== null);
+    this.keepOrDispose(directions, lr, probe !== null);
     this.record({
       step: before.step, refit: xs.length > 0, lr, stateLr: decision.state.lr, proposedLr,
       accepted: decision.accepted, reason: decision.reason, probeOffsets: xs, probeLosses: losses,
       a: fit.a, b: fit.b, r2: fit.r2, loss, calibrating: before.calibrating,
-      probed: xs.length === 0 ? null : probesPrevious ? 'previous' : 'current',
+      probed: xs.length === 0 ? null : previousLength !== null ? 'previous' : 'current',
     });
   }
 
   /** The previous step's displacement, if `probeDirection` is 'previous' and it fits these variables. */
-  private probeDirectionFor(variables: tf.Variable[]): tf.Tensor[] | null {
+  private previousFor(variables: tf.Variable[]): { directions: tf.Tensor[]; length: number } | null {
     const p = this.previous;
-    if (this.options.probeDirection !== 'previous' || p === null || p.length !== variables.length) return null;
-    return p.every((d, i) => tf.util.arraysEqual(d.shape, variables[i].shape)) ? p : null;
+    if (this.options.probeDirection !== 'previous' || p === null || p.directions.length !== variables.length) return null;
+    return p.directions.every((d, i) => tf.util.arraysEqual(d.shape, variables[i].shape)) ? p : null;
   }
 
-  /** Keeps this step's displacement for the next step's probes if it refits, else disposes it. */
-  private keepOrDispose(directions: tf.Tensor[], closureAvailable: boolean): void {
+  /** Keeps this step's displacement (applied with `length`) for the next step's probes if it refits, else disposes it. */
+  private keepOrDispose(directions: tf.Tensor[], length: number, closureAvailable: boolean): void {
     const keep = closureAvailable && this.options.probeDirection === 'previous' && isRefitStep(this.state, this.options);
-    if (this.previous !== null) tf.dispose(this.previous);
-    this.previous = keep ? directions : null;
-    if (!keep) tf.dispose(directions);
+    this.disposePrevious();
+    if (keep) this.previous = { directions, length };
+    else tf.dispose(directions);
+  }
+
+  private disposePrevious(): void {
+    if (this.previous !== null) tf.dispose(this.previous.directions);
+    this.previous = null;
   }
 
   private skipNonfinite(loss: number): void {
     const before = this.state;
-    if (this.previous !== null) tf.dispose(this.previous);
-    this.previous = null; // the next probe must not measure a step that was not taken
+    this.disposePrevious(); // the next probe must not measure a step that was not taken
     this.state = backOffNonfinite(before, this.options);
     this.record({
       step: before.step, refit: false, lr: 0, stateLr: this.state.lr, proposedLr: NaN, accepted: false,
@@ -235,10 +243,13 @@ export class GeN extends tf.Optimizer {
     const base = await this.base.getWeights();
     return [
       await this.saveIterations(),
-      { name: 'gen/state', tensor: encodeFloat64([s.step, s.lr, s.calibrating ? 1 : 0, s.calibrationSteps, s.refits]) },
+      {
+        name: 'gen/state',
+        tensor: encodeFloat64([s.step, s.lr, s.calibrating ? 1 : 0, s.calibrationSteps, s.refits, this.previous?.length ?? NaN]),
+      },
       ...base.map((w) => ({ name: `base/${w.name}`, tensor: w.tensor })),
       ...scalarAccumulators(this.base).map(([key, v]) => ({ name: `base_scalar/${key}`, tensor: v as tf.Tensor })),
-      ...(this.previous ?? []).map((d, i) => ({ name: `gen/previous_direction/${i}`, tensor: d })),
+      ...(this.previous?.directions ?? []).map((d, i) => ({ name: `gen/previous_direction/${i}`, tensor: d })),
     ];
   }
 
@@ -250,14 +261,16 @@ export class GeN extends tf.Optimizer {
       throw new Error("GeN.setWeights: expected the weights of GeN.getWeights() (entries 'iter' and 'gen/state').");
     }
     this.iterations_ = (await iter.data())[0];
-    const [step, lr, calibrating, calibrationSteps, refits] = decodeFloat64(state);
+    const [step, lr, calibrating, calibrationSteps, refits, previousLength] = decodeFloat64(state);
     this.state = { step, lr, calibrating: calibrating === 1, calibrationSteps, refits };
     await this.base.setWeights(
       weightValues.filter((w) => w.name.startsWith('base/')).map((w) => ({ name: w.name.slice(5), tensor: w.tensor })),
     );
     const previous = weightValues.filter((w) => w.name.startsWith('gen/previous_direction/'));
-    if (this.previous !== null) tf.dispose(this.previous);
-    this.previous = previous.length > 0 ? previous.map((w) => tf.keep(tf.clone(w.tensor))) : null;
+    this.disposePrevious();
+    if (previous.length > 0 && Number.isFinite(previousLength)) {
+      this.previous = { directions: previous.map((w) => tf.keep(tf.clone(w.tensor))), length: previousLength };
+    }
     const accumulators = new Map(scalarAccumulators(this.base));
     for (const w of weightValues) {
       if (!w.name.startsWith('base_scalar/')) continue;
@@ -266,8 +279,7 @@ export class GeN extends tf.Optimizer {
   }
 
   override dispose(): void {
-    if (this.previous !== null) tf.dispose(this.previous);
-    this.previous = null;
+    this.disposePrevious();
     this.base.dispose();
     super.dispose();
   }
