@@ -22,6 +22,7 @@ const batch = (step: number) => tf.tidy(() => {
   const idx = Array.from({ length: BATCH }, (_, i) => order[(step * BATCH + i) % order.length] % TRAIN);
   return { x: tf.tensor2d(takeRows(xTrain, 784, idx), [BATCH, 784]), y: tf.oneHot(tf.tensor1d(takeEntries(yTrain, idx), 'int32'), 10) };
 });
+const results: { name: string; acc: number }[] = [];
 function run(name: string, makeBase: () => tf.Optimizer, opts: Record<string, unknown>, nextBatch: boolean) {
   const glorot = (shape: [number, number], seed: number) => tf.variable(tf.tensor2d(uniformArray(shape[0] * shape[1], seed, Math.sqrt(6 / (shape[0] + shape[1]))), shape));
   const w1 = glorot([784, 128], 2), b1 = tf.variable(tf.zeros([128])), w2 = glorot([128, 10], 3), b2 = tf.variable(tf.zeros([10]));
@@ -41,6 +42,7 @@ function run(name: string, makeBase: () => tf.Optimizer, opts: Record<string, un
   }
   const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits(xTest), 1), yTest), 'float32')).dataSync()[0]);
   const testLoss = tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(yTest, 10), logits(xTest)).dataSync()[0]);
+  results.push({ name, acc: 100 * acc });
   console.log(`${name.padEnd(40)} acc ${(100 * acc).toFixed(2)}  loss ${testLoss.toFixed(4)}  lr@50k ${lrs.map((l) => l.toExponential(1)).join(' ')}  ${((performance.now() - t0) / 1000).toFixed(1)}s ${JSON.stringify(reasons)}`);
   tf.dispose([...vars, next.x, next.y]); opt.dispose();
 }
@@ -50,4 +52,12 @@ for (const b of (process.env.BASES ?? 'adamw').split(',')) for (const lr of lr0s
   for (const mode of (process.env.MODES ?? 'current,previous,next').split(',')) {
     run(`${b} lr0=${lr} ${mode}`, bases[b], { lr, probeDirection: mode === 'previous' ? 'previous' : 'current' }, mode === 'next');
   }
+}
+
+// A Markdown table (rows: base and initial lr; columns: probe modes) for docs/algorithm.md.
+const modes = (process.env.MODES ?? 'current,previous,next').split(',');
+console.log(`\n| base | initial lr | ${modes.join(' | ')} |\n|---|---|${modes.map(() => '---:').join('|')}|`);
+for (const b of (process.env.BASES ?? 'adamw').split(',')) for (const lr of lr0s) {
+  const cells = modes.map((m) => results.find((r) => r.name === `${b} lr0=${lr} ${m}`)?.acc.toFixed(2) ?? '');
+  console.log(`| ${b === 'sgdm' ? 'SGD, momentum 0.9' : 'AdamW'} | ${lr} | ${cells.join(' | ')} |`);
 }
