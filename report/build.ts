@@ -20,8 +20,9 @@ function seriesFor(t: TaskSummary, pick: (r: RunRecord) => { xs: number[]; ys: n
     const r = e.runs.find((x) => x.seed === 0) ?? e.runs[0];
     if (!r) continue;
     const { xs, ys } = pick(r);
-    const color = e.kind === 'gen' ? (e.base === 'adamw' ? '#d62728' : '#1f77b4') : e.kind === 'grid-best' ? (e.base === 'adamw' ? '#ff9896' : '#aec7e8') : PALETTE[3 + (k++ % 8)];
-    out.push({ label: e.kind === 'grid-best' ? e.label : e.label, xs, ys, color, dash: e.kind === 'grid-best', width: e.kind === 'gen' ? 2.2 : 1.4 });
+    const horizon = /horizon/.test(e.label);
+    const color = e.kind === 'gen' ? (e.base === 'adamw' ? (horizon ? '#8b0000' : '#d62728') : (horizon ? '#08306b' : '#1f77b4')) : e.kind === 'grid-best' ? (e.base === 'adamw' ? '#ff9896' : '#aec7e8') : PALETTE[3 + (k++ % 8)];
+    out.push({ label: e.kind === 'grid-best' ? e.label : e.label, xs, ys, color, dash: e.kind === 'grid-best' || horizon, width: e.kind === 'gen' ? 2.2 : 1.4 });
   }
   return out;
 }

@@ -15,8 +15,13 @@ export const PALETTE = ['#d62728', '#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '
 function ticks(lo: number, hi: number, log: boolean): number[] {
   if (log) {
     const out: number[] = [];
-    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(10 ** e);
-    return out.filter((t) => t >= lo / 1.0001 && t <= hi * 1.0001);
+    const inRange = (t: number) => t >= lo / 1.0001 && t <= hi * 1.0001;
+    for (const mults of [[1], [1, 2, 5], [1, 1.5, 2, 3, 4, 5, 6, 8]]) {
+      out.length = 0;
+      for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) for (const m of mults) out.push(Number((m * 10 ** e).toPrecision(3)));
+      if (out.filter(inRange).length >= 3) break;
+    }
+    return out.filter(inRange);
   }
   const span = hi - lo || 1;
   const step = 10 ** Math.floor(Math.log10(span / 4));
