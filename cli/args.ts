@@ -107,7 +107,7 @@ export function parseCli(argv: string[], known: { tasks: readonly string[]; opti
       },
     });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}. Run 'gen-bench --help' for the options.`);
+    throw new UsageError(`${(e as Error).message.replace(/\s*To specify.*$/s, '')}. Run 'gen-bench --help' for the options.`);
   }
   const { values: v, positionals } = parsed;
   const help = v.help === true;

@@ -60,10 +60,10 @@ const opt = new GeN(new AdamW(), { probeLoss: () => tf.losses.softmaxCrossEntrop
 for (let step = 0; step < STEPS; step++) {
   const current = next;
   next = batch(step + 1);
-  const loss = tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(current.y, logits(current.x)) as tf.Scalar, true, vars));
+  const loss = tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(current.y, logits(current.x)) as tf.Scalar, true, vars) as tf.Scalar);
   tf.dispose([current.x, current.y]);
-  const value = (await loss?.data())?.[0] ?? NaN;
-  loss?.dispose();
+  const value = (await loss.data())[0];
+  loss.dispose();
   if (step % 25 === 0 || step === STEPS - 1) {
     const info = opt.lastStep;
     process.stdout.write(`step ${String(step).padStart(4)}  loss ${value.toFixed(4)}  lr ${opt.learningRate.toExponential(3)}  (${info?.reason ?? '-'})\n`);
