@@ -10,7 +10,7 @@ import { logSpaced, SCHEDULES, type ScheduleName } from './schedules.js';
 /** What a run gives an optimizer factory. */
 export interface BuildContext {
   totalSteps: number;
-  /** The loss of the next training batch: GeN's probes use it (see `genProbe`). */
+  /** The loss of the next training batch: the 'next' GeN variants probe it (see `GenProbe`). */
   nextBatchLoss: () => tf.Scalar;
 }
 
@@ -41,10 +41,19 @@ export interface OptimizerEntry {
 }
 
 /**
- * Where GeN's probes are measured in this benchmark: on the next training batch ('next', the
- * official code's fresh-batch protocol) or on the gradient's own batch ('same', the library default).
+ * What GeN's probes measure in this benchmark: 'default' is the library default (the previous
+ * step's direction on the current batch, 2 extra forwards per refit); 'next' is this step's
+ * direction on the next training batch (`probeLoss`, the official code's fresh-batch protocol,
+ * 3 extra forwards); 'current' is this step's direction on its own batch (the paper's Algorithm 1,
+ * `probeDirection: 'current'`).
  */
-export type GenProbe = 'next' | 'same';
+export type GenProbe = 'default' | 'next' | 'current';
+const PROBE_LABEL: Record<GenProbe, string> = { default: '', next: ' (next-batch probes)', current: ' (current-direction probes)' };
+const PROBE_TEXT: Record<GenProbe, string> = {
+  default: "probes the previous step's direction on the current batch (library default)",
+  next: 'probes on the next batch',
+  current: "probes the current direction on the gradient's own batch (paper's Algorithm 1)",
+};
 
 const SGD_MOMENTUM = 0.9;
 const ADAMW_LRS = logSpaced(1e-4, 1e-1, 7);
@@ -52,11 +61,11 @@ const SGD_LRS = logSpaced(1e-3, 1, 7);
 
 function genEntry(name: string, base: 'adamw' | 'sgd', probe: GenProbe, lr?: number, horizon?: 'cosine'): OptimizerEntry {
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
-  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon ? ` + ${horizon} horizon` : ''}${probe === 'same' ? ' (same-batch probes)' : ''}${lr !== undefined ? ` lr0=${lr}` : ''}`;
+  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${lr !== undefined ? ` lr0=${lr}` : ''}`;
   return {
     name,
     kind: 'gen',
-    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${probe === 'next' ? 'probes on the next batch' : 'probes on the same batch'}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}`,
+    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}`,
     unavailable: () => null,
     configs: () => [{
       optimizer: name,
@@ -68,6 +77,7 @@ function genEntry(name: string, base: 'adamw' | 'sgd', probe: GenProbe, lr?: num
         ...(lr !== undefined ? { lr } : {}),
         ...(horizon ? { horizon: { steps: ctx.totalSteps, shape: horizon } } : {}),
         ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
+        ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),
       }),
     }],
   };
@@ -137,12 +147,14 @@ function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {
 }
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
-  genEntry('gen-adamw', 'adamw', 'next'),
-  genEntry('gen-sgd', 'sgd', 'next'),
-  genEntry('gen-adamw-cosine', 'adamw', 'next', undefined, 'cosine'),
-  genEntry('gen-sgd-cosine', 'sgd', 'next', undefined, 'cosine'),
-  genEntry('gen-adamw-same', 'adamw', 'same'),
-  genEntry('gen-sgd-same', 'sgd', 'same'),
+  genEntry('gen-adamw', 'adamw', 'default'),
+  genEntry('gen-sgd', 'sgd', 'default'),
+  genEntry('gen-adamw-cosine', 'adamw', 'default', undefined, 'cosine'),
+  genEntry('gen-sgd-cosine', 'sgd', 'default', undefined, 'cosine'),
+  genEntry('gen-adamw-next', 'adamw', 'next'),
+  genEntry('gen-sgd-next', 'sgd', 'next'),
+  genEntry('gen-adamw-current', 'adamw', 'current'),
+  genEntry('gen-sgd-current', 'sgd', 'current'),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),
@@ -152,8 +164,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
 export const ROBUSTNESS_LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
 export function robustnessConfigs(): OptimizerConfig[] {
   return ROBUSTNESS_LRS.flatMap((lr) => [
-    ...genEntry(`gen-adamw-lr0`, 'adamw', 'next', lr).configs('full'),
-    ...genEntry(`gen-sgd-lr0`, 'sgd', 'next', lr).configs('full'),
+    ...genEntry(`gen-adamw-lr0`, 'adamw', 'default', lr).configs('full'),
+    ...genEntry(`gen-sgd-lr0`, 'sgd', 'default', lr).configs('full'),
   ]);
 }
 

@@ -44,7 +44,7 @@ Options:
   --tasks a,b          tasks to run (default: quick: the tasks whose data comes with npm; full: all)
   --optimizers a,b     optimizers to run (default: gen-adamw,gen-sgd,gen-adamw-cosine,gen-sgd-cosine,
                        adamw-grid,sgd-grid + available peers;
-                       full mode adds gen-adamw-same,gen-sgd-same)
+                       full mode adds gen-adamw-next,gen-sgd-next,gen-adamw-current,gen-sgd-current)
   --seeds N            seeds for GeN, peers and each grid's best config (default quick 1, full 3)
   --steps N            step budget per run, overriding each task's
   --quick              quick suite (default): few steps, cosine-only grids, ~5 minutes on 2 cores

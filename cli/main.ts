@@ -50,7 +50,7 @@ function defaultTasks(o: CliOptions): string[] {
 }
 
 function defaultOptimizers(o: CliOptions): string[] {
-  const names = ['gen-adamw', 'gen-sgd', 'gen-adamw-cosine', 'gen-sgd-cosine', 'adamw-grid', 'sgd-grid', ...(o.mode === 'full' ? ['gen-adamw-same', 'gen-sgd-same'] : [])];
+  const names = ['gen-adamw', 'gen-sgd', 'gen-adamw-cosine', 'gen-sgd-cosine', 'adamw-grid', 'sgd-grid', ...(o.mode === 'full' ? ['gen-adamw-next', 'gen-sgd-next', 'gen-adamw-current', 'gen-sgd-current'] : [])];
   return [...names, ...OPTIMIZERS.filter((e) => e.kind === 'peer' && e.unavailable() === null).map((e) => e.name)];
 }
 

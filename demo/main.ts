@@ -51,15 +51,11 @@ const batch = (step: number) => tf.tidy(() => {
   const idx = Array.from({ length: BATCH }, (_, i) => order[(step * BATCH + i) % order.length] % TRAIN);
   return { x: tf.tensor2d(takeRows(xTrain, 784, idx), [BATCH, 784]), y: tf.oneHot(tf.tensor1d(takeEntries(yTrain, idx), 'int32'), 10) };
 });
-// GeN with default options over AdamW with default options (initial lr 1e-3, refit every 4 steps).
-// The probes are measured on the next training batch rather than on the batch the gradient came
-// from: on the same batch the fitted slope includes the batch's own gradient noise and the chosen lr
-// drifts upwards at batch 128 (measured: 71% test accuracy instead of 93%; gen-paper.md §2.4).
-let next = batch(0);
-const opt = new GeN(new AdamW(), { probeLoss: () => tf.losses.softmaxCrossEntropy(next.y, logits(next.x)) as tf.Scalar });
+// GeN with default options over AdamW with default options (initial lr 1e-3, refit every 4 steps;
+// the probes measure the previous step's direction on the current batch: see docs/algorithm.md §7).
+const opt = new GeN(new AdamW());
 for (let step = 0; step < STEPS; step++) {
-  const current = next;
-  next = batch(step + 1);
+  const current = batch(step);
   const loss = tf.tidy(() => opt.minimize(() => tf.losses.softmaxCrossEntropy(current.y, logits(current.x)) as tf.Scalar, true, vars) as tf.Scalar);
   tf.dispose([current.x, current.y]);
   const value = (await loss.data())[0];
@@ -75,5 +71,5 @@ const acc = tf.tidy(() => {
   return tf.mean(tf.cast(tf.equal(pred, tf.tensor1d(mnist.test.y, 'int32')), 'float32'));
 });
 process.stdout.write(`test accuracy ${(100 * (await acc.data())[0]).toFixed(2)}% on ${mnist.test.n} images after ${STEPS} steps; ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-tf.dispose([acc, next.x, next.y, ...vars]);
+tf.dispose([acc, ...vars]);
 opt.dispose();

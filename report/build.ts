@@ -65,7 +65,7 @@ export async function buildReport(o: { results: string; dir: string; png: boolea
     return `<tr><td><a href="#${t.task}">${t.task}</a></td><td>${t.metric.name} (${t.metric.higherIsBetter ? '↑' : '↓'})</td><td>${cells.map((e) => `${esc(e.label)}: <b>${fmtStat(e.stat, t.metric)}</b>`).join('<br>')}</td></tr>`;
   }).join('');
   const costRows = tasks.map((t) => {
-    const gens = t.entries.filter((e) => e.kind === 'gen' && !/same-batch/.test(e.label));
+    const gens = t.entries.filter((e) => e.kind === 'gen' && !/probes\)/.test(e.label));
     const grids = t.entries.filter((e) => e.kind === 'grid-median');
     return `<tr><td>${t.task}</td>${gens.map((g) => `<td>${esc(g.label)}: ${(g.costMs / 1000).toFixed(1)} s</td>`).join('')}${grids.map((g) => `<td>${g.base} grid (${g.runs.length} runs): ${(g.costMs / 1000).toFixed(1)} s</td>`).join('')}</tr>`;
   }).join('');

@@ -10,7 +10,7 @@ export function markdownSummary(o: { tasks: TaskSummary[]; overhead: OverheadRec
   lines.push(`Produced by \`${cmd}\` (${o.runs} runs, ${(o.totalMs / 60000).toFixed(1)} min of training, backend ${o.backend}; results in \`${o.results}\`).`, '');
   lines.push('| task | metric | GeN-AdamW | GeN-AdamW + cosine horizon | best AdamW grid | median AdamW grid | GeN-SGD | GeN-SGD + cosine horizon | best SGD grid | median SGD grid | peers |', '|---|---|---|---|---|---|---|---|---|---|---|');
   for (const t of o.tasks) {
-    const find = (kind: string, base: string, horizon = false) => t.entries.find((e) => e.kind === kind && e.base === base && !/same-batch/.test(e.label) && /horizon/.test(e.label) === horizon);
+    const find = (kind: string, base: string, horizon = false) => t.entries.find((e) => e.kind === kind && e.base === base && !/probes\)/.test(e.label) && /horizon/.test(e.label) === horizon);
     const cell = (e: ReturnType<typeof find>) => (e ? fmtStat(e.stat, t.metric) : 'not run');
     const cfg = (e: ReturnType<typeof find>) => (e?.config ? ` (${String(e.config.schedule)}, lr ${String(e.config.lr)})` : '');
     const peers = t.entries.filter((e) => e.kind === 'peer').map((e) => `${e.label} ${fmtStat(e.stat, t.metric)}`).join('; ') || 'not run';
@@ -22,7 +22,7 @@ export function markdownSummary(o: { tasks: TaskSummary[]; overhead: OverheadRec
   }
   lines.push('', '**Cost of tuning** (wall time): ');
   for (const t of o.tasks) {
-    const g = t.entries.filter((e) => e.kind === 'gen' && !/same-batch/.test(e.label)).map((e) => `${e.label} ${(e.costMs / 1000).toFixed(1)} s`).join(', ');
+    const g = t.entries.filter((e) => e.kind === 'gen' && !/probes\)/.test(e.label)).map((e) => `${e.label} ${(e.costMs / 1000).toFixed(1)} s`).join(', ');
     const grids = t.entries.filter((e) => e.kind === 'grid-median').map((e) => `${e.base} grid ${e.runs.length} runs ${(e.costMs / 1000).toFixed(1)} s`).join(', ');
     lines.push(`- ${t.task}: ${g}; ${grids}`);
   }
