@@ -98,3 +98,33 @@ export function withDefaults<T extends object>(defaults: T, given: Partial<T> | 
   }
   return out;
 }
+
+/** How one option is checked by {@link resolveOptions}. */
+export type OptionRule =
+  | ({ kind: 'number'; nullable?: boolean } & NumberBounds)
+  | { kind: 'boolean' }
+  | { kind: 'oneOf'; values: readonly string[] };
+
+/**
+ * Fills defaults and validates an options object against one rule per option: unknown keys are
+ * rejected, every value is checked with the library's message template. Returns a frozen copy.
+ * @throws {TypeError} an unknown option or a value of the wrong type.
+ * @throws {RangeError} a value out of range.
+ */
+export function resolveOptions<T extends object>(
+  owner: string,
+  given: Partial<T> | undefined,
+  defaults: Readonly<T>,
+  rules: { readonly [K in keyof T]: OptionRule },
+): Readonly<T> {
+  assertKnownKeys(owner, given, Object.keys(defaults));
+  const o = withDefaults(defaults as T, given);
+  for (const key of Object.keys(rules) as (keyof T & string)[]) {
+    const rule = rules[key];
+    const value = o[key];
+    if (rule.kind === 'boolean') checkBoolean(owner, key, value);
+    else if (rule.kind === 'oneOf') checkOneOf(owner, key, value, rule.values);
+    else if (!(rule.nullable && value === null)) checkNumber(owner, key, value, rule);
+  }
+  return Object.freeze(o);
+}

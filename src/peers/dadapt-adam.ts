@@ -1,9 +1,9 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkBoolean, checkNumber, withDefaults } from '../core/validate.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
-import { infinityToNull, nullToInfinity, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
+import { readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
 /** Options of {@link DAdaptAdam}; every field optional. */
 export interface DAdaptAdamOptions {
@@ -32,6 +32,18 @@ export const DADAPT_ADAM_DEFAULTS: Readonly<DAdaptAdamOptions> = Object.freeze({
   lr: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, decouple: false, biasCorrection: false, d0: 1e-6, growthRate: Infinity,
 });
 
+const DADAPT_ADAM_RULES: { readonly [K in keyof DAdaptAdamOptions]: OptionRule } = {
+  lr: { kind: 'number', min: 0, minExclusive: true },
+  beta1: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  beta2: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  epsilon: { kind: 'number', min: 0, minExclusive: true },
+  weightDecay: { kind: 'number', min: 0 },
+  decouple: { kind: 'boolean' },
+  biasCorrection: { kind: 'boolean' },
+  d0: { kind: 'number', min: 0, minExclusive: true },
+  growthRate: { kind: 'number', min: 1, allowInfinity: true },
+};
+
 /**
  * D-Adapted Adam (Defazio & Mishchenko, "Learning-Rate-Free Learning by D-Adaptation",
  * ICML 2023; official code facebookresearch/dadaptation). With λₖ = dₖ·lr·bc (bc as in Adam's
@@ -46,12 +58,11 @@ export const DADAPT_ADAM_DEFAULTS: Readonly<DAdaptAdamOptions> = Object.freeze({
  * D = −(m/lr)/(√v + ε) − dₖ·bc·λ_wd·x and w ← w + lr·D. Diagnostics: {@link DAdaptAdam.d}.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class DAdaptAdam extends DirectionalOptimizer {
+export class DAdaptAdam extends DirectionalOptimizer<DAdaptAdamOptions> {
   static get className(): string {
     return 'DAdaptAdam';
   }
 
-  readonly options: Readonly<DAdaptAdamOptions>;
   private readonly m = new Slot('m');
   private readonly v = new Slot('v');
   private readonly s = new Slot('s');
@@ -61,21 +72,9 @@ export class DAdaptAdam extends DirectionalOptimizer {
   private dHatLast: number;
 
   constructor(options: Partial<DAdaptAdamOptions> = {}) {
-    super();
-    assertKnownKeys('DAdaptAdam', options, Object.keys(DADAPT_ADAM_DEFAULTS));
-    const o = withDefaults(DADAPT_ADAM_DEFAULTS as DAdaptAdamOptions, options);
-    checkNumber('DAdaptAdam', 'lr', o.lr, { min: 0, minExclusive: true });
-    checkNumber('DAdaptAdam', 'beta1', o.beta1, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('DAdaptAdam', 'beta2', o.beta2, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('DAdaptAdam', 'epsilon', o.epsilon, { min: 0, minExclusive: true });
-    checkNumber('DAdaptAdam', 'weightDecay', o.weightDecay, { min: 0 });
-    checkBoolean('DAdaptAdam', 'decouple', o.decouple);
-    checkBoolean('DAdaptAdam', 'biasCorrection', o.biasCorrection);
-    checkNumber('DAdaptAdam', 'd0', o.d0, { min: 0, minExclusive: true });
-    checkNumber('DAdaptAdam', 'growthRate', o.growthRate, { min: 1, allowInfinity: true });
-    this.options = Object.freeze(o);
-    this.dCur = o.d0;
-    this.dHatLast = o.d0;
+    super(resolveOptions('DAdaptAdam', options, DADAPT_ADAM_DEFAULTS, DADAPT_ADAM_RULES));
+    this.dCur = this.options.d0;
+    this.dHatLast = this.options.d0;
   }
 
   get learningRate(): number {
@@ -155,16 +154,5 @@ export class DAdaptAdam extends DirectionalOptimizer {
   override dispose(): void {
     for (const slot of [this.m, this.v, this.s]) slot.dispose();
     super.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options, growthRate: infinityToNull(this.options.growthRate) };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(nullToInfinity(config, 'growthRate') as unknown as DAdaptAdamOptions);
   }
 }

@@ -1,9 +1,10 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkNumber, withDefaults } from '../core/validate.js';
+import { ConfiguredOptimizer } from '../tfjs/configured.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { resolveGradients } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
-import { copySlot, infinityToNull, nullToInfinity, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
+import { copySlot, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
 /** Options of {@link DAdaptSGD}; every field optional. */
 export interface DAdaptSGDOptions {
@@ -22,6 +23,14 @@ export interface DAdaptSGDOptions {
 /** Defaults of {@link DAdaptSGDOptions} (the official implementation's, with lr 1 as its README advises). */
 export const DADAPT_SGD_DEFAULTS: Readonly<DAdaptSGDOptions> = Object.freeze({ lr: 1, momentum: 0, weightDecay: 0, d0: 1e-6, growthRate: Infinity });
 
+const DADAPT_SGD_RULES: { readonly [K in keyof DAdaptSGDOptions]: OptionRule } = {
+  lr: { kind: 'number', min: 0, minExclusive: true },
+  momentum: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  weightDecay: { kind: 'number', min: 0 },
+  d0: { kind: 'number', min: 0, minExclusive: true },
+  growthRate: { kind: 'number', min: 1, allowInfinity: true },
+};
+
 /**
  * D-Adapted SGD (Defazio & Mishchenko, "Learning-Rate-Free Learning by D-Adaptation",
  * ICML 2023; official code facebookresearch/dadaptation `DAdaptSGD`), dual averaging with
@@ -34,12 +43,11 @@ export const DADAPT_SGD_DEFAULTS: Readonly<DAdaptSGDOptions> = Object.freeze({ l
  * not stored since it is x₀ − s. Diagnostics: {@link DAdaptSGD.d}.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class DAdaptSGD extends tf.Optimizer {
+export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
   static get className(): string {
     return 'DAdaptSGD';
   }
 
-  readonly options: Readonly<DAdaptSGDOptions>;
   private readonly s = new Slot('s');
   private readonly x0 = new Slot('x0');
   private k = 0;
@@ -49,17 +57,9 @@ export class DAdaptSGD extends tf.Optimizer {
   private dHatLast: number;
 
   constructor(options: Partial<DAdaptSGDOptions> = {}) {
-    super();
-    assertKnownKeys('DAdaptSGD', options, Object.keys(DADAPT_SGD_DEFAULTS));
-    const o = withDefaults(DADAPT_SGD_DEFAULTS as DAdaptSGDOptions, options);
-    checkNumber('DAdaptSGD', 'lr', o.lr, { min: 0, minExclusive: true });
-    checkNumber('DAdaptSGD', 'momentum', o.momentum, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('DAdaptSGD', 'weightDecay', o.weightDecay, { min: 0 });
-    checkNumber('DAdaptSGD', 'd0', o.d0, { min: 0, minExclusive: true });
-    checkNumber('DAdaptSGD', 'growthRate', o.growthRate, { min: 1, allowInfinity: true });
-    this.options = Object.freeze(o);
-    this.dCur = o.d0;
-    this.dHatLast = o.d0;
+    super(resolveOptions('DAdaptSGD', options, DADAPT_SGD_DEFAULTS, DADAPT_SGD_RULES));
+    this.dCur = this.options.d0;
+    this.dHatLast = this.options.d0;
   }
 
   /** The current distance estimate d. */
@@ -141,16 +141,5 @@ export class DAdaptSGD extends tf.Optimizer {
     this.s.dispose();
     this.x0.dispose();
     super.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options, growthRate: infinityToNull(this.options.growthRate) };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(nullToInfinity(config, 'growthRate') as unknown as DAdaptSGDOptions);
   }
 }

@@ -1,6 +1,6 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkNumber, withDefaults } from '../core/validate.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer, resolveGradients } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
 import { PolynomialAverager } from './polynomial-averager.js';
@@ -23,6 +23,14 @@ export interface DoGOptions {
 /** Defaults of {@link DoGOptions} (the official implementation's; γ = 8 as in its averager). */
 export const DOG_DEFAULTS: Readonly<DoGOptions> = Object.freeze({ lr: 1, repsRel: 1e-6, weightDecay: 0, epsilon: 1e-8, averageGamma: 8 });
 
+const DOG_RULES: { readonly [K in keyof DoGOptions]: OptionRule } = {
+  lr: { kind: 'number', min: 0, minExclusive: true },
+  repsRel: { kind: 'number', min: 0, minExclusive: true },
+  weightDecay: { kind: 'number', min: 0 },
+  epsilon: { kind: 'number', min: 0, minExclusive: true },
+  averageGamma: { kind: 'number', min: 0 },
+};
+
 /**
  * DoG and L-DoG's shared machinery (Ivgi, Hinder & Carmon, "DoG is SGD's Best Friend",
  * ICML 2023): per block (all weights for DoG, each tensor for L-DoG), the step size is the
@@ -31,8 +39,7 @@ export const DOG_DEFAULTS: Readonly<DoGOptions> = Object.freeze({ lr: 1, repsRel
  * {@link swapToAverage}/{@link swapBack}); it is updated by `applyGradients` (so by `minimize`
  * and `model.fit`), not when GeN calls `computeDirection` directly.
  */
-export abstract class DoGBase extends DirectionalOptimizer {
-  readonly options: Readonly<DoGOptions>;
+export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
   private readonly x0 = new Slot('x0');
   private readonly averager: PolynomialAverager;
   private k = 0;
@@ -44,16 +51,8 @@ export abstract class DoGBase extends DirectionalOptimizer {
   protected abstract get layerwise(): boolean;
 
   constructor(owner: string, options: Partial<DoGOptions>) {
-    super();
-    assertKnownKeys(owner, options, Object.keys(DOG_DEFAULTS));
-    const o = withDefaults(DOG_DEFAULTS as DoGOptions, options);
-    checkNumber(owner, 'lr', o.lr, { min: 0, minExclusive: true });
-    checkNumber(owner, 'repsRel', o.repsRel, { min: 0, minExclusive: true });
-    checkNumber(owner, 'weightDecay', o.weightDecay, { min: 0 });
-    checkNumber(owner, 'epsilon', o.epsilon, { min: 0, minExclusive: true });
-    checkNumber(owner, 'averageGamma', o.averageGamma, { min: 0 });
-    this.options = Object.freeze(o);
-    this.averager = new PolynomialAverager(owner, o.averageGamma);
+    super(resolveOptions(owner, options, DOG_DEFAULTS, DOG_RULES));
+    this.averager = new PolynomialAverager(owner, this.options.averageGamma);
   }
 
   get learningRate(): number {
@@ -159,9 +158,5 @@ export abstract class DoGBase extends DirectionalOptimizer {
     this.x0.dispose();
     this.averager.dispose();
     super.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options };
   }
 }

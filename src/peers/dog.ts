@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { DoGBase, type DoGOptions } from './dog-base.js';
 
 /**
@@ -30,12 +29,5 @@ export class DoG extends DoGBase {
   /** The step size η of the last step (0 before the first). */
   get eta(): number {
     return this.stepSizes[0] ?? 0;
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config as unknown as DoGOptions);
   }
 }

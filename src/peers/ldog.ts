@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { DoGBase, type DoGOptions } from './dog-base.js';
 
 /**
@@ -23,12 +22,5 @@ export class LDoG extends DoGBase {
 
   protected get layerwise(): boolean {
     return true;
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config as unknown as DoGOptions);
   }
 }

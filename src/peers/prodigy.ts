@@ -1,9 +1,9 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkBoolean, checkNumber, withDefaults } from '../core/validate.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
-import { copySlot, infinityToNull, nullToInfinity, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
+import { copySlot, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
 /** Options of {@link Prodigy}; every field optional. */
 export interface ProdigyOptions {
@@ -39,6 +39,21 @@ export const PRODIGY_DEFAULTS: Readonly<ProdigyOptions> = Object.freeze({
   biasCorrection: false, safeguardWarmup: false, d0: 1e-6, dCoef: 1, growthRate: Infinity,
 });
 
+const PRODIGY_RULES: { readonly [K in keyof ProdigyOptions]: OptionRule } = {
+  lr: { kind: 'number', min: 0, minExclusive: true },
+  beta1: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  beta2: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  beta3: { kind: 'number', nullable: true, min: 0, max: 1, maxExclusive: true },
+  epsilon: { kind: 'number', min: 0, minExclusive: true },
+  weightDecay: { kind: 'number', min: 0 },
+  decouple: { kind: 'boolean' },
+  biasCorrection: { kind: 'boolean' },
+  safeguardWarmup: { kind: 'boolean' },
+  d0: { kind: 'number', min: 0, minExclusive: true },
+  dCoef: { kind: 'number', min: 0, minExclusive: true },
+  growthRate: { kind: 'number', min: 1, allowInfinity: true },
+};
+
 /**
  * Prodigy (Mishchenko & Defazio, "Prodigy: An Expeditiously Adaptive Parameter-Free Learner",
  * ICML 2024; official code konstmish/prodigy), the Adam variant. With λₖ = dₖ·lr·bc
@@ -54,12 +69,11 @@ export const PRODIGY_DEFAULTS: Readonly<ProdigyOptions> = Object.freeze({
  * Diagnostics: {@link Prodigy.d}, {@link Prodigy.dHat}.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class Prodigy extends DirectionalOptimizer {
+export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
   static get className(): string {
     return 'Prodigy';
   }
 
-  readonly options: Readonly<ProdigyOptions>;
   private readonly m = new Slot('m');
   private readonly v = new Slot('v');
   private readonly s = new Slot('s');
@@ -71,25 +85,10 @@ export class Prodigy extends DirectionalOptimizer {
   private dHatLast: number;
 
   constructor(options: Partial<ProdigyOptions> = {}) {
-    super();
-    assertKnownKeys('Prodigy', options, Object.keys(PRODIGY_DEFAULTS));
-    const o = withDefaults(PRODIGY_DEFAULTS as ProdigyOptions, options);
-    checkNumber('Prodigy', 'lr', o.lr, { min: 0, minExclusive: true });
-    checkNumber('Prodigy', 'beta1', o.beta1, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('Prodigy', 'beta2', o.beta2, { min: 0, max: 1, maxExclusive: true });
-    if (o.beta3 !== null) checkNumber('Prodigy', 'beta3', o.beta3, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('Prodigy', 'epsilon', o.epsilon, { min: 0, minExclusive: true });
-    checkNumber('Prodigy', 'weightDecay', o.weightDecay, { min: 0 });
-    checkBoolean('Prodigy', 'decouple', o.decouple);
-    checkBoolean('Prodigy', 'biasCorrection', o.biasCorrection);
-    checkBoolean('Prodigy', 'safeguardWarmup', o.safeguardWarmup);
-    checkNumber('Prodigy', 'd0', o.d0, { min: 0, minExclusive: true });
-    checkNumber('Prodigy', 'dCoef', o.dCoef, { min: 0, minExclusive: true });
-    checkNumber('Prodigy', 'growthRate', o.growthRate, { min: 1, allowInfinity: true });
-    this.options = Object.freeze(o);
-    this.dCur = o.d0;
-    this.dMax = o.d0;
-    this.dHatLast = o.d0;
+    super(resolveOptions('Prodigy', options, PRODIGY_DEFAULTS, PRODIGY_RULES));
+    this.dCur = this.options.d0;
+    this.dMax = this.options.d0;
+    this.dHatLast = this.options.d0;
   }
 
   get learningRate(): number {
@@ -179,16 +178,5 @@ export class Prodigy extends DirectionalOptimizer {
   override dispose(): void {
     for (const slot of [this.m, this.v, this.s, this.x0]) slot.dispose();
     super.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options, growthRate: infinityToNull(this.options.growthRate) };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(nullToInfinity(config, 'growthRate') as unknown as ProdigyOptions);
   }
 }

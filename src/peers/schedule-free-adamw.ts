@@ -1,6 +1,7 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkNumber, withDefaults } from '../core/validate.js';
+import { ConfiguredOptimizer } from '../tfjs/configured.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { resolveGradients } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
 import { copySlot, readStateEntry, slotEntries, stateEntry } from './shared.js';
@@ -30,6 +31,18 @@ export const SCHEDULE_FREE_ADAMW_DEFAULTS: Readonly<ScheduleFreeAdamWOptions> = 
   lr: 0.0025, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2,
 });
 
+const SCHEDULE_FREE_ADAMW_RULES: { readonly [K in keyof ScheduleFreeAdamWOptions]: OptionRule } = {
+  lr: { kind: 'number', min: 0, minExclusive: true },
+  // β₁ = 0 would make x unrecoverable from y and z (x = (y − (1 − β₁)z)/β₁).
+  beta1: { kind: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true },
+  beta2: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  epsilon: { kind: 'number', min: 0, minExclusive: true },
+  weightDecay: { kind: 'number', min: 0 },
+  warmupSteps: { kind: 'number', min: 0, integer: true },
+  r: { kind: 'number', min: 0 },
+  weightLrPower: { kind: 'number', min: 0 },
+};
+
 /**
  * Schedule-Free AdamW (Defazio et al., "The Road Less Scheduled", NeurIPS 2024; official code
  * facebookresearch/schedule_free, `AdamWScheduleFree`). Three sequences: gradients are taken at
@@ -45,12 +58,11 @@ export const SCHEDULE_FREE_ADAMW_DEFAULTS: Readonly<ScheduleFreeAdamWOptions> = 
  * and {@link ScheduleFreeAdamW.train} before training again; stepping in eval mode throws.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class ScheduleFreeAdamW extends tf.Optimizer {
+export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOptions> {
   static get className(): string {
     return 'ScheduleFreeAdamW';
   }
 
-  readonly options: Readonly<ScheduleFreeAdamWOptions>;
   private readonly z = new Slot('z');
   private readonly v = new Slot('v');
   private k = 0;
@@ -62,20 +74,7 @@ export class ScheduleFreeAdamW extends tf.Optimizer {
   private tracked: tf.Variable[] = [];
 
   constructor(options: Partial<ScheduleFreeAdamWOptions> = {}) {
-    super();
-    const owner = 'ScheduleFreeAdamW';
-    assertKnownKeys(owner, options, Object.keys(SCHEDULE_FREE_ADAMW_DEFAULTS));
-    const o = withDefaults(SCHEDULE_FREE_ADAMW_DEFAULTS as ScheduleFreeAdamWOptions, options);
-    checkNumber(owner, 'lr', o.lr, { min: 0, minExclusive: true });
-    // β₁ = 0 would make x unrecoverable from y and z (x = (y − (1 − β₁)z)/β₁).
-    checkNumber(owner, 'beta1', o.beta1, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
-    checkNumber(owner, 'beta2', o.beta2, { min: 0, max: 1, maxExclusive: true });
-    checkNumber(owner, 'epsilon', o.epsilon, { min: 0, minExclusive: true });
-    checkNumber(owner, 'weightDecay', o.weightDecay, { min: 0 });
-    checkNumber(owner, 'warmupSteps', o.warmupSteps, { min: 0, integer: true });
-    checkNumber(owner, 'r', o.r, { min: 0 });
-    checkNumber(owner, 'weightLrPower', o.weightLrPower, { min: 0 });
-    this.options = Object.freeze(o);
+    super(resolveOptions('ScheduleFreeAdamW', options, SCHEDULE_FREE_ADAMW_DEFAULTS, SCHEDULE_FREE_ADAMW_RULES));
   }
 
   /** The step size γₖ of the last step (warm-up and bias correction included). */
@@ -176,16 +175,5 @@ export class ScheduleFreeAdamW extends tf.Optimizer {
     this.z.dispose();
     this.v.dispose();
     super.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config as unknown as ScheduleFreeAdamWOptions);
   }
 }

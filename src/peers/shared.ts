@@ -54,15 +54,3 @@ export function readStateEntry(owner: string, weights: NamedTensor[], minLength:
 export function slotEntries(weights: NamedTensor[], suffix: string): NamedTensor[] {
   return weights.filter((w) => w.name.endsWith(`/${suffix}`));
 }
-
-/** `Infinity` as `null` for JSON configs (JSON has no Infinity), and back. */
-export function infinityToNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
-}
-
-/** Inverse of {@link infinityToNull} for one key of a config read back from JSON. */
-export function nullToInfinity(config: tf.serialization.ConfigDict, key: string): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...config };
-  if (out[key] === null) out[key] = Infinity;
-  return out;
-}

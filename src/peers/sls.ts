@@ -1,6 +1,7 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkNumber, formatValue, withDefaults } from '../core/validate.js';
+import { ConfiguredOptimizer } from '../tfjs/configured.js';
+import { formatValue, resolveOptions, type OptionRule } from '../core/validate.js';
 import { installLayersHook, withoutMetrics } from '../tfjs/layers-hook.js';
 import { recordRandom, replayRandom } from '../tfjs/random-replay.js';
 import { withoutSideEffects } from '../tfjs/state-guard.js';
@@ -35,6 +36,16 @@ const FALLBACK_STEP = 1e-6;
 /** Below this gradient norm no search is made and the weights stay (reference threshold). */
 const MIN_GRAD_NORM = 1e-8;
 
+const SLS_RULES: { readonly [K in keyof SLSOptions]: OptionRule } = {
+  nBatchesPerEpoch: { kind: 'number', min: 1, integer: true },
+  initStepSize: { kind: 'number', min: 0, minExclusive: true },
+  c: { kind: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true },
+  betaB: { kind: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true },
+  gamma: { kind: 'number', min: 1 },
+  resetOption: { kind: 'number', min: 0, max: 2, integer: true },
+  etaMax: { kind: 'number', min: 0, minExclusive: true },
+};
+
 /**
  * SGD with the stochastic Armijo line search (Vaswani et al., "Painless Stochastic Gradient:
  * Interpolation, Line-Search, and Convergence Rates", NeurIPS 2019; official code
@@ -50,28 +61,17 @@ const MIN_GRAD_NORM = 1e-8;
  * {@link SLS.stepSize}, {@link SLS.lastTries}.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class SLS extends tf.Optimizer {
+export class SLS extends ConfiguredOptimizer<SLSOptions> {
   static get className(): string {
     return 'SLS';
   }
 
-  readonly options: Readonly<SLSOptions>;
   private step: number;
   private tries = 0;
 
   constructor(options: Partial<SLSOptions> = {}) {
-    super();
-    assertKnownKeys('SLS', options, Object.keys(SLS_DEFAULTS));
-    const o = withDefaults(SLS_DEFAULTS as SLSOptions, options);
-    checkNumber('SLS', 'nBatchesPerEpoch', o.nBatchesPerEpoch, { min: 1, integer: true });
-    checkNumber('SLS', 'initStepSize', o.initStepSize, { min: 0, minExclusive: true });
-    checkNumber('SLS', 'c', o.c, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
-    checkNumber('SLS', 'betaB', o.betaB, { min: 0, max: 1, minExclusive: true, maxExclusive: true });
-    checkNumber('SLS', 'gamma', o.gamma, { min: 1 });
-    checkNumber('SLS', 'resetOption', o.resetOption, { min: 0, max: 2, integer: true });
-    checkNumber('SLS', 'etaMax', o.etaMax, { min: 0, minExclusive: true });
-    this.options = Object.freeze(o);
-    this.step = o.initStepSize;
+    super(resolveOptions('SLS', options, SLS_DEFAULTS, SLS_RULES));
+    this.step = this.options.initStepSize;
     installLayersHook();
   }
 
@@ -158,17 +158,6 @@ export class SLS extends tf.Optimizer {
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     const rest = await this.extractIterations(weightValues);
     [this.step, this.tries] = readStateEntry('SLS', rest, 2);
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config as unknown as SLSOptions);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkNumber, withDefaults } from '../core/validate.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer } from './directional.js';
 import { Slot } from './slots.js';
 
@@ -21,6 +21,14 @@ export interface AdamWOptions {
 /** Defaults of {@link AdamWOptions} (PyTorch's). */
 export const ADAMW_DEFAULTS: Readonly<AdamWOptions> = Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
 
+const ADAMW_RULES: { readonly [K in keyof AdamWOptions]: OptionRule } = {
+  lr: { kind: 'number', min: 0 },
+  beta1: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  beta2: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  epsilon: { kind: 'number', min: 0 },
+  weightDecay: { kind: 'number', min: 0 },
+};
+
 /**
  * Adam with decoupled weight decay (Loshchilov & Hutter 2019), as PyTorch's `AdamW`:
  *
@@ -31,25 +39,16 @@ export const ADAMW_DEFAULTS: Readonly<AdamWOptions> = Object.freeze({ lr: 1e-3, 
  * optimizer continues bit-identically.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class AdamW extends DirectionalOptimizer {
+export class AdamW extends DirectionalOptimizer<AdamWOptions> {
   static get className(): string {
     return 'AdamW';
   }
 
-  readonly options: Readonly<AdamWOptions>;
   private readonly m = new Slot('m');
   private readonly v = new Slot('v');
 
   constructor(options: Partial<AdamWOptions> = {}) {
-    super();
-    assertKnownKeys('AdamW', options, Object.keys(ADAMW_DEFAULTS));
-    const o = withDefaults(ADAMW_DEFAULTS as AdamWOptions, options);
-    checkNumber('AdamW', 'lr', o.lr, { min: 0 });
-    checkNumber('AdamW', 'beta1', o.beta1, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('AdamW', 'beta2', o.beta2, { min: 0, max: 1, maxExclusive: true });
-    checkNumber('AdamW', 'epsilon', o.epsilon, { min: 0 });
-    checkNumber('AdamW', 'weightDecay', o.weightDecay, { min: 0 });
-    this.options = Object.freeze(o);
+    super(resolveOptions('AdamW', options, ADAMW_DEFAULTS, ADAMW_RULES));
   }
 
   get learningRate(): number {
@@ -93,16 +92,5 @@ export class AdamW extends DirectionalOptimizer {
     this.m.dispose();
     this.v.dispose();
     super.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config as unknown as AdamWOptions);
   }
 }

@@ -1,5 +1,6 @@
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfiguredOptimizer } from './configured.js';
 
 /**
  * An optimizer that can state its step as a direction without applying it: for weights w and
@@ -41,7 +42,13 @@ export function resolveGradients(
  * Base class of this library's own optimizers: the update rule is written once, as a direction
  * D per unit learning rate, and `applyGradients` steps w ← w + lr·D.
  */
-export abstract class DirectionalOptimizer extends tf.Optimizer implements DirectionProvider {
+export abstract class DirectionalOptimizer<O extends object = Record<string, never>>
+  extends ConfiguredOptimizer<O>
+  implements DirectionProvider {
+  constructor(options: Readonly<O> = {} as O) {
+    super(options);
+  }
+
   /** The learning rate used by `applyGradients` (GeN ignores it and chooses its own). */
   abstract get learningRate(): number;
 

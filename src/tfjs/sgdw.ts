@@ -1,6 +1,6 @@
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertKnownKeys, checkBoolean, checkNumber, withDefaults } from '../core/validate.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer } from './directional.js';
 import { Slot } from './slots.js';
 
@@ -19,6 +19,13 @@ export interface SGDWOptions {
 /** Defaults of {@link SGDWOptions}. */
 export const SGDW_DEFAULTS: Readonly<SGDWOptions> = Object.freeze({ lr: 0.01, momentum: 0, nesterov: false, weightDecay: 0 });
 
+const SGDW_RULES: { readonly [K in keyof SGDWOptions]: OptionRule } = {
+  lr: { kind: 'number', min: 0 },
+  momentum: { kind: 'number', min: 0, max: 1, maxExclusive: true },
+  nesterov: { kind: 'boolean' },
+  weightDecay: { kind: 'number', min: 0 },
+};
+
 /**
  * SGD with momentum, optional Nesterov, and decoupled weight decay (PyTorch's SGD update with
  * the decay taken out of the gradient):
@@ -28,26 +35,18 @@ export const SGDW_DEFAULTS: Readonly<SGDWOptions> = Object.freeze({ lr: 0.01, mo
  * With μ = 0 and λ = 0 this is plain gradient descent, D = −g.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class SGDW extends DirectionalOptimizer {
+export class SGDW extends DirectionalOptimizer<SGDWOptions> {
   static get className(): string {
     return 'SGDW';
   }
 
-  readonly options: Readonly<SGDWOptions>;
   private readonly buffer = new Slot('momentum');
 
   constructor(options: Partial<SGDWOptions> = {}) {
-    super();
-    assertKnownKeys('SGDW', options, Object.keys(SGDW_DEFAULTS));
-    const o = withDefaults(SGDW_DEFAULTS as SGDWOptions, options);
-    checkNumber('SGDW', 'lr', o.lr, { min: 0 });
-    checkNumber('SGDW', 'momentum', o.momentum, { min: 0, max: 1, maxExclusive: true });
-    checkBoolean('SGDW', 'nesterov', o.nesterov);
-    checkNumber('SGDW', 'weightDecay', o.weightDecay, { min: 0 });
-    if (o.nesterov && o.momentum === 0) {
+    super(resolveOptions('SGDW', options, SGDW_DEFAULTS, SGDW_RULES));
+    if (this.options.nesterov && this.options.momentum === 0) {
       throw new RangeError("SGDW: option 'nesterov' needs 'momentum' > 0; got momentum 0.");
     }
-    this.options = Object.freeze(o);
   }
 
   get learningRate(): number {
@@ -84,16 +83,5 @@ export class SGDW extends DirectionalOptimizer {
   override dispose(): void {
     this.buffer.dispose();
     super.dispose();
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...this.options };
-  }
-
-  static override fromConfig<T extends tf.serialization.Serializable>(
-    cls: tf.serialization.SerializableConstructor<T>,
-    config: tf.serialization.ConfigDict,
-  ): T {
-    return new cls(config as unknown as SGDWOptions);
   }
 }

@@ -77,9 +77,10 @@ describe('Prodigy', () => {
     opt.dispose();
   });
 
-  test('exposes its options through getConfig, with an infinite growth rate as null', () => {
+  test('exposes its options through getConfig, with an infinite growth rate as the string Infinity (JSON has none)', () => {
     const config = new Prodigy({ dCoef: 0.3 }).getConfig();
     assert.equal(config.dCoef, 0.3);
-    assert.equal(config.growthRate, null);
+    assert.equal(config.growthRate, 'Infinity');
+    assert.equal(JSON.parse(JSON.stringify(config)).growthRate, 'Infinity');
   });
 });
