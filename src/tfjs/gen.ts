@@ -7,6 +7,7 @@ import {
 import { fitParabola } from '../core/parabola.js';
 import { formatValue } from '../core/validate.js';
 import { baseDisplacement } from './base-displacement.js';
+import { configToOptions, optionsToConfig } from './configured.js';
 import { resolveGradients } from './directional.js';
 import { resolveGeNOptions, type GeNOptions, type StepInfo } from './gen-options.js';
 import { installLayersHook, withoutMetrics } from './layers-hook.js';
@@ -285,15 +286,10 @@ export class GeN extends tf.Optimizer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    const o = this.options;
+    const { probeLoss: _probeLoss, onStep: _onStep, ...serializable } = this.options;
     return {
       base: { className: this.base.getClassName(), config: this.base.getConfig() },
-      options: {
-        lr: o.lr, every: o.every, smoothing: o.smoothing, clip: o.clip ? [...o.clip] : null, probes: [...o.probes],
-        minR2: o.minR2, minLr: o.minLr, maxLr: Number.isFinite(o.maxLr) ? o.maxLr : null,
-        horizon: o.horizon ? { ...o.horizon } : null, calibrate: o.calibrate, lossPrecision: o.lossPrecision,
-        probeDirection: o.probeDirection,
-      },
+      options: optionsToConfig(serializable),
     };
   }
 
@@ -308,9 +304,7 @@ export class GeN extends tf.Optimizer {
     }
     const [baseCls, baseFromConfig] = entry;
     const base = baseFromConfig(baseCls, baseConfig);
-    const options = { ...(config.options as Record<string, unknown>) };
-    if (options.maxLr === null) options.maxLr = Infinity;
-    return new cls(base, options);
+    return new cls(base, configToOptions(config.options as tf.serialization.ConfigDict));
   }
 }
 
