@@ -52,8 +52,7 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
   batch.dispose();
   other.dispose();
   model.dispose();
-  const F = median(times.forward);
-  const FB = median(times.base);
+
   // per-step mean over a window of `every` steps matters for lazy refits: use the mean of each rep's steps
   const meanPerStep = (name: string) => {
     const xs = times[name];
@@ -62,6 +61,10 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
     return median(perRep);
   };
   const base = meanPerStep('base');
+  // F and F+B with the same statistic as the GeN step times (median over reps of the mean step),
+  // so that the ratio and its bound compare like with like.
+  const F = meanPerStep('forward');
+  const FB = base;
   return {
     kind: 'overhead',
     key: `overhead|${task.name}|${startedAt}`,
