@@ -14,9 +14,14 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { makeGatherV2Config } from './kernels/gather-v2.js';
+import { runDataFreedCallbacks } from './kernels/heap.js';
+import { makeIdentityConfig } from './kernels/identity.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { makeSliceConfig } from './kernels/slice.js';
 import { makeSplitVConfig } from './kernels/split-v.js';
+import { makeSumConfig } from './kernels/sum.js';
+import { makeTransposeConfig } from './kernels/transpose.js';
 import { makeUnpackConfig } from './kernels/unpack.js';
 import { unsortedSegmentSumConfig } from './kernels/unsorted-segment-sum.js';
 
@@ -36,6 +41,10 @@ const REPLACED: Readonly<Record<string, (stock: KernelFunc) => KernelConfig>> = 
   Slice: makeSliceConfig,
   SplitV: makeSplitVConfig,
   Unpack: makeUnpackConfig,
+  Identity: makeIdentityConfig,
+  Sum: makeSumConfig,
+  GatherV2: makeGatherV2Config,
+  Transpose: makeTransposeConfig,
 };
 
 /** Every kernel name this module registers for `wasm`, in registration order. */
@@ -96,6 +105,7 @@ export function activeWasmKernels(): string[] {
  * Meant for benchmarks and tests that compare against the stock backend.
  */
 export function unregisterWasmKernels(): void {
+  runDataFreedCallbacks(); // drop kernel caches (e.g. cached transposed matmul operands)
   const reg = registry();
   for (const name of WASM_KERNEL_NAMES) {
     if (!isOurs(name)) continue;

@@ -6,15 +6,58 @@
  *     out[b] = op(a[b]) · op(b[b]),   op(m) = mᵀ if its transpose flag is set
  *
  * We materialise a transposed operand once with the stock `Transpose` kernel (O(size), against
- * the O(M·K·N) product), then run each batch on the XNNPACK path through zero-copy heap views.
- * A right operand shared by all batches (batch 1, broadcast) turns the whole product into one
- * [B·M, K] · [K, N] call. Batch broadcasting follows tfjs: a batch dimension of 1 is reused.
+ * the O(M·K·N) product), then run each batch on the XNNPACK path through zero-copy views that
+ * exist on the C++ side only (no JS bookkeeping per batch). A right operand shared by all
+ * batches (batch 1, broadcast) turns the whole product into one [B·M, K] · [K, N] call.
+ * Batch broadcasting follows tfjs: a batch dimension of 1 is reused.
+ *
+ * Transposed right operands that recur are cached: an RNN's backward pass multiplies by the
+ * same recurrent weight transposed at every time step (64 times per step in the benchmark).
+ * From the second use of a buffer as a transposed right operand, its transposed copy is kept
+ * (C++-side only) until the source buffer is freed, so XNNPACK's packing of it, cached by
+ * tensor id, is reused too.
  */
-import { broadcast_util, util, type BatchMatMulAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { byteOffset, free, heapF32, heapView, matMul2d, releaseView, tensorId, transpose, type WasmBackend } from './heap.js';
+import { broadcast_util, util, type BatchMatMulAttrs, type DataId, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { byteOffset, free, heapF32, heapView, matMul2d, onDataFreed, rawRelease, rawView, releaseView, tensorId, transpose,
+  type RawTensor, type WasmBackend } from './heap.js';
 
 /** The [k, n] view under which each right-operand buffer was first packed by XNNPACK. */
 const packedShapes = new WeakMap<object, string>();
+
+/** Buffers seen once as a transposed right operand; a second use caches the transpose. */
+const seenTransposedB = new WeakSet<DataId>();
+interface CachedTranspose { raw: RawTensor; k: number; n: number }
+const transposedB = new Map<WasmBackend, Map<DataId, CachedTranspose>>();
+
+/** Number of live cached transposes (for tests). */
+export function cachedTransposeCount(): number {
+  let count = 0;
+  for (const m of transposedB.values()) count += m.size;
+  return count;
+}
+
+/** bᵀ as a [k, n] operand id: from the cache, newly cached, or a temporary to free (`temp`). */
+function transposedRight(backend: WasmBackend, b: TensorInfo, k: number, n: number): { id: number; temp?: TensorInfo } {
+  let cache = transposedB.get(backend);
+  if (cache === undefined) { cache = new Map(); transposedB.set(backend, cache); }
+  const hit = cache.get(b.dataId);
+  if (hit !== undefined && hit.k === k && hit.n === n) return { id: hit.raw.id };
+  const t = transpose(backend, { dataId: b.dataId, shape: [n, k], dtype: 'float32' }, [1, 0]);
+  if (hit !== undefined || !seenTransposedB.has(b.dataId)) {
+    seenTransposedB.add(b.dataId);
+    return { id: tensorId(backend, t), temp: t };
+  }
+  // Second use: keep the copy, registered on the C++ side only, until b's buffer is freed.
+  const raw: RawTensor = { id: tensorId(backend, t), offset: byteOffset(backend, t), size: k * n, owned: true };
+  backend.dataIdMap.delete(t.dataId);
+  const entries = cache;
+  entries.set(b.dataId, { raw, k, n });
+  onDataFreed(backend, b.dataId, () => {
+    entries.delete(b.dataId);
+    rawRelease(backend, raw);
+  });
+  return { id: raw.id };
+}
 
 function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: WasmBackend; attrs: BatchMatMulAttrs }): TensorInfo {
   const { backend, attrs: { transposeA, transposeB } } = args;
@@ -44,36 +87,48 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
 
   // Untransposed [batch, m, k] and [batch, k, n] operands (temporaries only when transposed).
   const a3 = transposeA ? transpose(backend, { dataId: a.dataId, shape: [batchA, k, m], dtype: 'float32' }, [0, 2, 1]) : a;
-  const b3 = transposeB ? transpose(backend, { dataId: b.dataId, shape: [batchB, n, k], dtype: 'float32' }, [0, 2, 1]) : b;
 
   if (batchB === 1) {
     // One right operand for every batch: a single [batchA·m, k] · [k, n] product. When b is an
     // untouched input (typically a weight) its own id keeps XNNPACK's packed copy cached
     // across calls, exactly like the stock fast path.
-    // The stock cache is keyed by id only, so a buffer first packed as another [k', n'] view
-    // (reshapes share buffers) would silently reuse the wrong packing: such calls get a fresh view.
-    const key = `${k},${n}`;
-    const known = packedShapes.get(b3.dataId);
-    if (known === undefined) packedShapes.set(b3.dataId, key);
-    const bv = known === undefined || known === key ? b3 : heapView(backend, byteOffset(backend, b3), [k, n]);
-    matMul2d(backend, tensorId(backend, a3), batchA * m, k, tensorId(backend, bv), n, tensorId(backend, out));
-    if (bv !== b3) releaseView(backend, bv);
+    let bId: number;
+    let bTemp: TensorInfo | undefined;
+    let bView: TensorInfo | undefined;
+    if (transposeB) {
+      const t = transposedRight(backend, b, k, n);
+      bId = t.id;
+      bTemp = t.temp;
+    } else {
+      // The stock cache is keyed by id only, so a buffer first packed as another [k', n'] view
+      // (reshapes share buffers) would silently reuse the wrong packing: such calls get a fresh view.
+      const key = `${k},${n}`;
+      const known = packedShapes.get(b.dataId);
+      if (known === undefined) packedShapes.set(b.dataId, key);
+      if (known !== undefined && known !== key) bView = heapView(backend, byteOffset(backend, b), [k, n]);
+      bId = tensorId(backend, bView ?? b);
+    }
+    matMul2d(backend, tensorId(backend, a3), batchA * m, k, bId, n, tensorId(backend, out));
+    if (bView !== undefined) releaseView(backend, bView);
+    if (bTemp !== undefined) free(backend, bTemp);
   } else {
+    const b3 = transposeB ? transpose(backend, { dataId: b.dataId, shape: [batchB, n, k], dtype: 'float32' }, [0, 2, 1]) : b;
     const aBase = byteOffset(backend, a3);
     const bBase = byteOffset(backend, b3);
     const oBase = byteOffset(backend, out);
     for (let i = 0; i < batch; i++) {
-      const av = heapView(backend, aBase + (batchA === 1 ? 0 : i * m * k * 4), [m, k]);
-      const bv = heapView(backend, bBase + i * k * n * 4, [k, n]);
-      const ov = heapView(backend, oBase + i * m * n * 4, [m, n]);
-      matMul2d(backend, tensorId(backend, av), m, k, tensorId(backend, bv), n, tensorId(backend, ov));
-      releaseView(backend, av);
-      releaseView(backend, bv);
-      releaseView(backend, ov);
+      // Fresh C++-only ids per batch: XNNPACK packs b[i] under its own id, dropped right after.
+      const av = rawView(backend, aBase + (batchA === 1 ? 0 : i * m * k * 4), m * k);
+      const bv = rawView(backend, bBase + i * k * n * 4, k * n);
+      const ov = rawView(backend, oBase + i * m * n * 4, m * n);
+      matMul2d(backend, av.id, m, k, bv.id, n, ov.id);
+      rawRelease(backend, av);
+      rawRelease(backend, bv);
+      rawRelease(backend, ov);
     }
+    if (b3 !== b) free(backend, b3);
   }
   if (a3 !== a) free(backend, a3);
-  if (b3 !== b) free(backend, b3);
   return out;
 }
 

@@ -4,15 +4,19 @@
  *     dW[kh, kw, c, co] = Σ_{n, oh, ow} x[n, oh·sh − pt + kh, ow·sw − pl + kw, c] · dy[n, oh, ow, co]
  *                       = (colsᵀ · dy)[(kh, kw, c), co]
  *
- * with cols = im2col(x) of shape [N·OH·OW, KH·KW·C]. We build cols on the heap, transpose it
- * with the stock `Transpose` kernel and multiply by dy viewed as [N·OH·OW, CO] on the
- * backend's XNNPACK path, whose output [KH·KW·C, CO] is already the filter layout.
+ * with cols = im2col(x) of shape [N·OH·OW, KH·KW·C], built already transposed on the heap
+ * (SIMD module or JS) and multiplied by dy viewed as [N·OH·OW, CO] on the backend's
+ * XNNPACK path, whose output [KH·KW·C, CO] is already the filter layout. When the filter has
+ * fewer taps than outputs (a first layer, C = 1) dWᵀ = dyᵀ · cols is cheaper (CO left rows).
+ * (Handing the gradient to XNNPACK as a convolution of x with dy as its filter was measured
+ * slower: 15.7 against ~11 ms on the benchmark CNN's second layer.)
  * NCHW inputs are transposed to NHWC first. Gradients of dilated convolutions are refused by
  * tfjs-core itself, so dilation is 1 here.
  */
 import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { im2col } from './im2col.js';
+import { im2col, im2colT } from './im2col.js';
 import { byteOffset, free, heapF32, heapView, matMul2d, releaseView, tensorId, transpose, type WasmBackend } from './heap.js';
+import { simdFor } from './simd.js';
 
 function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
   const { backend, attrs } = args;
@@ -30,12 +34,10 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   if (rows === 0 || k === 0) {
     heapF32(backend).fill(0, byteOffset(backend, out) / 4, byteOffset(backend, out) / 4 + k * co);
   } else {
-    const cols = backend.makeOutput([rows, k], 'float32');
-    im2col(heapF32(backend), byteOffset(backend, x) / 4, byteOffset(backend, cols) / 4, info);
     if (k >= co) {
       // dW = colsᵀ · dy: XNNPACK's GEMM wants many left rows, here KH·KW·C.
-      const colsT = transpose(backend, cols, [1, 0]);
-      free(backend, cols);
+      const colsT = backend.makeOutput([k, rows], 'float32');
+      im2colT(heapF32(backend), byteOffset(backend, x) / 4, byteOffset(backend, colsT) / 4, info, simdFor(backend));
       // dy enters as XNNPACK's cached "weights" operand: a fresh id makes the packing belong
       // to this [rows, co] view and be dropped with it.
       const dyView = heapView(backend, byteOffset(backend, dy), [rows, co]);
@@ -43,8 +45,9 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
       releaseView(backend, dyView);
       free(backend, colsT);
     } else {
-      // Few filter taps (a first layer: C = 1): dWᵀ = dyᵀ · cols has CO left rows, ~2× faster
-      // measured on the benchmark CNN's first layer; then the small [CO, K] result is transposed.
+      // Few filter taps: dWᵀ = dyᵀ · cols has CO left rows; then the small [CO, K] result is transposed.
+      const cols = backend.makeOutput([rows, k], 'float32');
+      im2col(heapF32(backend), byteOffset(backend, x) / 4, byteOffset(backend, cols) / 4, info, simdFor(backend));
       const dyT = transpose(backend, { dataId: dy.dataId, shape: [rows, co], dtype: 'float32' }, [1, 0]);
       const colsView = heapView(backend, byteOffset(backend, cols), [rows, k]);
       const dWT = backend.makeOutput([co, k], 'float32');
@@ -55,8 +58,7 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
       const dW = transpose(backend, dWT, [1, 0]);
       free(backend, dWT);
       const o = byteOffset(backend, out) / 4;
-      const heap = heapF32(backend);
-      heap.copyWithin(o, byteOffset(backend, dW) / 4, byteOffset(backend, dW) / 4 + k * co);
+      heapF32(backend).copyWithin(o, byteOffset(backend, dW) / 4, byteOffset(backend, dW) / 4 + k * co);
       free(backend, dW);
     }
   }

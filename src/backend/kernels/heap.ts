@@ -14,14 +14,24 @@ export interface WasmBackend {
   wasm: {
     HEAPU8: Uint8Array;
     cwrap(name: string, ret: null | 'number', args: string[]): (...args: unknown[]) => unknown;
-    tfjs: { disposeData(id: number): void };
+    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+    /** Emscripten's instance exports (single-threaded build: the memory is exported here). */
+    asm?: { memory?: WebAssembly.Memory };
+    /** The memory of the threaded build, created in JS and imported by the module. */
+    wasmMemory?: WebAssembly.Memory;
   };
+  /** Next free tensor id, shared by the JS and C++ sides. */
+  dataIdNextNumber: number;
   dataIdMap: {
-    get(dataId: DataId): { id: number; memoryOffset: number; shape: number[]; dtype: DataType };
+    get(dataId: DataId): { id: number; memoryOffset: number; shape: number[]; dtype: DataType; refCount: number };
+    has(dataId: DataId): boolean;
     delete(dataId: DataId): boolean;
   };
   makeOutput(shape: number[], dtype: DataType, memoryOffset?: number): TensorInfo;
   disposeData(dataId: DataId, force?: boolean): boolean;
+  incRef(dataId: DataId): void;
 }
 
 /** The backend's numeric tensor id, as its C++ kernels know it. */
@@ -49,6 +59,12 @@ export function heapOf(backend: WasmBackend, dtype: DataType): Float32Array | In
   if (dtype === 'int32') return new Int32Array(buf);
   if (dtype === 'bool') return new Uint8Array(buf);
   throw new TypeError(`gen-optim wasm kernels: unsupported dtype '${dtype}'`);
+}
+
+/** The WebAssembly memory holding the heap, for modules that work on it directly (simd.ts). */
+export function wasmMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
+  const m = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
+  return m instanceof WebAssembly.Memory && m.buffer === backend.wasm.HEAPU8.buffer ? m : undefined;
 }
 
 /** Bytes per element of the heap dtypes. */
@@ -86,7 +102,7 @@ export function callKernel(name: string, backend: WasmBackend, inputs: Record<st
   return (config.kernelFunc as KernelFunc)({ inputs, backend: backend as never, attrs }) as TensorInfo;
 }
 
-/** Stock `Transpose` of a tensor: a fresh buffer holding `x` with its axes permuted. */
+/** `Transpose` of a tensor (as registered: ours, which falls back to stock): a fresh buffer. */
 export function transpose(backend: WasmBackend, x: TensorInfo, perm: number[]): TensorInfo {
   return callKernel('Transpose', backend, { x }, { perm });
 }
@@ -112,4 +128,71 @@ export function matMul2d(backend: WasmBackend, aId: number, m: number, k: number
     matMulFns.set(backend.wasm, fn);
   }
   fn(aId, shapeBytes([1, m, k]), 3, bId, shapeBytes([1, k, n]), 3, false, false, outId);
+}
+
+/**
+ * A tensor id known to the C++ side only: registered for `size` floats at byte `offset`, with
+ * no entry in the backend's JS `dataIdMap` (so the engine's data-id counts never see it) and
+ * no JS bookkeeping cost. For per-call views (batches of a matmul) and for caches that must
+ * outlive one kernel call. `owned` memory was allocated by {@link rawAlloc} and is freed with it.
+ */
+export interface RawTensor { id: number; offset: number; size: number; owned: boolean }
+
+/** Registers `size` floats at byte `offset` under a fresh id (no allocation). */
+export function rawView(backend: WasmBackend, offset: number, size: number): RawTensor {
+  const id = backend.dataIdNextNumber++;
+  backend.wasm.tfjs.registerTensor(id, size, offset);
+  return { id, offset, size, owned: false };
+}
+
+/** Allocates `size` floats on the heap under a fresh C++-only id. */
+export function rawAlloc(backend: WasmBackend, size: number): RawTensor {
+  const offset = backend.wasm._malloc(Math.max(1, size) * 4) >>> 0;
+  return { ...rawView(backend, offset, size), owned: true };
+}
+
+/** Unregisters a raw tensor (dropping any XNNPACK operator cached on its id) and frees owned memory. */
+export function rawRelease(backend: WasmBackend, raw: RawTensor): void {
+  backend.wasm.tfjs.disposeData(raw.id);
+  if (raw.owned) backend.wasm._free(raw.offset);
+}
+
+/** Callbacks run once when the backend really frees a data id (its last reference goes). */
+interface DisposeHooks { callbacks: Map<DataId, () => void> }
+const disposeHooks = new Map<WasmBackend, DisposeHooks>();
+
+/**
+ * Runs `fn` when `dataId` is freed by the backend (refCount reaching 0, or a forced dispose).
+ * The backend's `disposeData` is wrapped once per backend instance; with no callbacks pending
+ * the wrapper costs one map lookup. Used to tie a cache entry's life to its source tensor.
+ */
+export function onDataFreed(backend: WasmBackend, dataId: DataId, fn: () => void): void {
+  let hooks = disposeHooks.get(backend);
+  if (hooks === undefined) {
+    const callbacks = new Map<DataId, () => void>();
+    hooks = { callbacks };
+    disposeHooks.set(backend, hooks);
+    const original = backend.disposeData.bind(backend);
+    backend.disposeData = (id: DataId, force?: boolean) => {
+      const freed = original(id, force);
+      if (callbacks.size > 0) {
+        const cb = callbacks.get(id);
+        if (cb !== undefined && !backend.dataIdMap.has(id)) {
+          callbacks.delete(id);
+          cb();
+        }
+      }
+      return freed;
+    };
+  }
+  hooks.callbacks.set(dataId, fn);
+}
+
+/** Runs and forgets every pending {@link onDataFreed} callback on every backend (cache flush). */
+export function runDataFreedCallbacks(): void {
+  for (const hooks of disposeHooks.values()) {
+    const pending = [...hooks.callbacks.values()];
+    hooks.callbacks.clear();
+    for (const cb of pending) cb();
+  }
 }

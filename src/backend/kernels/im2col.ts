@@ -9,15 +9,28 @@
  *
  * so that a convolution is cols · W[K, CO], its filter gradient colsᵀ · dy and its input
  * gradient col2im(dy · Wᵀ). Both directions move whole channel runs of length C, which
- * are contiguous in NHWC on both sides.
+ * are contiguous in NHWC on both sides. With this project's SIMD module the loops run there
+ * (`im2col`, `col2im` in ../simd/kernels.c); the JS loops below are the fallback.
  */
 import type { backend_util } from '@tensorflow/tfjs-core';
+import type { SimdKernels } from './simd.js';
+
+function params(info: backend_util.Conv2DInfo): number[] {
+  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
+    info.strideHeight, info.strideWidth, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left,
+    info.dilationHeight, info.dilationWidth];
+}
 
 /** Runs shorter than this are copied element by element; longer ones with `copyWithin`. */
 const RUN_COPY_MIN = 16;
 
 /** cols[r, k] ← x (see the file comment). Offsets are in elements of `heap`. */
-export function im2col(heap: Float32Array, xOff: number, colsOff: number, info: backend_util.Conv2DInfo): void {
+export function im2col(heap: Float32Array, xOff: number, colsOff: number, info: backend_util.Conv2DInfo, simd?: SimdKernels): void {
+  if (simd !== undefined) {
+    const [n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw] = params(info);
+    simd.im2col(4 * xOff, 4 * colsOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);
+    return;
+  }
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
     strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
     filterHeight: kh, filterWidth: kw } = info;
@@ -47,12 +60,49 @@ export function im2col(heap: Float32Array, xOff: number, colsOff: number, info: 
   }
 }
 
+/** colsT[k, r] = cols[r, k]: the transposed column matrix, written directly. */
+export function im2colT(heap: Float32Array, xOff: number, colsTOff: number, info: backend_util.Conv2DInfo, simd?: SimdKernels): void {
+  if (simd !== undefined) {
+    const [n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw] = params(info);
+    simd.im2col_t(4 * xOff, 4 * colsTOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);
+    return;
+  }
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
+    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
+    filterHeight: kh, filterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+  const rows = n * oh * ow;
+  let r = 0;
+  for (let b = 0; b < n; b++) {
+    const xb = xOff + b * h * w * c;
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++, r++) {
+        let k = 0;
+        for (let p = 0; p < kh; p++) {
+          const ih = i * sh - top + p * dh;
+          for (let q = 0; q < kw; q++, k += c) {
+            const iw = j * sw - left + q * dw;
+            const inside = ih >= 0 && ih < h && iw >= 0 && iw < w;
+            const src = xb + (ih * w + iw) * c;
+            for (let e = 0; e < c; e++) heap[colsTOff + (k + e) * rows + r] = inside ? heap[src + e] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
 /**
- * dx += col2im(dcols): the adjoint of {@link im2col}. Each column-matrix entry is added back
+ * dx = col2im(dcols): the adjoint of {@link im2col}. Each column-matrix entry is added back
  * to the input pixel it was read from; entries that came from padding are dropped.
- * `dx` must be zeroed by the caller.
  */
-export function col2im(heap: Float32Array, colsOff: number, dxOff: number, info: backend_util.Conv2DInfo): void {
+export function col2im(heap: Float32Array, colsOff: number, dxOff: number, info: backend_util.Conv2DInfo, simd?: SimdKernels): void {
+  if (simd !== undefined) {
+    const [n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw] = params(info);
+    simd.col2im(4 * colsOff, 4 * dxOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);
+    return;
+  }
+  heap.fill(0, dxOff, dxOff + info.batchSize * info.inHeight * info.inWidth * info.inChannels);
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
     strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
     filterHeight: kh, filterWidth: kw } = info;

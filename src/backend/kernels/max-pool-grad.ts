@@ -6,10 +6,12 @@
  *
  * The arg-max is recomputed from the forward input, starting at −∞ and keeping the first
  * strictly larger value (the tie rule of the `cpu` kernel); padded positions never win.
- * Windows are scanned tap by tap with the channel loop innermost, so reads are contiguous.
+ * On this project's SIMD module four channels are scanned at once (`max_pool_grad`); the JS
+ * fallback scans windows tap by tap with the channel loop innermost, so reads are contiguous.
  */
 import { backend_util, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { byteOffset, heapF32, type WasmBackend } from './heap.js';
+import { simdFor } from './simd.js';
 
 function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; backend: WasmBackend; attrs: MaxPoolGradAttrs }): TensorInfo {
   const { backend, attrs } = args;
@@ -21,6 +23,12 @@ function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; back
   const { top, left } = info.padInfo;
 
   const dx = backend.makeOutput([...input.shape], 'float32');
+  const simd = simdFor(backend);
+  if (simd !== undefined) {
+    simd.max_pool_grad(byteOffset(backend, input), byteOffset(backend, dy), byteOffset(backend, dx), n, h, w, c, oh, ow,
+      sh, sw, kh, kw, top, left);
+    return dx;
+  }
   const heap = heapF32(backend); // after the allocation: it may have grown the heap
   const xOff = byteOffset(backend, input) / 4;
   const dyOff = byteOffset(backend, dy) / 4;

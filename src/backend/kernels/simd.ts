@@ -1,0 +1,100 @@
+/**
+ * This project's SIMD loops (`../simd/kernels.c`, compiled to a small WebAssembly module that
+ * imports the backend's own memory), instantiated once per backend. Kernels call
+ * {@link simdFor} and fall back to their TypeScript loops when it returns undefined: no
+ * WebAssembly SIMD in this runtime, a browser that has not awaited {@link prepareSimd}, or
+ * {@link setSimdEnabled}(false) in tests. All pointers are byte offsets into the heap.
+ */
+import { SIMD_WASM, SIMD_WASM_SHARED_MEMORY } from '../simd/simd-module.js';
+import { wasmMemory, type WasmBackend } from './heap.js';
+
+export interface SimdKernels {
+  /** out[a, b] = Σ_r x[a, r, b], x as [outer, reduce, inner]; `acc` is 8·inner bytes of scratch. */
+  sum_middle(x: number, out: number, acc: number, outer: number, reduce: number, inner: number): void;
+  /** NHWC max-pooling gradient into dx (zeroed first); first strict max from −∞. */
+  max_pool_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
+    sh: number, sw: number, kh: number, kw: number, top: number, left: number): void;
+  /** dst[k·dk + j·dr + i] = src[k·sk + i·sr + j] for k < batch, i < rows, j < cols (element strides). */
+  transpose_strided(src: number, dst: number, batch: number, rows: number, cols: number, sk: number, sr: number, dk: number, dr: number): void;
+  /** NHWC im2col: cols[(b, i, j), (p, q, c)] (zeros outside x). */
+  im2col(x: number, cols: number, n: number, h: number, w: number, c: number, oh: number, ow: number, sh: number, sw: number,
+    kh: number, kw: number, top: number, left: number, dh: number, dw: number): void;
+  /** The transposed column matrix colsT[(p, q, c), (b, i, j)], written directly. */
+  im2col_t(x: number, colsT: number, n: number, h: number, w: number, c: number, oh: number, ow: number, sh: number, sw: number,
+    kh: number, kw: number, top: number, left: number, dh: number, dw: number): void;
+  /** The adjoint of im2col into dx (zeroed first). */
+  col2im(cols: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, sh: number, sw: number,
+    kh: number, kw: number, top: number, left: number, dh: number, dw: number): void;
+  /** Run copies of `run` floats from src + a·sa + b·sb + c·sc, in (a, b, c) order, to consecutive dst. */
+  copy_runs(src: number, dst: number, run: number, na: number, sa: number, nb: number, sb: number, nc: number, sc: number): void;
+}
+
+let enabled = true;
+const modules: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+function decode(base64: string): Uint8Array {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+function compileSync(shared: boolean): WebAssembly.Module | null {
+  const key = shared ? 'shared' : 'plain';
+  if (modules[key] === undefined) {
+    try {
+      modules[key] = new WebAssembly.Module(decode(shared ? SIMD_WASM_SHARED_MEMORY : SIMD_WASM) as BufferSource);
+    } catch {
+      modules[key] = null; // no WebAssembly SIMD (or threads) here: kernels use their JS loops
+    }
+  }
+  return modules[key] ?? null;
+}
+
+/**
+ * Compiles both variants asynchronously. Browsers refuse synchronous compilation of modules
+ * this size on the main thread, so `setupBackend` awaits this; Node compiles lazily anyway.
+ */
+export async function prepareSimd(): Promise<void> {
+  for (const shared of [false, true]) {
+    const key = shared ? 'shared' : 'plain';
+    if (modules[key] !== undefined) continue;
+    try {
+      modules[key] = await WebAssembly.compile(decode(shared ? SIMD_WASM_SHARED_MEMORY : SIMD_WASM) as BufferSource);
+    } catch {
+      modules[key] = null;
+    }
+  }
+}
+
+/** Turns the SIMD loops off (true: on again), so tests can check the TypeScript fallbacks. */
+export function setSimdEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** The SIMD kernels bound to this backend's memory, or undefined (use the JS loops). */
+export function simdFor(backend: WasmBackend): SimdKernels | undefined {
+  if (!enabled) return undefined;
+  const memory = wasmMemory(backend);
+  if (memory === undefined) return undefined;
+  let kernels = instances.get(memory);
+  if (kernels === undefined) {
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const key = shared ? 'shared' : 'plain';
+    const module = modules[key] ?? (isNode ? compileSync(shared) : undefined);
+    if (module === undefined) return undefined; // browser, not prepared yet
+    kernels = null;
+    if (module !== null) {
+      try {
+        kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+      } catch {
+        kernels = null;
+      }
+    }
+    instances.set(memory, kernels);
+  }
+  return kernels ?? undefined;
+}
