@@ -1,0 +1,30 @@
+/** What the page exposes as `window.genPlayground` for the end-to-end test (plain data only). */
+export interface RunSummary {
+  id: string;
+  label: string;
+  steps: number;
+  /** Mean training loss over the first 10 steps and over the last 10 steps. */
+  lossFirst: number;
+  lossLast: number;
+  /** Last validation accuracy (NaN before the first evaluation). */
+  accuracy: number;
+  /** Learning rate at the last step. */
+  lr: number;
+  refits: number;
+  accepted: number;
+}
+
+export interface PlaygroundSummary {
+  state: 'loading' | 'idle' | 'running' | 'paused' | 'done' | 'error';
+  step: number;
+  maxSteps: number;
+  backend: string;
+  model: string;
+  runs: RunSummary[];
+  /** Reasons of GeN's refits so far, with counts. */
+  reasons: Record<string, number>;
+}
+
+export interface PlaygroundApi {
+  summary(): PlaygroundSummary;
+}
