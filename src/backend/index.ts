@@ -14,6 +14,7 @@ import { resolveOptions, type SetupBackendOptions } from './options.js';
 import { isNode, wasmDistFolder } from './node-paths.js';
 import { activeWasmKernels, registerWasmKernels } from './wasm-kernels.js';
 import { prepareThreadedWasm, unrefWasmWorkers } from './node-threads.js';
+import { prepareSimd } from './kernels/simd.js';
 
 export { BACKEND_CHOICES, type BackendChoice, type SetupBackendOptions } from './options.js';
 export { activeWasmKernels, registerWasmKernels, unregisterWasmKernels, WASM_KERNEL_NAMES } from './wasm-kernels.js';
@@ -49,7 +50,10 @@ export async function setupBackend(options?: SetupBackendOptions): Promise<Backe
     await useWasm(patchKernels, threads);
   } else if (backend === 'auto') {
     await tf.ready();
-    if (tf.getBackend() === 'wasm' && patchKernels) registerWasmKernels();
+    if (tf.getBackend() === 'wasm' && patchKernels) {
+      registerWasmKernels();
+      await prepareSimd();
+    }
   } else if (backend === 'wasm') {
     await useWasm(patchKernels, threads);
   } else if (backend === 'cpu') {
@@ -90,7 +94,10 @@ async function useWasm(patchKernels: boolean, threads: number): Promise<void> {
     const initialised = (tf.engine().registry as Record<string, unknown>).wasm !== undefined;
     if (threads > 1 && !initialised && folder !== undefined) restore = await prepareThreadedWasm(threads, folder);
   }
-  if (patchKernels) registerWasmKernels();
+  if (patchKernels) {
+    registerWasmKernels();
+    await prepareSimd(); // compiles our SIMD loops asynchronously (browsers refuse large synchronous compiles)
+  }
   try {
     await select('wasm');
   } finally {
