@@ -21,6 +21,8 @@ export interface PlaygroundSummary {
   backend: string;
   model: string;
   runs: RunSummary[];
+  /** tf.memory().numTensors (between steps when paused or done). */
+  numTensors: number;
   /** Reasons of GeN's refits so far, with counts. */
   reasons: Record<string, number>;
 }

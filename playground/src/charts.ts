@@ -231,6 +231,15 @@ export function drawParabola(svg: SVGSVGElement, v: ParabolaView | null): void {
   if (v.start !== 0) marker(v.start, 'start', 'start (previous weights)', 2);
   if (Number.isFinite(vertex)) marker(vertex, 'vertex', 'vertex a/b', 0);
   marker(chosenX, 'chosen', `${v.accepted ? 'chosen step' : 'next step'}: lr ${formatNumber(v.chosen)}`, 1);
+  // The step itself: an arrow from where it is measured to where it lands.
+  const ay = f.plot.y0 - 10;
+  const [ax0, ax1] = [f.x(v.start), f.x(chosenX)];
+  if (Math.abs(ax1 - ax0) > 4) {
+    const dir = Math.sign(ax1 - ax0);
+    svg.append(el('line', { x1: ax0, x2: ax1, y1: ay, y2: ay, class: 'step-arrow', 'data-role': 'step' }));
+    svg.append(el('path', { d: `M${ax1},${ay}l${-7 * dir},-4v8z`, class: 'step-head' }));
+    svg.append(el('text', { x: (ax0 + ax1) / 2, y: ay - 5, class: 'marker-label chosen', 'text-anchor': 'middle' }, 'lr'));
+  }
   v.xs.forEach((x, i) => {
     if (!Number.isFinite(v.losses[i])) return;
     svg.append(el('circle', { cx: f.x(x), cy: f.y(Math.min(Math.max(v.losses[i], yLo), yHi)), r: 4.5, class: 'probe', 'data-role': 'probe' }));

@@ -333,7 +333,7 @@ function summary(): PlaygroundSummary {
   if (gen) for (const [k, v] of gen.reasons) reasons[k] = v;
   return {
     state, step: session?.step ?? 0, maxSteps: session?.settings.steps ?? 0, backend: tf.getBackend() ?? '',
-    model: session?.spec.label ?? '', runs, reasons,
+    model: session?.spec.label ?? '', runs, numTensors: tf.memory().numTensors, reasons,
   };
 }
 

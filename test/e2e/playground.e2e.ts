@@ -2,7 +2,9 @@
 // playground/dist on 127.0.0.1, drives Debian's chromium through playwright-core, trains, checks
 // what the page drew, and saves docs/playground.png.
 //
-//   npx tsx test/e2e/playground.e2e.ts [--no-build] [--steps N] [--keep-screenshot]
+//   npx tsx test/e2e/playground.e2e.ts [--no-build] [--dev] [--steps N] [--keep-screenshot]
+//
+// --no-build serves the existing playground/dist; --dev tests the Vite dev server instead of the build.
 //
 // Prints one line per check and a final "N passed, N failed"; exits non-zero on any failure.
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -13,12 +15,13 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { build, createServer as createViteServer, type ViteDevServer } from 'vite';
 import type { PlaygroundApi, PlaygroundSummary } from '../../playground/src/api.js';
 
 const { values } = parseArgs({
   options: {
     'no-build': { type: 'boolean', default: false },
+    dev: { type: 'boolean', default: false },
     steps: { type: 'string', default: '200' },
     'keep-screenshot': { type: 'boolean', default: false },
   },
@@ -76,12 +79,22 @@ async function waitFor(page: Page, what: (s: PlaygroundSummary) => boolean, time
 }
 
 async function main(): Promise<void> {
-  if (!values['no-build']) {
-    await build({ root: playground, configFile: join(playground, 'vite.config.ts'), logLevel: 'warn' });
-    process.stdout.write(`built playground/dist (${elapsed()})\n`);
+  let server: Server | null = null;
+  let dev: ViteDevServer | null = null;
+  let origin: string;
+  if (values.dev) {
+    dev = await createViteServer({ root: playground, configFile: join(playground, 'vite.config.ts'), logLevel: 'warn', server: { port: 0, strictPort: false } });
+    await dev.listen();
+    origin = (dev.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+    process.stdout.write(`vite dev server at ${origin} (${elapsed()})\n`);
+  } else {
+    if (!values['no-build']) {
+      await build({ root: playground, configFile: join(playground, 'vite.config.ts'), logLevel: 'warn' });
+      process.stdout.write(`built playground/dist (${elapsed()})\n`);
+    }
+    server = await serve(resolve(dist));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
-  const server = await serve(resolve(dist));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const profile = mkdtempSync(join(tmpdir(), 'gen-playground-chromium-'));
   let context: BrowserContext | null = null;
   try {
@@ -109,6 +122,7 @@ async function main(): Promise<void> {
     s = await waitFor(page, (x) => x.state === 'paused', 5000);
     const pauseMs = performance.now() - before;
     const pausedAt = s.step;
+    const tensorsAtPause = s.numTensors;
     await page.waitForTimeout(400);
     const still = (await summaryOf(page)).step;
     check('pause is honoured while training', s.state === 'paused' && still === pausedAt && pauseMs < 3000, `paused at step ${pausedAt} in ${pauseMs.toFixed(0)} ms`);
@@ -116,6 +130,8 @@ async function main(): Promise<void> {
 
     s = await waitFor(page, (x) => x.state === 'done', 150000);
     check(`trains ${STEPS} steps`, s.state === 'done' && s.step === STEPS, `state ${s.state}, step ${s.step}, ${elapsed()}`);
+    // GeN keeps the previous direction (one tensor per variable) only before a refit step: allow that much.
+    check('no tensor leak between steps', Math.abs(s.numTensors - tensorsAtPause) <= 8, `${tensorsAtPause} tensors at step ${pausedAt}, ${s.numTensors} at step ${s.step}`);
     for (const r of s.runs) process.stdout.write(`     ${r.label}: loss ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(3)}, val acc ${(100 * r.accuracy).toFixed(1)}%, lr ${r.lr.toExponential(2)}, refits ${r.refits} (accepted ${r.accepted})\n`);
     process.stdout.write(`     GeN refit reasons: ${JSON.stringify(s.reasons)}\n`);
 
@@ -164,11 +180,18 @@ async function main(): Promise<void> {
     check('wasm backend loads from the page and trains', s.backend === 'wasm' && s.state === 'done' && wasm !== undefined && wasm.lossLast < wasm.lossFirst,
       `backend ${s.backend}, state ${s.state}${wasm ? `, GeN loss ${wasm.lossFirst.toFixed(3)} → ${wasm.lossLast.toFixed(3)}` : ''} (${elapsed()})`);
 
+    // A CNN cannot train on stock wasm (no Conv2DBackpropFilter kernel): the page says so and uses cpu.
+    await page.goto(`${origin}/?backend=wasm&model=cnn&base=adamw&fixedLr=0.001&steps=10&autostart=1`);
+    s = await waitFor(page, (x) => x.state === 'done', 60000);
+    const note = (await page.locator('#note').textContent()) ?? '';
+    check('a CNN asked to run on wasm falls back to cpu and says why', s.state === 'done' && s.backend === 'cpu' && note.includes('Conv2DBackpropFilter'), `backend ${s.backend}, state ${s.state}, note '${note}' (${elapsed()})`);
+
     check('no console errors', consoleErrors.length === 0, consoleErrors.slice(0, 5).join(' | '));
     check('no request left 127.0.0.1', offline.length === 0, offline.slice(0, 5).join(' '));
   } finally {
     await context?.close();
-    server.close();
+    server?.close();
+    await dev?.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }
