@@ -14,6 +14,7 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { ELEMENTWISE } from './kernels/elementwise.js';
 import { makeGatherV2Config } from './kernels/gather-v2.js';
 import { runDataFreedCallbacks } from './kernels/heap.js';
 import { makeIdentityConfig } from './kernels/identity.js';
@@ -45,6 +46,7 @@ const REPLACED: Readonly<Record<string, (stock: KernelFunc) => KernelConfig>> = 
   Sum: makeSumConfig,
   GatherV2: makeGatherV2Config,
   Transpose: makeTransposeConfig,
+  ...ELEMENTWISE,
 };
 
 /** Every kernel name this module registers for `wasm`, in registration order. */

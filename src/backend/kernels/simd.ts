@@ -25,6 +25,16 @@ export interface SimdKernels {
   /** The adjoint of im2col into dx (zeroed first). */
   col2im(cols: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, sh: number, sw: number,
     kh: number, kw: number, top: number, left: number, dh: number, dw: number): void;
+  /** Element-wise a op b (0 add, 1 sub, 2 mul, 3 div) on [outer, inner]; modes: 0 full, 1 row, 2 column, 3 scalar. */
+  binary_f32(op: number, a: number, amode: number, b: number, bmode: number, out: number, outer: number, inner: number): void;
+  /** Comparisons (0 ≥, 1 >, 2 ≤, 3 <, 4 =, 5 ≠) into bool, same operand modes. */
+  compare_f32(op: number, a: number, amode: number, b: number, bmode: number, out: number, outer: number, inner: number): void;
+  /** Logical and (0) / or (1) of bools, same operand modes. */
+  logical_u8(op: number, a: number, amode: number, b: number, bmode: number, out: number, outer: number, inner: number): void;
+  /** out = cond ? t : e, all of size n. */
+  select_f32(cond: number, t: number, e: number, out: number, n: number): void;
+  /** 0 tanh, 1 exp, 2 sqrt, 3 square, 4 neg. */
+  unary_f32(op: number, x: number, out: number, n: number): void;
   /** Run copies of `run` floats from src + a·sa + b·sb + c·sc, in (a, b, c) order, to consecutive dst. */
   copy_runs(src: number, dst: number, run: number, na: number, sa: number, nb: number, sb: number, nc: number, sc: number): void;
 }

@@ -260,3 +260,184 @@ void im2col_t(const float* x, float* colsT, int n, int h, int w, int c, int oh, 
     }
   }
 }
+
+/*
+ * Element-wise ops on an output viewed as [outer, inner]. Each operand has a mode:
+ *   0 full   (x[o·inner + j])      1 row     (x[j], shared by every o)
+ *   2 column (x[o], shared by j)   3 scalar  (x[0])
+ * which covers same shapes, scalars, trailing-axes broadcasts (a bias) and leading-axes
+ * broadcasts (a [N, 1] normaliser). The TypeScript side maps other broadcasts to the stock kernels.
+ */
+static inline const float* operand(const float* x, int mode, int o, int inner, int* vec) {
+  *vec = mode <= 1;
+  if (mode == 0) return x + (long)o * inner;
+  if (mode == 2) return x + o;
+  return x;
+}
+
+#define BINARY_LOOP(VEXPR, SEXPR)                                                   \
+  for (int o = 0; o < outer; o++) {                                                \
+    int av, bv;                                                                    \
+    const float* pa = operand(a, amode, o, inner, &av);                            \
+    const float* pb = operand(b, bmode, o, inner, &bv);                            \
+    float* po = out + (long)o * inner;                                             \
+    const v128_t sa = wasm_f32x4_splat(pa[0]), sb = wasm_f32x4_splat(pb[0]);       \
+    int j = 0;                                                                     \
+    for (; j + 4 <= inner; j += 4) {                                               \
+      v128_t x = av ? wasm_v128_load(pa + j) : sa;                                 \
+      v128_t y = bv ? wasm_v128_load(pb + j) : sb;                                 \
+      wasm_v128_store(po + j, VEXPR);                                              \
+    }                                                                              \
+    for (; j < inner; j++) {                                                       \
+      float x = av ? pa[j] : pa[0];                                                \
+      float y = bv ? pb[j] : pb[0];                                                \
+      po[j] = SEXPR;                                                               \
+    }                                                                              \
+  }
+
+/* op: 0 add, 1 sub, 2 mul, 3 div. IEEE float32 arithmetic, the same result as cpu's. */
+EXPORT(binary_f32)
+void binary_f32(int op, const float* a, int amode, const float* b, int bmode, float* out, int outer, int inner) {
+  switch (op) {
+    case 0: BINARY_LOOP(wasm_f32x4_add(x, y), x + y) break;
+    case 1: BINARY_LOOP(wasm_f32x4_sub(x, y), x - y) break;
+    case 2: BINARY_LOOP(wasm_f32x4_mul(x, y), x * y) break;
+    case 3: BINARY_LOOP(wasm_f32x4_div(x, y), x / y) break;
+  }
+}
+
+#define COMPARE_LOOP(VEXPR, SEXPR)                                                  \
+  for (int o = 0; o < outer; o++) {                                                \
+    int av, bv;                                                                    \
+    const float* pa = operand(a, amode, o, inner, &av);                            \
+    const float* pb = operand(b, bmode, o, inner, &bv);                            \
+    unsigned char* po = out + (long)o * inner;                                     \
+    const v128_t sa = wasm_f32x4_splat(pa[0]), sb = wasm_f32x4_splat(pb[0]);       \
+    int j = 0;                                                                     \
+    for (; j + 4 <= inner; j += 4) {                                               \
+      v128_t x = av ? wasm_v128_load(pa + j) : sa;                                 \
+      v128_t y = bv ? wasm_v128_load(pb + j) : sb;                                 \
+      v128_t m = wasm_v128_and(VEXPR, one);                                        \
+      v128_t n16 = wasm_u16x8_narrow_i32x4(m, m);                                  \
+      v128_t n8 = wasm_u8x16_narrow_i16x8(n16, n16);                               \
+      wasm_v128_store32_lane(po + j, n8, 0);                                       \
+    }                                                                              \
+    for (; j < inner; j++) {                                                       \
+      float x = av ? pa[j] : pa[0];                                                \
+      float y = bv ? pb[j] : pb[0];                                                \
+      po[j] = (SEXPR) ? 1 : 0;                                                     \
+    }                                                                              \
+  }
+
+/* op: 0 ≥, 1 >, 2 ≤, 3 <, 4 =, 5 ≠; bool (uint8 0/1) output; NaN compares false except ≠. */
+EXPORT(compare_f32)
+void compare_f32(int op, const float* a, int amode, const float* b, int bmode, unsigned char* out, int outer, int inner) {
+  const v128_t one = wasm_i32x4_splat(1);
+  switch (op) {
+    case 0: COMPARE_LOOP(wasm_f32x4_ge(x, y), x >= y) break;
+    case 1: COMPARE_LOOP(wasm_f32x4_gt(x, y), x > y) break;
+    case 2: COMPARE_LOOP(wasm_f32x4_le(x, y), x <= y) break;
+    case 3: COMPARE_LOOP(wasm_f32x4_lt(x, y), x < y) break;
+    case 4: COMPARE_LOOP(wasm_f32x4_eq(x, y), x == y) break;
+    case 5: COMPARE_LOOP(wasm_f32x4_ne(x, y), x != y) break;
+  }
+}
+
+/* Logical and (op 0) / or (op 1) of bool (uint8 0/1) tensors, with the same operand modes. */
+EXPORT(logical_u8)
+void logical_u8(int op, const unsigned char* a, int amode, const unsigned char* b, int bmode, unsigned char* out, int outer, int inner) {
+  for (int o = 0; o < outer; o++) {
+    const unsigned char* pa = amode == 0 ? a + (long)o * inner : amode == 2 ? a + o : a;
+    const unsigned char* pb = bmode == 0 ? b + (long)o * inner : bmode == 2 ? b + o : b;
+    const int sa = amode >= 2, sb = bmode >= 2;
+    unsigned char* po = out + (long)o * inner;
+    if (op == 0) for (int j = 0; j < inner; j++) po[j] = (pa[sa ? 0 : j] && pb[sb ? 0 : j]) ? 1 : 0;
+    else for (int j = 0; j < inner; j++) po[j] = (pa[sa ? 0 : j] || pb[sb ? 0 : j]) ? 1 : 0;
+  }
+}
+
+/* out[i] = cond[i] ? t[i] : e[i] (all the same size; cond is bool). */
+EXPORT(select_f32)
+void select_f32(const unsigned char* cond, const float* t, const float* e, float* out, int n) {
+  for (int i = 0; i < n; i++) out[i] = cond[i] ? t[i] : e[i];
+}
+
+/*
+ * exp for float32 (Cephes expf): e^x = 2^k · e^r, r = x − k·ln 2 in [−ln2/2, ln2/2], e^r by a
+ * degree-7 polynomial; within ~1 ulp of the correctly rounded value. Overflow gives +inf,
+ * underflow 0, NaN stays NaN.
+ */
+static inline v128_t exp_f32x4(v128_t x) {
+  const v128_t hi = wasm_f32x4_splat(88.3762626647949f), lo = wasm_f32x4_splat(-87.3365478515625f);
+  v128_t nan = wasm_f32x4_ne(x, x);
+  v128_t over = wasm_f32x4_gt(x, hi), under = wasm_f32x4_lt(x, lo);
+  v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, lo), hi);
+  v128_t k = wasm_f32x4_nearest(wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(k, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(k, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073e-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894e-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459e-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201e-1f));
+  v128_t y = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), r), wasm_f32x4_splat(1.0f));
+  /* 2^k: k + 127 into the exponent field (k in [−126, 127] after clamping). */
+  v128_t ki = wasm_i32x4_trunc_sat_f32x4(k);
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(ki, wasm_i32x4_splat(127)), 23);
+  y = wasm_f32x4_mul(y, scale);
+  y = wasm_v128_bitselect(wasm_f32x4_splat(__builtin_inff()), y, over);
+  y = wasm_v128_bitselect(wasm_f32x4_splat(0.0f), y, under);
+  return wasm_v128_bitselect(x, y, nan);
+}
+
+/*
+ * tanh for float32: Eigen's rational approximation (odd degree-13 over even degree-6
+ * polynomial on x clamped to ±7.9053, tanh(x) = x for |x| < 0.0004); a few ulp.
+ */
+static inline v128_t tanh_f32x4(v128_t x) {
+  const v128_t clamp = wasm_f32x4_splat(7.90531110763549805f);
+  v128_t tiny = wasm_f32x4_lt(wasm_f32x4_abs(x), wasm_f32x4_splat(0.0004f));
+  v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_neg(clamp)), clamp);
+  v128_t x2 = wasm_f32x4_mul(xc, xc);
+  v128_t p = wasm_f32x4_splat(-2.76076847742355e-16f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(2.00018790482477e-13f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-8.60467152213735e-11f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(5.12229709037114e-08f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(1.48572235717979e-05f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(6.37261928875436e-04f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(4.89352455891786e-03f));
+  p = wasm_f32x4_mul(p, xc);
+  v128_t q = wasm_f32x4_splat(1.19825839466702e-06f);
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(1.18534705686654e-04f));
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(2.26843463243900e-03f));
+  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(4.89352518554385e-03f));
+  v128_t y = wasm_f32x4_div(p, q);
+  return wasm_v128_bitselect(x, y, wasm_v128_or(tiny, wasm_f32x4_ne(x, x)));
+}
+
+static inline v128_t unary_vec(int op, v128_t v) {
+  switch (op) {
+    case 0: return tanh_f32x4(v);
+    case 1: return exp_f32x4(v);
+    case 2: return wasm_f32x4_sqrt(v);
+    case 3: return wasm_f32x4_mul(v, v);
+    default: return wasm_f32x4_neg(v);
+  }
+}
+
+/* op: 0 tanh, 1 exp, 2 sqrt (IEEE), 3 square, 4 neg. The < 4 tail goes through the same vector code. */
+EXPORT(unary_f32)
+void unary_f32(int op, const float* x, float* out, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, unary_vec(op, wasm_v128_load(x + i)));
+  if (i < n) {
+    v128_t v = wasm_f32x4_splat(x[i]);
+    if (i + 1 < n) v = wasm_f32x4_replace_lane(v, 1, x[i + 1]);
+    if (i + 2 < n) v = wasm_f32x4_replace_lane(v, 2, x[i + 2]);
+    v128_t y = unary_vec(op, v);
+    out[i] = wasm_f32x4_extract_lane(y, 0);
+    if (i + 1 < n) out[i + 1] = wasm_f32x4_extract_lane(y, 1);
+    if (i + 2 < n) out[i + 2] = wasm_f32x4_extract_lane(y, 2);
+  }
+}
