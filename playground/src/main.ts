@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GeNOptions } from '../../src/index.js';
 import type { PlaygroundApi, PlaygroundSummary, RunSummary } from './api.js';
-import { activateBackend, type BackendChoice } from './backend.js';
+import { activateBackend, type BackendChoice, type BackendResult } from './backend.js';
 import { drawLineChart, drawParabola, formatNumber, type ParabolaView, type Series } from './charts.js';
 import { Batches, loadDigits, type Digits } from './data.js';
 import { initialWeights, modelSpec, type ModelKind, type ModelSpec } from './models.js';
@@ -162,6 +162,15 @@ function ema(values: readonly number[], beta = 0.9): Array<[number, number]> {
   });
 }
 
+/** tf.memory().numTensors, or NaN while a backend is still initializing (tfjs throws then). */
+function tensorCount(): number {
+  try {
+    return tf.memory().numTensors;
+  } catch {
+    return NaN;
+  }
+}
+
 function mean(values: readonly number[]): number {
   return values.length === 0 ? NaN : values.reduce((s, v) => s + v, 0) / values.length;
 }
@@ -208,7 +217,7 @@ function draw(): void {
   document.body.dataset.step = String(step);
   byId('step').textContent = String(step);
   byId('max-steps').textContent = String(steps);
-  byId('speed').textContent = session && Number.isFinite(session.stepsPerSecond) ? `${session.stepsPerSecond.toFixed(1)} steps/s · ${tf.memory().numTensors} tensors` : '';
+  byId('speed').textContent = session && Number.isFinite(session.stepsPerSecond) ? `${session.stepsPerSecond.toFixed(1)} steps/s · ${tensorCount()} tensors` : '';
 }
 
 function drawTable(runs: Run[]): void {
@@ -273,6 +282,12 @@ function runLoop(s: Session): void {
   }).finally(() => { loop = null; });
 }
 
+function showBackend({ backend, note }: BackendResult): void {
+  byId('backend').textContent = backend;
+  document.body.dataset.backend = backend;
+  byId('note').textContent = note;
+}
+
 async function onStart(): Promise<void> {
   if (state === 'running') {
     stopRequested = true;
@@ -292,16 +307,13 @@ async function onStart(): Promise<void> {
     return;
   }
   setState('loading');
-  const { backend, note } = await activateBackend(settings.backend, settings.model === 'cnn');
-  byId('backend').textContent = backend;
-  document.body.dataset.backend = backend;
-  byId('note').textContent = note;
   try {
-    session = new Session(settings, modelSpec(settings.model, data.side), data, backend);
+    showBackend(await activateBackend(settings.backend, settings.model === 'cnn'));
+    session = new Session(settings, modelSpec(settings.model, data.side), data, tf.getBackend());
   } catch (e) {
-    // GeN validates its options when constructed: show its message (it names the option and value).
-    setState('idle');
+    // GeN validates its options when constructed: its message names the option and the value.
     tf.disposeVariables();
+    setState('idle');
     showError(e instanceof Error ? e.message : String(e));
     return;
   }
@@ -333,7 +345,7 @@ function summary(): PlaygroundSummary {
   if (gen) for (const [k, v] of gen.reasons) reasons[k] = v;
   return {
     state, step: session?.step ?? 0, maxSteps: session?.settings.steps ?? 0, backend: tf.getBackend() ?? '',
-    model: session?.spec.label ?? '', runs, numTensors: tf.memory().numTensors, reasons,
+    model: session?.spec.label ?? '', runs, numTensors: tensorCount(), reasons,
   };
 }
 
@@ -350,10 +362,7 @@ setState('loading');
 queueDraw();
 try {
   data = await loadDigits();
-  const { backend, note } = await activateBackend(field('backend') as BackendChoice, field('model') === 'cnn');
-  byId('backend').textContent = backend;
-  document.body.dataset.backend = backend;
-  byId('note').textContent = note;
+  showBackend(await activateBackend(field('backend') as BackendChoice, field('model') === 'cnn'));
   setState('idle');
   queueDraw();
   if (autostart) await onStart();

@@ -186,6 +186,15 @@ async function main(): Promise<void> {
     const note = (await page.locator('#note').textContent()) ?? '';
     check('a CNN asked to run on wasm falls back to cpu and says why', s.state === 'done' && s.backend === 'cpu' && note.includes('Conv2DBackpropFilter'), `backend ${s.backend}, state ${s.state}, note '${note}' (${elapsed()})`);
 
+    // An invalid GeN option is reported on the page with GeN's own message, and nothing starts.
+    await page.goto(`${origin}/?every=0`);
+    await waitFor(page, (x) => x.state === 'idle', 30000);
+    await page.click('#start');
+    await page.waitForTimeout(300);
+    const message = (await page.locator('#error').textContent()) ?? '';
+    s = await summaryOf(page);
+    check('an invalid GeN option is reported, nothing starts', s.state === 'idle' && s.runs.length === 0 && message.includes('every'), `state ${s.state}, message '${message}'`);
+
     check('no console errors', consoleErrors.length === 0, consoleErrors.slice(0, 5).join(' | '));
     check('no request left 127.0.0.1', offline.length === 0, offline.slice(0, 5).join(' '));
   } finally {
