@@ -118,6 +118,21 @@ describe('the learning-rate controller', () => {
       assert.equal(d.reason, 'clipped');
     });
 
+    test('an increase takes effect one step later, after the next probes have looked at it', () => {
+      const o = cal();
+      const up = decideRefit(initialControllerState(o), o, ok(5e-5));
+      assert.equal(up.state.lr, 5e-5);
+      assert.equal(up.stepLr, 1e-5);
+      const down = decideRefit(up.state, o, ok(2e-5));
+      assert.equal(down.stepLr, 2e-5, 'a decrease acts at once');
+    });
+
+    test('outside calibration the step uses the new lr at once', () => {
+      const o = opts({ lr: 0.1, smoothing: 0.5 });
+      const d = decideRefit(initialControllerState(o), o, ok(0.15));
+      assert.equal(d.stepLr, d.state.lr);
+    });
+
     test('takes a proposal within the jump directly and ends once it lands in the clip band', () => {
       const o = cal();
       const first = decideRefit(initialControllerState(o), o, ok(4e-5));

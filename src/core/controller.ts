@@ -57,6 +57,12 @@ export function appliedLr(s: ControllerState, o: ControllerOptions): number {
 export interface RefitDecision {
   /** The state after this step (step counter advanced). */
   state: ControllerState;
+  /**
+   * The learning rate for this step's update (before the horizon). Equal to `state.lr`, except
+   * while calibrating: then an increase waits one step, so that the next probes, taken at the
+   * larger distance, look at it before any step that large is applied.
+   */
+  stepLr: number;
   reason: StepReason;
   accepted: boolean;
   /** Whether the weights must be left as they are this step. */
@@ -75,7 +81,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *   nonfinite      lr ← lr / 2, and the step is skipped
  * Calibration mode (no smoothing, J = 10): accepted lr ← clamp(x*, lr/J, J·lr), ending calibration
  * once x* lies in [lo·lr, hi·lr]; insignificant lr ← J·lr; shape failure lr ← lr/2; nonfinite lr ← lr/J.
- * Always clamped to [minLr, maxLr] afterwards.
+ * Always clamped to [minLr, maxLr] afterwards. While calibrating, this step's update uses
+ * min(old, new) lr: decreases act at once, increases from the next step on (see `stepLr`).
  */
 export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Acceptance): RefitDecision {
   const [lo, hi] = o.clip ?? [0, Infinity];
@@ -118,6 +125,7 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
   next = clamp(next, o.minLr, o.maxLr);
   if (!(next > 0) || !Number.isFinite(next)) next = lr; // never let the state become 0, NaN or ∞
   return {
+    stepLr: s.calibrating ? Math.min(next, lr) : next,
     state: {
       step: s.step + 1,
       lr: next,

@@ -150,9 +150,11 @@ export class GeN extends tf.Optimizer {
       proposedLr = acceptance.proposal;
       decision = decideRefit(before, this.options, acceptance);
     } else {
-      decision = { state: carryOver(before), reason: probe === null ? 'no_closure' : 'skipped', accepted: false, skipUpdate: false };
+      decision = {
+        state: carryOver(before), stepLr: before.lr, reason: probe === null ? 'no_closure' : 'skipped', accepted: false, skipUpdate: false,
+      };
     }
-    const lr = decision.skipUpdate ? 0 : decision.state.lr * horizonFactor(before.step, this.options.horizon);
+    const lr = decision.skipUpdate ? 0 : decision.stepLr * horizonFactor(before.step, this.options.horizon);
     if (lr > 0) {
       tf.tidy(() => {
         const scale = tf.scalar(lr);
