@@ -4,7 +4,8 @@
 //   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN] [--threads 2]
 //
 // "train" = Adam(1e-3).minimize(loss, true, vars) plus reading the loss back; "forward" =
-// the loss alone, no tape (what a GeN probe costs). Medians over repeated runs after warm-up.
+// the loss alone, no tape (what a GeN probe costs). Medians over repeated runs after warm-up,
+// forward and train alternating so that their ratio is measured under the same load.
 // Prints a table, writes results/backend-bench.json and docs/backend-bench.md.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -20,7 +21,7 @@ const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
 const threadsArg = args.indexOf('--threads');
 const THREADS = threadsArg >= 0 ? Number(args[threadsArg + 1]) : 1;
 const WARMUP = quick ? 1 : 3;
-const REPS = quick ? 3 : 7;
+const REPS = quick ? 3 : 11;
 
 /** PyTorch 1.13 on CPU with OpenBLAS, 2 threads, same models, same VM (engine.md §5): ms per train step. */
 const PYTORCH_MS: Record<string, number> = { MLP: 6.4, CNN: 40, LSTM: 96, transformer: 62 };
@@ -38,15 +39,29 @@ interface Row { model: string; variant: Variant; trainMs: number | null; forward
 const log = (s: string) => process.stderr.write(s + '\n');
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-function time(f: () => void, warmup: number, reps: number): number {
-  for (let i = 0; i < warmup; i++) f();
-  const ms: number[] = [];
-  for (let i = 0; i < reps; i++) {
+/**
+ * Medians of `reps` timings of each function after `warmup` calls of each. The functions
+ * alternate (f, g, f, g, …) so that both see the same load on a shared machine and their
+ * ratio is meaningful; `g`'s timings stop at its first error (f's still count).
+ */
+function timeInterleaved(f: () => void, g: () => void, warmup: number, reps: number): { f: number; g: number | null; error?: string } {
+  const fs: number[] = [];
+  const gs: number[] = [];
+  let error: string | undefined;
+  const run = (h: () => void, into: number[]) => {
     const t0 = performance.now();
+    h();
+    into.push(performance.now() - t0);
+  };
+  for (let i = 0; i < warmup; i++) {
     f();
-    ms.push(performance.now() - t0);
+    if (error === undefined) try { g(); } catch (e) { error = (e as Error).message.split('\n')[0]; }
   }
-  return median(ms);
+  for (let i = 0; i < reps; i++) {
+    run(f, fs);
+    if (error === undefined) try { run(g, gs); } catch (e) { error = (e as Error).message.split('\n')[0]; }
+  }
+  return { f: median(fs), g: error === undefined ? median(gs) : null, ...(error !== undefined ? { error } : {}) };
 }
 
 function measure(name: string, variant: Variant): Row {
@@ -57,8 +72,13 @@ function measure(name: string, variant: Variant): Row {
   const opt = tf.train.adam(1e-3);
   const row: Row = { model: name, variant, trainMs: null, forwardMs: null, reps };
   try {
-    row.forwardMs = time(() => { const l = model.loss(); l.dataSync(); l.dispose(); }, warmup, reps);
-    row.trainMs = time(() => { const l = opt.minimize(model.loss, true, model.vars)!; l.dataSync(); l.dispose(); }, warmup, reps);
+    const t = timeInterleaved(
+      () => { const l = model.loss(); l.dataSync(); l.dispose(); },
+      () => { const l = opt.minimize(model.loss, true, model.vars)!; l.dataSync(); l.dispose(); },
+      warmup, reps);
+    row.forwardMs = t.f;
+    row.trainMs = t.g;
+    if (t.error !== undefined) row.error = t.error;
   } catch (e) {
     row.error = (e as Error).message.split('\n')[0];
   } finally {
@@ -119,7 +139,7 @@ async function main(): Promise<void> {
     `## Backend benchmark, ${THREADS} thread${THREADS > 1 ? 's' : ''}`,
     '',
     `Produced by \`npx tsx bench/backend/run.ts ${args.join(' ')}\`.trim() on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
-    'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape. The machine is shared: read ratios within one run, not absolute times.',
+    'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape; forward and train runs alternate. The machine is shared: read ratios within one run, not absolute times.',
     'PyTorch numbers are the reference from `../shared/docs/engine.md` §5 (PyTorch 1.13, OpenBLAS, 2 threads, same VM), not from this run.',
     '',
     ...lines,

@@ -14,6 +14,8 @@ import { conv2DBackpropFilterConfig } from './kernels/conv2d-backprop-filter.js'
 import { conv2DBackpropInputConfig } from './kernels/conv2d-backprop-input.js';
 import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
+import { makeCastConfig } from './kernels/cast.js';
+import { makeConcatConfig, makePackConfig } from './kernels/concat.js';
 import { ELEMENTWISE } from './kernels/elementwise.js';
 import { makeGatherV2Config } from './kernels/gather-v2.js';
 import { runDataFreedCallbacks } from './kernels/heap.js';
@@ -46,6 +48,9 @@ const REPLACED: Readonly<Record<string, (stock: KernelFunc) => KernelConfig>> = 
   Sum: makeSumConfig,
   GatherV2: makeGatherV2Config,
   Transpose: makeTransposeConfig,
+  Concat: makeConcatConfig,
+  Pack: makePackConfig,
+  Cast: makeCastConfig,
   ...ELEMENTWISE,
 };
 

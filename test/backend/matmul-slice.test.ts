@@ -14,6 +14,11 @@ const products: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = 
   { a: [4, 5, 7], b: [7, 3], ta: false, tb: false }, // b broadcast over a's batches
   { a: [1, 5, 7], b: [4, 7, 3], ta: false, tb: false }, // a broadcast over b's batches
   { a: [3, 0, 4], b: [3, 4, 2], ta: false, tb: false }, // empty
+  // Few rows against a large right operand: computed as (op(b)ᵀ · op(a)ᵀ)ᵀ, packing the small side.
+  { a: [2, 40], b: [40, 30], ta: false, tb: false },
+  { a: [40, 2], b: [40, 30], ta: true, tb: false },
+  { a: [2, 40], b: [30, 40], ta: false, tb: true },
+  { a: [40, 2], b: [30, 40], ta: true, tb: true },
 ];
 
 for (const [i, c] of products.entries()) {

@@ -16,6 +16,11 @@
  * From the second use of a buffer as a transposed right operand, its transposed copy is kept
  * (C++-side only) until the source buffer is freed, so XNNPACK's packing of it, cached by
  * tensor id, is reused too.
+ *
+ * XNNPACK packs its right operand (~3 ns per element, several times a transpose), so for a
+ * single product we also consider computing outᵀ = op(b)ᵀ · op(a)ᵀ, which packs op(a) instead,
+ * and take whichever moves fewer elements (e.g. a dense layer's input gradient dy · Wᵀ with a
+ * small batch packs dyᵀ rather than the whole weight matrix).
  */
 import { broadcast_util, util, type BatchMatMulAttrs, type DataId, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { byteOffset, free, heapF32, heapView, matMul2d, onDataFreed, rawRelease, rawView, releaseView, tensorId, transpose,
@@ -34,6 +39,42 @@ export function cachedTransposeCount(): number {
   let count = 0;
   for (const m of transposedB.values()) count += m.size;
   return count;
+}
+
+/** Per-element costs, relative to a transpose, of packing an XNNPACK right operand. */
+const PACK_COST = 6;
+
+/**
+ * Elements moved to get op(b) packed as the right operand: nothing when XNNPACK already holds
+ * it (b's own id, or our cached transpose); one transpose when that transpose is about to be
+ * cached (its second use: later uses are free); else the transpose if any plus the packing.
+ */
+function rightOperandCost(backend: WasmBackend, b: TensorInfo, transposeB: boolean, k: number, n: number): number {
+  if (!transposeB) return packedShapes.get(b.dataId) === `${k},${n}` ? 0 : PACK_COST * k * n;
+  const hit = transposedB.get(backend)?.get(b.dataId);
+  if (hit !== undefined && hit.k === k && hit.n === n) return 0;
+  return seenTransposedB.has(b.dataId) ? k * n : (1 + PACK_COST) * k * n;
+}
+
+/**
+ * out[m, n] = op(a) · op(b) computed as (op(b)ᵀ · op(a)ᵀ)ᵀ: op(b)ᵀ is the [n, k] left operand
+ * (b itself when transposeB), op(a)ᵀ the packed [k, m] right operand (a itself when
+ * transposeA), and the [n, m] result is transposed into `out`.
+ */
+function swappedProduct(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
+  m: number, k: number, n: number, shape: number[]): TensorInfo {
+  const left = transposeB ? undefined : transpose(backend, { dataId: b.dataId, shape: [k, n], dtype: 'float32' }, [1, 0]);
+  const right = transposeA ? undefined : transpose(backend, { dataId: a.dataId, shape: [m, k], dtype: 'float32' }, [1, 0]);
+  // A fresh C++-only id for the packed operand: its packing is dropped right after.
+  const rightView = rawView(backend, byteOffset(backend, right ?? a), k * m);
+  const outT = backend.makeOutput([n, m], 'float32');
+  matMul2d(backend, tensorId(backend, left ?? b), n, k, rightView.id, m, tensorId(backend, outT));
+  rawRelease(backend, rightView);
+  if (left !== undefined) free(backend, left);
+  if (right !== undefined) free(backend, right);
+  const out = transpose(backend, outT, [1, 0]);
+  free(backend, outT);
+  return { dataId: out.dataId, shape, dtype: 'float32' };
 }
 
 /** bᵀ as a [k, n] operand id: from the cache, newly cached, or a temporary to free (`temp`). */
@@ -77,6 +118,15 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
   const outer = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
+  if (batch === 1 && m * n * k > 0) {
+    // Elements moved by each way: transposes, plus PACK_COST per element packed.
+    const direct = (transposeA ? m * k : 0) + rightOperandCost(backend, b, transposeB, k, n);
+    const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + PACK_COST * k * m + m * n;
+    if (swapped < direct) {
+      if (transposeB) seenTransposedB.add(b.dataId); // a second use may be cheaper through the cache
+      return swappedProduct(backend, a, b, transposeA, transposeB, m, k, n, [...outer, m, n]);
+    }
+  }
   const out = backend.makeOutput([...outer, m, n], 'float32');
   if (batch * m * n === 0) return out;
   if (k === 0) {

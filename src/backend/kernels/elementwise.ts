@@ -1,6 +1,6 @@
 /**
  * Element-wise kernels for `wasm` on this project's SIMD module: Add, Sub, Multiply, RealDiv,
- * the six comparisons, LogicalAnd/Or, Select, and Tanh, Exp, Sqrt, Square, Neg.
+ * the six comparisons, LogicalAnd/Or, Select, Tanh, Exp, Sqrt, Square, Neg, ClipByValue, Step.
  *
  * The stock kernels pay a fixed cost per call (argument marshalling and, for the arithmetic
  * ones, an XNNPACK operator) that dominates on the small tensors of a recurrent layer (an
@@ -36,13 +36,12 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 /** How `x` (right-aligned against `out`) enters an [outer, inner] split at axis k, or -1. */
 function modeAt(x: readonly number[], out: readonly number[], k: number): number {
   const pad = out.length - x.length;
-  const dim = (d: number) => (d < pad ? 1 : x[d - pad]);
   let lead1 = true;
   let leadEq = true;
   let tail1 = true;
   let tailEq = true;
   for (let d = 0; d < out.length; d++) {
-    const v = dim(d);
+    const v = d < pad ? 1 : x[d - pad];
     if (d < k) { lead1 &&= v === 1; leadEq &&= v === out[d]; } else { tail1 &&= v === 1; tailEq &&= v === out[d]; }
   }
   if (leadEq && tailEq) return FULL;
@@ -111,6 +110,33 @@ function unary(name: string, op: number) {
   };
 }
 
+/** ClipByValue and Step: unary ops with two / one scalar attributes. */
+function makeClipConfig(stock: KernelFunc): KernelConfig {
+  const kernelFunc = (args: Args & { attrs: { clipValueMin: number; clipValueMax: number } }): TensorInfo => {
+    const { x } = args.inputs;
+    const simd = x.dtype === 'float32' ? simdFor(args.backend) : undefined;
+    const size = util.sizeFromShape(x.shape);
+    if (simd === undefined || size === 0) return stock(args as never) as TensorInfo;
+    const out = args.backend.makeOutput([...x.shape], 'float32');
+    simd.clip_f32(byteOffset(args.backend, x), byteOffset(args.backend, out), size, args.attrs.clipValueMin, args.attrs.clipValueMax);
+    return out;
+  };
+  return { kernelName: 'ClipByValue', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+}
+
+function makeStepConfig(stock: KernelFunc): KernelConfig {
+  const kernelFunc = (args: Args & { attrs: { alpha: number } }): TensorInfo => {
+    const { x } = args.inputs;
+    const simd = x.dtype === 'float32' ? simdFor(args.backend) : undefined;
+    const size = util.sizeFromShape(x.shape);
+    if (simd === undefined || size === 0) return stock(args as never) as TensorInfo;
+    const out = args.backend.makeOutput([...x.shape], 'float32');
+    simd.step_f32(byteOffset(args.backend, x), byteOffset(args.backend, out), size, args.attrs.alpha);
+    return out;
+  };
+  return { kernelName: 'Step', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+}
+
 function makeSelectConfig(stock: KernelFunc): KernelConfig {
   const kernelFunc = (args: Args): TensorInfo => {
     const { condition, t, e } = args.inputs;
@@ -147,4 +173,6 @@ export const ELEMENTWISE: Readonly<Record<string, (stock: KernelFunc) => KernelC
   Sqrt: unary('Sqrt', 2),
   Square: unary('Square', 3),
   Neg: unary('Neg', 4),
+  ClipByValue: makeClipConfig,
+  Step: makeStepConfig,
 };

@@ -30,7 +30,7 @@ export function makeGatherV2Config(stock: KernelFunc): KernelConfig {
     const idOff = byteOffset(backend, indices) / 4;
     for (let i = 0; i < count; i++) {
       const index = ids[idOff + i];
-      util.assert(index <= dimSize - 1 && index >= 0, () => `GatherV2: the index value ${index} is not in [0, ${dimSize - 1}]`);
+      if (!(index <= dimSize - 1 && index >= 0)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${dimSize - 1}]`);
     }
     const out = backend.makeOutput(info.outputShape, x.dtype);
     if (util.sizeFromShape(info.outputShape) === 0) return out;

@@ -35,6 +35,14 @@ export interface SimdKernels {
   select_f32(cond: number, t: number, e: number, out: number, n: number): void;
   /** 0 tanh, 1 exp, 2 sqrt, 3 square, 4 neg. */
   unary_f32(op: number, x: number, out: number, n: number): void;
+  /** count runs of `run` floats: dst + c·ds ← src + c·ss (element strides). */
+  copy_strided(src: number, dst: number, run: number, count: number, ss: number, ds: number): void;
+  /** To float32 from bool (op 0) or int32 (op 1). */
+  cast_to_f32(op: number, src: number, dst: number, n: number): void;
+  /** Clip to [lo, hi], NaN kept. */
+  clip_f32(x: number, out: number, n: number, lo: number, hi: number): void;
+  /** 1 where x > 0, alpha elsewhere, NaN kept. */
+  step_f32(x: number, out: number, n: number, alpha: number): void;
   /** Run copies of `run` floats from src + a·sa + b·sb + c·sc, in (a, b, c) order, to consecutive dst. */
   copy_runs(src: number, dst: number, run: number, na: number, sa: number, nb: number, sb: number, nc: number, sc: number): void;
 }

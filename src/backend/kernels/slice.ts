@@ -6,11 +6,13 @@
  *     out[i₀, …, i_{r−1}] = x[begin₀ + i₀, …, begin_{r−1} + i_{r−1}]
  *
  * Trailing dimensions the slice covers completely are merged with the last partial one, so
- * each copy is one contiguous run (`TypedArray.copyWithin`). String tensors, which do not
- * live on the heap, go to the stock kernel.
+ * each copy is one contiguous run (`copy_runs` on this project's SIMD module for 4-byte dtypes,
+ * else `TypedArray.copyWithin`). String tensors, which do not live on the heap, go to the
+ * stock kernel.
  */
 import { slice_util, util, type KernelConfig, type KernelFunc, type SliceAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { byteOffset, bytesPer, heapOf, type WasmBackend } from './heap.js';
+import { simdFor } from './simd.js';
 
 /** Copies x[begin : begin + size] into a new tensor; shared by Slice, SplitV and Unpack. */
 export function sliceHeap(backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
@@ -31,6 +33,23 @@ export function sliceHeap(backend: WasmBackend, x: TensorInfo, begin: number[], 
   let last = rank - 1;
   while (last > 0 && size[last] === x.shape[last]) last--;
   const run = size[last] * strides[last];
+  const simd = unit === 4 ? simdFor(backend) : undefined;
+  if (simd !== undefined) {
+    // Outer dimensions of size 1 only shift the start; up to three others go to `copy_runs`.
+    let src = xOff + begin[last] * strides[last];
+    const dims: number[] = [];
+    for (let d = 0; d < last; d++) {
+      src += begin[d] * strides[d];
+      if (size[d] !== 1) dims.push(d);
+    }
+    if (dims.length <= 3) {
+      while (dims.length < 3) dims.unshift(-1);
+      const [a, b, c] = dims;
+      simd.copy_runs(4 * src, 4 * dst, run, a < 0 ? 1 : size[a], a < 0 ? 0 : strides[a], b < 0 ? 1 : size[b],
+        b < 0 ? 0 : strides[b], c < 0 ? 1 : size[c], c < 0 ? 0 : strides[c]);
+      return out;
+    }
+  }
   const idx = new Array<number>(last).fill(0); // odometer over dimensions 0 … last−1
   for (;;) {
     let src = xOff + begin[last] * strides[last];

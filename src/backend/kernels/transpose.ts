@@ -24,21 +24,26 @@ const MAX_OUTER_CALLS = 1024;
 
 /** Drops size-1 axes and merges runs of input axes that stay adjacent and in order. */
 export function reducePermutation(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
-  const kept = shape.map((_, d) => d).filter((d) => shape[d] !== 1);
-  const rank = new Map(kept.map((d, i) => [d, i]));
-  const p = perm.filter((d) => shape[d] !== 1).map((d) => rank.get(d)!);
-  const s = kept.map((d) => shape[d]);
-  // Groups of output positions whose input axes are consecutive.
-  const groups: number[][] = [];
-  for (const d of p) {
-    const g = groups[groups.length - 1];
-    if (g !== undefined && g[g.length - 1] === d - 1) g.push(d); else groups.push([d]);
+  // New index of each kept input axis (size > 1), -1 for dropped ones.
+  const index = new Array<number>(shape.length);
+  let kept = 0;
+  for (let d = 0; d < shape.length; d++) index[d] = shape[d] === 1 ? -1 : kept++;
+  // Output order of the kept axes, then groups of consecutive input axes.
+  const starts: number[] = []; // first (kept) input axis of each group, in output order
+  const sizes: number[] = [];
+  let prev = -2;
+  for (const d of perm) {
+    const i = index[d];
+    if (i < 0) continue;
+    if (i === prev + 1 && starts.length > 0) sizes[sizes.length - 1] *= shape[d];
+    else { starts.push(i); sizes.push(shape[d]); }
+    prev = i;
   }
-  const byInput = [...groups].sort((a, b) => a[0] - b[0]);
-  return {
-    shape: byInput.map((g) => g.reduce((acc, d) => acc * s[d], 1)),
-    perm: groups.map((g) => byInput.indexOf(g)),
-  };
+  // Groups in input order give the reduced shape; their output positions the reduced perm.
+  const order = starts.map((_, g) => g).sort((p, q) => starts[p] - starts[q]);
+  const rank = new Array<number>(order.length);
+  for (let r = 0; r < order.length; r++) rank[order[r]] = r;
+  return { shape: order.map((g) => sizes[g]), perm: rank };
 }
 
 /** Writes x transposed by `perm` (already reduced) to dst; false if this shape is not handled. */

@@ -441,3 +441,54 @@ void unary_f32(int op, const float* x, float* out, int n) {
     if (i + 2 < n) out[i + 2] = wasm_f32x4_extract_lane(y, 2);
   }
 }
+
+/* count runs of `run` floats: dst + c·ds ← src + c·ss (element strides). Concat, split, stack. */
+EXPORT(copy_strided)
+void copy_strided(const float* src, float* dst, int run, int count, int ss, int ds) {
+  if (run < 8) {
+    for (int c = 0; c < count; c++) for (int e = 0; e < run; e++) dst[(long)c * ds + e] = src[(long)c * ss + e];
+    return;
+  }
+  for (int c = 0; c < count; c++) __builtin_memcpy(dst + (long)c * ds, src + (long)c * ss, sizeof(float) * run);
+}
+
+/* Conversions to float32: op 0 from bool (uint8 0/1), op 1 from int32 (round to nearest even). */
+EXPORT(cast_to_f32)
+void cast_to_f32(int op, const void* src, float* dst, int n) {
+  if (op == 0) {
+    const unsigned char* s = (const unsigned char*)src;
+    for (int i = 0; i < n; i++) dst[i] = s[i] ? 1.0f : 0.0f;
+  } else {
+    const int* s = (const int*)src;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, wasm_f32x4_convert_i32x4(wasm_v128_load(s + i)));
+    for (; i < n; i++) dst[i] = (float)s[i];
+  }
+}
+
+/* clip: v > hi → hi, v < lo → lo, else v (NaN stays NaN, like the cpu kernel). */
+EXPORT(clip_f32)
+void clip_f32(const float* x, float* out, int n, float lo, float hi) {
+  const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v = wasm_v128_bitselect(vhi, v, wasm_f32x4_gt(v, vhi));
+    v = wasm_v128_bitselect(vlo, v, wasm_f32x4_lt(v, vlo));
+    wasm_v128_store(out + i, v);
+  }
+  for (; i < n; i++) { float v = x[i]; out[i] = v > hi ? hi : (v < lo ? lo : v); }
+}
+
+/* step: v > 0 → 1, NaN → NaN, else alpha (tfjs's Step). */
+EXPORT(step_f32)
+void step_f32(const float* x, float* out, int n, float alpha) {
+  const v128_t one = wasm_f32x4_splat(1.0f), va = wasm_f32x4_splat(alpha);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t y = wasm_v128_bitselect(one, va, wasm_f32x4_gt(v, wasm_f32x4_splat(0.0f)));
+    wasm_v128_store(out + i, wasm_v128_bitselect(v, y, wasm_f32x4_ne(v, v)));
+  }
+  for (; i < n; i++) { float v = x[i]; out[i] = v != v ? v : (v > 0 ? 1.0f : alpha); }
+}
