@@ -4,13 +4,14 @@
 #
 #   sh src/backend/simd/build.sh        (needs clang-14, wasm-ld-14 and wabt: apt-get install clang-14 lld-14 wabt)
 #
+# -fno-builtin keeps short copy/fill loops as loops (V8 runs memory.copy/fill as runtime calls).
 # Two variants: one importing an ordinary memory (the default single-threaded backend) and one
 # importing a shared memory (the backend with threads). Both are checked to use no stack,
 # globals or data, since they run inside memory owned by the tfjs backend.
 set -eu
 cd "$(dirname "$0")"
 CC=${CC:-clang-14}
-FLAGS="--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all"
+FLAGS="--target=wasm32 -O3 -msimd128 -mbulk-memory -fno-builtin -nostdlib -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all"
 tmp=$(mktemp -d)
 $CC $FLAGS -o "$tmp/plain.wasm" kernels.c
 $CC $FLAGS -matomics -Wl,--shared-memory -Wl,--max-memory=4294967296 -o "$tmp/shared.wasm" kernels.c

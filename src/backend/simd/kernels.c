@@ -15,6 +15,17 @@
 #define EXPORT(name) __attribute__((export_name(#name)))
 
 /*
+ * Copies n floats. V8 runs memory.copy as a call into the runtime (~tens of ns), which
+ * dominates runs of a few dozen floats: those are copied with vector loads and stores.
+ */
+static inline void copy_f32(float* dst, const float* src, int n) {
+  if (n >= 256) { __builtin_memcpy(dst, src, sizeof(float) * n); return; }
+  int e = 0;
+  for (; e + 4 <= n; e += 4) wasm_v128_store(dst + e, wasm_v128_load(src + e));
+  for (; e < n; e++) dst[e] = src[e];
+}
+
+/*
  * out[a, b] = Σ_r x[a, r, b] for x viewed as [outer, reduce, inner]; accumulated in float64
  * in acc[inner] (caller-provided scratch, 8-byte aligned), rounded to float32 once.
  */
@@ -144,7 +155,7 @@ void copy_runs(const float* src, float* dst, int run, int na, int sa, int nb, in
   for (int a = 0; a < na; a++) {
     for (int b = 0; b < nb; b++) {
       const float* s = src + (long)a * sa + (long)b * sb;
-      for (int c = 0; c < nc; c++, s += sc, dst += run) __builtin_memcpy(dst, s, sizeof(float) * run);
+      for (int c = 0; c < nc; c++, s += sc, dst += run) copy_f32(dst, s, run);
     }
   }
 }
@@ -168,9 +179,7 @@ void im2col(const float* x, float* cols, int n, int h, int w, int c, int oh, int
             if (ih < 0 || ih >= h || iw < 0 || iw >= w) {
               for (int e = 0; e < c; e++) dst[e] = 0.0f;
             } else {
-              const float* src = xb + ((long)ih * w + iw) * c;
-              if (c < 16) for (int e = 0; e < c; e++) dst[e] = src[e];
-              else __builtin_memcpy(dst, src, sizeof(float) * c);
+              copy_f32(dst, xb + ((long)ih * w + iw) * c, c);
             }
           }
         }
@@ -445,11 +454,7 @@ void unary_f32(int op, const float* x, float* out, int n) {
 /* count runs of `run` floats: dst + c·ds ← src + c·ss (element strides). Concat, split, stack. */
 EXPORT(copy_strided)
 void copy_strided(const float* src, float* dst, int run, int count, int ss, int ds) {
-  if (run < 8) {
-    for (int c = 0; c < count; c++) for (int e = 0; e < run; e++) dst[(long)c * ds + e] = src[(long)c * ss + e];
-    return;
-  }
-  for (int c = 0; c < count; c++) __builtin_memcpy(dst + (long)c * ds, src + (long)c * ss, sizeof(float) * run);
+  for (int c = 0; c < count; c++) copy_f32(dst + (long)c * ds, src + (long)c * ss, run);
 }
 
 /* Conversions to float32: op 0 from bool (uint8 0/1), op 1 from int32 (round to nearest even). */
