@@ -43,6 +43,12 @@ export function cachedTransposeCount(): number {
 
 /** Per-element costs, relative to a transpose, of packing an XNNPACK right operand. */
 const PACK_COST = 6;
+let swapAllowed = true;
+
+/** Allows (default) or forbids the (bᵀaᵀ)ᵀ form, for benchmarks and tests of both forms. */
+export function setMatMulSwap(enabled: boolean): void {
+  swapAllowed = enabled;
+}
 
 /**
  * Elements moved to get op(b) packed as the right operand: nothing when XNNPACK already holds
@@ -118,7 +124,7 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
   const outer = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
-  if (batch === 1 && m * n * k > 0) {
+  if (swapAllowed && batch === 1 && m * n * k > 0) {
     // Elements moved by each way: transposes, plus PACK_COST per element packed.
     const direct = (transposeA ? m * k : 0) + rightOperandCost(backend, b, transposeB, k, n);
     const swapped = (transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + PACK_COST * k * m + m * n;

@@ -13,6 +13,11 @@ import { getKernel, type DataId, type DataType, type KernelFunc, type NamedAttrM
 export interface WasmBackend {
   wasm: {
     HEAPU8: Uint8Array;
+    /** Kept current by Emscripten when the heap grows. */
+    HEAP32: Int32Array;
+    /** The C++ `BatchMatMul` entry point (shapes passed as pointers to int32 triples). */
+    _BatchMatMul?: (aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number,
+      transposeA: number, transposeB: number, outId: number) => void;
     cwrap(name: string, ret: null | 'number', args: string[]): (...args: unknown[]) => unknown;
     tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
     _malloc(bytes: number): number;
@@ -107,27 +112,27 @@ export function transpose(backend: WasmBackend, x: TensorInfo, perm: number[]): 
   return callKernel('Transpose', backend, { x }, { perm });
 }
 
-type MatMulFn = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number,
-  transposeA: boolean, transposeB: boolean, outId: number) => void;
-const matMulFns = new WeakMap<object, MatMulFn>();
-
-function shapeBytes(shape: number[]): Uint8Array {
-  return new Uint8Array(new Int32Array(shape).buffer);
-}
+/** Per module: 24 bytes of heap for the two shape triples passed to `_BatchMatMul`. */
+const shapeScratch = new WeakMap<object, number>();
 
 /**
  * out[M, N] = a[M, K] · b[K, N] through the backend's C++ `BatchMatMul` entry point with both
  * operands untransposed and batch 1, which is the only case it sends to XNNPACK (13–20 GFLOP/s
  * against ~1 for its fallback loop). All three are tensor ids; `out` must hold M·N floats.
+ * The shapes go through a small persistent heap buffer, called directly (no `ccall` arrays).
  */
 export function matMul2d(backend: WasmBackend, aId: number, m: number, k: number, bId: number, n: number, outId: number): void {
-  let fn = matMulFns.get(backend.wasm);
-  if (fn === undefined) {
-    fn = backend.wasm.cwrap('BatchMatMul', null,
-      ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number']) as unknown as MatMulFn;
-    matMulFns.set(backend.wasm, fn);
+  const wasm = backend.wasm;
+  let ptr = shapeScratch.get(wasm);
+  if (ptr === undefined) {
+    ptr = wasm._malloc(24) >>> 0; // lives as long as the module: never freed
+    shapeScratch.set(wasm, ptr);
   }
-  fn(aId, shapeBytes([1, m, k]), 3, bId, shapeBytes([1, k, n]), 3, false, false, outId);
+  const i = ptr >>> 2;
+  const h = wasm.HEAP32.length > i + 5 ? wasm.HEAP32 : new Int32Array(wasm.HEAPU8.buffer);
+  h[i] = 1; h[i + 1] = m; h[i + 2] = k;
+  h[i + 3] = 1; h[i + 4] = k; h[i + 5] = n;
+  wasm._BatchMatMul!(aId, ptr, 3, bId, ptr + 12, 3, 0, 0, outId);
 }
 
 /**
