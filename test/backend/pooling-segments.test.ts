@@ -9,6 +9,8 @@ const pools: Array<{ x: [number, number, number, number]; size: number | [number
   { x: [2, 6, 6, 3], size: 2, strides: 2, pad: 'valid' },
   { x: [2, 7, 5, 2], size: 3, strides: 2, pad: 'same' },
   { x: [1, 6, 7, 4], size: [2, 3], strides: [1, 2], pad: 'valid' },
+  { x: [2, 7, 9, 6], size: 2, strides: 2, pad: 'valid' }, // tiling windows, leftover row and column
+  { x: [1, 9, 8, 5], size: [3, 2], strides: [3, 2], pad: 'valid' },
 ];
 
 for (const [i, c] of pools.entries()) {
@@ -26,6 +28,16 @@ const allNegative = () => {
   const x = tf.tensor(Array.from(randoms(2 * 6 * 6 * 3, 7), (v) => v / 2 - 1.5), [2, 6, 6, 3]) as tf.Tensor4D;
   return tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid')))(x);
 };
+
+test('maxPool gradients follow the cpu tie and NaN rules on tiling windows', async () => {
+  const r = await onWasmAndCpu(() => {
+    // Ties (repeated values), NaNs and −∞ inside 2×2 windows, 8 channels (two SIMD lanes' worth).
+    const vals = Array.from(randoms(2 * 4 * 6 * 8, 8), (v, i) => (i % 7 === 0 ? 0.5 : i % 11 === 0 ? NaN : i % 13 === 0 ? -Infinity : Math.round(v * 2) / 2));
+    const x = tf.tensor(vals, [2, 4, 6, 8]) as tf.Tensor4D;
+    return tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), rand([2, 2, 3, 8], 9))))(x);
+  });
+  assert.deepEqual(Array.from(r.wasm[0]), Array.from(r.cpu[0]));
+});
 
 test('maxPool routes the gradient of all-negative windows to their maximum', async () => {
   const r = await onWasmAndCpu(allNegative);

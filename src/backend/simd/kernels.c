@@ -55,9 +55,73 @@ void sum_middle(const float* x, float* out, double* acc, int outer, int reduce, 
  * scanned from −∞ in row-major tap order (the cpu kernel's rule; NaN never wins, a window of
  * NaNs routes nothing), and dy is added there. dx is zeroed first. Four channels at a time.
  */
+/*
+ * Windows that tile the input (stride = window, no padding): every input element belongs to at
+ * most one window, so dx is written once per element (dy at the arg-max, 0 elsewhere) instead
+ * of zeroed and accumulated. Rows and columns past the last window are zeroed.
+ */
+static void max_pool_grad_tiled(const float* x, const float* dy, float* dx, int n, int h, int w, int c, int oh, int ow,
+                                int kh, int kw) {
+  const long image = (long)h * w * c;
+  const v128_t minus_inf = wasm_f32x4_splat(-__builtin_inff());
+  for (int b = 0; b < n; b++) {
+    const float* xb = x + b * image;
+    float* dxb = dx + b * image;
+    for (int i = 0; i < oh; i++) {
+      for (int j = 0; j < ow; j++) {
+        const float* g = dy + (((long)b * oh + i) * ow + j) * c;
+        const long corner = ((long)i * kh * w + (long)j * kw) * c;
+        int e = 0;
+        for (; e + 4 <= c; e += 4) {
+          v128_t best = minus_inf, at = wasm_i32x4_splat(-1);
+          int t = 0;
+          for (int r = 0; r < kh; r++) {
+            for (int q = 0; q < kw; q++, t++) {
+              v128_t v = wasm_v128_load(xb + corner + ((long)r * w + q) * c + e);
+              v128_t more = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, more);
+              at = wasm_v128_bitselect(wasm_i32x4_splat(t), at, more);
+            }
+          }
+          v128_t gv = wasm_v128_load(g + e);
+          t = 0;
+          for (int r = 0; r < kh; r++) {
+            for (int q = 0; q < kw; q++, t++) {
+              wasm_v128_store(dxb + corner + ((long)r * w + q) * c + e, wasm_v128_and(gv, wasm_i32x4_eq(at, wasm_i32x4_splat(t))));
+            }
+          }
+        }
+        for (; e < c; e++) {
+          float best = -__builtin_inff();
+          int at = -1, t = 0;
+          for (int r = 0; r < kh; r++) {
+            for (int q = 0; q < kw; q++, t++) {
+              const float v = xb[corner + ((long)r * w + q) * c + e];
+              if (v > best) { best = v; at = t; }
+            }
+          }
+          t = 0;
+          for (int r = 0; r < kh; r++) {
+            for (int q = 0; q < kw; q++, t++) dxb[corner + ((long)r * w + q) * c + e] = t == at ? g[e] : 0.0f;
+          }
+        }
+      }
+      /* columns right of the last window, in this band of rows */
+      for (int r = i * kh; r < (i + 1) * kh; r++) {
+        for (long q = (long)ow * kw * c; q < (long)w * c; q++) dxb[(long)r * w * c + q] = 0.0f;
+      }
+    }
+    for (long q = (long)oh * kh * w * c; q < image; q++) dxb[q] = 0.0f; /* rows below the last window */
+  }
+}
+
 EXPORT(max_pool_grad)
 void max_pool_grad(const float* x, const float* dy, float* dx, int n, int h, int w, int c, int oh, int ow,
                    int sh, int sw, int kh, int kw, int top, int left) {
+  if (sh == kh && sw == kw && top == 0 && left == 0 && oh * kh <= h && ow * kw <= w) {
+    max_pool_grad_tiled(x, dy, dx, n, h, w, c, oh, ow, kh, kw);
+    return;
+  }
   const long image = (long)h * w * c;
   __builtin_memset(dx, 0, sizeof(float) * image * n);
   const v128_t minus_inf = wasm_f32x4_splat(-__builtin_inff());
