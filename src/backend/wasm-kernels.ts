@@ -17,6 +17,7 @@ import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input
 import { makeCastConfig } from './kernels/cast.js';
 import { makeConcatConfig, makePackConfig } from './kernels/concat.js';
 import { ELEMENTWISE } from './kernels/elementwise.js';
+import { makeFusedMatMulConfig } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Config } from './kernels/gather-v2.js';
 import { runDataFreedCallbacks } from './kernels/heap.js';
 import { makeIdentityConfig } from './kernels/identity.js';
@@ -51,6 +52,7 @@ const REPLACED: Readonly<Record<string, (stock: KernelFunc) => KernelConfig>> = 
   Concat: makeConcatConfig,
   Pack: makePackConfig,
   Cast: makeCastConfig,
+  _FusedMatMul: makeFusedMatMulConfig,
   ...ELEMENTWISE,
 };
 

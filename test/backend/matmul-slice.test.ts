@@ -2,6 +2,7 @@
 // that copy only their outputs: same numbers as cpu (slices bit for bit).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { setSimdEnabled } from '../../src/backend/kernels/simd.js';
 import { onWasmAndCpu, rand, REL_TOL, tf, worstRelError } from './helpers.js';
 
 const products: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = [
@@ -19,10 +20,15 @@ const products: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = 
   { a: [40, 2], b: [40, 30], ta: true, tb: false },
   { a: [2, 40], b: [30, 40], ta: false, tb: true },
   { a: [40, 2], b: [30, 40], ta: true, tb: true },
+  { a: [3, 6, 9], b: [3, 5, 9], ta: false, tb: true }, // batched bᵀ: transposed, or swapped when a is small
+  { a: [2, 9, 3], b: [2, 20, 9], ta: true, tb: true },
+  { a: [5, 300], b: [300, 9], ta: false, tb: false }, // k beyond one GEMM block (256)
+  { a: [2, 7, 5], b: [5, 13], ta: false, tb: false }, // broadcast right operand, odd tiles
 ];
 
-for (const [i, c] of products.entries()) {
-  test(`matMul ${c.a.join('×')}${c.ta ? 'ᵀ' : ''} · ${c.b.join('×')}${c.tb ? 'ᵀ' : ''} matches cpu (and its gradients where tfjs defines them)`, async () => {
+for (const [i, c] of products.entries()) for (const simd of [true, false]) {
+  test(`matMul ${c.a.join('×')}${c.ta ? 'ᵀ' : ''} · ${c.b.join('×')}${c.tb ? 'ᵀ' : ''} matches cpu (and its gradients where tfjs defines them), ${simd ? 'SIMD GEMM' : 'XNNPACK'}`, async () => {
+    setSimdEnabled(simd);
     const r = await onWasmAndCpu(() => {
       const a = rand(c.a, 500 + i);
       const b = rand(c.b, 600 + i);
@@ -31,7 +37,7 @@ for (const [i, c] of products.entries()) {
       if (c.a.length !== c.b.length || c.a[0] !== c.b[0]) return f(a, b);
       const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(f(x, y))))([a, b]);
       return [f(a, b), ga, gb];
-    });
+    }).finally(() => setSimdEnabled(true));
     assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
   });
 }
@@ -75,4 +81,35 @@ test('slicing a string tensor still works (stock kernel)', async () => {
   const parts = tf.unstack(tf.slice(s, [1], [2]));
   assert.deepEqual(parts.map((p) => p.dataSync()[0]), ['b', 'c']);
   tf.dispose([s, ...parts]);
+});
+
+test('fused matMul (dense layers, LSTM products) matches cpu for bias layouts, activations and transposes, with gradients', async () => {
+  const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean; bias?: number[]; act: 'linear' | 'relu' | 'elu' }> = [
+    { a: [6, 5], b: [5, 9], ta: false, tb: false, bias: [9], act: 'linear' },
+    { a: [6, 5], b: [5, 9], ta: false, tb: false, bias: [9], act: 'relu' },
+    { a: [5, 6], b: [9, 5], ta: true, tb: true, bias: [6, 1], act: 'relu' }, // column bias (SIMD only)
+    { a: [2, 6, 5], b: [2, 5, 9], ta: false, tb: false, bias: [], act: 'linear' }, // scalar bias, batched
+    { a: [6, 5], b: [5, 9], ta: false, tb: false, act: 'relu' }, // no bias
+    { a: [6, 5], b: [5, 9], ta: false, tb: false, bias: [9], act: 'elu' }, // stock kernel
+  ];
+  for (const simd of [true, false]) {
+    setSimdEnabled(simd);
+    try {
+      // The stock kernel (SIMD off) accepts rank-1 biases only.
+      const r = await onWasmAndCpu(() => cases.filter((c) => simd || c.bias === undefined || c.bias.length === 1).flatMap((c, i) => {
+        const a = rand(c.a, 700 + i);
+        const b = rand(c.b, 710 + i);
+        const bias = c.bias === undefined ? undefined : rand(c.bias, 720 + i);
+        const f = (x: tf.Tensor, y: tf.Tensor, z?: tf.Tensor) =>
+          tf.fused.matMul({ a: x, b: y, transposeA: c.ta, transposeB: c.tb, bias: z, activation: c.act });
+        const grads = bias === undefined
+          ? tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(f(x, y))))([a, b])
+          : tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.square(f(x, y, z))))([a, b, bias]);
+        return [f(a, b, bias), ...grads];
+      }));
+      assert.ok(worstRelError(r) <= REL_TOL, `${simd ? 'SIMD' : 'stock'}: relative error ${worstRelError(r)}`);
+    } finally {
+      setSimdEnabled(true);
+    }
+  }
 });

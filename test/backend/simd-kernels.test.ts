@@ -145,8 +145,10 @@ test('transpose is bit-identical to cpu for float32, int32 and bool, and its gra
   });
 });
 
-test('a weight reused as a transposed operand is cached until it is disposed, with right products', async () => {
+test('XNNPACK path: a weight reused as a transposed operand is cached until it is disposed, with right products', async () => {
   await bothBackends();
+  setSimdEnabled(false); // the cache serves the XNNPACK path (no SIMD module, or threads)
+  try {
   const before = dataIds();
   const tensors = tf.memory().numTensors;
   const w = rand([6, 4], 960);
@@ -167,9 +169,13 @@ test('a weight reused as a transposed operand is cached until it is disposed, wi
   tf.dispose([...xs, ...viaCache, a2, other]);
   assert.equal(tf.memory().numTensors, tensors);
   assert.equal(dataIds(), before);
+  } finally {
+    setSimdEnabled(true);
+  }
 });
 
-test('an RNN-style backward pass through the cached transpose matches cpu and leaks nothing', async () => {
+test('an RNN-style backward pass (cached transpose on the XNNPACK path) matches cpu and leaks nothing', async () => {
+  await bothPaths(async (path) => {
   await bothBackends();
   const before = dataIds();
   const step = () => {
@@ -182,9 +188,10 @@ test('an RNN-style backward pass through the cached transpose matches cpu and le
     })([tf.slice(tf.concat([w, w], 1), [0, 0], [5, 5]), h0]);
   };
   const r = await onWasmAndCpu(step);
-  assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
+  assert.ok(worstRelError(r) <= REL_TOL, `${path}: relative error ${worstRelError(r)}`);
   assert.equal(cachedTransposeCount(), 0);
   assert.equal(dataIds(), before);
+  });
 });
 
 test('max-pooling and convolution gradients match cpu on the JS fallbacks too', async () => {

@@ -5,6 +5,11 @@
  *
  *     out[b] = op(a[b]) · op(b[b]),   op(m) = mᵀ if its transpose flag is set
  *
+ * With this project's SIMD module every product runs on its GEMM (gemm.ts: no packing,
+ * transposed left operands in place, batches and broadcasts in one call). The rest of this
+ * file is the XNNPACK path, used without the SIMD module and, with a thread pool, for large
+ * products:
+ *
  * We materialise a transposed operand once with the stock `Transpose` kernel (O(size), against
  * the O(M·K·N) product), then run each batch on the XNNPACK path through zero-copy views that
  * exist on the C++ side only (no JS bookkeeping per batch). A right operand shared by all
@@ -23,8 +28,13 @@
  * small batch packs dyᵀ rather than the whole weight matrix).
  */
 import { broadcast_util, util, type BatchMatMulAttrs, type DataId, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { byteOffset, free, heapF32, heapView, matMul2d, onDataFreed, rawRelease, rawView, releaseView, tensorId, transpose,
+import { gemmInto } from './gemm.js';
+import { byteOffset, free, heapF32, heapView, matMul2d, onDataFreed, rawRelease, rawView, releaseView, tensorId, threadCount, transpose,
   type RawTensor, type WasmBackend } from './heap.js';
+import { simdFor } from './simd.js';
+
+/** Products (multiply-adds) from which XNNPACK's thread pool beats our single-threaded GEMM. */
+const THREADED_XNNPACK_MIN = 1 << 24;
 
 /** The [k, n] view under which each right-operand buffer was first packed by XNNPACK. */
 const packedShapes = new WeakMap<object, string>();
@@ -124,6 +134,15 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
   const outer = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = Math.max(batchA, batchB);
+  const simd = simdFor(backend);
+  // Our SIMD GEMM, except for large products when XNNPACK has a thread pool to spread them over.
+  if (simd !== undefined && !(threadCount(backend) > 1 && batch * m * k * n >= THREADED_XNNPACK_MIN)) {
+    const out = backend.makeOutput([...outer, m, n], 'float32');
+    if (batch * m * n > 0) {
+      gemmInto(backend, simd, { t: a, batch: batchA, transposed: transposeA }, { t: b, batch: batchB, transposed: transposeB }, out, m, k, n);
+    }
+    return out;
+  }
   if (swapAllowed && batch === 1 && m * n * k > 0) {
     // Elements moved by each way: transposes, plus PACK_COST per element packed.
     const direct = (transposeA ? m * k : 0) + rightOperandCost(backend, b, transposeB, k, n);

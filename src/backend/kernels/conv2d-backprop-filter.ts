@@ -4,10 +4,11 @@
  *     dW[kh, kw, c, co] = Σ_{n, oh, ow} x[n, oh·sh − pt + kh, ow·sw − pl + kw, c] · dy[n, oh, ow, co]
  *                       = (colsᵀ · dy)[(kh, kw, c), co]
  *
- * with cols = im2col(x) of shape [N·OH·OW, KH·KW·C], built already transposed on the heap
- * (SIMD module or JS) and multiplied by dy viewed as [N·OH·OW, CO] on the backend's
- * XNNPACK path, whose output [KH·KW·C, CO] is already the filter layout. When the filter has
- * fewer taps than outputs (a first layer, C = 1) dWᵀ = dyᵀ · cols is cheaper (CO left rows).
+ * with cols = im2col(x) of shape [N·OH·OW, KH·KW·C]. With this project's SIMD module, cols is
+ * built there and multiplied by dy (viewed as [N·OH·OW, CO]) on its GEMM, which reads cols
+ * transposed in place; the product [KH·KW·C, CO] is already the filter layout. Without it,
+ * cols is built transposed in JS and the product runs on the backend's XNNPACK path (which
+ * packs dy), or as dWᵀ = dyᵀ · cols when the filter has fewer taps than outputs (C = 1).
  * (Handing the gradient to XNNPACK as a convolution of x with dy as its filter was measured
  * slower: 15.7 against ~11 ms on the benchmark CNN's second layer.)
  * NCHW inputs are transposed to NHWC first. Gradients of dilated convolutions are refused by
@@ -31,8 +32,15 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   const co = info.outChannels;
 
   const out = backend.makeOutput([...attrs.filterShape], 'float32');
+  const simd = simdFor(backend);
   if (rows === 0 || k === 0) {
     heapF32(backend).fill(0, byteOffset(backend, out) / 4, byteOffset(backend, out) / 4 + k * co);
+  } else if (simd !== undefined) {
+    // dW = colsᵀ · dy on our GEMM, reading cols transposed in place: one im2col, no packing.
+    const cols = backend.makeOutput([rows, k], 'float32');
+    im2col(heapF32(backend), byteOffset(backend, x) / 4, byteOffset(backend, cols) / 4, info, simd);
+    simd.gemm(byteOffset(backend, cols), byteOffset(backend, dy), byteOffset(backend, out), 1, k, rows, co, 0, 0, 0, 1, k);
+    free(backend, cols);
   } else {
     if (k >= co) {
       // dW = colsᵀ · dy: XNNPACK's GEMM wants many left rows, here KH·KW·C.

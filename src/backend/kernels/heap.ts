@@ -19,7 +19,7 @@ export interface WasmBackend {
     _BatchMatMul?: (aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number,
       transposeA: number, transposeB: number, outId: number) => void;
     cwrap(name: string, ret: null | 'number', args: string[]): (...args: unknown[]) => unknown;
-    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void };
+    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void; getThreadsCount(): number };
     _malloc(bytes: number): number;
     _free(ptr: number): void;
     /** Emscripten's instance exports (single-threaded build: the memory is exported here). */
@@ -70,6 +70,11 @@ export function heapOf(backend: WasmBackend, dtype: DataType): Float32Array | In
 export function wasmMemory(backend: WasmBackend): WebAssembly.Memory | undefined {
   const m = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   return m instanceof WebAssembly.Memory && m.buffer === backend.wasm.HEAPU8.buffer ? m : undefined;
+}
+
+/** Threads of the backend's XNNPACK pool (1 unless set up with threads). */
+export function threadCount(backend: WasmBackend): number {
+  return backend.wasm.tfjs.getThreadsCount();
 }
 
 /** Bytes per element of the heap dtypes. */

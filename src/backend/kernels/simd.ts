@@ -43,6 +43,12 @@ export interface SimdKernels {
   clip_f32(x: number, out: number, n: number, lo: number, hi: number): void;
   /** 1 where x > 0, alpha elsewhere, NaN kept. */
   step_f32(x: number, out: number, n: number, alpha: number): void;
+  /**
+   * out[b] = A[b] · w[b]: A(i, p) = a[b·sa + i·rs + p·cs] ([m, k]), w[b] [k, n] and out[b] [m, n]
+   * row-major; batch strides in elements (0 broadcasts).
+   */
+  gemm(a: number, w: number, out: number, batch: number, m: number, k: number, n: number, sa: number, sw: number, so: number,
+    rs: number, cs: number): void;
   /** Run copies of `run` floats from src + a·sa + b·sb + c·sc, in (a, b, c) order, to consecutive dst. */
   copy_runs(src: number, dst: number, run: number, na: number, sa: number, nb: number, sb: number, nc: number, sc: number): void;
 }

@@ -561,3 +561,82 @@ void step_f32(const float* x, float* out, int n, float alpha) {
   }
   for (; i < n; i++) { float v = x[i]; out[i] = v != v ? v : (v > 0 ? 1.0f : alpha); }
 }
+
+/*
+ * Matrix products without packing: out[b] = A[b] · w[b] for b < batch, A[b] [m, k] read as
+ * A(i, p) = a[b·sa + i·rs + p·cs] (so a transposed operand costs nothing), w[b] [k, n] and
+ * out[b] [m, n] row-major, batch strides in elements (0 broadcasts one operand).
+ *
+ * A 4×8 register tile (8 accumulators; per k, two vectors of w's row and four broadcast
+ * elements of A's column), k in blocks of KC: each block's partial tile is added to the output,
+ * which bounds the float32 rounding error (~(KC + k/KC)·ε instead of k·ε) and keeps the w
+ * panel in cache. ~30–40 GFLOP/s on the benchmark shapes, against ~24 for the backend's
+ * XNNPACK path, which also packs w (~3 ns per element) whenever w is new.
+ */
+#define KC 256
+
+static inline v128_t madd(v128_t c, v128_t a, v128_t b) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
+
+static inline void gemm_tile4x8(const float* a, int rs, int cs, const float* w, int ldw, float* o, int ldo, int k, int first) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int p = 0; p < k; p++) {
+    const float* ap = a + (long)p * cs;
+    const v128_t w0 = wasm_v128_load(w + (long)p * ldw), w1 = wasm_v128_load(w + (long)p * ldw + 4);
+    const v128_t a0 = wasm_f32x4_splat(ap[0]), a1 = wasm_f32x4_splat(ap[rs]);
+    const v128_t a2 = wasm_f32x4_splat(ap[2 * rs]), a3 = wasm_f32x4_splat(ap[3 * rs]);
+    c00 = madd(c00, a0, w0); c01 = madd(c01, a0, w1);
+    c10 = madd(c10, a1, w0); c11 = madd(c11, a1, w1);
+    c20 = madd(c20, a2, w0); c21 = madd(c21, a2, w1);
+    c30 = madd(c30, a3, w0); c31 = madd(c31, a3, w1);
+  }
+  if (!first) {
+    c00 = wasm_f32x4_add(c00, wasm_v128_load(o)); c01 = wasm_f32x4_add(c01, wasm_v128_load(o + 4));
+    c10 = wasm_f32x4_add(c10, wasm_v128_load(o + ldo)); c11 = wasm_f32x4_add(c11, wasm_v128_load(o + ldo + 4));
+    c20 = wasm_f32x4_add(c20, wasm_v128_load(o + 2 * ldo)); c21 = wasm_f32x4_add(c21, wasm_v128_load(o + 2 * ldo + 4));
+    c30 = wasm_f32x4_add(c30, wasm_v128_load(o + 3 * ldo)); c31 = wasm_f32x4_add(c31, wasm_v128_load(o + 3 * ldo + 4));
+  }
+  wasm_v128_store(o, c00); wasm_v128_store(o + 4, c01);
+  wasm_v128_store(o + ldo, c10); wasm_v128_store(o + ldo + 4, c11);
+  wasm_v128_store(o + 2 * ldo, c20); wasm_v128_store(o + 2 * ldo + 4, c21);
+  wasm_v128_store(o + 3 * ldo, c30); wasm_v128_store(o + 3 * ldo + 4, c31);
+}
+
+/* One row of A times w for columns [j0, n): vectors of 4, then scalars. */
+static inline void gemm_row(const float* a, int cs, const float* w, int ldw, float* o, int k, int j0, int n, int first) {
+  int j = j0;
+  for (; j + 4 <= n; j += 4) {
+    v128_t c = first ? wasm_f32x4_splat(0) : wasm_v128_load(o + j);
+    v128_t part = wasm_f32x4_splat(0);
+    for (int p = 0; p < k; p++) part = madd(part, wasm_f32x4_splat(a[(long)p * cs]), wasm_v128_load(w + (long)p * ldw + j));
+    wasm_v128_store(o + j, wasm_f32x4_add(c, part));
+  }
+  for (; j < n; j++) {
+    float part = 0;
+    for (int p = 0; p < k; p++) part += a[(long)p * cs] * w[(long)p * ldw + j];
+    o[j] = first ? part : o[j] + part;
+  }
+}
+
+EXPORT(gemm)
+void gemm(const float* a, const float* w, float* out, int batch, int m, int k, int n, int sa, int sw, int so, int rs, int cs) {
+  const int n8 = n & ~7;
+  for (int b = 0; b < batch; b++) {
+    const float* ab = a + (long)b * sa;
+    const float* wb = w + (long)b * sw;
+    float* ob = out + (long)b * so;
+    if (k == 0) { for (long e = 0; e < (long)m * n; e++) ob[e] = 0.0f; continue; }
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      const int kb = k - p0 < KC ? k - p0 : KC;
+      const int first = p0 == 0;
+      const float* ak = ab + (long)p0 * cs;
+      const float* wk = wb + (long)p0 * n;
+      int i = 0;
+      for (; i + 4 <= m; i += 4) {
+        const float* ai = ak + (long)i * rs;
+        for (int j = 0; j < n8; j += 8) gemm_tile4x8(ai, rs, cs, wk + j, n, ob + (long)i * n + j, n, kb, first);
+        if (n8 < n) for (int r = 0; r < 4; r++) gemm_row(ai + (long)r * rs, cs, wk, n, ob + (long)(i + r) * n, kb, n8, n, first);
+      }
+      for (; i < m; i++) gemm_row(ak + (long)i * rs, cs, wk, n, ob + (long)i * n, kb, 0, n, first);
+    }
+  }
+}
