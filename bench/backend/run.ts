@@ -1,12 +1,17 @@
 // Backend benchmark: ms per training step and per forward pass of the benchmark models on
 // cpu (only with --cpu: it is very slow), stock wasm and this project's patched wasm.
 //
-//   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN] [--threads 2]
+//   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN] [--threads 2] [--pytorch]
+//
+// --pytorch also times the same models in PyTorch (bench/backend/pytorch_ref.py, run with
+// $PYTHON or /usr/bin/python3: Debian's python3-torch + libopenblas0-pthread, 2 threads)
+// right after ours, so both see the same machine load.
 //
 // "train" = Adam(1e-3).minimize(loss, true, vars) plus reading the loss back; "forward" =
 // the loss alone, no tape (what a GeN probe costs). Medians over repeated runs after warm-up,
 // forward and train alternating so that their ratio is measured under the same load.
 // Prints a table, writes results/backend-bench.json and docs/backend-bench.md.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -20,6 +25,7 @@ const onlyArg = args.indexOf('--only');
 const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
 const threadsArg = args.indexOf('--threads');
 const THREADS = threadsArg >= 0 ? Number(args[threadsArg + 1]) : 1;
+const withPytorch = args.includes('--pytorch');
 const WARMUP = quick ? 1 : 3;
 const REPS = quick ? 3 : 11;
 
@@ -88,6 +94,17 @@ function measure(name: string, variant: Variant): Row {
   return row;
 }
 
+interface TorchRow { model: string; trainMs: number; forwardMs: number; threads: number; torch: string }
+
+/** The PyTorch reference timed now (same load as our run), or an error message. */
+function runPytorch(names: string[]): TorchRow[] | string {
+  const python = process.env.PYTHON ?? '/usr/bin/python3';
+  const r = spawnSync(python, ['bench/backend/pytorch_ref.py', '--threads', '2', '--reps', String(REPS), '--warmup', String(WARMUP),
+    '--only', names.join(',')], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+  if (r.status !== 0) return `PyTorch reference failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  return r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TorchRow);
+}
+
 const fmt = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -110,14 +127,27 @@ async function main(): Promise<void> {
     }
   }
 
+  let torch: TorchRow[] = [];
+  let torchNote = '';
+  if (withPytorch) {
+    log('… PyTorch reference');
+    const t = runPytorch(names);
+    if (typeof t === 'string') torchNote = t; else torch = t;
+    for (const r of torch) log(`  ${r.model}: train ${fmt(r.trainMs)} ms, forward ${fmt(r.forwardMs)} ms`);
+  }
+  const now = (model: string) => torch.find((t) => t.model === model);
   const lines = [
-    '| model | backend | train ms | forward ms | train ÷ forward | PyTorch+OpenBLAS train ms | ours ÷ PyTorch |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| model | backend | train ms | forward ms | train ÷ forward | PyTorch+OpenBLAS train ms (engine.md) | ours ÷ that |' +
+      (torch.length > 0 ? ' PyTorch train / forward ms, this run | ours ÷ PyTorch, this run |' : ''),
+    '|---|---|---:|---:|---:|---:|---:|' + (torch.length > 0 ? '---:|---:|' : ''),
     ...rows.map((r) => {
       const ratio = r.trainMs !== null && r.forwardMs !== null ? (r.trainMs / r.forwardMs).toFixed(2) : '–';
       const pt = PYTORCH_MS[r.model];
       const vsPt = r.trainMs !== null ? (r.trainMs / pt).toFixed(1) + '×' : '–';
-      return `| ${r.model} | ${r.variant} | ${r.error ? `FAIL: ${r.error}` : fmt(r.trainMs)} | ${fmt(r.forwardMs)} | ${ratio} | ${pt} | ${vsPt} |`;
+      const t = now(r.model);
+      const extra = torch.length === 0 ? '' : t === undefined ? ' – | – |'
+        : ` ${fmt(t.trainMs)} / ${fmt(t.forwardMs)} | ${r.trainMs !== null ? (r.trainMs / t.trainMs).toFixed(1) + '×' : '–'} |`;
+      return `| ${r.model} | ${r.variant} | ${r.error ? `FAIL: ${r.error}` : fmt(r.trainMs)} | ${fmt(r.forwardMs)} | ${ratio} | ${pt} | ${vsPt} |${extra}`;
     }),
   ];
   const cnnRow = rows.find((r) => r.model === 'CNN' && r.variant.startsWith('wasm patched'));
@@ -126,7 +156,10 @@ async function main(): Promise<void> {
       ? `- CNN goal (train step ≤ 3.5× forward): ${(cnnRow.trainMs / cnnRow.forwardMs).toFixed(2)}× → ${cnnRow.trainMs / cnnRow.forwardMs <= 3.5 ? 'met' : 'not met'}`
       : '- CNN goal: not measured',
     ...rows.filter((r) => r.variant.startsWith('wasm patched') && r.trainMs !== null).map((r) =>
-      `- ${r.model} within 3× of PyTorch+OpenBLAS (${PYTORCH_MS[r.model]} ms): ${(r.trainMs! / PYTORCH_MS[r.model]).toFixed(1)}× → ${r.trainMs! / PYTORCH_MS[r.model] <= 3 ? 'met' : 'not met'}`),
+      `- ${r.model} within 3× of PyTorch+OpenBLAS (${PYTORCH_MS[r.model]} ms): ${(r.trainMs! / PYTORCH_MS[r.model]).toFixed(1)}× → ${r.trainMs! / PYTORCH_MS[r.model] <= 3 ? 'met' : 'not met'}` +
+      (now(r.model) === undefined ? '' : `; against PyTorch timed in this run (${fmt(now(r.model)!.trainMs)} ms): ` +
+        `${(r.trainMs! / now(r.model)!.trainMs).toFixed(1)}× → ${r.trainMs! / now(r.model)!.trainMs <= 3 ? 'met' : 'not met'}`)),
+    ...(torchNote ? [`- ${torchNote}`] : []),
   ];
   const env = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
     `wasm SIMD ${report.simd}, threads ${report.threads}; warm-up ${WARMUP}, median of ${REPS} (cpu: 1 warm-up, 1 run)`;
@@ -134,13 +167,15 @@ async function main(): Promise<void> {
 
   mkdirSync('results', { recursive: true });
   const tag = THREADS > 1 ? `-threads${THREADS}` : '';
-  writeFileSync(`results/backend-bench${tag}.json`, JSON.stringify({ date: new Date().toISOString(), env, quick, rows, pytorchMs: PYTORCH_MS }, null, 2) + '\n');
+  writeFileSync(`results/backend-bench${tag}.json`, JSON.stringify({ date: new Date().toISOString(), env, quick, rows, pytorchMs: PYTORCH_MS,
+    pytorchThisRun: torch }, null, 2) + '\n');
   const md = [
     `## Backend benchmark, ${THREADS} thread${THREADS > 1 ? 's' : ''}`,
     '',
     `Produced by \`npx tsx bench/backend/run.ts ${args.join(' ')}\`.trim() on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
     'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape; forward and train runs alternate. The machine is shared: read ratios within one run, not absolute times.',
-    'PyTorch numbers are the reference from `../shared/docs/engine.md` §5 (PyTorch 1.13, OpenBLAS, 2 threads, same VM), not from this run.',
+    'The issue\'s PyTorch numbers are the reference from `../shared/docs/engine.md` §5 (PyTorch 1.13, OpenBLAS, 2 threads, same VM), not from this run' +
+      (torch.length > 0 ? `; "this run" columns: \`bench/backend/pytorch_ref.py\` (torch ${torch[0].torch}, OpenBLAS, ${torch[0].threads} threads) timed right after ours.` : '.'),
     '',
     ...lines,
     '',
