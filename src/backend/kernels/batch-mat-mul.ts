@@ -29,8 +29,8 @@
  */
 import { broadcast_util, util, type BatchMatMulAttrs, type DataId, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { gemmInto } from './gemm.js';
-import { byteOffset, free, heapF32, heapView, matMul2d, onDataFreed, rawRelease, rawView, releaseView, tensorId, threadCount, transpose,
-  type RawTensor, type WasmBackend } from './heap.js';
+import { byteOffset, detach, free, heapF32, heapView, matMul2d, onDataFreed, rawRelease, rawView, releaseView, tensorId, threadCount,
+  transpose, type RawTensor, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
 /** Products (multiply-adds) from which XNNPACK's thread pool beats our single-threaded GEMM. */
@@ -105,8 +105,7 @@ function transposedRight(backend: WasmBackend, b: TensorInfo, k: number, n: numb
     return { id: tensorId(backend, t), temp: t };
   }
   // Second use: keep the copy, registered on the C++ side only, until b's buffer is freed.
-  const raw: RawTensor = { id: tensorId(backend, t), offset: byteOffset(backend, t), size: k * n, owned: true };
-  backend.dataIdMap.delete(t.dataId);
+  const raw = detach(backend, t, k * n);
   const entries = cache;
   entries.set(b.dataId, { raw, k, n });
   onDataFreed(backend, b.dataId, () => {

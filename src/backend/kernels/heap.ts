@@ -161,6 +161,27 @@ export function rawAlloc(backend: WasmBackend, size: number): RawTensor {
   return { ...rawView(backend, offset, size), owned: true };
 }
 
+/**
+ * Turns a tensor our kernel allocated into a {@link RawTensor}: it leaves the JS bookkeeping
+ * (so it is no longer counted as a data id) but keeps its memory and C++ id until
+ * {@link rawRelease}. For caches that outlive the kernel call.
+ */
+export function detach(backend: WasmBackend, t: TensorInfo, size: number): RawTensor {
+  const raw: RawTensor = { id: tensorId(backend, t), offset: byteOffset(backend, t), size, owned: true };
+  backend.dataIdMap.delete(t.dataId);
+  return raw;
+}
+
+/** `bytes` of 8-byte-aligned scratch heap memory; give the returned handle to {@link freeScratch}. */
+export function scratch(backend: WasmBackend, bytes: number): { ptr: number; raw: number } {
+  const raw = backend.wasm._malloc(bytes + 8) >>> 0;
+  return { ptr: (raw + 7) & ~7, raw };
+}
+
+export function freeScratch(backend: WasmBackend, s: { raw: number }): void {
+  backend.wasm._free(s.raw);
+}
+
 /** Unregisters a raw tensor (dropping any XNNPACK operator cached on its id) and frees owned memory. */
 export function rawRelease(backend: WasmBackend, raw: RawTensor): void {
   backend.wasm.tfjs.disposeData(raw.id);

@@ -12,7 +12,7 @@
  * with the stock C++ kernel, as do non-contiguous axis sets and non-float32 tensors.
  */
 import { backend_util, util, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
-import { byteOffset, heapF32, type WasmBackend } from './heap.js';
+import { byteOffset, freeScratch, heapF32, scratch, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
 export function makeSumConfig(stock: KernelFunc): KernelConfig {
@@ -33,9 +33,9 @@ export function makeSumConfig(stock: KernelFunc): KernelConfig {
     const out = backend.makeOutput(attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape, 'float32');
     const simd = simdFor(backend);
     if (simd !== undefined) {
-      const acc = backend.wasm._malloc(8 * inner + 8) >>> 0;
-      simd.sum_middle(byteOffset(backend, x), byteOffset(backend, out), (acc + 7) & ~7, outer, reduce, inner);
-      backend.wasm._free(acc);
+      const acc = scratch(backend, 8 * inner);
+      simd.sum_middle(byteOffset(backend, x), byteOffset(backend, out), acc.ptr, outer, reduce, inner);
+      freeScratch(backend, acc);
       return out;
     }
     const heap = heapF32(backend);
