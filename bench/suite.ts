@@ -68,10 +68,11 @@ export function seedPhase(o: SuiteOptions, records: RunRecord[]): PlannedRun[] {
   }));
 }
 
-/** Phase 3: GeN from initial lrs 1e-5 … 1e-1 (seed 0). */
+/** Phase 3: GeN from initial lrs 1e-5 … 1e-1 (seed 0); the quick suite does it on its first task only. */
 export function robustnessPhase(o: SuiteOptions): PlannedRun[] {
   if (!o.robustness) return [];
-  return o.tasks.flatMap((t) => robustnessConfigs().map((c) => plan(t, c, 0, stepsOf(o, t), 'robustness')));
+  const tasks = o.mode === 'quick' ? o.tasks.slice(0, 1) : o.tasks;
+  return tasks.flatMap((t) => robustnessConfigs().map((c) => plan(t, c, 0, stepsOf(o, t), 'robustness')));
 }
 
 export interface SuiteEvents {

@@ -52,7 +52,7 @@ Options:
   --out FILE           results file, JSON lines (default results/quick.jsonl or results/full.jsonl)
   --report-dir DIR     where report writes (default report/out/<mode>)
   --resume             skip runs already in --out (default: on; --no-resume starts a fresh file)
-  --no-robustness      skip the initial-lr robustness runs of the full suite
+  --no-robustness      skip the initial-lr robustness runs (quick: first task only; full: every task)
   --no-overhead        skip the overhead measurement in run
   --no-png             report: skip the PNG rendering (needs /usr/bin/chromium)
   -h, --help           show this help

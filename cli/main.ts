@@ -100,7 +100,7 @@ async function run(o: CliOptions): Promise<void> {
   const t0 = performance.now();
   const n = runSuite({
     tasks, optimizers, seeds: o.seeds ?? (o.mode === 'quick' ? 1 : 3), steps: o.steps, mode: o.mode, out: o.out, resume: o.resume,
-    robustness: o.mode === 'full' && o.robustness, backend, versions: packageVersions(),
+    robustness: o.robustness, backend, versions: packageVersions(),
   }, {
     onPhase: (name, runs, skipped) => progress.phase(name, runs, skipped),
     onRunStart: (r, i, total) => progress.start(`${r.task.name} ${r.opt.label} seed ${r.seed}`, i, total),

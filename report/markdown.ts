@@ -5,7 +5,10 @@ import { fmtStat, fmtValue, type TaskSummary } from './analyze.js';
 
 export function markdownSummary(o: { tasks: TaskSummary[]; overhead: OverheadRecord[]; results: string; pngs: string[]; runs: number; backend: string; totalMs: number; medianMs: number }): string {
   const mode = o.results.includes('full') ? '--full' : '--quick';
-  const cmd = `npx tsx cli/main.ts run ${mode} && npx tsx cli/main.ts report${mode === '--full' ? ' --full' : ''}`;
+  // The seed count is read back from the runs, so the command shown is the one that made them.
+  const seeds = Math.max(1, ...o.tasks.flatMap((t) => t.entries.map((e) => e.stat.n)));
+  const defaultSeeds = mode === '--full' ? 3 : 1;
+  const cmd = `npx tsx cli/main.ts run ${mode}${seeds !== defaultSeeds ? ` --seeds ${seeds}` : ''} && npx tsx cli/main.ts report${mode === '--full' ? ' --full' : ''}`;
   const lines: string[] = [];
   lines.push(`Produced by \`${cmd}\` (${o.runs} runs, ${(o.totalMs / 60000).toFixed(1)} min of training, backend ${o.backend}; results in \`${o.results}\`).`, '');
   lines.push('| task | metric | GeN-AdamW | GeN-AdamW + cosine horizon | best AdamW grid | median AdamW grid | GeN-SGD | GeN-SGD + cosine horizon | best SGD grid | median SGD grid | peers |', '|---|---|---|---|---|---|---|---|---|---|---|');
