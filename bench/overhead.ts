@@ -24,8 +24,12 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
     variants.push({ name: `gen${every}`, every, probe: 'same', make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false }) });
     variants.push({ name: `gen${every}n`, every, probe: 'next', make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false, probeLoss: () => other.loss() }) });
   }
-  const times: Record<string, number[]> = { forward: [] };
-  for (const v of variants) times[v.name] = [];
+  // Step times split by kind: a GeN step either refits (probes + fit) or not. The cost per step at
+  // refit period Φ is ((Φ − 1)·plain + refit)/Φ from the medians of each kind, which is robust to the
+  // garbage-collection pauses and machine noise that a mean over a short window picks up.
+  const plain: Record<string, number[]> = { forward: [] };
+  const refit: Record<string, number[]> = {};
+  for (const v of variants) { plain[v.name] = []; refit[v.name] = []; }
   const snapshot = model.vars.map((v) => tf.clone(v));
   const restore = () => model.vars.forEach((v, i) => v.assign(snapshot[i]));
   for (let rep = 0; rep < o.reps; rep++) {
@@ -33,7 +37,7 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
     for (let k = 0; k < o.stepsPerRep; k++) {
       const t = performance.now();
       tf.tidy(() => batch.loss().dataSync());
-      times.forward.push(performance.now() - t);
+      plain.forward.push(performance.now() - t);
     }
     for (const v of variants) {
       restore();
@@ -41,7 +45,9 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
       for (let k = 0; k < o.stepsPerRep + 2; k++) {
         const t = performance.now();
         tf.tidy(() => (opt.minimize(() => batch.loss(), true, model.vars) as tf.Scalar).dataSync());
-        if (k >= 2) times[v.name].push(performance.now() - t); // first steps create slots
+        const dt = performance.now() - t;
+        if (k < 2) continue; // first steps create slots
+        ((opt as Partial<GeN>).lastStep?.refit ? refit : plain)[v.name].push(dt);
       }
       opt.dispose();
     }
@@ -53,18 +59,10 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
   other.dispose();
   model.dispose();
 
-  // per-step mean over a window of `every` steps matters for lazy refits: use the mean of each rep's steps
-  const meanPerStep = (name: string) => {
-    const xs = times[name];
-    const perRep: number[] = [];
-    for (let r = 0; r < o.reps; r++) perRep.push(xs.slice(r * o.stepsPerRep, (r + 1) * o.stepsPerRep).reduce((a, b) => a + b, 0) / o.stepsPerRep);
-    return median(perRep);
-  };
-  const base = meanPerStep('base');
-  // F and F+B with the same statistic as the GeN step times (median over reps of the mean step),
-  // so that the ratio and its bound compare like with like.
-  const F = meanPerStep('forward');
+  const F = median(plain.forward);
+  const base = median(plain.base);
   const FB = base;
+  const perStep = (name: string, every: number) => ((every - 1) * (every > 1 ? median(plain[name]) : 0) + median(refit[name])) / every;
   return {
     kind: 'overhead',
     key: `overhead|${task.name}|${startedAt}`,
@@ -76,7 +74,7 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
     trainMs: FB,
     reps: o.reps,
     gen: variants.filter((v) => v.every > 0).map((v) => {
-      const ms = meanPerStep(v.name);
+      const ms = perStep(v.name, v.every);
       const probes = v.probe === 'same' ? 2 : 3;
       return { every: v.every, probe: v.probe, ms, ratio: ms / base, bound: 1 + (probes * F) / (v.every * FB) };
     }),

@@ -80,7 +80,7 @@ Metric values are on the test split; the grid's best configuration is chosen on 
 <p><b>Target</b>: GeN within 1% relative (0.5 points of accuracy) of the best-tuned configuration of the same base. Met in ${wins.filter((w) => w.within1pct).length} of ${wins.length} comparisons.</p>
 <h2>Final metric per task</h2><table><tr><th>task</th><th>metric</th><th>mean ± sd over seeds</th></tr>${headline}</table>
 <h2>Cost of tuning</h2><p>Wall time of GeN's single run against the total wall time of the grid it is compared with.</p><table>${costRows}</table>
-<h2>GeN's overhead per step</h2><p>Median ms per step, interleaved in one process; bound 1 + kF/(every·(F+B)) with k = 2 probe forwards on the same batch, 3 on another batch.</p>
+<h2>GeN's overhead per step</h2><p>ms per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, all variants interleaved in one process; bound 1 + kF/(every·(F+B)) with k = 2 probe forwards on the same batch, 3 on another batch.</p>
 <table><tr><th>task</th><th>every</th><th>probes</th><th>F (ms)</th><th>F+B (ms)</th><th>GeN ms/step</th><th>ratio to AdamW</th><th>bound</th></tr>${ohRows}</table>
 ${tasks.map(taskSection).join('\n')}
 </body></html>`;

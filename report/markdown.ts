@@ -6,7 +6,7 @@ import { fmtStat, fmtValue, type TaskSummary } from './analyze.js';
 export function markdownSummary(o: { tasks: TaskSummary[]; overhead: OverheadRecord[]; results: string; pngs: string[]; runs: number; backend: string; totalMs: number; medianMs: number }): string {
   const mode = o.results.includes('full') ? '--full' : '--quick';
   // The seed count is read back from the runs, so the command shown is the one that made them.
-  const seeds = Math.max(1, ...o.tasks.flatMap((t) => t.entries.map((e) => e.stat.n)));
+  const seeds = Math.max(1, ...o.tasks.flatMap((t) => t.entries.filter((e) => e.kind !== 'grid-median').map((e) => e.stat.n)));
   const defaultSeeds = mode === '--full' ? 3 : 1;
   const cmd = `npx tsx cli/main.ts run ${mode}${seeds !== defaultSeeds ? ` --seeds ${seeds}` : ''} && npx tsx cli/main.ts report${mode === '--full' ? ' --full' : ''}`;
   const lines: string[] = [];
@@ -30,7 +30,7 @@ export function markdownSummary(o: { tasks: TaskSummary[]; overhead: OverheadRec
     lines.push(`- ${t.task}: ${g}; ${grids}`);
   }
   if (o.overhead.length) {
-    lines.push('', `**GeN's overhead per step** (\`npx tsx cli/main.ts overhead\`, also run by \`run\`; median of interleaved reps):`, '', '| task | every | probes | F ms | F+B ms | GeN / AdamW | bound 1 + kF/(every(F+B)) |', '|---|---|---|---|---|---|---|');
+    lines.push('', `**GeN's overhead per step** (\`npx tsx cli/main.ts overhead\`, also run by \`run\`; per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, variants interleaved in one process):`, '', '| task | every | probes | F ms | F+B ms | GeN / AdamW | bound 1 + kF/(every(F+B)) |', '|---|---|---|---|---|---|---|');
     for (const r of o.overhead) for (const g of r.gen) lines.push(`| ${r.task} | ${g.every} | ${g.probe} batch | ${r.forwardMs.toFixed(2)} | ${r.trainMs.toFixed(2)} | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} |`);
   }
   const rob = o.tasks.filter((t) => t.robustness.length);
