@@ -76,7 +76,8 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
     gen: variants.filter((v) => v.every > 0).map((v) => {
       const ms = perStep(v.name, v.every);
       const probes = v.probe === 'same' ? 2 : 3;
-      return { every: v.every, probe: v.probe, ms, ratio: ms / base, bound: 1 + (probes * F) / (v.every * FB) };
+      const plainMs = v.every > 1 ? median(plain[v.name]) : undefined;
+      return { every: v.every, probe: v.probe, ms, plainMs, refitMs: median(refit[v.name]), ratio: ms / base, bound: 1 + (probes * F) / (v.every * FB) };
     }),
   };
 }

@@ -49,7 +49,8 @@ export interface OverheadRecord {
   /** Median ms: forward (F), base training step (F+B), GeN steps per `every`. */
   forwardMs: number;
   trainMs: number;
-  gen: { every: number; probe: string; ms: number; ratio: number; bound: number }[];
+  /** ms: cost per step at this refit period, and the medians of GeN's steps without and with a refit. */
+  gen: { every: number; probe: string; ms: number; plainMs?: number; refitMs: number; ratio: number; bound: number }[];
   reps: number;
 }
 

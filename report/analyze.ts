@@ -46,7 +46,10 @@ const configKey = (r: RunRecord) => JSON.stringify(r.config);
 
 export function summarise(records: ResultRecord[]): { tasks: TaskSummary[]; overhead: OverheadRecord[]; runs: RunRecord[] } {
   const runs = records.filter((r): r is RunRecord => r.kind === 'run');
-  const overhead = records.filter((r): r is OverheadRecord => r.kind === 'overhead');
+  // The latest overhead measurement of each task (records are appended in time order).
+  const latest = new Map<string, OverheadRecord>();
+  for (const r of records) if (r.kind === 'overhead') latest.set(r.task, r);
+  const overhead = [...latest.values()];
   const taskNames = [...new Set(runs.map((r) => r.task))];
   const tasks = taskNames.map((task): TaskSummary => {
     const tr = runs.filter((r) => r.task === task && r.phase === 'tune');

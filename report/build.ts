@@ -69,7 +69,7 @@ export async function buildReport(o: { results: string; dir: string; png: boolea
     const grids = t.entries.filter((e) => e.kind === 'grid-median');
     return `<tr><td>${t.task}</td>${gens.map((g) => `<td>${esc(g.label)}: ${(g.costMs / 1000).toFixed(1)} s</td>`).join('')}${grids.map((g) => `<td>${g.base} grid (${g.runs.length} runs): ${(g.costMs / 1000).toFixed(1)} s</td>`).join('')}</tr>`;
   }).join('');
-  const ohRows = overhead.flatMap((r) => r.gen.map((g) => `<tr><td>${r.task}</td><td>${g.every}</td><td>${g.probe}</td><td>${r.forwardMs.toFixed(2)}</td><td>${r.trainMs.toFixed(2)}</td><td>${g.ms.toFixed(2)}</td><td>×${g.ratio.toFixed(3)}</td><td>×${g.bound.toFixed(3)}</td></tr>`)).join('');
+  const ohRows = overhead.flatMap((r) => r.gen.map((g) => `<tr><td>${r.task}</td><td>${g.every}</td><td>${g.probe}</td><td>${r.forwardMs.toFixed(2)}</td><td>${r.trainMs.toFixed(2)}</td><td>${g.plainMs === undefined ? '–' : g.plainMs.toFixed(2)}</td><td>${g.refitMs === undefined ? '–' : g.refitMs.toFixed(2)}</td><td>${g.ms.toFixed(2)}</td><td>×${g.ratio.toFixed(3)}</td><td>×${g.bound.toFixed(3)}</td></tr>`)).join('');
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>gen-bench report</title><style>
 body{font-family:sans-serif;max-width:1120px;margin:1em auto;color:#222}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;font-size:13px;vertical-align:top}
 .plots{display:grid;grid-template-columns:1fr 1fr;gap:4px;background:#fff;padding:4px}.legend{grid-column:1/3;font-size:12px}.legend span{margin-right:12px;white-space:nowrap}
@@ -81,7 +81,7 @@ Metric values are on the test split; the grid's best configuration is chosen on 
 <h2>Final metric per task</h2><table><tr><th>task</th><th>metric</th><th>mean ± sd over seeds</th></tr>${headline}</table>
 <h2>Cost of tuning</h2><p>Wall time of GeN's single run against the total wall time of the grid it is compared with.</p><table>${costRows}</table>
 <h2>GeN's overhead per step</h2><p>ms per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, all variants interleaved in one process; bound 1 + kF/(every·(F+B)) with k = 2 probe forwards on the same batch, 3 on another batch.</p>
-<table><tr><th>task</th><th>every</th><th>probes</th><th>F (ms)</th><th>F+B (ms)</th><th>GeN ms/step</th><th>ratio to AdamW</th><th>bound</th></tr>${ohRows}</table>
+<table><tr><th>task</th><th>every</th><th>probes</th><th>F (ms)</th><th>F+B (ms)</th><th>GeN step without refit (ms)</th><th>GeN refit step (ms)</th><th>GeN ms/step</th><th>ratio to AdamW</th><th>bound</th></tr>${ohRows}</table>
 ${tasks.map(taskSection).join('\n')}
 </body></html>`;
   const htmlPath = join(o.dir, 'index.html');

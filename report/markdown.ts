@@ -30,8 +30,8 @@ export function markdownSummary(o: { tasks: TaskSummary[]; overhead: OverheadRec
     lines.push(`- ${t.task}: ${g}; ${grids}`);
   }
   if (o.overhead.length) {
-    lines.push('', `**GeN's overhead per step** (\`npx tsx cli/main.ts overhead\`, also run by \`run\`; per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, variants interleaved in one process):`, '', '| task | every | probes | F ms | F+B ms | GeN / AdamW | bound 1 + kF/(every(F+B)) |', '|---|---|---|---|---|---|---|');
-    for (const r of o.overhead) for (const g of r.gen) lines.push(`| ${r.task} | ${g.every} | ${g.probe} batch | ${r.forwardMs.toFixed(2)} | ${r.trainMs.toFixed(2)} | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} |`);
+    lines.push('', `**GeN's overhead per step** (\`npx tsx cli/main.ts overhead\`, also run by \`run\`; per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, variants interleaved in one process):`, '', '| task | every | probes | F ms | F+B ms (AdamW step) | GeN step without refit ms | GeN refit step ms | GeN / AdamW | bound 1 + kF/(every(F+B)) |', '|---|---|---|---|---|---|---|---|---|');
+    for (const r of o.overhead) for (const g of r.gen) lines.push(`| ${r.task} | ${g.every} | ${g.probe} batch | ${r.forwardMs.toFixed(2)} | ${r.trainMs.toFixed(2)} | ${g.plainMs === undefined ? '–' : g.plainMs.toFixed(2)} | ${g.refitMs === undefined ? '–' : g.refitMs.toFixed(2)} | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} |`);
   }
   const rob = o.tasks.filter((t) => t.robustness.length);
   if (rob.length) {
