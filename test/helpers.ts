@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import { mulberry32 } from '../src/core/rng.js';
 
 /** Tests of the tfjs layer run on the `cpu` backend: exact reference kernels, tiny tensors only. */
 export async function useCpu(): Promise<void> {
@@ -25,21 +26,9 @@ export function assertBitIdentical(a: Float32Array[], b: Float32Array[], what: s
   a.forEach((x, i) => assert.deepEqual(Array.from(x), Array.from(b[i]), `${what}[${i}]`));
 }
 
-/** A seeded PRNG (mulberry32) so that tests draw the same numbers every run. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Standard-normal draws from a seeded PRNG (Box–Muller). */
 export function normals(n: number, seed: number): Float32Array {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   return out;

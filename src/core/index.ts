@@ -10,3 +10,4 @@ export {
   backOffNonfinite, CALIBRATION_JUMP, MAX_CALIBRATION_STEPS, type ControllerState, type RefitDecision,
 } from './controller.js';
 export * from './validate.js';
+export { mulberry32, permutation, uniformArray, normalArray } from './rng.js';
