@@ -3,6 +3,7 @@
 // matMul + softmax + layer norm, and matrix factorisation. Weights and data are drawn from a
 // seeded generator, so two backends build identical models.
 import * as tf from '@tensorflow/tfjs';
+import { uniformArray } from '../../src/core/rng.js';
 
 /** A model ready to train: its trainable variables and a loss over a fixed batch. */
 export interface Model {
@@ -13,16 +14,7 @@ export interface Model {
 }
 
 function uniform(n: number, seed: number, scale: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
+  return uniformArray(n, seed, scale);
 }
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const randT = (shape: number[], seed: number, scale = 1) => tf.tensor(uniform(size(shape), seed, scale), shape);

@@ -2,6 +2,7 @@
 // and on `cpu` (the oracle), and compare.
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
+import { uniformArray } from '../../src/core/rng.js';
 
 export { tf };
 
@@ -21,16 +22,7 @@ export async function bothBackends(): Promise<void> {
 
 /** Deterministic uniform(−1, 1) numbers (mulberry32), so a failure reproduces. */
 export function randoms(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
+  return uniformArray(n, seed, 1);
 }
 
 /** A random tensor of `shape` (float32 in (−1, 1)). */
