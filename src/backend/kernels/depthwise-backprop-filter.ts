@@ -8,6 +8,7 @@
  * a direct JS loop, accumulated in float64 (the `cpu` kernel's precision) and stored once.
  */
 import { backend_util, type DepthwiseConv2dNativeBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { forEachDepthwiseTap } from './depthwise-taps.js';
 import { byteOffset, heapF32, type WasmBackend } from './heap.js';
 
 function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: DepthwiseConv2dNativeBackpropFilterAttrs }): TensorInfo {
@@ -15,9 +16,7 @@ function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo
   const { x, dy } = args.inputs;
   const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape,
     attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast');
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: co,
-    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;
-  const { top, left } = info.padInfo;
+  const { inChannels: c, outChannels: co, filterHeight: kh, filterWidth: kw } = info;
   const mult = co / c;
   const acc = new Float64Array(kh * kw * c * mult);
 
@@ -25,27 +24,15 @@ function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo
   const heap = heapF32(backend);
   const xOff = byteOffset(backend, x) / 4;
   const dyOff = byteOffset(backend, dy) / 4;
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        const g = dyOff + ((b * oh + i) * ow + j) * co;
-        for (let p = 0; p < kh; p++) {
-          const ih = i * sh - top + p * dh;
-          if (ih < 0 || ih >= h) continue;
-          for (let q = 0; q < kw; q++) {
-            const iw = j * sw - left + q * dw;
-            if (iw < 0 || iw >= w) continue;
-            const src = xOff + ((b * h + ih) * w + iw) * c;
-            const tap = (p * kw + q) * c * mult;
-            for (let e = 0; e < c; e++) {
-              const xv = heap[src + e];
-              for (let m = 0; m < mult; m++) acc[tap + e * mult + m] += xv * heap[g + e * mult + m];
-            }
-          }
-        }
-      }
+  forEachDepthwiseTap(info, (dyPixel, xPixel, t) => {
+    const g = dyOff + dyPixel;
+    const src = xOff + xPixel;
+    const tap = t * c * mult;
+    for (let e = 0; e < c; e++) {
+      const xv = heap[src + e];
+      for (let m = 0; m < mult; m++) acc[tap + e * mult + m] += xv * heap[g + e * mult + m];
     }
-  }
+  });
   heap.set(acc, byteOffset(backend, out) / 4);
   return out;
 }
