@@ -21,6 +21,34 @@ function params(info: backend_util.Conv2DInfo): number[] {
     info.dilationHeight, info.dilationWidth];
 }
 
+/**
+ * Visits every (output pixel r, window tap) pair in column-matrix order: `visit(r, k, pixel)` with k
+ * the tap's first column (tap·C) and `pixel` the element offset of x[n, ih, iw, 0] relative to the
+ * start of x, or −1 where the tap falls on padding. The three fallback loops below are this walk.
+ */
+function forEachPatch(info: backend_util.Conv2DInfo, visit: (r: number, k: number, pixel: number) => void): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
+    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
+    filterHeight: kh, filterWidth: kw } = info;
+  const { top, left } = info.padInfo;
+  let r = 0;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++, r++) {
+        let k = 0;
+        for (let p = 0; p < kh; p++) {
+          const ih = i * sh - top + p * dh;
+          const rowOk = ih >= 0 && ih < h;
+          for (let q = 0; q < kw; q++, k += c) {
+            const iw = j * sw - left + q * dw;
+            visit(r, k, rowOk && iw >= 0 && iw < w ? ((b * h + ih) * w + iw) * c : -1);
+          }
+        }
+      }
+    }
+  }
+}
+
 /** Runs shorter than this are copied element by element; longer ones with `copyWithin`. */
 const RUN_COPY_MIN = 16;
 
@@ -31,33 +59,14 @@ export function im2col(heap: Float32Array, xOff: number, colsOff: number, info: 
     simd.im2col(4 * xOff, 4 * colsOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);
     return;
   }
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
-    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
-    filterHeight: kh, filterWidth: kw } = info;
-  const { top, left } = info.padInfo;
-  let dst = colsOff;
-  for (let b = 0; b < n; b++) {
-    const xb = xOff + b * h * w * c;
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        for (let p = 0; p < kh; p++) {
-          const ih = i * sh - top + p * dh;
-          const rowOk = ih >= 0 && ih < h;
-          for (let q = 0; q < kw; q++) {
-            const iw = j * sw - left + q * dw;
-            if (!rowOk || iw < 0 || iw >= w) {
-              heap.fill(0, dst, dst + c); // padding contributes zeros
-            } else {
-              const src = xb + (ih * w + iw) * c;
-              if (c < RUN_COPY_MIN) for (let e = 0; e < c; e++) heap[dst + e] = heap[src + e];
-              else heap.copyWithin(dst, src, src + c);
-            }
-            dst += c;
-          }
-        }
-      }
-    }
-  }
+  const c = info.inChannels;
+  const cols = info.filterHeight * info.filterWidth * c;
+  forEachPatch(info, (r, k, pixel) => {
+    const dst = colsOff + r * cols + k;
+    if (pixel < 0) heap.fill(0, dst, dst + c); // padding contributes zeros
+    else if (c < RUN_COPY_MIN) for (let e = 0; e < c; e++) heap[dst + e] = heap[xOff + pixel + e];
+    else heap.copyWithin(dst, xOff + pixel, xOff + pixel + c);
+  });
 }
 
 /** colsT[k, r] = cols[r, k]: the transposed column matrix, written directly. */
@@ -67,29 +76,11 @@ export function im2colT(heap: Float32Array, xOff: number, colsTOff: number, info
     simd.im2col_t(4 * xOff, 4 * colsTOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);
     return;
   }
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
-    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
-    filterHeight: kh, filterWidth: kw } = info;
-  const { top, left } = info.padInfo;
-  const rows = n * oh * ow;
-  let r = 0;
-  for (let b = 0; b < n; b++) {
-    const xb = xOff + b * h * w * c;
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++, r++) {
-        let k = 0;
-        for (let p = 0; p < kh; p++) {
-          const ih = i * sh - top + p * dh;
-          for (let q = 0; q < kw; q++, k += c) {
-            const iw = j * sw - left + q * dw;
-            const inside = ih >= 0 && ih < h && iw >= 0 && iw < w;
-            const src = xb + (ih * w + iw) * c;
-            for (let e = 0; e < c; e++) heap[colsTOff + (k + e) * rows + r] = inside ? heap[src + e] : 0;
-          }
-        }
-      }
-    }
-  }
+  const c = info.inChannels;
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  forEachPatch(info, (r, k, pixel) => {
+    for (let e = 0; e < c; e++) heap[colsTOff + (k + e) * rows + r] = pixel < 0 ? 0 : heap[xOff + pixel + e];
+  });
 }
 
 /**
@@ -103,28 +94,12 @@ export function col2im(heap: Float32Array, colsOff: number, dxOff: number, info:
     return;
   }
   heap.fill(0, dxOff, dxOff + info.batchSize * info.inHeight * info.inWidth * info.inChannels);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
-    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
-    filterHeight: kh, filterWidth: kw } = info;
-  const { top, left } = info.padInfo;
-  let src = colsOff;
-  for (let b = 0; b < n; b++) {
-    const xb = dxOff + b * h * w * c;
-    for (let i = 0; i < oh; i++) {
-      for (let j = 0; j < ow; j++) {
-        for (let p = 0; p < kh; p++) {
-          const ih = i * sh - top + p * dh;
-          const rowOk = ih >= 0 && ih < h;
-          for (let q = 0; q < kw; q++) {
-            const iw = j * sw - left + q * dw;
-            if (rowOk && iw >= 0 && iw < w) {
-              const dst = xb + (ih * w + iw) * c;
-              for (let e = 0; e < c; e++) heap[dst + e] += heap[src + e];
-            }
-            src += c;
-          }
-        }
-      }
-    }
-  }
+  const c = info.inChannels;
+  const cols = info.filterHeight * info.filterWidth * c;
+  forEachPatch(info, (r, k, pixel) => {
+    if (pixel < 0) return; // entries read from padding have nowhere to go
+    const src = colsOff + r * cols + k;
+    const dst = dxOff + pixel;
+    for (let e = 0; e < c; e++) heap[dst + e] += heap[src + e];
+  });
 }
