@@ -27,6 +27,8 @@ export interface RunOptions {
   backend: string;
   versions: Record<string, string>;
   onProgress?: (p: StepProgress) => void;
+  /** Evaluate during and after the run (default true; a warm-up run skips it). */
+  evaluate?: boolean;
 }
 
 type Switchable = tf.Optimizer & { eval?: () => void; train?: () => void; learningRate?: unknown };
@@ -43,7 +45,7 @@ export function runOne(o: RunOptions): RunRecord {
   const t0 = performance.now();
   const model = task.create(seed);
   const logEvery = Math.max(1, Math.round(steps / 100));
-  const evalAt = new Set(Array.from({ length: task.evals }, (_, i) => Math.round(((i + 1) * steps) / task.evals) - 1));
+  const evalAt = new Set(Array.from({ length: o.evaluate === false ? 0 : task.evals }, (_, i) => Math.round(((i + 1) * steps) / task.evals) - 1));
   let next: Batch = model.batch(0);
   const optimizer = opt.build({ totalSteps: steps, nextBatchLoss: () => next.loss() }) as Switchable;
   const curve: RunRecord['curve'] = { step: [], loss: [], lr: [], ms: [] };
@@ -88,7 +90,7 @@ export function runOne(o: RunOptions): RunRecord {
       }
       if (evalAt.has(step)) evals.push({ step: step + 1, ms: performance.now() - t0, metrics: evaluate('val') });
     }
-    const final = { val: evaluate('val'), test: evaluate('test') };
+    const final = o.evaluate === false ? { val: {}, test: {} } : { val: evaluate('val'), test: evaluate('test') };
     const value = final.test[task.metric.name];
     const record: RunRecord = {
       kind: 'run',

@@ -18,6 +18,14 @@ export interface SuiteOptions {
   robustness: boolean;
   backend: string;
   versions: Record<string, string>;
+  /**
+   * Where a finished run goes (default: appended to `out`). A parallel worker passes one that sends
+   * the record to the parent process, the only writer of the file; the returned promise settles
+   * once the record has left this process.
+   */
+  append?: (record: RunRecord) => void | Promise<void>;
+  /** Runs a short untimed run of a task before its first timed run (default true). */
+  warmUp?: boolean;
 }
 
 export interface PlannedRun {
@@ -83,21 +91,35 @@ export interface SuiteEvents {
   onRunError?(run: PlannedRun, error: Error): void;
 }
 
-/** Runs the suite, appending each finished run to `o.out`. Returns the number of runs done. */
-export function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): number {
-  const done = o.resume ? new Set(readResults(o.out).map((r) => r.key)) : new Set<string>();
+/** Steps of the untimed warm-up run (compiles the task's kernels and fills the engine's caches). */
+export const WARM_UP_STEPS = 20;
+
+/**
+ * Runs the suite, appending each finished run to `o.out` (or `o.append`). Resolves to the number of
+ * runs done. Between runs it yields to the event loop, so a worker's messages leave promptly.
+ * Before a task's first timed run it trains that configuration for {@link WARM_UP_STEPS} steps and
+ * discards the result: otherwise the first run's wall time would include the engine's warm-up.
+ */
+export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<number> {
+  const records = (o.resume ? readResults(o.out) : []).filter((r): r is RunRecord => r.kind === 'run');
+  const done = new Set(records.map((r) => r.key));
+  const append = o.append ?? ((r: RunRecord) => appendResult(o.out, r));
+  const warmed = new Set<string>();
   let count = 0;
-  const execute = (name: string, runs: PlannedRun[]) => {
+  const execute = async (name: string, runs: PlannedRun[]) => {
     const todo = runs.filter((r) => !done.has(r.key));
     ev.onPhase?.(name, todo.length, runs.length - todo.length);
-    todo.forEach((run, i) => {
-      ev.onRunStart?.(run, i, todo.length);
+    for (const [i, run] of todo.entries()) {
+      const base = { task: run.task, opt: run.opt, seed: run.seed, mode: o.mode, phase: run.phase, backend: o.backend, versions: o.versions };
       try {
-        const record = runOne({
-          task: run.task, opt: run.opt, seed: run.seed, steps: run.steps, mode: o.mode, phase: run.phase,
-          backend: o.backend, versions: o.versions, onProgress: (p) => ev.onProgress?.(run, p),
-        });
-        appendResult(o.out, record);
+        if (o.warmUp !== false && !warmed.has(run.task.name)) {
+          warmed.add(run.task.name);
+          runOne({ ...base, steps: Math.min(WARM_UP_STEPS, run.steps), evaluate: false });
+        }
+        ev.onRunStart?.(run, i, todo.length);
+        const record = runOne({ ...base, steps: run.steps, onProgress: (p) => ev.onProgress?.(run, p) });
+        await append(record);
+        records.push(record);
         done.add(record.key);
         count++;
         ev.onRunEnd?.(run, record);
@@ -105,11 +127,11 @@ export function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): number {
         if (!ev.onRunError) throw e;
         ev.onRunError(run, e as Error);
       }
-    });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   };
-  execute('tune', tunePhase(o));
-  const records = readResults(o.out).filter((r): r is RunRecord => r.kind === 'run');
-  execute('seeds', seedPhase(o, records));
-  execute('robustness', robustnessPhase(o));
+  await execute('tune', tunePhase(o));
+  await execute('seeds', seedPhase(o, records));
+  await execute('robustness', robustnessPhase(o));
   return count;
 }

@@ -18,6 +18,8 @@ export interface CliOptions {
   optimizers: string[] | null;
   seeds: number | null;
   steps: number | null;
+  /** Worker processes for `run` (null: quick 1, full the number of cores). */
+  jobs: number | null;
   mode: 'quick' | 'full';
   out: string;
   report: string;
@@ -47,6 +49,8 @@ Options:
                        full mode adds gen-adamw-next,gen-sgd-next,gen-adamw-current,gen-sgd-current)
   --seeds N            seeds for GeN, peers and each grid's best config (default quick 1, full 3)
   --steps N            step budget per run, overriding each task's
+  --jobs N             worker processes, one task each at a time (default quick 1, full: the number
+                       of cores); the parent alone writes --out, so resume works the same
   --quick              quick suite (default): few steps, cosine-only grids, ~5 minutes on 2 cores
   --full               full suite: all tasks, grids over 3 schedules, 3 seeds, robustness table
   --out FILE           results file, JSON lines (default results/quick.jsonl or results/full.jsonl)
@@ -94,6 +98,7 @@ export function parseCli(argv: string[], known: { tasks: readonly string[]; opti
         optimizers: { type: 'string' },
         seeds: { type: 'string' },
         steps: { type: 'string' },
+        jobs: { type: 'string' },
         quick: { type: 'boolean' },
         full: { type: 'boolean' },
         out: { type: 'string' },
@@ -123,6 +128,7 @@ export function parseCli(argv: string[], known: { tasks: readonly string[]; opti
     optimizers: list('optimizers', v.optimizers, known.optimizers),
     seeds: positiveInt('seeds', v.seeds, 100),
     steps: positiveInt('steps', v.steps, 1_000_000),
+    jobs: positiveInt('jobs', v.jobs, 64),
     mode,
     out: v.out ?? `results/${mode}.jsonl`,
     report: v['report-dir'] ?? `report/out/${mode}`,

@@ -3,10 +3,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
 import { Progress } from './progress.js';
-import { TASKS, findTask } from '../bench/tasks/index.js';
+import { TASKS, findTask, type TaskSpec } from '../bench/tasks/index.js';
 import { OPTIMIZERS, findOptimizer, loadPeers } from '../bench/optimizers.js';
 import { runSuite } from '../bench/suite.js';
-import { appendResult } from '../bench/results.js';
+import { appendResult, type RunRecord } from '../bench/results.js';
+import { availableParallelism } from 'node:os';
+import { runInWorkers, sendToParent, WORKER_ENV } from './jobs.js';
 import { measureOverhead } from '../bench/overhead.js';
 import { packageVersions } from '../bench/versions.js';
 import { MissingDataError } from '../bench/data/paths.js';
@@ -69,6 +71,8 @@ async function overhead(o: CliOptions, backend: string): Promise<void> {
   }
 }
 
+const runSummary = (rec: RunRecord) => `${rec.metric.name} ${Number.isFinite(rec.value) ? rec.value.toPrecision(4) : 'diverged'} (${(rec.wallMs / 1000).toFixed(1)} s)`;
+
 async function run(o: CliOptions): Promise<void> {
   const backend = await setup();
   await loadPeers();
@@ -78,7 +82,7 @@ async function run(o: CliOptions): Promise<void> {
     const why = findOptimizer(name)?.unavailable();
     if (why) err(`gen-bench: optimizer ${name} skipped: ${why}\n`);
   }
-  const tasks = [];
+  const tasks: TaskSpec[] = [];
   for (const name of taskNames) {
     const t = findTask(name);
     if (!t) continue;
@@ -95,19 +99,37 @@ async function run(o: CliOptions): Promise<void> {
     rmSync(kept, { force: true });
     (await import('node:fs')).renameSync(o.out, kept);
   }
-  err(`gen-bench run (${o.mode}): tasks ${tasks.map((t) => t.name).join(', ')}; optimizers ${optimizers.join(', ')}; backend ${backend}; results → ${o.out}\n`);
-  const progress = new Progress();
+  const seeds = o.seeds ?? (o.mode === 'quick' ? 1 : 3);
   const t0 = performance.now();
-  const n = runSuite({
-    tasks, optimizers, seeds: o.seeds ?? (o.mode === 'quick' ? 1 : 3), steps: o.steps, mode: o.mode, out: o.out, resume: o.resume,
-    robustness: o.robustness, backend, versions: packageVersions(),
-  }, {
-    onPhase: (name, runs, skipped) => progress.phase(name, runs, skipped),
-    onRunStart: (r, i, total) => progress.start(`${r.task.name} ${r.opt.label} seed ${r.seed}`, i, total),
-    onProgress: (_r, p) => progress.update(p.step, p.steps, p.loss, p.lr, p.elapsedMs),
-    onRunEnd: (r, rec) => progress.end(`${rec.metric.name} ${Number.isFinite(rec.value) ? rec.value.toPrecision(4) : 'diverged'} (${(rec.wallMs / 1000).toFixed(1)} s)`),
-    onRunError: (r, e) => err(`\ngen-bench: run ${r.key} failed: ${e.stack ?? e.message}\n`),
-  });
+  let n: number;
+  if (process.env[WORKER_ENV] && process.send) {
+    n = await runSuite({ tasks, optimizers, seeds, steps: o.steps, mode: o.mode, out: o.out, resume: true, robustness: o.robustness, backend, versions: packageVersions(), append: (record) => sendToParent({ type: 'record', record }) }, {
+      onPhase: (name, runs, skipped) => void sendToParent({ type: 'phase', name, runs, skipped }),
+      onRunStart: (r, index, total) => void sendToParent({ type: 'start', label: `${r.opt.label} seed ${r.seed}`, index, total }),
+      onProgress: (_r, p) => void sendToParent({ type: 'progress', ...p }),
+      onRunEnd: (_r, rec) => void sendToParent({ type: 'end', summary: runSummary(rec) }),
+      onRunError: (r, e) => void sendToParent({ type: 'error', key: r.key, message: e.stack ?? e.message }),
+    });
+    process.disconnect?.();
+    return;
+  }
+  const jobs = Math.min(o.jobs ?? (o.mode === 'quick' ? 1 : availableParallelism()), tasks.length);
+  err(`gen-bench run (${o.mode}): tasks ${tasks.map((t) => t.name).join(', ')}; optimizers ${optimizers.join(', ')}; backend ${backend}; ${jobs} job${jobs > 1 ? 's' : ''}; results → ${o.out}\n`);
+  if (jobs > 1) {
+    // The quick suite's robustness runs are on its first task only, as in a single process.
+    const robustOn = (task: string) => o.robustness && (o.mode === 'full' || task === tasks[0].name);
+    const passOn = (task: string) => ['--optimizers', optimizers.join(','), '--seeds', String(seeds), `--${o.mode}`, '--no-overhead', ...(o.steps ? ['--steps', String(o.steps)] : []), ...(robustOn(task) ? [] : ['--no-robustness'])];
+    n = await runInWorkers({ tasks: tasks.map((t) => t.name), jobs, out: o.out, args: passOn, write: err, tty: process.stderr.isTTY === true });
+  } else {
+    const progress = new Progress();
+    n = await runSuite({ tasks, optimizers, seeds, steps: o.steps, mode: o.mode, out: o.out, resume: o.resume, robustness: o.robustness, backend, versions: packageVersions() }, {
+      onPhase: (name, runs, skipped) => progress.phase(name, runs, skipped),
+      onRunStart: (r, i, total) => progress.start(`${r.task.name} ${r.opt.label} seed ${r.seed}`, i, total),
+      onProgress: (_r, p) => progress.update(p.step, p.steps, p.loss, p.lr, p.elapsedMs),
+      onRunEnd: (_r, rec) => progress.end(runSummary(rec)),
+      onRunError: (r, e) => err(`\ngen-bench: run ${r.key} failed: ${e.stack ?? e.message}\n`),
+    });
+  }
   err(`gen-bench: ${n} runs finished in ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${o.out}\n`);
   if (o.overhead) await overhead(o, backend);
 }

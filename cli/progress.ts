@@ -1,7 +1,8 @@
 // A one-line progress bar on stderr: run i/n, bar, steps, ETA of the run and of the phase, loss, lr.
 // On a non-TTY stderr (CI logs) it prints one line per run and a line every ~25% instead.
 
-const fmtTime = (ms: number) => {
+/** Minutes:seconds, or hours and minutes from an hour on. */
+export const fmtTime = (ms: number) => {
   if (!Number.isFinite(ms) || ms < 0) return '--:--';
   const s = Math.round(ms / 1000);
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;

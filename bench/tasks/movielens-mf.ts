@@ -1,4 +1,7 @@
-// MovieLens ml-latest-small (100,004 ratings): matrix factorisation with biases, rank 32, MSE.
+// MovieLens ml-latest-small (100,004 ratings): matrix factorisation with biases, rank 32, MSE plus
+// an L2 penalty on the factors of each rating's user and movie. Without the penalty the factors fit
+// the 80k training ratings (training MSE 0.1) while the validation RMSE rises from its minimum after
+// a few hundred steps, so the comparison would measure early stopping, not optimisation.
 // Ratings split 80/10/10 by the split seed. Metrics: RMSE, and Recall@10 of held-out ratings >= 4
 // among all movies the user did not rate in training.
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,16 +12,18 @@ import { batchOrder, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 const RANK = 32;
+/** Weight of the factor penalty, per rating (the usual 'weighted-lambda' regularisation). */
+const L2 = 0.05;
 let cached: { r: Ratings; split: Split; mean: number } | null = null;
 
 export const movielensMf: TaskSpec = {
   name: 'movielens-mf',
   family: 'recommendation',
-  description: 'MovieLens latest-small, matrix factorisation rank 32 with biases, batch 1024',
+  description: `MovieLens latest-small, matrix factorisation rank 32 with biases, L2 ${L2} per rating, batch 1024`,
   data: 'Debian r-cran-dslabs, converted by scripts/install-data.sh (GroupLens terms: never committed)',
   splitSeed: 2024,
   batchSize: 1024,
-  steps: { quick: 300, full: 1500 },
+  steps: { quick: 300, full: 1000 },
   metric: { name: 'rmse', higherIsBetter: false, format: 'number' },
   evals: 5,
   npmData: false,
@@ -86,7 +91,8 @@ export const movielensMf: TaskSpec = {
       vars,
       batch(step) {
         const b = part(Int32Array.from(order(step), (k) => split.train[k]));
-        return { loss: () => tf.losses.meanSquaredError(b.y, predict(b.u, b.i)) as tf.Scalar, dispose: () => tf.dispose([b.u, b.i, b.y]) };
+        const penalty = () => tf.mul(L2, tf.add(tf.mean(tf.sum(tf.square(tf.gather(U, b.u)), 1)), tf.mean(tf.sum(tf.square(tf.gather(V, b.i)), 1))));
+        return { loss: () => tf.add(tf.losses.meanSquaredError(b.y, predict(b.u, b.i)), penalty()) as tf.Scalar, dispose: () => tf.dispose([b.u, b.i, b.y]) };
       },
       evaluate(which) {
         const s = sets[which];

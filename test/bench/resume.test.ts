@@ -35,12 +35,12 @@ test('an interrupted suite resumes: finished runs are skipped, a torn or missing
   const out = join(dir, 'r.jsonl');
   const opts = { tasks: [tiny], optimizers: ['gen-sgd', 'sgd-grid'], seeds: 1, steps: null, mode: 'quick' as const, out, resume: true, robustness: false, backend: 'cpu', versions: {} };
   try {
-    assert.equal(runSuite(opts), 8); // GeN-SGD + 7 grid lrs (quick: cosine only)
+    assert.equal(await runSuite(opts), 8); // GeN-SGD + 7 grid lrs (quick: cosine only)
     assert.equal(readResults(out).length, 8);
-    assert.equal(runSuite(opts), 0);
+    assert.equal(await runSuite(opts), 0);
     const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
     writeFileSync(out, lines.slice(0, 6).join('\n') + '\n' + lines[6].slice(0, 20)); // 6 whole runs + a torn line
-    assert.equal(runSuite(opts), 2);
+    assert.equal(await runSuite(opts), 2);
     assert.equal(new Set(readResults(out).map((r) => r.key)).size, 8);
   } finally {
     rmSync(dir, { recursive: true, force: true });
