@@ -102,7 +102,8 @@ describe('the learning-rate controller', () => {
   });
 
   describe('calibration', () => {
-    const cal = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { lr: 1e-5, ...o });
+    // warmUp 1 isolates the calibration mechanics; the warm-up has its own test below.
+    const cal = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { lr: 1e-5, warmUp: 1, ...o });
 
     test('refits every step while calibrating', () => {
       const o = cal({ every: 8 });
@@ -141,6 +142,27 @@ describe('the learning-rate controller', () => {
       const second = decideRefit(first.state, o, ok(6e-5));
       assert.equal(second.state.lr, 6e-5);
       assert.equal(second.state.calibrating, false);
+    });
+
+    test('with warmUp W it lands at proposal ÷ W, then the smoothed rule rises at most ×1.1 per refit', () => {
+      const o = cal({ warmUp: 3 });
+      const first = decideRefit(initialControllerState(o), o, ok(9e-5));
+      assert.ok(Math.abs(first.state.lr - 3e-5) < 1e-18);
+      assert.equal(first.state.calibrating, true, 'the target 9e-5 ÷ 3 was 3× the lr, outside the band');
+      const second = decideRefit(first.state, o, ok(9e-5));
+      assert.equal(second.state.calibrating, false, 'the target now equals the lr');
+      let s = second.state;
+      for (let i = 0; i < 5; i++) {
+        const d = decideRefit(s, o, ok(9e-5));
+        assert.ok(d.state.lr <= 1.1 * s.lr * (1 + 1e-12), `refit ${i}: ${d.state.lr} > 1.1 × ${s.lr}`);
+        assert.ok(d.state.lr > s.lr);
+        s = d.state;
+      }
+    });
+
+    test('warmUp is validated: a number of at least 1', () => {
+      assert.throws(() => cal({ warmUp: 0.5 }), /warmUp.*0\.5/);
+      assert.throws(() => cal({ warmUp: Number.NaN }), /warmUp/);
     });
 
     test('grows 10× per step while the curvature is insignificant', () => {

@@ -79,8 +79,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time)
  *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit)
  *   nonfinite      lr ← lr / 2, and the step is skipped
- * Calibration mode (no smoothing, J = 10): accepted lr ← clamp(x*, lr/J, J·lr), ending calibration
- * once x* lies in [lo·lr, hi·lr]; insignificant lr ← J·lr; shape failure lr ← lr/2; nonfinite lr ← lr/J.
+ * Calibration mode (no smoothing, J = 10, W = warmUp): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
+ * calibration once x* ÷ W lies in [lo·lr, hi·lr]; insignificant lr ← J·lr; shape failure lr ← lr/2; nonfinite lr ← lr/J.
  * Always clamped to [minLr, maxLr] afterwards. While calibrating, this step's update uses
  * min(old, new) lr: decreases act at once, increases from the next step on (see `stepLr`).
  */
@@ -95,9 +95,10 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
 
   if (s.calibrating) {
     if (acc.accepted) {
-      next = clamp(acc.proposal, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
-      if (next !== acc.proposal) reason = 'clipped';
-      if (acc.proposal >= bandLo * lr && acc.proposal <= bandHi * lr) calibrating = false;
+      const target = acc.proposal / o.warmUp;
+      next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
+      if (next !== target) reason = 'clipped';
+      if (target >= bandLo * lr && target <= bandHi * lr) calibrating = false;
     } else if (acc.reason === 'insignificant') {
       next = lr * CALIBRATION_JUMP;
     } else if (acc.reason === 'nonfinite') {
