@@ -46,9 +46,9 @@ function run(name: string, makeBase: () => tf.Optimizer, opts: Record<string, un
   console.log(`${name.padEnd(40)} acc ${(100 * acc).toFixed(2)}  loss ${testLoss.toFixed(4)}  lr@50k ${lrs.map((l) => l.toExponential(1)).join(' ')}  ${((performance.now() - t0) / 1000).toFixed(1)}s ${JSON.stringify(reasons)}`);
   tf.dispose([...vars, next.x, next.y]); opt.dispose();
 }
-const lr0s = (process.env.LR0 ?? '1e-3').split(',').map(Number);
+const lr0s = (process.env.LR0 ?? '1e-5,1e-3,1e-1').split(',').map(Number);
 const bases: Record<string, () => tf.Optimizer> = { adamw: () => new AdamW(), sgdm: () => new SGDW({ momentum: 0.9 }) };
-for (const b of (process.env.BASES ?? 'adamw').split(',')) for (const lr of lr0s) {
+for (const b of (process.env.BASES ?? 'adamw,sgdm').split(',')) for (const lr of lr0s) {
   for (const mode of (process.env.MODES ?? 'current,previous,next').split(',')) {
     run(`${b} lr0=${lr} ${mode}`, bases[b], { lr, probeDirection: mode === 'previous' ? 'previous' : 'current' }, mode === 'next');
   }
@@ -57,7 +57,7 @@ for (const b of (process.env.BASES ?? 'adamw').split(',')) for (const lr of lr0s
 // A Markdown table (rows: base and initial lr; columns: probe modes) for docs/algorithm.md.
 const modes = (process.env.MODES ?? 'current,previous,next').split(',');
 console.log(`\n| base | initial lr | ${modes.join(' | ')} |\n|---|---|${modes.map(() => '---:').join('|')}|`);
-for (const b of (process.env.BASES ?? 'adamw').split(',')) for (const lr of lr0s) {
+for (const b of (process.env.BASES ?? 'adamw,sgdm').split(',')) for (const lr of lr0s) {
   const cells = modes.map((m) => results.find((r) => r.name === `${b} lr0=${lr} ${m}`)?.acc.toFixed(2) ?? '');
   console.log(`| ${b === 'sgdm' ? 'SGD, momentum 0.9' : 'AdamW'} | ${lr} | ${cells.join(' | ')} |`);
 }
