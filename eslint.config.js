@@ -21,7 +21,10 @@ export default tseslint.config(
     // The numeric core is pure: plain float64 numbers, no tensors.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*'], message: 'src/core is tensor-free' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@tensorflow/*'], message: 'src/core is tensor-free' }] },
+      ],
     },
   },
 );

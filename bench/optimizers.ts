@@ -48,7 +48,11 @@ export interface OptimizerEntry {
  * `probeDirection: 'current'`).
  */
 export type GenProbe = 'default' | 'next' | 'current';
-const PROBE_LABEL: Record<GenProbe, string> = { default: '', next: ' (next-batch probes)', current: ' (current-direction probes)' };
+const PROBE_LABEL: Record<GenProbe, string> = {
+  default: '',
+  next: ' (next-batch probes)',
+  current: ' (current-direction probes)',
+};
 const PROBE_TEXT: Record<GenProbe, string> = {
   default: "probes the previous step's direction on the current batch (library default)",
   next: 'probes on the next batch',
@@ -59,7 +63,13 @@ const SGD_MOMENTUM = 0.9;
 const ADAMW_LRS = logSpaced(1e-4, 1e-1, 7);
 const SGD_LRS = logSpaced(1e-3, 1, 7);
 
-function genEntry(name: string, base: 'adamw' | 'sgd', probe: GenProbe, lr?: number, horizon?: 'cosine'): OptimizerEntry {
+function genEntry(
+  name: string,
+  base: 'adamw' | 'sgd',
+  probe: GenProbe,
+  lr?: number,
+  horizon?: 'cosine',
+): OptimizerEntry {
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
   const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${lr !== undefined ? ` lr0=${lr}` : ''}`;
   return {
@@ -67,19 +77,27 @@ function genEntry(name: string, base: 'adamw' | 'sgd', probe: GenProbe, lr?: num
     kind: 'gen',
     description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}`,
     unavailable: () => null,
-    configs: () => [{
-      optimizer: name,
-      kind: 'gen',
-      base,
-      label,
-      config: { probe, ...(lr !== undefined ? { lr } : {}), ...(horizon ? { horizon } : {}), ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}) },
-      build: (ctx) => new GeN(make(), {
-        ...(lr !== undefined ? { lr } : {}),
-        ...(horizon ? { horizon: { steps: ctx.totalSteps, shape: horizon } } : {}),
-        ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
-        ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),
-      }),
-    }],
+    configs: () => [
+      {
+        optimizer: name,
+        kind: 'gen',
+        base,
+        label,
+        config: {
+          probe,
+          ...(lr !== undefined ? { lr } : {}),
+          ...(horizon ? { horizon } : {}),
+          ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}),
+        },
+        build: (ctx) =>
+          new GeN(make(), {
+            ...(lr !== undefined ? { lr } : {}),
+            ...(horizon ? { horizon: { steps: ctx.totalSteps, shape: horizon } } : {}),
+            ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
+            ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),
+          }),
+      },
+    ],
   };
 }
 
@@ -93,16 +111,19 @@ function gridEntry(name: string, base: 'adamw' | 'sgd'): OptimizerEntry {
     unavailable: () => null,
     configs(mode) {
       const schedules: readonly ScheduleName[] = mode === 'quick' ? ['cosine'] : SCHEDULES;
-      return schedules.flatMap((schedule) => lrs.map((lr): OptimizerConfig => ({
-        optimizer: name,
-        kind: 'grid',
-        base,
-        label: `${title} ${schedule} lr=${lr}`,
-        config: { lr, schedule, ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}) },
-        build: (ctx) => base === 'adamw'
-          ? new ScheduledAdamW({ lr, schedule, totalSteps: ctx.totalSteps })
-          : new ScheduledSGDW({ lr, schedule, totalSteps: ctx.totalSteps }, { momentum: SGD_MOMENTUM }),
-      })));
+      return schedules.flatMap((schedule) =>
+        lrs.map((lr): OptimizerConfig => ({
+          optimizer: name,
+          kind: 'grid',
+          base,
+          label: `${title} ${schedule} lr=${lr}`,
+          config: { lr, schedule, ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}) },
+          build: (ctx) =>
+            base === 'adamw'
+              ? new ScheduledAdamW({ lr, schedule, totalSteps: ctx.totalSteps })
+              : new ScheduledSGDW({ lr, schedule, totalSteps: ctx.totalSteps }, { momentum: SGD_MOMENTUM }),
+        })),
+      );
     },
   };
 }
@@ -131,18 +152,21 @@ function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {
     kind: 'peer',
     description: `${p.label} with its defaults (src/peers)`,
     unavailable: () => (typeof ctor() === 'function' ? null : `not exported by src/index.ts yet (${p.exportName})`),
-    configs: () => [{
-      optimizer: p.name,
-      kind: 'peer',
-      base: p.name,
-      label: p.label,
-      config: {},
-      build: () => {
-        const C = ctor();
-        if (typeof C !== 'function') throw new Error(`optimizer ${p.name}: ${p.exportName} is not exported by src/index.ts`);
-        return new C();
+    configs: () => [
+      {
+        optimizer: p.name,
+        kind: 'peer',
+        base: p.name,
+        label: p.label,
+        config: {},
+        build: () => {
+          const C = ctor();
+          if (typeof C !== 'function')
+            throw new Error(`optimizer ${p.name}: ${p.exportName} is not exported by src/index.ts`);
+          return new C();
+        },
       },
-    }],
+    ],
   };
 }
 

@@ -13,7 +13,16 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: number; backend: string; versions: Record<string, string>; onRep?: (i: number) => void }): OverheadRecord {
+export function measureOverhead(
+  task: TaskSpec,
+  o: {
+    reps: number;
+    stepsPerRep: number;
+    backend: string;
+    versions: Record<string, string>;
+    onRep?: (i: number) => void;
+  },
+): OverheadRecord {
   const startedAt = new Date().toISOString();
   const model = task.create(0);
   const batch = model.batch(0);
@@ -21,15 +30,28 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
   type Variant = { name: string; every: number; probe: string; make: () => tf.Optimizer };
   const variants: Variant[] = [{ name: 'base', every: 0, probe: '-', make: () => new AdamW({ lr: 1e-4 }) }];
   for (const every of [1, 4, 8]) {
-    variants.push({ name: `gen${every}`, every, probe: 'same', make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false }) });
-    variants.push({ name: `gen${every}n`, every, probe: 'next', make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false, probeLoss: () => other.loss() }) });
+    variants.push({
+      name: `gen${every}`,
+      every,
+      probe: 'same',
+      make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false }),
+    });
+    variants.push({
+      name: `gen${every}n`,
+      every,
+      probe: 'next',
+      make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false, probeLoss: () => other.loss() }),
+    });
   }
   // Step times split by kind: a GeN step either refits (probes + fit) or not. The cost per step at
   // refit period Φ is ((Φ − 1)·plain + refit)/Φ from the medians of each kind, which is robust to the
   // garbage-collection pauses and machine noise that a mean over a short window picks up.
   const plain: Record<string, number[]> = { forward: [] };
   const refit: Record<string, number[]> = {};
-  for (const v of variants) { plain[v.name] = []; refit[v.name] = []; }
+  for (const v of variants) {
+    plain[v.name] = [];
+    refit[v.name] = [];
+  }
   const snapshot = model.vars.map((v) => tf.clone(v));
   const restore = () => model.vars.forEach((v, i) => v.assign(snapshot[i]));
   for (let rep = 0; rep < o.reps; rep++) {
@@ -62,7 +84,8 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
   const F = median(plain.forward);
   const base = median(plain.base);
   const FB = base;
-  const perStep = (name: string, every: number) => ((every - 1) * (every > 1 ? median(plain[name]) : 0) + median(refit[name])) / every;
+  const perStep = (name: string, every: number) =>
+    ((every - 1) * (every > 1 ? median(plain[name]) : 0) + median(refit[name])) / every;
   return {
     kind: 'overhead',
     key: `overhead|${task.name}|${startedAt}`,
@@ -73,11 +96,21 @@ export function measureOverhead(task: TaskSpec, o: { reps: number; stepsPerRep: 
     forwardMs: F,
     trainMs: FB,
     reps: o.reps,
-    gen: variants.filter((v) => v.every > 0).map((v) => {
-      const ms = perStep(v.name, v.every);
-      const probes = v.probe === 'same' ? 2 : 3;
-      const plainMs = v.every > 1 ? median(plain[v.name]) : undefined;
-      return { every: v.every, probe: v.probe, ms, plainMs, refitMs: median(refit[v.name]), ratio: ms / base, bound: 1 + (probes * F) / (v.every * FB) };
-    }),
+    gen: variants
+      .filter((v) => v.every > 0)
+      .map((v) => {
+        const ms = perStep(v.name, v.every);
+        const probes = v.probe === 'same' ? 2 : 3;
+        const plainMs = v.every > 1 ? median(plain[v.name]) : undefined;
+        return {
+          every: v.every,
+          probe: v.probe,
+          ms,
+          plainMs,
+          refitMs: median(refit[v.name]),
+          ratio: ms / base,
+          bound: 1 + (probes * F) / (v.every * FB),
+        };
+      }),
   };
 }

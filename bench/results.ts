@@ -57,7 +57,14 @@ export interface OverheadRecord {
 export type ResultRecord = RunRecord | OverheadRecord;
 
 /** The resume key of a run. */
-export function runKey(r: { task: string; optimizer: string; config: Record<string, unknown>; seed: number; steps: number; phase: string }): string {
+export function runKey(r: {
+  task: string;
+  optimizer: string;
+  config: Record<string, unknown>;
+  seed: number;
+  steps: number;
+  phase: string;
+}): string {
   return `${r.task}|${r.optimizer}|${JSON.stringify(r.config)}|seed=${r.seed}|steps=${r.steps}|${r.phase}`;
 }
 

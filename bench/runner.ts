@@ -45,7 +45,12 @@ export function runOne(o: RunOptions): RunRecord {
   const t0 = performance.now();
   const model = task.create(seed);
   const logEvery = Math.max(1, Math.round(steps / 100));
-  const evalAt = new Set(Array.from({ length: o.evaluate === false ? 0 : task.evals }, (_, i) => Math.round(((i + 1) * steps) / task.evals) - 1));
+  const evalAt = new Set(
+    Array.from(
+      { length: o.evaluate === false ? 0 : task.evals },
+      (_, i) => Math.round(((i + 1) * steps) / task.evals) - 1,
+    ),
+  );
   let next: Batch = model.batch(0);
   const optimizer = opt.build({ totalSteps: steps, nextBatchLoss: () => next.loss() }) as Switchable;
   const curve: RunRecord['curve'] = { step: [], loss: [], lr: [], ms: [] };
@@ -71,7 +76,8 @@ export function runOne(o: RunOptions): RunRecord {
       trainMs += performance.now() - s0;
       lossT?.dispose();
       current.dispose();
-      if (reasons && optimizer instanceof GeN && optimizer.lastStep) reasons[optimizer.lastStep.reason] = (reasons[optimizer.lastStep.reason] ?? 0) + 1;
+      if (reasons && optimizer instanceof GeN && optimizer.lastStep)
+        reasons[optimizer.lastStep.reason] = (reasons[optimizer.lastStep.reason] ?? 0) + 1;
       block += loss;
       blockN++;
       const lr = appliedLr(optimizer);

@@ -13,7 +13,10 @@ export interface ScheduleConfig {
 }
 
 export class ScheduledAdamW extends AdamW {
-  constructor(private readonly plan: ScheduleConfig, options: Partial<AdamWOptions> = {}) {
+  constructor(
+    private readonly plan: ScheduleConfig,
+    options: Partial<AdamWOptions> = {},
+  ) {
     super({ ...options, lr: plan.lr });
   }
   override get learningRate(): number {
@@ -22,7 +25,10 @@ export class ScheduledAdamW extends AdamW {
 }
 
 export class ScheduledSGDW extends SGDW {
-  constructor(private readonly plan: ScheduleConfig, options: Partial<SGDWOptions> = {}) {
+  constructor(
+    private readonly plan: ScheduleConfig,
+    options: Partial<SGDWOptions> = {},
+  ) {
     super({ ...options, lr: plan.lr });
   }
   override get learningRate(): number {

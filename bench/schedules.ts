@@ -11,15 +11,25 @@ export const COSINE_WARMUP = 0.05;
  * The learning rate at `step` (0-based) of a run of `total` steps with peak `lr`.
  * @throws {RangeError} an unknown schedule name, naming the allowed ones.
  */
-export function scheduledLr(schedule: ScheduleName, lr: number, step: number, total: number, warmup = schedule === 'cosine' ? COSINE_WARMUP : 0): number {
+export function scheduledLr(
+  schedule: ScheduleName,
+  lr: number,
+  step: number,
+  total: number,
+  warmup = schedule === 'cosine' ? COSINE_WARMUP : 0,
+): number {
   const warm = Math.floor(warmup * total);
   if (step < warm) return (lr * (step + 1)) / warm;
   const t = total - warm > 0 ? (step - warm) / (total - warm) : 0;
   switch (schedule) {
-    case 'constant': return lr;
-    case 'linear': return lr * (1 - t);
-    case 'cosine': return (lr * (1 + Math.cos(Math.PI * t))) / 2;
-    default: throw new RangeError(`unknown schedule '${String(schedule)}'; allowed: ${SCHEDULES.join(', ')}`);
+    case 'constant':
+      return lr;
+    case 'linear':
+      return lr * (1 - t);
+    case 'cosine':
+      return (lr * (1 + Math.cos(Math.PI * t))) / 2;
+    default:
+      throw new RangeError(`unknown schedule '${String(schedule)}'; allowed: ${SCHEDULES.join(', ')}`);
   }
 }
 

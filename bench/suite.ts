@@ -38,23 +38,34 @@ export interface PlannedRun {
 }
 
 function plan(task: TaskSpec, opt: OptimizerConfig, seed: number, steps: number, phase: string): PlannedRun {
-  return { task, opt, seed, steps, phase, key: runKey({ task: task.name, optimizer: opt.optimizer, config: opt.config, seed, steps, phase }) };
+  return {
+    task,
+    opt,
+    seed,
+    steps,
+    phase,
+    key: runKey({ task: task.name, optimizer: opt.optimizer, config: opt.config, seed, steps, phase }),
+  };
 }
 
 const stepsOf = (o: SuiteOptions, t: TaskSpec) => o.steps ?? t.steps[o.mode];
 
 /** Phase 1: every configuration with seed 0 (grids are tuned here). */
 export function tunePhase(o: SuiteOptions): PlannedRun[] {
-  return o.tasks.flatMap((t) => o.optimizers.flatMap((name) => {
-    const entry = findOptimizer(name);
-    if (!entry || entry.unavailable()) return [];
-    return entry.configs(o.mode).map((c) => plan(t, c, 0, stepsOf(o, t), 'tune'));
-  }));
+  return o.tasks.flatMap((t) =>
+    o.optimizers.flatMap((name) => {
+      const entry = findOptimizer(name);
+      if (!entry || entry.unavailable()) return [];
+      return entry.configs(o.mode).map((c) => plan(t, c, 0, stepsOf(o, t), 'tune'));
+    }),
+  );
 }
 
 /** The grid configuration with the best validation metric among finished tune runs of a task and grid. */
 export function bestOfGrid(records: RunRecord[], task: string, optimizer: string): RunRecord | null {
-  const runs = records.filter((r) => r.task === task && r.optimizer === optimizer && r.phase === 'tune' && r.seed === 0 && !r.diverged);
+  const runs = records.filter(
+    (r) => r.task === task && r.optimizer === optimizer && r.phase === 'tune' && r.seed === 0 && !r.diverged,
+  );
   if (runs.length === 0) return null;
   const val = (r: RunRecord) => r.final.val[r.metric.name];
   return runs.reduce((best, r) => ((r.metric.higherIsBetter ? val(r) > val(best) : val(r) < val(best)) ? r : best));
@@ -63,17 +74,21 @@ export function bestOfGrid(records: RunRecord[], task: string, optimizer: string
 /** Phase 2: seeds 1..seeds-1 for GeN, peers and each grid's best configuration. */
 export function seedPhase(o: SuiteOptions, records: RunRecord[]): PlannedRun[] {
   if (o.seeds <= 1) return [];
-  return o.tasks.flatMap((t) => o.optimizers.flatMap((name) => {
-    const entry = findOptimizer(name);
-    if (!entry || entry.unavailable()) return [];
-    let configs = entry.configs(o.mode);
-    if (entry.kind === 'grid') {
-      const best = bestOfGrid(records, t.name, name);
-      if (!best) return [];
-      configs = configs.filter((c) => JSON.stringify(c.config) === JSON.stringify(best.config));
-    }
-    return configs.flatMap((c) => Array.from({ length: o.seeds - 1 }, (_, i) => plan(t, c, i + 1, stepsOf(o, t), 'tune')));
-  }));
+  return o.tasks.flatMap((t) =>
+    o.optimizers.flatMap((name) => {
+      const entry = findOptimizer(name);
+      if (!entry || entry.unavailable()) return [];
+      let configs = entry.configs(o.mode);
+      if (entry.kind === 'grid') {
+        const best = bestOfGrid(records, t.name, name);
+        if (!best) return [];
+        configs = configs.filter((c) => JSON.stringify(c.config) === JSON.stringify(best.config));
+      }
+      return configs.flatMap((c) =>
+        Array.from({ length: o.seeds - 1 }, (_, i) => plan(t, c, i + 1, stepsOf(o, t), 'tune')),
+      );
+    }),
+  );
 }
 
 /** Phase 3: GeN from initial lrs 1e-5 … 1e-1 (seed 0); the quick suite does it on its first task only. */
@@ -110,7 +125,15 @@ export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<n
     const todo = runs.filter((r) => !done.has(r.key));
     ev.onPhase?.(name, todo.length, runs.length - todo.length);
     for (const [i, run] of todo.entries()) {
-      const base = { task: run.task, opt: run.opt, seed: run.seed, mode: o.mode, phase: run.phase, backend: o.backend, versions: o.versions };
+      const base = {
+        task: run.task,
+        opt: run.opt,
+        seed: run.seed,
+        mode: o.mode,
+        phase: run.phase,
+        backend: o.backend,
+        versions: o.versions,
+      };
       try {
         if (o.warmUp !== false && !warmed.has(run.task.name)) {
           warmed.add(run.task.name);

@@ -78,15 +78,27 @@ function positiveInt(name: string, v: string | undefined, max: number): number |
 
 function list(name: string, v: string | undefined, allowed: readonly string[]): string[] | null {
   if (v === undefined) return null;
-  const items = v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw new UsageError(`option --${name}: expected a comma-separated list; got '${v}'. Allowed: ${allowed.join(', ')}`);
+  const items = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0)
+    throw new UsageError(
+      `option --${name}: expected a comma-separated list; got '${v}'. Allowed: ${allowed.join(', ')}`,
+    );
   const bad = items.filter((s) => !allowed.includes(s));
-  if (bad.length) throw new UsageError(`option --${name}: unknown ${bad.map((b) => `'${b}'`).join(', ')}. Allowed: ${allowed.join(', ')}`);
+  if (bad.length)
+    throw new UsageError(
+      `option --${name}: unknown ${bad.map((b) => `'${b}'`).join(', ')}. Allowed: ${allowed.join(', ')}`,
+    );
   return items;
 }
 
 /** Parses argv (without node and script). @throws {UsageError} for bad input. */
-export function parseCli(argv: string[], known: { tasks: readonly string[]; optimizers: readonly string[] }): CliOptions {
+export function parseCli(
+  argv: string[],
+  known: { tasks: readonly string[]; optimizers: readonly string[] },
+): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -112,12 +124,15 @@ export function parseCli(argv: string[], known: { tasks: readonly string[]; opti
       },
     });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\s*To specify.*$/s, '')}. Run 'gen-bench --help' for the options.`);
+    throw new UsageError(
+      `${(e as Error).message.replace(/\s*To specify.*$/s, '')}. Run 'gen-bench --help' for the options.`,
+    );
   }
   const { values: v, positionals } = parsed;
   const help = v.help === true;
   const command = (positionals[0] ?? 'help') as Command;
-  if (!COMMANDS.includes(command)) throw new UsageError(`unknown command '${positionals[0]}'; allowed: ${COMMANDS.join(', ')}`);
+  if (!COMMANDS.includes(command))
+    throw new UsageError(`unknown command '${positionals[0]}'; allowed: ${COMMANDS.join(', ')}`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' after '${command}'`);
   if (v.quick && v.full) throw new UsageError('options --quick and --full exclude each other; pass one');
   if (v.resume && v['no-resume']) throw new UsageError('options --resume and --no-resume exclude each other; pass one');

@@ -47,7 +47,9 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
   let finished = 0;
   const status = () => {
     if (!p.tty) return;
-    const parts = [...slots.values()].map((s) => `${s.task} ${s.phase} ${s.index}/${s.total} ${Math.round(s.frac * 100)}% ETA ${fmtTime(s.eta)}`);
+    const parts = [...slots.values()].map(
+      (s) => `${s.task} ${s.phase} ${s.index}/${s.total} ${Math.round(s.frac * 100)}% ETA ${fmtTime(s.eta)}`,
+    );
     p.write(`\r\x1b[K${parts.join(' | ').slice(0, (process.stderr.columns ?? 160) - 1)}`);
   };
   const line = (s: string) => p.write(`${p.tty ? '\r\x1b[K' : ''}${s}\n`);
@@ -68,7 +70,9 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
         case 'phase':
           slot.phase = m.name;
           slot.total = m.runs;
-          line(`[${task}] phase ${m.name}: ${m.runs} runs to do${m.skipped ? `, ${m.skipped} already in the results file (skipped)` : ''}`);
+          line(
+            `[${task}] phase ${m.name}: ${m.runs} runs to do${m.skipped ? `, ${m.skipped} already in the results file (skipped)` : ''}`,
+          );
           break;
         case 'start':
           slot.run = m.label;
@@ -108,7 +112,10 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
     if (lane) lanes.push(lane);
   }
   await Promise.all(lanes);
-  if (failures.length) throw new Error(`workers failed for ${failures.join(', ')}; finished runs are kept in ${p.out}, rerun with --resume`);
+  if (failures.length)
+    throw new Error(
+      `workers failed for ${failures.join(', ')}; finished runs are kept in ${p.out}, rerun with --resume`,
+    );
   return finished;
 }
 

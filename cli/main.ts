@@ -38,7 +38,9 @@ async function list(): Promise<void> {
   await loadPeers();
   out('Tasks:\n');
   for (const t of TASKS) {
-    out(`  ${t.name.padEnd(22)} ${t.description}\n  ${''.padEnd(22)} steps quick ${t.steps.quick} / full ${t.steps.full}; metric ${t.metric.name} (${t.metric.higherIsBetter ? 'higher' : 'lower'} is better); split seed ${t.splitSeed}\n  ${''.padEnd(22)} ${t.data}; ${dataStatus(t.name)}\n`);
+    out(
+      `  ${t.name.padEnd(22)} ${t.description}\n  ${''.padEnd(22)} steps quick ${t.steps.quick} / full ${t.steps.full}; metric ${t.metric.name} (${t.metric.higherIsBetter ? 'higher' : 'lower'} is better); split seed ${t.splitSeed}\n  ${''.padEnd(22)} ${t.data}; ${dataStatus(t.name)}\n`,
+    );
   }
   out('\nOptimizers:\n');
   for (const o of OPTIMIZERS) {
@@ -52,26 +54,44 @@ function defaultTasks(o: CliOptions): string[] {
 }
 
 function defaultOptimizers(o: CliOptions): string[] {
-  const names = ['gen-adamw', 'gen-sgd', 'gen-adamw-cosine', 'gen-sgd-cosine', 'adamw-grid', 'sgd-grid', ...(o.mode === 'full' ? ['gen-adamw-next', 'gen-sgd-next', 'gen-adamw-current', 'gen-sgd-current'] : [])];
+  const names = [
+    'gen-adamw',
+    'gen-sgd',
+    'gen-adamw-cosine',
+    'gen-sgd-cosine',
+    'adamw-grid',
+    'sgd-grid',
+    ...(o.mode === 'full' ? ['gen-adamw-next', 'gen-sgd-next', 'gen-adamw-current', 'gen-sgd-current'] : []),
+  ];
   return [...names, ...OPTIMIZERS.filter((e) => e.kind === 'peer' && e.unavailable() === null).map((e) => e.name)];
 }
 
 async function overhead(o: CliOptions, backend: string): Promise<void> {
   const versions = packageVersions();
   const tasks = o.mode === 'quick' ? ['mnist-mlp'] : ['mnist-mlp', 'moby-char'];
-  for (const name of (o.tasks ?? tasks)) {
+  for (const name of o.tasks ?? tasks) {
     const task = findTask(name);
     if (!task) continue;
     err(`overhead: ${name} (forward, AdamW step, GeN every 1/4/8; interleaved reps)\n`);
     const reps = o.mode === 'quick' ? 5 : 9;
-    const rec = measureOverhead(task, { reps, stepsPerRep: 16, backend, versions, onRep: (i) => err(`  rep ${i + 1}/${reps}\n`) });
+    const rec = measureOverhead(task, {
+      reps,
+      stepsPerRep: 16,
+      backend,
+      versions,
+      onRep: (i) => err(`  rep ${i + 1}/${reps}\n`),
+    });
     appendResult(o.out, rec);
     err(`  F ${rec.forwardMs.toFixed(2)} ms, F+B ${rec.trainMs.toFixed(2)} ms\n`);
-    for (const g of rec.gen) err(`  every ${g.every} (${g.probe}-batch probes): ${g.ms.toFixed(2)} ms/step, ×${g.ratio.toFixed(3)} of AdamW, bound ×${g.bound.toFixed(3)}\n`);
+    for (const g of rec.gen)
+      err(
+        `  every ${g.every} (${g.probe}-batch probes): ${g.ms.toFixed(2)} ms/step, ×${g.ratio.toFixed(3)} of AdamW, bound ×${g.bound.toFixed(3)}\n`,
+      );
   }
 }
 
-const runSummary = (rec: RunRecord) => `${rec.metric.name} ${Number.isFinite(rec.value) ? rec.value.toPrecision(4) : 'diverged'} (${(rec.wallMs / 1000).toFixed(1)} s)`;
+const runSummary = (rec: RunRecord) =>
+  `${rec.metric.name} ${Number.isFinite(rec.value) ? rec.value.toPrecision(4) : 'diverged'} (${(rec.wallMs / 1000).toFixed(1)} s)`;
 
 async function run(o: CliOptions): Promise<void> {
   const backend = await setup();
@@ -103,32 +123,80 @@ async function run(o: CliOptions): Promise<void> {
   const t0 = performance.now();
   let n: number;
   if (process.env[WORKER_ENV] && process.send) {
-    n = await runSuite({ tasks, optimizers, seeds, steps: o.steps, mode: o.mode, out: o.out, resume: true, robustness: o.robustness, backend, versions: packageVersions(), append: (record) => sendToParent({ type: 'record', record }) }, {
-      onPhase: (name, runs, skipped) => void sendToParent({ type: 'phase', name, runs, skipped }),
-      onRunStart: (r, index, total) => void sendToParent({ type: 'start', label: `${r.opt.label} seed ${r.seed}`, index, total }),
-      onProgress: (_r, p) => void sendToParent({ type: 'progress', ...p }),
-      onRunEnd: (_r, rec) => void sendToParent({ type: 'end', summary: runSummary(rec) }),
-      onRunError: (r, e) => void sendToParent({ type: 'error', key: r.key, message: e.stack ?? e.message }),
-    });
+    n = await runSuite(
+      {
+        tasks,
+        optimizers,
+        seeds,
+        steps: o.steps,
+        mode: o.mode,
+        out: o.out,
+        resume: true,
+        robustness: o.robustness,
+        backend,
+        versions: packageVersions(),
+        append: (record) => sendToParent({ type: 'record', record }),
+      },
+      {
+        onPhase: (name, runs, skipped) => void sendToParent({ type: 'phase', name, runs, skipped }),
+        onRunStart: (r, index, total) =>
+          void sendToParent({ type: 'start', label: `${r.opt.label} seed ${r.seed}`, index, total }),
+        onProgress: (_r, p) => void sendToParent({ type: 'progress', ...p }),
+        onRunEnd: (_r, rec) => void sendToParent({ type: 'end', summary: runSummary(rec) }),
+        onRunError: (r, e) => void sendToParent({ type: 'error', key: r.key, message: e.stack ?? e.message }),
+      },
+    );
     process.disconnect?.();
     return;
   }
   const jobs = Math.min(o.jobs ?? (o.mode === 'quick' ? 1 : availableParallelism()), tasks.length);
-  err(`gen-bench run (${o.mode}): tasks ${tasks.map((t) => t.name).join(', ')}; optimizers ${optimizers.join(', ')}; backend ${backend}; ${jobs} job${jobs > 1 ? 's' : ''}; results → ${o.out}\n`);
+  err(
+    `gen-bench run (${o.mode}): tasks ${tasks.map((t) => t.name).join(', ')}; optimizers ${optimizers.join(', ')}; backend ${backend}; ${jobs} job${jobs > 1 ? 's' : ''}; results → ${o.out}\n`,
+  );
   if (jobs > 1) {
     // The quick suite's robustness runs are on its first task only, as in a single process.
     const robustOn = (task: string) => o.robustness && (o.mode === 'full' || task === tasks[0].name);
-    const passOn = (task: string) => ['--optimizers', optimizers.join(','), '--seeds', String(seeds), `--${o.mode}`, '--no-overhead', ...(o.steps ? ['--steps', String(o.steps)] : []), ...(robustOn(task) ? [] : ['--no-robustness'])];
-    n = await runInWorkers({ tasks: tasks.map((t) => t.name), jobs, out: o.out, args: passOn, write: err, tty: process.stderr.isTTY === true });
+    const passOn = (task: string) => [
+      '--optimizers',
+      optimizers.join(','),
+      '--seeds',
+      String(seeds),
+      `--${o.mode}`,
+      '--no-overhead',
+      ...(o.steps ? ['--steps', String(o.steps)] : []),
+      ...(robustOn(task) ? [] : ['--no-robustness']),
+    ];
+    n = await runInWorkers({
+      tasks: tasks.map((t) => t.name),
+      jobs,
+      out: o.out,
+      args: passOn,
+      write: err,
+      tty: process.stderr.isTTY === true,
+    });
   } else {
     const progress = new Progress();
-    n = await runSuite({ tasks, optimizers, seeds, steps: o.steps, mode: o.mode, out: o.out, resume: o.resume, robustness: o.robustness, backend, versions: packageVersions() }, {
-      onPhase: (name, runs, skipped) => progress.phase(name, runs, skipped),
-      onRunStart: (r, i, total) => progress.start(`${r.task.name} ${r.opt.label} seed ${r.seed}`, i, total),
-      onProgress: (_r, p) => progress.update(p.step, p.steps, p.loss, p.lr, p.elapsedMs),
-      onRunEnd: (_r, rec) => progress.end(runSummary(rec)),
-      onRunError: (r, e) => err(`\ngen-bench: run ${r.key} failed: ${e.stack ?? e.message}\n`),
-    });
+    n = await runSuite(
+      {
+        tasks,
+        optimizers,
+        seeds,
+        steps: o.steps,
+        mode: o.mode,
+        out: o.out,
+        resume: o.resume,
+        robustness: o.robustness,
+        backend,
+        versions: packageVersions(),
+      },
+      {
+        onPhase: (name, runs, skipped) => progress.phase(name, runs, skipped),
+        onRunStart: (r, i, total) => progress.start(`${r.task.name} ${r.opt.label} seed ${r.seed}`, i, total),
+        onProgress: (_r, p) => progress.update(p.step, p.steps, p.loss, p.lr, p.elapsedMs),
+        onRunEnd: (_r, rec) => progress.end(runSummary(rec)),
+        onRunError: (r, e) => err(`\ngen-bench: run ${r.key} failed: ${e.stack ?? e.message}\n`),
+      },
+    );
   }
   err(`gen-bench: ${n} runs finished in ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${o.out}\n`);
   if (o.overhead) await overhead(o, backend);
@@ -146,10 +214,18 @@ async function main(): Promise<number> {
     throw e;
   }
   switch (o.command) {
-    case 'help': out(HELP); return 0;
-    case 'list': await list(); return 0;
-    case 'run': await run(o); return 0;
-    case 'overhead': await overhead(o, await setup()); return 0;
+    case 'help':
+      out(HELP);
+      return 0;
+    case 'list':
+      await list();
+      return 0;
+    case 'run':
+      await run(o);
+      return 0;
+    case 'overhead':
+      await overhead(o, await setup());
+      return 0;
     case 'report': {
       const { buildReport } = await import('../report/build.js');
       await buildReport({ results: o.out, dir: o.report, png: o.png, log: err });
@@ -158,4 +234,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => { process.exitCode = code; }, (e: Error) => { err(`gen-bench: ${e.stack ?? e.message}\n`); process.exitCode = 1; });
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: Error) => {
+    err(`gen-bench: ${e.stack ?? e.message}\n`);
+    process.exitCode = 1;
+  },
+);

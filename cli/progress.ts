@@ -5,7 +5,9 @@
 export const fmtTime = (ms: number) => {
   if (!Number.isFinite(ms) || ms < 0) return '--:--';
   const s = Math.round(ms / 1000);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
 export class Progress {
@@ -21,7 +23,9 @@ export class Progress {
     this.phaseStart = performance.now();
     this.phaseRuns = runs;
     this.runsDone = 0;
-    this.write(`${this.tty ? '\n' : ''}phase ${name}: ${runs} runs to do${skipped ? `, ${skipped} already in the results file (skipped)` : ''}\n`);
+    this.write(
+      `${this.tty ? '\n' : ''}phase ${name}: ${runs} runs to do${skipped ? `, ${skipped} already in the results file (skipped)` : ''}\n`,
+    );
   }
 
   start(label: string, index: number, total: number): void {
@@ -36,14 +40,16 @@ export class Progress {
     const frac = step / steps;
     const eta = (elapsedMs / Math.max(frac, 1e-9)) * (1 - frac);
     const phaseElapsed = performance.now() - this.phaseStart;
-    const perRun = (phaseElapsed) / Math.max(this.runsDone + frac, 1e-9);
+    const perRun = phaseElapsed / Math.max(this.runsDone + frac, 1e-9);
     const phaseEta = perRun * (this.phaseRuns - this.runsDone - frac);
     const info = `${step}/${steps} ETA ${fmtTime(eta)} (phase ${fmtTime(phaseEta)}) loss ${loss.toPrecision(4)} lr ${Number.isFinite(lr) ? lr.toExponential(2) : '-'}`;
     if (this.tty) {
       const width = 20;
       const filled = Math.round(frac * width);
       const line = `${this.label.slice(0, 48).padEnd(48)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${info}`;
-      this.write(`\r${line.slice(0, (process.stderr.columns ?? 160) - 1).padEnd(Math.min(159, (process.stderr.columns ?? 160) - 1))}`);
+      this.write(
+        `\r${line.slice(0, (process.stderr.columns ?? 160) - 1).padEnd(Math.min(159, (process.stderr.columns ?? 160) - 1))}`,
+      );
     } else {
       const q = Math.floor(frac * 4);
       if (q > this.lastQuarter && q < 4) {

@@ -30,7 +30,9 @@ for (let s = 0; s < 240; s++) {
   batch.dispose();
   const st = opt.lastStep!;
   if (st.refit && (s < 40 || s % 8 === 0)) {
-    console.log(`${String(s).padStart(4)}  ${loss.toFixed(3).padStart(6)}  ${st.reason.padEnd(12)}  ${st.lr.toExponential(2).padStart(9)}  ${st.proposedLr.toExponential(2).padStart(9)}  [${fmt(st.probeOffsets, (x) => x.toExponential(2))}]  [${fmt(st.probeLosses, (x) => x.toFixed(4))}]`);
+    console.log(
+      `${String(s).padStart(4)}  ${loss.toFixed(3).padStart(6)}  ${st.reason.padEnd(12)}  ${st.lr.toExponential(2).padStart(9)}  ${st.proposedLr.toExponential(2).padStart(9)}  [${fmt(st.probeOffsets, (x) => x.toExponential(2))}]  [${fmt(st.probeLosses, (x) => x.toFixed(4))}]`,
+    );
   }
 }
 opt.dispose();

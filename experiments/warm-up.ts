@@ -17,12 +17,29 @@ for (const name of tasks) {
   for (const seed of seeds) {
     for (const warmUp of [1, 3, 10]) {
       const r = runOne({
-        task, seed, steps: task.steps.full, mode: 'full', phase: 'experiment', backend, versions: {},
-        opt: { optimizer: 'gen-adamw', kind: 'gen', base: 'adamw', label: `warmUp ${warmUp}`, config: { warmUp }, build: () => new GeN(new AdamW(), { warmUp }) },
+        task,
+        seed,
+        steps: task.steps.full,
+        mode: 'full',
+        phase: 'experiment',
+        backend,
+        versions: {},
+        opt: {
+          optimizer: 'gen-adamw',
+          kind: 'gen',
+          base: 'adamw',
+          label: `warmUp ${warmUp}`,
+          config: { warmUp },
+          build: () => new GeN(new AdamW(), { warmUp }),
+        },
       });
       const lr = r.curve.lr;
-      const at = [0.1, 0.3, 0.6, 1].map((f) => lr[Math.min(lr.length - 1, Math.floor(f * (lr.length - 1)))].toExponential(1));
-      console.log(`${name} seed ${seed} warmUp ${String(warmUp).padStart(2)}: ${r.metric.name} ${r.value.toPrecision(4)}; lr at 10/30/60/100% ${at.join(' ')} (${(r.wallMs / 1000).toFixed(0)} s)`);
+      const at = [0.1, 0.3, 0.6, 1].map((f) =>
+        lr[Math.min(lr.length - 1, Math.floor(f * (lr.length - 1)))].toExponential(1),
+      );
+      console.log(
+        `${name} seed ${seed} warmUp ${String(warmUp).padStart(2)}: ${r.metric.name} ${r.value.toPrecision(4)}; lr at 10/30/60/100% ${at.join(' ')} (${(r.wallMs / 1000).toFixed(0)} s)`,
+      );
     }
   }
 }

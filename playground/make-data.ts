@@ -63,4 +63,6 @@ const out = join(dirname(fileURLToPath(import.meta.url)), 'public', 'mnist14.bin
 const bytes = Buffer.concat([header, train.x, train.y, val.x, val.y]);
 writeFileSync(out, bytes);
 const counts = (y: Uint8Array) => Array.from({ length: 10 }, (_, d) => y.filter((v) => v === d).length).join(' ');
-process.stdout.write(`wrote ${out}: ${bytes.length} bytes; train ${TRAIN} (per digit ${counts(train.y)}), validation ${VAL} (per digit ${counts(val.y)})\n`);
+process.stdout.write(
+  `wrote ${out}: ${bytes.length} bytes; train ${TRAIN} (per digit ${counts(train.y)}), validation ${VAL} (per digit ${counts(val.y)})\n`,
+);

@@ -29,12 +29,20 @@ export interface ConformanceEntry {
 function leastSquares(seed: number) {
   const X = tf.tensor2d(normals(32 * 4, seed), [32, 4]);
   // y = X·[1, −2, 0.5, 3] + 0.7 + small noise: the minimum loss is near 0.
-  const y = tf.tidy(() => tf.add(tf.add(tf.squeeze(tf.matMul(X, tf.tensor2d([1, -2, 0.5, 3], [4, 1]))), 0.7), tf.mul(tf.tensor1d(normals(32, seed + 1)), 0.01)));
+  const y = tf.tidy(() =>
+    tf.add(
+      tf.add(tf.squeeze(tf.matMul(X, tf.tensor2d([1, -2, 0.5, 3], [4, 1]))), 0.7),
+      tf.mul(tf.tensor1d(normals(32, seed + 1)), 0.01),
+    ),
+  );
   const init = { w: normals(4, seed + 2), c: normals(1, seed + 3)[0] };
   const make = (tag: string, w0: ArrayLike<number> = init.w, c0 = init.c) => {
     const w = tf.variable(tf.tensor1d(Array.from(w0)), true, `${tag}_w_${Math.random()}`);
     const c = tf.variable(tf.scalar(c0), true, `${tag}_c_${Math.random()}`);
-    const loss = () => tf.tidy(() => tf.mean(tf.square(tf.sub(tf.add(tf.squeeze(tf.matMul(X, tf.reshape(w, [4, 1]))), c), y))) as tf.Scalar);
+    const loss = () =>
+      tf.tidy(
+        () => tf.mean(tf.square(tf.sub(tf.add(tf.squeeze(tf.matMul(X, tf.reshape(w, [4, 1]))), c), y))) as tf.Scalar,
+      );
     return { w, c, loss, vars: [w, c] };
   };
   return { make, dispose: () => tf.dispose([X, y]) };
@@ -56,7 +64,10 @@ export function describeConformance(entries: ConformanceEntry[]): void {
         const { loss, vars } = p.make('conv');
         const opt = e.make();
         const start = tf.tidy(() => loss().dataSync()[0]);
-        for (let i = 0; i < (e.steps ?? 60); i++) tf.tidy(() => { opt.minimize(loss, false, vars); });
+        for (let i = 0; i < (e.steps ?? 60); i++)
+          tf.tidy(() => {
+            opt.minimize(loss, false, vars);
+          });
         const end = tf.tidy(() => loss().dataSync()[0]);
         assert.ok(Number.isFinite(end) && end < (e.targetRatio ?? 0.5) * start, `loss ${start} → ${end}`);
         opt.dispose();
@@ -70,7 +81,11 @@ export function describeConformance(entries: ConformanceEntry[]): void {
         const opt = e.make();
         // Counts may cycle with the refit period (GeN keeps a direction before refit steps), so
         // compare four consecutive counts past calibration with the same four 100 steps later.
-        const counts = () => Array.from({ length: 4 }, () => { opt.minimize(loss, false, vars); return tf.memory().numTensors; });
+        const counts = () =>
+          Array.from({ length: 4 }, () => {
+            opt.minimize(loss, false, vars);
+            return tf.memory().numTensors;
+          });
         for (let i = 0; i < 30; i++) opt.minimize(loss, false, vars);
         const settled = counts();
         for (let i = 0; i < 96; i++) opt.minimize(loss, false, vars);
@@ -80,35 +95,47 @@ export function describeConformance(entries: ConformanceEntry[]): void {
         p.dispose();
       });
 
-      test('continues bit-identically after getConfig/fromConfig and getWeights/setWeights', { skip: e.noRoundTrip ?? false }, async () => {
-        const p = leastSquares(3);
-        const a = p.make('a');
-        const optA = e.make();
-        // 12 steps: the next step refits, so GeN holds a previous direction that must be saved too.
-        for (let i = 0; i < 12; i++) optA.minimize(a.loss, false, a.vars);
-        const saved = (await optA.getWeights()).map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
-        const [w0, c0] = read(a.vars);
-        const b = p.make('b', w0, c0[0]);
-        const optB = clone(optA);
-        await optB.setWeights(saved);
-        for (let i = 0; i < 9; i++) {
-          optA.minimize(a.loss, false, a.vars);
-          optB.minimize(b.loss, false, b.vars);
-        }
-        assert.deepEqual(read(b.vars), read(a.vars));
-        tf.dispose(saved.map((s) => s.tensor));
-        optA.dispose();
-        optB.dispose();
-        tf.dispose([...a.vars, ...b.vars]);
-        p.dispose();
-      });
+      test(
+        'continues bit-identically after getConfig/fromConfig and getWeights/setWeights',
+        { skip: e.noRoundTrip ?? false },
+        async () => {
+          const p = leastSquares(3);
+          const a = p.make('a');
+          const optA = e.make();
+          // 12 steps: the next step refits, so GeN holds a previous direction that must be saved too.
+          for (let i = 0; i < 12; i++) optA.minimize(a.loss, false, a.vars);
+          const saved = (await optA.getWeights()).map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+          const [w0, c0] = read(a.vars);
+          const b = p.make('b', w0, c0[0]);
+          const optB = clone(optA);
+          await optB.setWeights(saved);
+          for (let i = 0; i < 9; i++) {
+            optA.minimize(a.loss, false, a.vars);
+            optB.minimize(b.loss, false, b.vars);
+          }
+          assert.deepEqual(read(b.vars), read(a.vars));
+          tf.dispose(saved.map((s) => s.tensor));
+          optA.dispose();
+          optB.dispose();
+          tf.dispose([...a.vars, ...b.vars]);
+          p.dispose();
+        },
+      );
 
       if (!e.skipFit) {
         test('trains a model through model.compile and model.fit', async () => {
           const x = tf.tensor2d(normals(64 * 3, 7), [64, 3]);
           const y = tf.tidy(() => tf.sum(tf.mul(x, tf.tensor1d([1, -2, 0.5])), 1, true));
           // Seeded initial weights: the check is deterministic (no run-to-run luck either way).
-          const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) })] });
+          const m = tfl.sequential({
+            layers: [
+              tfl.layers.dense({
+                inputShape: [3],
+                units: 1,
+                kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+              }),
+            ],
+          });
           m.compile({ optimizer: e.make(), loss: 'meanSquaredError' });
           const h = await m.fit(x, y, { epochs: 8, batchSize: 16, verbose: 0, shuffle: false });
           const losses = h.history.loss as number[];

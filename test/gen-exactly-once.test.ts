@@ -23,7 +23,8 @@ for (const [name, makeBase] of [
   ['AdamW', () => new AdamW({ lr: 0.01 })],
 ] as const) {
   test(`N steps of GeN over ${name} leave the same moments and step count as N steps of ${name} fed the same gradients`, async () => {
-    const n = 7, steps = 9;
+    const n = 7,
+      steps = 9;
     const cs = gradientSequence(steps, n);
     const wGen = tf.variable(tf.zeros([n]), true, `w_gen_${name}_${Math.random()}`);
     const wRef = tf.variable(tf.zeros([n]), true, `w_ref_${name}_${Math.random()}`);

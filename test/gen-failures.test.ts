@@ -9,10 +9,18 @@ before(useCpu);
 
 /** A base whose direction is D = s·g: s = −1 is gradient descent, s = +1 goes uphill, s = 0 stands still. */
 class Scaled extends DirectionalOptimizer {
-  constructor(private readonly s: number) { super(); }
-  get learningRate() { return 1; }
-  override getConfig() { return {}; }
-  computeDirection(_v: tf.Variable[], g: tf.Tensor[]) { return g.map((t) => tf.mul(t, this.s)); }
+  constructor(private readonly s: number) {
+    super();
+  }
+  get learningRate() {
+    return 1;
+  }
+  override getConfig() {
+    return {};
+  }
+  computeDirection(_v: tf.Variable[], g: tf.Tensor[]) {
+    return g.map((t) => tf.mul(t, this.s));
+  }
 }
 
 const variable = (values: number[]) => tf.variable(tf.tensor1d(values), true, `v_${Math.random()}`);
@@ -25,8 +33,10 @@ describe('GeN failure modes', () => {
   test('a loss closure returning a non-scalar gets a TypeError that says so', () => {
     const w = variable([1, 2]);
     const opt = new GeN(new SGDW());
-    assert.throws(() => opt.minimize(() => tf.mul(w, 2) as unknown as tf.Scalar, false, [w]),
-      /GeN: the loss closure must return a scalar tf.Tensor \(rank 0, e.g. tf.mean\(...\)\); got a tensor of shape \[2\]/);
+    assert.throws(
+      () => opt.minimize(() => tf.mul(w, 2) as unknown as tf.Scalar, false, [w]),
+      /GeN: the loss closure must return a scalar tf.Tensor \(rank 0, e.g. tf.mean\(...\)\); got a tensor of shape \[2\]/,
+    );
   });
 
   test('a NaN loss writes nothing into the weights and reports nonfinite', () => {
@@ -92,9 +102,12 @@ describe('GeN failure modes', () => {
   test('onStep receives every step and the library writes nothing to the console', () => {
     const w = variable([1, -1]);
     const seen: StepInfo[] = [];
-    const log = console.log, warn = console.warn;
+    const log = console.log,
+      warn = console.warn;
     let printed = 0;
-    console.log = console.warn = () => { printed++; };
+    console.log = console.warn = () => {
+      printed++;
+    };
     try {
       const opt = new GeN(new SGDW(), { onStep: (i) => seen.push(i), every: 2, calibrate: false });
       for (let i = 0; i < 4; i++) step(opt, w, () => tf.sum(tf.square(w)));
@@ -102,7 +115,15 @@ describe('GeN failure modes', () => {
       console.log = log;
       console.warn = warn;
     }
-    assert.deepEqual(seen.map((s) => [s.step, s.refit]), [[0, true], [1, false], [2, true], [3, false]]);
+    assert.deepEqual(
+      seen.map((s) => [s.step, s.refit]),
+      [
+        [0, true],
+        [1, false],
+        [2, true],
+        [3, false],
+      ],
+    );
     assert.equal(seen[1].reason, 'skipped');
     assert.equal(printed, 0);
   });
@@ -113,11 +134,22 @@ describe('GeN serialization', () => {
     const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [2], units: 1 })] });
     const opt = new GeN(new AdamW({ weightDecay: 0.05 }), { every: 3, horizon: { steps: 100, shape: 'cosine' } });
     m.compile({ optimizer: opt, loss: 'meanSquaredError' });
-    const x = tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ]);
     const y = tf.tensor2d([[1], [2], [3], [4]]);
     await m.fit(x, y, { epochs: 5, verbose: 0 });
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await m.save(tf.io.withSaveHandler(async (a) => { artifacts = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }), { includeOptimizer: true });
+    await m.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+      { includeOptimizer: true },
+    );
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
     const restored = loaded.optimizer as GeN;
     assert.equal(restored.getClassName(), 'GeN');

@@ -12,7 +12,8 @@ before(useCpu);
  * GeN's 3-point estimate has error O(h²) in the probe distance h.
  */
 test('the 3-point estimate matches the exact Gᵀd/dᵀHd from a Hessian-vector product, with O(h²) error', () => {
-  const n = 256, d = 6;
+  const n = 256,
+    d = 6;
   const X = tf.tensor2d(normals(n * d, 3), [n, d]);
   const trueW = tf.tensor1d(normals(d, 4));
   const y = tf.tidy(() => tf.cast(tf.greater(tf.matMul(X, tf.reshape(trueW, [d, 1])), 0), 'float32'));
@@ -32,7 +33,14 @@ test('the 3-point estimate matches the exact Gᵀd/dᵀHd from a Hessian-vector 
 
   const estimate = (h: number) => {
     const w = tf.variable(w0.clone(), true, `w_hvp_${h}_${Math.random()}`);
-    const opt = new GeN(new SGDW(), { lr: h, smoothing: 0, every: 1, clip: null, calibrate: false, probeDirection: 'current' });
+    const opt = new GeN(new SGDW(), {
+      lr: h,
+      smoothing: 0,
+      every: 1,
+      clip: null,
+      calibrate: false,
+      probeDirection: 'current',
+    });
     opt.minimize(() => lossAt(w));
     const info = opt.lastStep!;
     assert.equal(info.reason, 'ok');

@@ -7,10 +7,14 @@ import { normals, useCpu } from './helpers.js';
 
 before(useCpu);
 
-const N = 64, FEATURES = 8, CLASSES = 3;
+const N = 64,
+  FEATURES = 8,
+  CLASSES = 3;
 function data() {
   const x = tf.tensor2d(normals(N * FEATURES, 21), [N, FEATURES]);
-  const labels = tf.tidy(() => tf.argMax(tf.matMul(x, tf.tensor2d(normals(FEATURES * CLASSES, 22), [FEATURES, CLASSES])), 1));
+  const labels = tf.tidy(() =>
+    tf.argMax(tf.matMul(x, tf.tensor2d(normals(FEATURES * CLASSES, 22), [FEATURES, CLASSES])), 1),
+  );
   const y = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), CLASSES), 'float32');
   labels.dispose();
   return { x, y };
@@ -18,16 +22,31 @@ function data() {
 
 function model(dropout: number, seed = 1) {
   const m = tfl.sequential();
-  m.add(tfl.layers.dense({ inputShape: [FEATURES], units: 16, kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
+  m.add(
+    tfl.layers.dense({
+      inputShape: [FEATURES],
+      units: 16,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+    }),
+  );
   m.add(tfl.layers.batchNormalization());
   m.add(tfl.layers.activation({ activation: 'relu' }));
   m.add(tfl.layers.dropout({ rate: dropout }));
-  m.add(tfl.layers.dense({ units: CLASSES, activation: 'softmax', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }));
+  m.add(
+    tfl.layers.dense({
+      units: CLASSES,
+      activation: 'softmax',
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }),
+    }),
+  );
   return m;
 }
 
 const movingStats = (m: tfl.LayersModel) =>
-  m.layers[1].getWeights().slice(2).map((t) => Array.from(t.dataSync()));
+  m.layers[1]
+    .getWeights()
+    .slice(2)
+    .map((t) => Array.from(t.dataSync()));
 
 describe('GeN through model.fit and trainOnBatch', () => {
   test('model.fit trains a model with BatchNormalization, Dropout and an accuracy metric', async () => {
@@ -51,7 +70,10 @@ describe('GeN through model.fit and trainOnBatch', () => {
     const withGen = model(0);
     const plain = model(0);
     plain.setWeights(withGen.getWeights());
-    withGen.compile({ optimizer: new GeN(new SGDW(), { every: 1, probes: [-2, -1, 0, 1, 2] }), loss: 'categoricalCrossentropy' });
+    withGen.compile({
+      optimizer: new GeN(new SGDW(), { every: 1, probes: [-2, -1, 0, 1, 2] }),
+      loss: 'categoricalCrossentropy',
+    });
     plain.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
     await withGen.trainOnBatch(x, y);
     await plain.trainOnBatch(x, y);
@@ -76,7 +98,11 @@ describe('GeN through model.fit and trainOnBatch', () => {
   test('the tensor count stays flat over 200 steps of trainOnBatch and fit', async () => {
     const { x, y } = data();
     const m = model(0.2);
-    m.compile({ optimizer: new GeN(new AdamW(), { every: 2 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    m.compile({
+      optimizer: new GeN(new AdamW(), { every: 2 }),
+      loss: 'categoricalCrossentropy',
+      metrics: ['accuracy'],
+    });
     for (let i = 0; i < 10; i++) await m.trainOnBatch(x, y);
     const settled = tf.memory().numTensors;
     for (let i = 0; i < 190; i++) await m.trainOnBatch(x, y);
@@ -91,17 +117,29 @@ describe('GeN through model.fit and trainOnBatch', () => {
   test('the probe passes of one step see the same dropout masks as its gradient pass', () => {
     // With a zero direction every probe evaluates the same weights: equal losses mean equal masks.
     class Still extends DirectionalOptimizer {
-      get learningRate() { return 1; }
-      override getConfig() { return {}; }
-      computeDirection(variables: tf.Variable[]) { return variables.map((v) => tf.zerosLike(v)); }
+      get learningRate() {
+        return 1;
+      }
+      override getConfig() {
+        return {};
+      }
+      computeDirection(variables: tf.Variable[]) {
+        return variables.map((v) => tf.zerosLike(v));
+      }
     }
     const { x, y } = data();
     const m = model(0.5);
     const opt = new GeN(new Still(), { every: 1, probes: [-2, -1, 0, 1, 2], calibrate: false });
-    const loss = () => tf.mean(tfl.metrics.categoricalCrossentropy(y, m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar;
-    tf.tidy(() => { opt.minimize(loss); });
+    const loss = () =>
+      tf.mean(tfl.metrics.categoricalCrossentropy(y, m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar;
+    tf.tidy(() => {
+      opt.minimize(loss);
+    });
     const losses = opt.lastStep!.probeLosses;
-    assert.ok(losses.every((l) => l === losses[2]), `probe losses ${losses.join(', ')}`);
+    assert.ok(
+      losses.every((l) => l === losses[2]),
+      `probe losses ${losses.join(', ')}`,
+    );
     tf.dispose([x, y]);
   });
 });

@@ -15,12 +15,18 @@ describe('GeN options in use', () => {
   test('probeLoss evaluates every probe offset, 0 included, and its losses are the ones fitted', () => {
     const { w, loss } = quadratic();
     let calls = 0;
-    const probeLoss = () => { calls++; return tf.tidy(() => tf.add(tf.sum(tf.square(w)), 10) as tf.Scalar); };
+    const probeLoss = () => {
+      calls++;
+      return tf.tidy(() => tf.add(tf.sum(tf.square(w)), 10) as tf.Scalar);
+    };
     const opt = new GeN(new SGDW(), { probeLoss, every: 1, calibrate: false, probes: [-2, -1, 0, 1, 2] });
     opt.minimize(loss, false, [w]);
     assert.equal(calls, 5);
     const info = opt.lastStep!;
-    assert.ok(info.probeLosses.every((l) => l > 10), `losses ${info.probeLosses.join(', ')} come from probeLoss`);
+    assert.ok(
+      info.probeLosses.every((l) => l > 10),
+      `losses ${info.probeLosses.join(', ')} come from probeLoss`,
+    );
     assert.equal(info.probeLosses[2], 10 + 14);
     opt.dispose();
     w.dispose();
@@ -29,7 +35,10 @@ describe('GeN options in use', () => {
   test('the training closure costs two extra forward passes on a default refit step', () => {
     const { w, loss } = quadratic();
     let calls = 0;
-    const counted = () => { calls++; return loss(); };
+    const counted = () => {
+      calls++;
+      return loss();
+    };
     const opt = new GeN(new SGDW(), { every: 4, calibrate: false });
     opt.minimize(counted, false, [w]);
     assert.equal(calls, 3, 'gradient pass + 2 probes');
@@ -54,8 +63,10 @@ describe('GeN options in use', () => {
   });
 
   test('rejects an unknown probeDirection', () => {
-    assert.throws(() => new GeN(new SGDW(), { probeDirection: 'next' as never }),
-      /GeN: option 'probeDirection' must be one of 'previous', 'current'; got "next"/);
+    assert.throws(
+      () => new GeN(new SGDW(), { probeDirection: 'next' as never }),
+      /GeN: option 'probeDirection' must be one of 'previous', 'current'; got "next"/,
+    );
   });
 
   test('learningRate before the first step is the initial lr', () => {

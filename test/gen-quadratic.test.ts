@@ -22,10 +22,14 @@ function problem(n: number, seed: number) {
   const At = tf.tensor2d(A);
   const bt = tf.tensor1d(b);
   const w = tf.variable(tf.tensor1d(Array.from(normals(n, seed + 2))), true, `w${seed}_${Math.random()}`);
-  const loss = () => tf.tidy(() => {
-    const wc = tf.reshape(w, [n, 1]);
-    return tf.reshape(tf.sub(tf.mul(0.5, tf.matMul(wc, tf.matMul(At, wc), true, false)), tf.dot(bt, w)), []) as tf.Scalar;
-  });
+  const loss = () =>
+    tf.tidy(() => {
+      const wc = tf.reshape(w, [n, 1]);
+      return tf.reshape(
+        tf.sub(tf.mul(0.5, tf.matMul(wc, tf.matMul(At, wc), true, false)), tf.dot(bt, w)),
+        [],
+      ) as tf.Scalar;
+    });
   /** Gradient g = Aw − b in float64 from the current weights. */
   const gradient = () => {
     const wv = Array.from(w.dataSync());
@@ -38,7 +42,12 @@ function problem(n: number, seed: number) {
 const exact = { smoothing: 0, every: 1, clip: null, calibrate: false, probeDirection: 'current' } as const;
 
 describe('GeN on a full-batch quadratic', () => {
-  for (const probes of [[-1, 0, 1], [-0.25, 0, 0.25], [-4, 0, 4], [-1, 0, 1, 2]]) {
+  for (const probes of [
+    [-1, 0, 1],
+    [-0.25, 0, 0.25],
+    [-4, 0, 4],
+    [-1, 0, 1, 2],
+  ]) {
     test(`GeN-SGD's lr is the exact line-search step gᵀg/gᵀAg at every step (probes ${probes.join(', ')})`, () => {
       const p = problem(5, 11);
       const opt = new GeN(new SGDW(), { ...exact, lr: 0.3, probes });
@@ -80,14 +89,20 @@ describe('GeN on a full-batch quadratic', () => {
     const p = problem(4, 5);
     /** A base whose direction is D = −A⁻¹g, solved on the host in float64. */
     class NewtonDirection extends DirectionalOptimizer {
-      get learningRate() { return 1; }
-      override getConfig() { return {}; }
+      get learningRate() {
+        return 1;
+      }
+      override getConfig() {
+        return {};
+      }
       computeDirection(variables: tf.Variable[]): tf.Tensor[] {
         const g = p.gradient();
         const x = solve(p.A, g);
         return variables.map(() => tf.tensor1d(x.map((v) => -v)));
       }
-      override getClassName() { return 'NewtonDirection'; }
+      override getClassName() {
+        return 'NewtonDirection';
+      }
     }
     const opt = new GeN(new NewtonDirection(), { ...exact, lr: 0.05 });
     opt.minimize(p.loss);

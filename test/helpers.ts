@@ -12,7 +12,10 @@ export async function useCpu(): Promise<void> {
 /** |actual − expected| ≤ rel·max(|expected|, floor), with a message naming both. */
 export function assertClose(actual: number, expected: number, rel: number, what = '', floor = 1e-30): void {
   const err = Math.abs(actual - expected);
-  assert.ok(err <= rel * Math.max(Math.abs(expected), floor), `${what} ${actual} vs ${expected} (rel err ${err / Math.abs(expected)})`);
+  assert.ok(
+    err <= rel * Math.max(Math.abs(expected), floor),
+    `${what} ${actual} vs ${expected} (rel err ${err / Math.abs(expected)})`,
+  );
 }
 
 /** Copies of the values of some tensors, as plain arrays. */

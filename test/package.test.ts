@@ -35,7 +35,9 @@ test('require("gen-optim") works from CommonJS and trains through model.compile'
 });
 
 test('import("gen-optim") works from ESM with the same tfjs instance', () => {
-  const esm = script.replace("const { GeN, AdamW } = require('gen-optim');", '').replace('(async () => {', "(async () => { const { GeN, AdamW } = await import('gen-optim');");
+  const esm = script
+    .replace("const { GeN, AdamW } = require('gen-optim');", '')
+    .replace('(async () => {', "(async () => { const { GeN, AdamW } = await import('gen-optim');");
   const out = run(['--input-type=commonjs', '-e', esm]);
   assert.equal(out.isOptimizer, true);
 });

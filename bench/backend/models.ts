@@ -19,7 +19,11 @@ function uniform(n: number, seed: number, scale: number): Float32Array {
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 const randT = (shape: number[], seed: number, scale = 1) => tf.tensor(uniform(size(shape), seed, scale), shape);
 const ints = (shape: number[], max: number, seed: number) =>
-  tf.tensor(Array.from(uniform(size(shape), seed, 1), (v) => Math.min(max - 1, Math.floor((v + 1) / 2 * max))), shape, 'int32');
+  tf.tensor(
+    Array.from(uniform(size(shape), seed, 1), (v) => Math.min(max - 1, Math.floor(((v + 1) / 2) * max))),
+    shape,
+    'int32',
+  );
 
 /** Glorot-like seeded variable. */
 function param(shape: number[], seed: number, name: string): tf.Variable {
@@ -30,21 +34,27 @@ function param(shape: number[], seed: number, name: string): tf.Variable {
 
 /** Wraps a tfjs-layers model: seeded weights, softmax cross-entropy on fixed data. */
 function layersModel(name: string, model: tf.LayersModel, x: tf.Tensor, labels: tf.Tensor, seed: number): Model {
-  const weights = model.getWeights().map((w, i) => tf.tidy(() => {
-    const fanIn = w.shape.length > 1 ? size(w.shape.slice(0, -1)) : w.shape[0];
-    return randT(w.shape, seed + i, Math.sqrt(3 / fanIn));
-  }));
+  const weights = model.getWeights().map((w, i) =>
+    tf.tidy(() => {
+      const fanIn = w.shape.length > 1 ? size(w.shape.slice(0, -1)) : w.shape[0];
+      return randT(w.shape, seed + i, Math.sqrt(3 / fanIn));
+    }),
+  );
   model.setWeights(weights); // copies into the layers' variables
   tf.dispose(weights);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   return {
     name,
     vars,
-    loss: () => tf.tidy(() => {
-      const logits = model.apply(x) as tf.Tensor;
-      return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
-    }),
-    dispose: () => { model.dispose(); tf.dispose([x, labels]); },
+    loss: () =>
+      tf.tidy(() => {
+        const logits = model.apply(x) as tf.Tensor;
+        return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+      }),
+    dispose: () => {
+      model.dispose();
+      tf.dispose([x, labels]);
+    },
   };
 }
 
@@ -79,8 +89,11 @@ export function cnn(o = { size: 28, c1: 32, c2: 64, dense: 128, classes: 10, bat
 }
 
 /** Char-level RNN language model: embedding → 2 recurrent layers → dense over the vocabulary. */
-export function charRnn(o = { vocab: 65, embed: 64, hidden: 128, batch: 32, seq: 64, cell: 'lstm' as 'lstm' | 'gru' }): Model {
-  const rnn = (cfg: { units: number; returnSequences: boolean }) => (o.cell === 'lstm' ? tf.layers.lstm(cfg) : tf.layers.gru(cfg));
+export function charRnn(
+  o = { vocab: 65, embed: 64, hidden: 128, batch: 32, seq: 64, cell: 'lstm' as 'lstm' | 'gru' },
+): Model {
+  const rnn = (cfg: { units: number; returnSequences: boolean }) =>
+    o.cell === 'lstm' ? tf.layers.lstm(cfg) : tf.layers.gru(cfg);
   const model = tf.sequential({
     layers: [
       tf.layers.embedding({ inputDim: o.vocab, outputDim: o.embed, inputLength: o.seq }),
@@ -103,15 +116,29 @@ function layerNorm(x: tf.Tensor, gain: tf.Variable, bias: tf.Variable): tf.Tenso
 export function transformer(o = { vocab: 65, d: 128, heads: 4, ff: 512, blocks: 2, batch: 16, seq: 64 }): Model {
   const vars: tf.Variable[] = [];
   let seed = 100;
-  const p = (shape: number[], name: string) => { const v = param(shape, seed++, name); vars.push(v); return v; };
-  const c = (shape: number[], value: number, name: string) => { const v = tf.tidy(() => tf.variable(tf.fill(shape, value), true, name)); vars.push(v); return v; };
+  const p = (shape: number[], name: string) => {
+    const v = param(shape, seed++, name);
+    vars.push(v);
+    return v;
+  };
+  const c = (shape: number[], value: number, name: string) => {
+    const v = tf.tidy(() => tf.variable(tf.fill(shape, value), true, name));
+    vars.push(v);
+    return v;
+  };
   const tok = p([o.vocab, o.d], 'tok');
   const pos = p([o.seq, o.d], 'pos');
   const blocks = Array.from({ length: o.blocks }, (_, b) => ({
-    g1: c([o.d], 1, `g1_${b}`), b1: c([o.d], 0, `b1_${b}`),
-    wqkv: p([o.d, 3 * o.d], `wqkv_${b}`), wo: p([o.d, o.d], `wo_${b}`),
-    g2: c([o.d], 1, `g2_${b}`), b2: c([o.d], 0, `b2_${b}`),
-    w1: p([o.d, o.ff], `w1_${b}`), c1: c([o.ff], 0, `c1_${b}`), w2: p([o.ff, o.d], `w2_${b}`), c2: c([o.d], 0, `c2_${b}`),
+    g1: c([o.d], 1, `g1_${b}`),
+    b1: c([o.d], 0, `b1_${b}`),
+    wqkv: p([o.d, 3 * o.d], `wqkv_${b}`),
+    wo: p([o.d, o.d], `wo_${b}`),
+    g2: c([o.d], 1, `g2_${b}`),
+    b2: c([o.d], 0, `b2_${b}`),
+    w1: p([o.d, o.ff], `w1_${b}`),
+    c1: c([o.ff], 0, `c1_${b}`),
+    w2: p([o.ff, o.d], `w2_${b}`),
+    c2: c([o.d], 0, `c2_${b}`),
   }));
   const gf = c([o.d], 1, 'gf');
   const bf = c([o.d], 0, 'bf');
@@ -124,20 +151,21 @@ export function transformer(o = { vocab: 65, d: 128, heads: 4, ff: 512, blocks: 
   const rows = o.batch * o.seq;
   const splitHeads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [o.batch, o.seq, o.heads, dh]), [0, 2, 1, 3]);
 
-  const loss = () => tf.tidy(() => {
-    let h = tf.reshape(tf.add(tf.gather(tok, ids), pos), [rows, o.d]);
-    for (const k of blocks) {
-      const qkv = tf.matMul(layerNorm(h, k.g1, k.b1), k.wqkv);
-      const [q, kk, v] = tf.split(qkv, 3, 1).map(splitHeads);
-      const att = tf.softmax(tf.add(tf.mul(tf.matMul(q, kk, false, true), 1 / Math.sqrt(dh)), mask));
-      const ctx = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [rows, o.d]);
-      h = tf.add(h, tf.matMul(ctx, k.wo));
-      const f = tf.relu(tf.add(tf.matMul(layerNorm(h, k.g2, k.b2), k.w1), k.c1));
-      h = tf.add(h, tf.add(tf.matMul(f, k.w2), k.c2));
-    }
-    const logits = tf.matMul(layerNorm(h, gf, bf), head);
-    return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
-  });
+  const loss = () =>
+    tf.tidy(() => {
+      let h = tf.reshape(tf.add(tf.gather(tok, ids), pos), [rows, o.d]);
+      for (const k of blocks) {
+        const qkv = tf.matMul(layerNorm(h, k.g1, k.b1), k.wqkv);
+        const [q, kk, v] = tf.split(qkv, 3, 1).map(splitHeads);
+        const att = tf.softmax(tf.add(tf.mul(tf.matMul(q, kk, false, true), 1 / Math.sqrt(dh)), mask));
+        const ctx = tf.reshape(tf.transpose(tf.matMul(att, v), [0, 2, 1, 3]), [rows, o.d]);
+        h = tf.add(h, tf.matMul(ctx, k.wo));
+        const f = tf.relu(tf.add(tf.matMul(layerNorm(h, k.g2, k.b2), k.w1), k.c1));
+        h = tf.add(h, tf.add(tf.matMul(f, k.w2), k.c2));
+      }
+      const logits = tf.matMul(layerNorm(h, gf, bf), head);
+      return tf.losses.softmaxCrossEntropy(targets, logits) as tf.Scalar;
+    });
   return { name: 'transformer', vars, loss, dispose: () => tf.dispose([...vars, ids, targets, mask]) };
 }
 
@@ -150,9 +178,18 @@ export function matrixFactorisation(o = { users: 1000, items: 1700, dim: 32, rat
   const users = ints([o.ratings], o.users, 9);
   const items = ints([o.ratings], o.items, 10);
   const ratings = tf.tidy(() => tf.add(tf.mul(randT([o.ratings], 11), 2), 3));
-  const loss = () => tf.tidy(() => {
-    const pred = tf.add(tf.add(tf.sum(tf.mul(tf.gather(u, users), tf.gather(v, items)), 1), tf.gather(bu, users)), tf.gather(bv, items));
-    return tf.losses.meanSquaredError(ratings, pred) as tf.Scalar;
-  });
-  return { name: 'matrix factorisation', vars: [u, v, bu, bv], loss, dispose: () => tf.dispose([u, v, bu, bv, users, items, ratings]) };
+  const loss = () =>
+    tf.tidy(() => {
+      const pred = tf.add(
+        tf.add(tf.sum(tf.mul(tf.gather(u, users), tf.gather(v, items)), 1), tf.gather(bu, users)),
+        tf.gather(bv, items),
+      );
+      return tf.losses.meanSquaredError(ratings, pred) as tf.Scalar;
+    });
+  return {
+    name: 'matrix factorisation',
+    vars: [u, v, bu, bv],
+    loss,
+    dispose: () => tf.dispose([u, v, bu, bv, users, items, ratings]),
+  };
 }

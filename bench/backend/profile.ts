@@ -11,13 +11,23 @@ import { setupBackend, unregisterWasmKernels } from '../../src/backend/index.js'
 import { charRnn, cnn, mlp, transformer, type Model } from './models.js';
 
 const args = process.argv.slice(2);
-const opt = (flag: string, dflt: number) => { const i = args.indexOf(flag); return i >= 0 ? Number(args[i + 1]) : dflt; };
-const name = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--s') && !args[i - 1]?.startsWith('--t')) ?? 'CNN';
+const opt = (flag: string, dflt: number) => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const name =
+  args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--s') && !args[i - 1]?.startsWith('--t')) ??
+  'CNN';
 const fwd = args.includes('--fwd');
 const byShape = args.includes('--shapes');
 const STEPS = opt('--steps', 3);
 const TOP = opt('--top', 25);
-const builders: Record<string, () => Model> = { MLP: () => mlp(), CNN: () => cnn(), LSTM: () => charRnn(), transformer: () => transformer() };
+const builders: Record<string, () => Model> = {
+  MLP: () => mlp(),
+  CNN: () => cnn(),
+  LSTM: () => charRnn(),
+  transformer: () => transformer(),
+};
 
 await setupBackend({ backend: 'wasm' });
 if (args.includes('--stock')) unregisterWasmKernels();
@@ -35,8 +45,12 @@ for (const config of tf.getKernelsForBackend('wasm')) {
     const total = performance.now() - t0;
     const self = total - childMs.pop()!;
     if (childMs.length > 0) childMs[childMs.length - 1] += total;
-    const inputs = (Object.values(a.inputs) as Array<tf.TensorInfo | undefined>).filter((t): t is tf.TensorInfo => t != null);
-    const key = byShape ? `${config.kernelName} ${inputs.map((t) => `[${t.shape.join(',')}]`).join(' ')}` : config.kernelName;
+    const inputs = (Object.values(a.inputs) as Array<tf.TensorInfo | undefined>).filter(
+      (t): t is tf.TensorInfo => t != null,
+    );
+    const key = byShape
+      ? `${config.kernelName} ${inputs.map((t) => `[${t.shape.join(',')}]`).join(' ')}`
+      : config.kernelName;
     const e = totals.get(key) ?? { ms: 0, calls: 0 };
     e.ms += self;
     e.calls += 1;
@@ -67,12 +81,16 @@ const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelMs = rows.reduce((s, [, e]) => s + e.ms, 0) / STEPS;
 const calls = rows.reduce((s, [, e]) => s + e.calls, 0) / STEPS;
 const wallMs = wall.reduce((s, x) => s + x, 0) / STEPS;
-process.stdout.write(`${name} ${fwd ? 'forward' : 'train'} step${args.includes('--stock') ? ' (stock kernels)' : ''}: ` +
-  `${wallMs.toFixed(1)} ms wall, kernels ${kernelMs.toFixed(1)} ms in ${calls.toFixed(0)} calls, engine ${(wallMs - kernelMs).toFixed(1)} ms ` +
-  `(mean of ${STEPS} steps)\n`);
+process.stdout.write(
+  `${name} ${fwd ? 'forward' : 'train'} step${args.includes('--stock') ? ' (stock kernels)' : ''}: ` +
+    `${wallMs.toFixed(1)} ms wall, kernels ${kernelMs.toFixed(1)} ms in ${calls.toFixed(0)} calls, engine ${(wallMs - kernelMs).toFixed(1)} ms ` +
+    `(mean of ${STEPS} steps)\n`,
+);
 process.stdout.write('| kernel | ms/step | calls/step | µs/call |\n|---|---:|---:|---:|\n');
 for (const [k, e] of rows.slice(0, TOP)) {
-  process.stdout.write(`| ${k} | ${(e.ms / STEPS).toFixed(2)} | ${(e.calls / STEPS).toFixed(0)} | ${(1000 * e.ms / e.calls).toFixed(1)} |\n`);
+  process.stdout.write(
+    `| ${k} | ${(e.ms / STEPS).toFixed(2)} | ${(e.calls / STEPS).toFixed(0)} | ${((1000 * e.ms) / e.calls).toFixed(1)} |\n`,
+  );
 }
 adam.dispose();
 model.dispose();

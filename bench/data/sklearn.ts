@@ -40,7 +40,10 @@ export function loadBreastCancer(): Tabular {
 
 /** Diabetes (Efron et al. 2004): 442 × 10 raw features, y = disease progression. */
 export function loadDiabetes(): Tabular {
-  const rows = text(sklearnFile('diabetes_data_raw.csv.gz')).trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const rows = text(sklearnFile('diabetes_data_raw.csv.gz'))
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const target = text(sklearnFile('diabetes_target.csv.gz')).trim().split('\n').map(Number);
   const n = rows.length;
   const d = rows[0].length;

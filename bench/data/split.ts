@@ -14,7 +14,8 @@ export interface Split {
  * @throws {RangeError} fractions outside [0, 1) or summing to 1 or more.
  */
 export function seededSplit(n: number, seed: number, val: number, test: number): Split {
-  if (!(val >= 0 && test >= 0 && val + test < 1)) throw new RangeError(`seededSplit: val (${val}) and test (${test}) must be >= 0 with val + test < 1`);
+  if (!(val >= 0 && test >= 0 && val + test < 1))
+    throw new RangeError(`seededSplit: val (${val}) and test (${test}) must be >= 0 with val + test < 1`);
   const p = permutation(n, seed);
   const nVal = Math.round(n * val);
   const nTest = Math.round(n * test);
@@ -36,7 +37,11 @@ export function takeEntries<T extends Float32Array | Int32Array>(y: T, idx: Arra
 }
 
 /** Column means and standard deviations of the rows `idx` (for standardising with train statistics). */
-export function columnStats(x: Float32Array, d: number, idx: ArrayLike<number>): { mean: Float64Array; sd: Float64Array } {
+export function columnStats(
+  x: Float32Array,
+  d: number,
+  idx: ArrayLike<number>,
+): { mean: Float64Array; sd: Float64Array } {
   const mean = new Float64Array(d);
   const sd = new Float64Array(d);
   for (let i = 0; i < idx.length; i++) for (let j = 0; j < d; j++) mean[j] += x[idx[i] * d + j];

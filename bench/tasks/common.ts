@@ -6,7 +6,18 @@ import { permutation, uniformArray } from '../rng.js';
 export function glorot(shape: number[], seed: number, name?: string): tf.Variable {
   const fanIn = shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : shape[0];
   const fanOut = shape[shape.length - 1];
-  return tf.variable(tf.tensor(uniformArray(shape.reduce((a, b) => a * b, 1), seed, Math.sqrt(6 / (fanIn + fanOut))), shape), true, name);
+  return tf.variable(
+    tf.tensor(
+      uniformArray(
+        shape.reduce((a, b) => a * b, 1),
+        seed,
+        Math.sqrt(6 / (fanIn + fanOut)),
+      ),
+      shape,
+    ),
+    true,
+    name,
+  );
 }
 
 export function zeros(shape: number[], name?: string): tf.Variable {
@@ -35,7 +46,11 @@ export function batchOrder(n: number, batch: number, seed: number): (step: numbe
 }
 
 /** Sums `f(start, end)` over chunks of n rows (to bound memory), returning per-key means weighted by rows. */
-export function chunked(n: number, chunk: number, f: (start: number, end: number) => Record<string, number>): Record<string, number> {
+export function chunked(
+  n: number,
+  chunk: number,
+  f: (start: number, end: number) => Record<string, number>,
+): Record<string, number> {
   const sums: Record<string, number> = {};
   for (let s = 0; s < n; s += chunk) {
     const e = Math.min(n, s + chunk);

@@ -34,8 +34,18 @@ export const fashionCnn: TaskSpec = {
     const b = zeros([10]);
     const logits = (xb: tf.Tensor2D) => {
       const img = tf.reshape(xb, [xb.shape[0], 28, 28, 1]) as tf.Tensor4D;
-      const h1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(img, k1 as tf.Tensor4D, 1, 'same'), c1)) as tf.Tensor4D, 2, 2, 'valid');
-      const h2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(h1, k2 as tf.Tensor4D, 1, 'same'), c2)) as tf.Tensor4D, 2, 2, 'valid');
+      const h1 = tf.maxPool(
+        tf.relu(tf.add(tf.conv2d(img, k1 as tf.Tensor4D, 1, 'same'), c1)) as tf.Tensor4D,
+        2,
+        2,
+        'valid',
+      );
+      const h2 = tf.maxPool(
+        tf.relu(tf.add(tf.conv2d(h1, k2 as tf.Tensor4D, 1, 'same'), c2)) as tf.Tensor4D,
+        2,
+        2,
+        'valid',
+      );
       return tf.add(tf.matMul(tf.reshape(h2, [xb.shape[0], 7 * 7 * 16]), w), b) as tf.Tensor2D;
     };
     const order = batchOrder(split.train.length, this.batchSize, seed);
@@ -46,11 +56,18 @@ export const fashionCnn: TaskSpec = {
         const idx = order(step);
         const xb = tf.tensor2d(takeRows(x, 784, idx), [idx.length, 784]);
         const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(y, idx), 'int32'), 10));
-        return { loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar, dispose: () => tf.dispose([xb, yb]) };
+        return {
+          loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar,
+          dispose: () => tf.dispose([xb, yb]),
+        };
       },
       evaluate(which) {
         const s = sets[which];
-        return chunked(s.y.length, 1000, (a, c) => tf.tidy(() => classify(logits(tf.tensor2d(s.x.subarray(a * 784, c * 784), [c - a, 784])), s.y.subarray(a, c), 10)));
+        return chunked(s.y.length, 1000, (a, c) =>
+          tf.tidy(() =>
+            classify(logits(tf.tensor2d(s.x.subarray(a * 784, c * 784), [c - a, 784])), s.y.subarray(a, c), 10),
+          ),
+        );
       },
       dispose: () => tf.dispose(vars),
     };

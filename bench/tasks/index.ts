@@ -8,7 +8,14 @@ import type { TaskSpec } from './types.js';
 
 export type { Batch, Metrics, TaskInstance, TaskSpec } from './types.js';
 
-export const TASKS: readonly TaskSpec[] = [mnistMlp, fashionCnn, mobyChar, movielensMf, breastCancerLogreg, diabetesMlp];
+export const TASKS: readonly TaskSpec[] = [
+  mnistMlp,
+  fashionCnn,
+  mobyChar,
+  movielensMf,
+  breastCancerLogreg,
+  diabetesMlp,
+];
 
 export function findTask(name: string): TaskSpec | undefined {
   return TASKS.find((t) => t.name === name);

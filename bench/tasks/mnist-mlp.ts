@@ -30,7 +30,8 @@ export const mnistMlp: TaskSpec = {
     const b1 = zeros([128]);
     const w2 = glorot([128, 10], seed * 10 + 2);
     const b2 = zeros([10]);
-    const logits = (xb: tf.Tensor2D) => tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(xb, w1), b1)), w2), b2) as tf.Tensor2D;
+    const logits = (xb: tf.Tensor2D) =>
+      tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(xb, w1), b1)), w2), b2) as tf.Tensor2D;
     const order = batchOrder(split.train.length, this.batchSize, seed);
     return {
       vars: [w1, b1, w2, b2],
@@ -38,12 +39,19 @@ export const mnistMlp: TaskSpec = {
         const idx = order(step);
         const xb = tf.tensor2d(takeRows(x, 784, idx), [idx.length, 784]);
         const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(y, idx), 'int32'), 10));
-        return { loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar, dispose: () => tf.dispose([xb, yb]) };
+        return {
+          loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar,
+          dispose: () => tf.dispose([xb, yb]),
+        };
       },
       evaluate(which) {
         const s = sets[which];
         const n = s.y.length;
-        return chunked(n, 5000, (a, b) => tf.tidy(() => classify(logits(tf.tensor2d(s.x.subarray(a * 784, b * 784), [b - a, 784])), s.y.subarray(a, b), 10)));
+        return chunked(n, 5000, (a, b) =>
+          tf.tidy(() =>
+            classify(logits(tf.tensor2d(s.x.subarray(a * 784, b * 784), [b - a, 784])), s.y.subarray(a, b), 10),
+          ),
+        );
       },
       dispose: () => tf.dispose([w1, b1, w2, b2]),
     };

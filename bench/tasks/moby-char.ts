@@ -21,7 +21,8 @@ let corpus: CharCorpus | null = null;
 function windows(chunks: Int32Array, count: number, seed: number): Int32Array {
   const rand = mulberry32(seed);
   const out = new Int32Array(count);
-  for (let k = 0; k < count; k++) out[k] = chunks[Math.floor(rand() * chunks.length)] * CHUNK + Math.floor(rand() * (CHUNK - T - 1));
+  for (let k = 0; k < count; k++)
+    out[k] = chunks[Math.floor(rand() * chunks.length)] * CHUNK + Math.floor(rand() * (CHUNK - T - 1));
   return out;
 }
 
@@ -65,7 +66,10 @@ export const mobyChar: TaskSpec = {
     };
     const lossOf = (xIds: tf.Tensor2D, yIds: tf.Tensor1D) => {
       const B = xIds.shape[0];
-      let h = tf.reshape(tf.add(tf.reshape(tf.gather(emb, tf.reshape(xIds, [-1])), [B, T, D]), pos), [B * T, D]) as tf.Tensor2D;
+      let h = tf.reshape(tf.add(tf.reshape(tf.gather(emb, tf.reshape(xIds, [-1])), [B, T, D]), pos), [
+        B * T,
+        D,
+      ]) as tf.Tensor2D;
       const a = norm(h, ln1);
       const q = tf.reshape(tf.matMul(a, wq), [B, T, D]);
       const k = tf.reshape(tf.matMul(a, wk), [B, T, D]);
@@ -86,7 +90,10 @@ export const mobyChar: TaskSpec = {
       });
       return { x: tf.tensor2d(x, [starts.length, T], 'int32'), y: tf.tensor1d(y, 'int32') };
     };
-    const sets = { val: tensors(windows(split.val, EVAL_WINDOWS, this.splitSeed + 1)), test: tensors(windows(split.test, EVAL_WINDOWS, this.splitSeed + 2)) };
+    const sets = {
+      val: tensors(windows(split.val, EVAL_WINDOWS, this.splitSeed + 1)),
+      test: tensors(windows(split.test, EVAL_WINDOWS, this.splitSeed + 2)),
+    };
     const batchSize = this.batchSize;
     return {
       vars,
@@ -98,7 +105,9 @@ export const mobyChar: TaskSpec = {
         const s = sets[which];
         let total = 0;
         for (let r = 0; r < EVAL_WINDOWS; r += 64) {
-          total += tf.tidy(() => lossOf(tf.slice(s.x, [r, 0], [64, T]), tf.slice(s.y, [r * T], [64 * T])).dataSync()[0]);
+          total += tf.tidy(
+            () => lossOf(tf.slice(s.x, [r, 0], [64, T]), tf.slice(s.y, [r * T], [64 * T])).dataSync()[0],
+          );
         }
         const loss = total / (EVAL_WINDOWS / 64);
         return { loss, perplexity: Math.exp(loss), bitsPerChar: loss / Math.LN2 };

@@ -42,9 +42,16 @@ export const movielensMf: TaskSpec = {
     const bi = zeros([r.items]);
     const vars = [U, V, bu, bi];
     const predict = (u: tf.Tensor1D, i: tf.Tensor1D) =>
-      tf.add(tf.add(tf.sum(tf.mul(tf.gather(U, u), tf.gather(V, i)), 1), tf.add(tf.gather(bu, u), tf.gather(bi, i))), mean);
+      tf.add(
+        tf.add(tf.sum(tf.mul(tf.gather(U, u), tf.gather(V, i)), 1), tf.add(tf.gather(bu, u), tf.gather(bi, i))),
+        mean,
+      );
     const order = batchOrder(split.train.length, this.batchSize, seed);
-    const part = (idx: Int32Array) => ({ u: tf.tensor1d(takeEntries(r.user, idx), 'int32'), i: tf.tensor1d(takeEntries(r.item, idx), 'int32'), y: tf.tensor1d(takeEntries(r.rating, idx)) });
+    const part = (idx: Int32Array) => ({
+      u: tf.tensor1d(takeEntries(r.user, idx), 'int32'),
+      i: tf.tensor1d(takeEntries(r.item, idx), 'int32'),
+      y: tf.tensor1d(takeEntries(r.rating, idx)),
+    });
     const sets = { val: part(split.val), test: part(split.test) };
     const trainedBy = new Map<number, Set<number>>();
     for (const k of split.train) {
@@ -54,11 +61,12 @@ export const movielensMf: TaskSpec = {
     }
     const recallAt10 = (idx: Int32Array): number => {
       const relevant = new Map<number, Set<number>>();
-      for (const k of idx) if (r.rating[k] >= 4) {
-        let s = relevant.get(r.user[k]);
-        if (!s) relevant.set(r.user[k], (s = new Set()));
-        s.add(r.item[k]);
-      }
+      for (const k of idx)
+        if (r.rating[k] >= 4) {
+          let s = relevant.get(r.user[k]);
+          if (!s) relevant.set(r.user[k], (s = new Set()));
+          s.add(r.item[k]);
+        }
       // Scores computed in JS: 671 × 9,066 × 32 multiply-adds, and a top-10 selection per user.
       const [u32, v32, b32] = [U.dataSync(), V.dataSync(), bi.dataSync()];
       const top = new Int32Array(r.users * 10).fill(-1);
@@ -75,9 +83,14 @@ export const movielensMf: TaskSpec = {
           if (best.length === 10 && row[i] <= row[best[9]]) continue;
           let j = best.length < 10 ? best.length : 9;
           best[j] = i;
-          while (j > 0 && row[best[j - 1]] < row[best[j]]) { [best[j - 1], best[j]] = [best[j], best[j - 1]]; j--; }
+          while (j > 0 && row[best[j - 1]] < row[best[j]]) {
+            [best[j - 1], best[j]] = [best[j], best[j - 1]];
+            j--;
+          }
         }
-        best.forEach((i, k) => { top[u * 10 + k] = i; });
+        best.forEach((i, k) => {
+          top[u * 10 + k] = i;
+        });
       }
       let total = 0;
       for (const [u, rel] of relevant) {
@@ -91,8 +104,15 @@ export const movielensMf: TaskSpec = {
       vars,
       batch(step) {
         const b = part(Int32Array.from(order(step), (k) => split.train[k]));
-        const penalty = () => tf.mul(L2, tf.add(tf.mean(tf.sum(tf.square(tf.gather(U, b.u)), 1)), tf.mean(tf.sum(tf.square(tf.gather(V, b.i)), 1))));
-        return { loss: () => tf.add(tf.losses.meanSquaredError(b.y, predict(b.u, b.i)), penalty()) as tf.Scalar, dispose: () => tf.dispose([b.u, b.i, b.y]) };
+        const penalty = () =>
+          tf.mul(
+            L2,
+            tf.add(tf.mean(tf.sum(tf.square(tf.gather(U, b.u)), 1)), tf.mean(tf.sum(tf.square(tf.gather(V, b.i)), 1))),
+          );
+        return {
+          loss: () => tf.add(tf.losses.meanSquaredError(b.y, predict(b.u, b.i)), penalty()) as tf.Scalar,
+          dispose: () => tf.dispose([b.u, b.i, b.y]),
+        };
       },
       evaluate(which) {
         const s = sets[which];

@@ -16,7 +16,14 @@ import type { TaskSpec } from './types.js';
  */
 const MLP_L2 = 0.03;
 
-interface Prepared { x: Float32Array; y: Float32Array; d: number; split: Split; yMean: number; ySd: number }
+interface Prepared {
+  x: Float32Array;
+  y: Float32Array;
+  d: number;
+  split: Split;
+  yMean: number;
+  ySd: number;
+}
 
 function prepare(data: Tabular, seed: number, scaleTarget: boolean): Prepared {
   const split = seededSplit(data.n, seed, 0.2, 0.2);
@@ -36,7 +43,7 @@ function prepare(data: Tabular, seed: number, scaleTarget: boolean): Prepared {
 export const breastCancerLogreg: TaskSpec = {
   name: 'breast-cancer-logreg',
   family: 'tabular',
-  description: 'Breast cancer (569×30), logistic regression with sklearn\'s default L2 (C = 1), full batch (convex)',
+  description: "Breast cancer (569×30), logistic regression with sklearn's default L2 (C = 1), full batch (convex)",
   data: 'sklearn breast_cancer.csv (committed fixture; also from Debian python3-sklearn)',
   splitSeed: 2024,
   batchSize: 0, // full batch
@@ -48,7 +55,10 @@ export const breastCancerLogreg: TaskSpec = {
     const p = prepare(loadBreastCancer(), this.splitSeed, false);
     const w = glorot([p.d, 1], seed * 10 + 1);
     const b = zeros([1]);
-    const tensors = (idx: Int32Array) => ({ x: tf.tensor2d(takeRows(p.x, p.d, idx), [idx.length, p.d]), y: tf.tensor2d(takeEntries(p.y, idx), [idx.length, 1]) });
+    const tensors = (idx: Int32Array) => ({
+      x: tf.tensor2d(takeRows(p.x, p.d, idx), [idx.length, p.d]),
+      y: tf.tensor2d(takeEntries(p.y, idx), [idx.length, 1]),
+    });
     const train = tensors(p.split.train);
     const sets = { val: tensors(p.split.val), test: tensors(p.split.test) };
     const logits = (x: tf.Tensor2D) => tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
@@ -58,7 +68,14 @@ export const breastCancerLogreg: TaskSpec = {
     const l2 = 1 / (2 * p.split.train.length);
     return {
       vars: [w, b],
-      batch: () => ({ loss: () => tf.add(tf.losses.sigmoidCrossEntropy(train.y, logits(train.x)), tf.mul(l2, tf.sum(tf.square(w)))) as tf.Scalar, dispose: () => undefined }),
+      batch: () => ({
+        loss: () =>
+          tf.add(
+            tf.losses.sigmoidCrossEntropy(train.y, logits(train.x)),
+            tf.mul(l2, tf.sum(tf.square(w))),
+          ) as tf.Scalar,
+        dispose: () => undefined,
+      }),
       evaluate(which) {
         const s = sets[which];
         return tf.tidy(() => {
@@ -94,8 +111,14 @@ export const diabetesMlp: TaskSpec = {
     const trainIdx = p.split.train;
     const order = batchOrder(trainIdx.length, this.batchSize, seed);
     const sets = {
-      val: { x: tf.tensor2d(takeRows(p.x, p.d, p.split.val), [p.split.val.length, p.d]), y: tf.tensor2d(takeEntries(p.y, p.split.val), [p.split.val.length, 1]) },
-      test: { x: tf.tensor2d(takeRows(p.x, p.d, p.split.test), [p.split.test.length, p.d]), y: tf.tensor2d(takeEntries(p.y, p.split.test), [p.split.test.length, 1]) },
+      val: {
+        x: tf.tensor2d(takeRows(p.x, p.d, p.split.val), [p.split.val.length, p.d]),
+        y: tf.tensor2d(takeEntries(p.y, p.split.val), [p.split.val.length, 1]),
+      },
+      test: {
+        x: tf.tensor2d(takeRows(p.x, p.d, p.split.test), [p.split.test.length, p.d]),
+        y: tf.tensor2d(takeEntries(p.y, p.split.test), [p.split.test.length, 1]),
+      },
     };
     const vars = [w1, b1, w2, b2];
     return {
@@ -105,7 +128,10 @@ export const diabetesMlp: TaskSpec = {
         const x = tf.tensor2d(takeRows(p.x, p.d, idx), [idx.length, p.d]);
         const y = tf.tensor2d(takeEntries(p.y, idx), [idx.length, 1]);
         const penalty = () => tf.mul(MLP_L2, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2))));
-        return { loss: () => tf.add(tf.losses.meanSquaredError(y, predict(x)), penalty()) as tf.Scalar, dispose: () => tf.dispose([x, y]) };
+        return {
+          loss: () => tf.add(tf.losses.meanSquaredError(y, predict(x)), penalty()) as tf.Scalar,
+          dispose: () => tf.dispose([x, y]),
+        };
       },
       evaluate(which) {
         const s = sets[which];

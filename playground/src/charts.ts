@@ -45,7 +45,8 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const ticks: number[] = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
   return ticks;
 }
 
@@ -72,7 +73,15 @@ interface Frame {
   plot: { x0: number; x1: number; y0: number; y1: number };
 }
 
-function frame(svg: SVGSVGElement, title: string, xRange: [number, number], yRange: [number, number], logY: boolean, xLabel: string, yTicks?: number[]): Frame {
+function frame(
+  svg: SVGSVGElement,
+  title: string,
+  xRange: [number, number],
+  yRange: [number, number],
+  logY: boolean,
+  xLabel: string,
+  yTicks?: number[],
+): Frame {
   svg.replaceChildren();
   svg.setAttribute('viewBox', `0 0 ${WIDTH} ${HEIGHT}`);
   const plot = { x0: MARGIN.left, x1: WIDTH - MARGIN.right, y0: HEIGHT - MARGIN.bottom, y1: MARGIN.top };
@@ -80,7 +89,9 @@ function frame(svg: SVGSVGElement, title: string, xRange: [number, number], yRan
   const [ya, yb] = logY ? [Math.log10(yRange[0]), Math.log10(yRange[1])] : yRange;
   const x = (v: number) => plot.x0 + ((v - xa) / (xb - xa || 1)) * (plot.x1 - plot.x0);
   const y = (v: number) => plot.y0 - (((logY ? Math.log10(v) : v) - ya) / (yb - ya || 1)) * (plot.y0 - plot.y1);
-  svg.append(el('rect', { x: plot.x0, y: plot.y1, width: plot.x1 - plot.x0, height: plot.y0 - plot.y1, class: 'plot-bg' }));
+  svg.append(
+    el('rect', { x: plot.x0, y: plot.y1, width: plot.x1 - plot.x0, height: plot.y0 - plot.y1, class: 'plot-bg' }),
+  );
   const ticksY = yTicks ?? (logY ? logTicks(yRange[0], yRange[1]) : niceTicks(yRange[0], yRange[1]));
   for (const t of ticksY) {
     if (t < Math.min(...yRange) || t > Math.max(...yRange)) continue;
@@ -91,7 +102,9 @@ function frame(svg: SVGSVGElement, title: string, xRange: [number, number], yRan
     svg.append(el('line', { x1: x(t), x2: x(t), y1: plot.y0, y2: plot.y1, class: 'grid' }));
     svg.append(el('text', { x: x(t), y: plot.y0 + 16, class: 'tick', 'text-anchor': 'middle' }, formatNumber(t)));
   }
-  svg.append(el('text', { x: (plot.x0 + plot.x1) / 2, y: HEIGHT - 4, class: 'axis-label', 'text-anchor': 'middle' }, xLabel));
+  svg.append(
+    el('text', { x: (plot.x0 + plot.x1) / 2, y: HEIGHT - 4, class: 'axis-label', 'text-anchor': 'middle' }, xLabel),
+  );
   svg.append(el('text', { x: plot.x0, y: MARGIN.top - 3, class: 'chart-title' }, title));
   return { x, y, plot };
 }
@@ -155,9 +168,14 @@ export function drawLineChart(svg: SVGSVGElement, series: Series[], options: Lin
     const pts = thin(s.points, 700);
     const d = pathData(pts, f, logY);
     drawn += s.points.filter(([, v]) => Number.isFinite(v) && (!logY || v > 0)).length;
-    svg.append(el('path', {
-      d, stroke: s.color, class: `series${s.faint ? ' faint' : ''}${s.dashed ? ' dashed' : ''}`, 'data-series': s.id,
-    }));
+    svg.append(
+      el('path', {
+        d,
+        stroke: s.color,
+        class: `series${s.faint ? ' faint' : ''}${s.dashed ? ' dashed' : ''}`,
+        'data-series': s.id,
+      }),
+    );
   }
   // Legend (non-faint series only), top right.
   const legend = series.filter((s) => !s.faint);
@@ -165,11 +183,22 @@ export function drawLineChart(svg: SVGSVGElement, series: Series[], options: Lin
   const lx = f.plot.x1 - width;
   const ly0 = options.legend === 'bottom-right' ? f.plot.y0 - 8 - 14 * (legend.length - 1) : f.plot.y1 + 14;
   if (legend.length > 0) {
-    svg.append(el('rect', { x: lx - 4, y: ly0 - 11, width: width, height: 14 * legend.length + 2, class: 'legend-bg' }));
+    svg.append(
+      el('rect', { x: lx - 4, y: ly0 - 11, width: width, height: 14 * legend.length + 2, class: 'legend-bg' }),
+    );
   }
   legend.forEach((s, i) => {
     const ly = ly0 + i * 14;
-    svg.append(el('line', { x1: lx, x2: lx + 18, y1: ly - 4, y2: ly - 4, stroke: s.color, class: `legend-line${s.dashed ? ' dashed' : ''}` }));
+    svg.append(
+      el('line', {
+        x1: lx,
+        x2: lx + 18,
+        y1: ly - 4,
+        y2: ly - 4,
+        stroke: s.color,
+        class: `legend-line${s.dashed ? ' dashed' : ''}`,
+      }),
+    );
     svg.append(el('text', { x: lx + 23, y: ly, class: 'legend' }, s.label));
   });
   svg.dataset.points = String(drawn);
@@ -197,8 +226,21 @@ export interface ParabolaView {
 /** Draws the probe points, the fitted parabola, its vertex and the chosen step. */
 export function drawParabola(svg: SVGSVGElement, v: ParabolaView | null): void {
   if (v === null) {
-    frame(svg, 'Most recent refit: probes and fitted parabola', [-1, 1], [0, 1], false, 'offset along the direction (lr units)');
-    svg.append(el('text', { x: WIDTH / 2, y: HEIGHT / 2, class: 'placeholder', 'text-anchor': 'middle' }, 'no refit yet: press Start'));
+    frame(
+      svg,
+      'Most recent refit: probes and fitted parabola',
+      [-1, 1],
+      [0, 1],
+      false,
+      'offset along the direction (lr units)',
+    );
+    svg.append(
+      el(
+        'text',
+        { x: WIDTH / 2, y: HEIGHT / 2, class: 'placeholder', 'text-anchor': 'middle' },
+        'no refit yet: press Start',
+      ),
+    );
     svg.dataset.drawn = 'false';
     return;
   }
@@ -213,8 +255,15 @@ export function drawParabola(svg: SVGSVGElement, v: ParabolaView | null): void {
   lo -= span * 0.15;
   hi += span * 0.15;
   const curve: Array<[number, number]> = [];
-  if (fitOk) for (let i = 0; i <= 80; i++) { const x = lo + ((hi - lo) * i) / 80; curve.push([x, fitted(x)]); }
-  const ys = [...v.losses.filter(Number.isFinite), ...(fitOk ? [fitted(chosenX), ...(Number.isFinite(vertex) ? [fitted(vertex)] : []), ...v.xs.map(fitted)] : [])];
+  if (fitOk)
+    for (let i = 0; i <= 80; i++) {
+      const x = lo + ((hi - lo) * i) / 80;
+      curve.push([x, fitted(x)]);
+    }
+  const ys = [
+    ...v.losses.filter(Number.isFinite),
+    ...(fitOk ? [fitted(chosenX), ...(Number.isFinite(vertex) ? [fitted(vertex)] : []), ...v.xs.map(fitted)] : []),
+  ];
   let yLo = Math.min(...ys);
   let yHi = Math.max(...ys);
   const ySpan = yHi - yLo || Math.abs(yHi) * 1e-3 || 1;
@@ -222,8 +271,16 @@ export function drawParabola(svg: SVGSVGElement, v: ParabolaView | null): void {
   yHi += ySpan * 0.25;
   const title = `Refit at step ${v.step} (${v.probed} direction): ${v.reason}`;
   const f = frame(svg, title, [lo, hi], [yLo, yHi], false, 'offset along the probed direction (lr units)');
-  const clipY = (p: Array<[number, number]>) => p.map(([x, y]) => [x, y < yLo || y > yHi ? NaN : y] as [number, number]);
-  svg.append(el('path', { d: pathData(clipY(curve), f, false), class: 'parabola', id: 'parabola-curve', 'data-role': 'parabola' }));
+  const clipY = (p: Array<[number, number]>) =>
+    p.map(([x, y]) => [x, y < yLo || y > yHi ? NaN : y] as [number, number]);
+  svg.append(
+    el('path', {
+      d: pathData(clipY(curve), f, false),
+      class: 'parabola',
+      id: 'parabola-curve',
+      'data-role': 'parabola',
+    }),
+  );
   const marker = (x: number, cls: string, label: string, row: number) => {
     svg.append(el('line', { x1: f.x(x), x2: f.x(x), y1: f.plot.y0, y2: f.plot.y1, class: cls, 'data-role': cls }));
     svg.append(el('text', { x: f.x(x) + 3, y: f.plot.y1 + 12 + row * 13, class: `marker-label ${cls}` }, label));
@@ -238,11 +295,21 @@ export function drawParabola(svg: SVGSVGElement, v: ParabolaView | null): void {
     const dir = Math.sign(ax1 - ax0);
     svg.append(el('line', { x1: ax0, x2: ax1, y1: ay, y2: ay, class: 'step-arrow', 'data-role': 'step' }));
     svg.append(el('path', { d: `M${ax1},${ay}l${-7 * dir},-4v8z`, class: 'step-head' }));
-    svg.append(el('text', { x: (ax0 + ax1) / 2, y: ay - 5, class: 'marker-label chosen', 'text-anchor': 'middle' }, 'lr'));
+    svg.append(
+      el('text', { x: (ax0 + ax1) / 2, y: ay - 5, class: 'marker-label chosen', 'text-anchor': 'middle' }, 'lr'),
+    );
   }
   v.xs.forEach((x, i) => {
     if (!Number.isFinite(v.losses[i])) return;
-    svg.append(el('circle', { cx: f.x(x), cy: f.y(Math.min(Math.max(v.losses[i], yLo), yHi)), r: 4.5, class: 'probe', 'data-role': 'probe' }));
+    svg.append(
+      el('circle', {
+        cx: f.x(x),
+        cy: f.y(Math.min(Math.max(v.losses[i], yLo), yHi)),
+        r: 4.5,
+        class: 'probe',
+        'data-role': 'probe',
+      }),
+    );
   });
   svg.dataset.drawn = fitOk && curve.length > 0 ? 'true' : 'false';
   svg.dataset.step = String(v.step);

@@ -26,7 +26,11 @@ export async function loadDigits(url = './mnist14.bin'): Promise<Digits> {
   const side = view.getUint32(12, true);
   const px = side * side;
   let at = 16;
-  const take = (n: number) => { const out = bytes.subarray(at, at + n); at += n; return out; };
+  const take = (n: number) => {
+    const out = bytes.subarray(at, at + n);
+    at += n;
+    return out;
+  };
   const scale = (u: Uint8Array) => Float32Array.from(u, (v) => v / 255);
   const trainX = scale(take(nTrain * px));
   const trainY = take(nTrain).slice();
@@ -43,7 +47,11 @@ export async function loadDigits(url = './mnist14.bin'): Promise<Digits> {
 export class Batches {
   private readonly orders = new Map<number, Int32Array>();
 
-  constructor(private readonly data: Digits, readonly batchSize: number, private readonly seed: number) {}
+  constructor(
+    private readonly data: Digits,
+    readonly batchSize: number,
+    private readonly seed: number,
+  ) {}
 
   /** The batch of `step` as tensors (the caller disposes them). */
   get(step: number): { x: tf.Tensor2D; y: tf.Tensor2D } {
@@ -64,6 +72,9 @@ export class Batches {
       x.set(data.trainX.subarray(idx * px, (idx + 1) * px), i * px);
       labels[i] = data.trainY[idx];
     }
-    return tf.tidy(() => ({ x: tf.tensor2d(x, [batchSize, px]), y: tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat() as tf.Tensor2D }));
+    return tf.tidy(() => ({
+      x: tf.tensor2d(x, [batchSize, px]),
+      y: tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat() as tf.Tensor2D,
+    }));
   }
 }

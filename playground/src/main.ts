@@ -50,19 +50,24 @@ function field(name: string): string {
 
 function positiveNumber(name: string, label: string): number {
   const v = Number(field(name));
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${label} must be a positive number; got '${field(name)}'.`);
+  if (!(v > 0) || !Number.isFinite(v))
+    throw new RangeError(`${label} must be a positive number; got '${field(name)}'.`);
   return v;
 }
 
 function integer(name: string, label: string, min: number, max: number): number {
   const v = Number(field(name));
-  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${label} must be an integer from ${min} to ${max}; got '${field(name)}'.`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new RangeError(`${label} must be an integer from ${min} to ${max}; got '${field(name)}'.`);
   return v;
 }
 
 /** Reads and checks the controls; GeN itself validates its options (its errors name the option). */
 function readSettings(): Settings {
-  const probes = field('probes').split(/[\s,;]+/).filter((s) => s !== '').map(Number);
+  const probes = field('probes')
+    .split(/[\s,;]+/)
+    .filter((s) => s !== '')
+    .map(Number);
   return {
     model: field('model') as ModelKind,
     batch: integer('batch', 'batch size', 8, 512),
@@ -99,9 +104,18 @@ class Session {
   step = 0;
   stepsPerSecond = NaN;
 
-  constructor(readonly settings: Settings, readonly spec: ModelSpec, data: Digits, readonly backend: string) {
+  constructor(
+    readonly settings: Settings,
+    readonly spec: ModelSpec,
+    data: Digits,
+    readonly backend: string,
+  ) {
     const weights = initialWeights(spec, SEED);
-    this.runs = makeRuns({ base: settings.base, fixedLr: settings.fixedLr, peer: settings.peer, gen: settings.gen }, spec, weights);
+    this.runs = makeRuns(
+      { base: settings.base, fixedLr: settings.fixedLr, peer: settings.peer, gen: settings.gen },
+      spec,
+      weights,
+    );
     this.batches = new Batches(data, settings.batch, SEED + 1);
     this.valX = tf.tensor2d(data.valX, [data.nVal, data.side * data.side]);
     this.valY = tf.tensor1d(Int32Array.from(data.valY), 'int32');
@@ -183,8 +197,17 @@ function parabolaView(run: Run | undefined): ParabolaView | null {
   // The fit's intercept is not part of StepInfo: least squares gives l0 = mean(Lᵢ + a·xᵢ − (b/2)·xᵢ²).
   const l0 = mean(xs.map((x, i) => info.probeLosses[i] + info.a * x - (info.b / 2) * x * x));
   return {
-    step: info.step, xs, losses: info.probeLosses, l0, a: info.a, b: info.b, start, chosen: info.stateLr,
-    reason: info.reason, accepted: info.accepted, probed: info.probed ?? 'current',
+    step: info.step,
+    xs,
+    losses: info.probeLosses,
+    l0,
+    a: info.a,
+    b: info.b,
+    start,
+    chosen: info.stateLr,
+    reason: info.reason,
+    accepted: info.accepted,
+    probed: info.probed ?? 'current',
   };
 }
 
@@ -194,55 +217,99 @@ function draw(): void {
   const steps = session?.settings.steps ?? Number(field('steps'));
   const minXMax = Math.min(steps, 100);
   const lossSeries: Series[] = runs.flatMap((r) => [
-    { id: `${r.id}-raw`, label: r.label, color: r.color, faint: true, points: r.losses.map((v, i) => [i, v] as [number, number]) },
+    {
+      id: `${r.id}-raw`,
+      label: r.label,
+      color: r.color,
+      faint: true,
+      points: r.losses.map((v, i) => [i, v] as [number, number]),
+    },
     { id: r.id, label: r.short, color: r.color, points: ema(r.losses) },
   ]);
-  drawLineChart(charts.loss, lossSeries, { title: 'Training loss (per batch, and smoothed)', xLabel: 'step', logY: true, minXMax });
-  drawLineChart(charts.acc, runs.map((r) => ({ id: r.id, label: r.short, color: r.color, points: r.accuracies })), {
-    title: `Validation accuracy (${data?.nVal ?? 0} images)`, xLabel: 'step', yRange: [0, 1], minXMax, legend: 'bottom-right',
+  drawLineChart(charts.loss, lossSeries, {
+    title: 'Training loss (per batch, and smoothed)',
+    xLabel: 'step',
+    logY: true,
+    minXMax,
   });
-  drawLineChart(charts.lr, runs.map((r) => ({ id: r.id, label: r.short, color: r.color, dashed: r.id === 'fixed', points: r.lrs.map((v, i) => [i, v] as [number, number]) })), {
-    title: 'Learning rate', xLabel: 'step', logY: true, minXMax,
-  });
+  drawLineChart(
+    charts.acc,
+    runs.map((r) => ({ id: r.id, label: r.short, color: r.color, points: r.accuracies })),
+    {
+      title: `Validation accuracy (${data?.nVal ?? 0} images)`,
+      xLabel: 'step',
+      yRange: [0, 1],
+      minXMax,
+      legend: 'bottom-right',
+    },
+  );
+  drawLineChart(
+    charts.lr,
+    runs.map((r) => ({
+      id: r.id,
+      label: r.short,
+      color: r.color,
+      dashed: r.id === 'fixed',
+      points: r.lrs.map((v, i) => [i, v] as [number, number]),
+    })),
+    {
+      title: 'Learning rate',
+      xLabel: 'step',
+      logY: true,
+      minXMax,
+    },
+  );
   const gen = runs.find((r) => r.id === 'gen');
   const view = parabolaView(gen);
   drawParabola(charts.parabola, view);
   const info = gen?.lastRefit?.info;
-  byId('refit-text').textContent = info === undefined ? '' :
-    `GeN refit at step ${info.step}: probes x = [${info.probeOffsets.map(formatNumber).join(', ')}], L = [${info.probeLosses.map((l) => l.toFixed(4)).join(', ')}], ` +
-    `a = ${formatNumber(info.a)}, b = ${formatNumber(info.b)}, proposal ${Number.isFinite(info.proposedLr) ? formatNumber(info.proposedLr) : '—'} (${info.reason}), ` +
-    `lr → ${formatNumber(info.stateLr)}${info.calibrating ? ' (calibrating)' : ''}; refits ${gen?.refits ?? 0}, accepted ${gen?.accepted ?? 0}`;
+  byId('refit-text').textContent =
+    info === undefined
+      ? ''
+      : `GeN refit at step ${info.step}: probes x = [${info.probeOffsets.map(formatNumber).join(', ')}], L = [${info.probeLosses.map((l) => l.toFixed(4)).join(', ')}], ` +
+        `a = ${formatNumber(info.a)}, b = ${formatNumber(info.b)}, proposal ${Number.isFinite(info.proposedLr) ? formatNumber(info.proposedLr) : '—'} (${info.reason}), ` +
+        `lr → ${formatNumber(info.stateLr)}${info.calibrating ? ' (calibrating)' : ''}; refits ${gen?.refits ?? 0}, accepted ${gen?.accepted ?? 0}`;
   drawTable(runs);
   const step = session?.step ?? 0;
   document.body.dataset.step = String(step);
   byId('step').textContent = String(step);
   byId('max-steps').textContent = String(steps);
-  byId('speed').textContent = session && Number.isFinite(session.stepsPerSecond) ? `${session.stepsPerSecond.toFixed(1)} steps/s · ${tensorCount()} tensors` : '';
+  byId('speed').textContent =
+    session && Number.isFinite(session.stepsPerSecond)
+      ? `${session.stepsPerSecond.toFixed(1)} steps/s · ${tensorCount()} tensors`
+      : '';
 }
 
 function drawTable(runs: Run[]): void {
   const body = form.querySelector('#runs tbody') as HTMLTableSectionElement;
-  body.replaceChildren(...runs.map((r) => {
-    const tr = document.createElement('tr');
-    tr.dataset.run = r.id;
-    const smoothed = ema(r.losses);
-    const last = smoothed[smoothed.length - 1]?.[1] ?? NaN;
-    const acc = r.accuracies[r.accuracies.length - 1]?.[1] ?? NaN;
-    const lr = r.lrs[r.lrs.length - 1] ?? NaN;
-    const cells = [r.label, Number.isFinite(last) ? last.toFixed(3) : '—', Number.isFinite(acc) ? `${(100 * acc).toFixed(1)}%` : '—', Number.isFinite(lr) ? formatNumber(lr) : '—'];
-    cells.forEach((text, i) => {
-      const td = document.createElement('td');
-      if (i === 0) {
-        const sw = document.createElement('span');
-        sw.className = 'swatch';
-        sw.style.background = r.color;
-        td.append(sw);
-      }
-      td.append(text);
-      tr.append(td);
-    });
-    return tr;
-  }));
+  body.replaceChildren(
+    ...runs.map((r) => {
+      const tr = document.createElement('tr');
+      tr.dataset.run = r.id;
+      const smoothed = ema(r.losses);
+      const last = smoothed[smoothed.length - 1]?.[1] ?? NaN;
+      const acc = r.accuracies[r.accuracies.length - 1]?.[1] ?? NaN;
+      const lr = r.lrs[r.lrs.length - 1] ?? NaN;
+      const cells = [
+        r.label,
+        Number.isFinite(last) ? last.toFixed(3) : '—',
+        Number.isFinite(acc) ? `${(100 * acc).toFixed(1)}%` : '—',
+        Number.isFinite(lr) ? formatNumber(lr) : '—',
+      ];
+      cells.forEach((text, i) => {
+        const td = document.createElement('td');
+        if (i === 0) {
+          const sw = document.createElement('span');
+          sw.className = 'swatch';
+          sw.style.background = r.color;
+          td.append(sw);
+        }
+        td.append(text);
+        tr.append(td);
+      });
+      return tr;
+    }),
+  );
 }
 
 function queueDraw(): void {
@@ -275,11 +342,15 @@ async function trainLoop(s: Session): Promise<void> {
 
 function runLoop(s: Session): void {
   stopRequested = false;
-  loop = trainLoop(s).catch((e: unknown) => {
-    setState('error');
-    showError(`Training failed: ${e instanceof Error ? e.message : String(e)}`);
-    console.error(e);
-  }).finally(() => { loop = null; });
+  loop = trainLoop(s)
+    .catch((e: unknown) => {
+      setState('error');
+      showError(`Training failed: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(e);
+    })
+    .finally(() => {
+      loop = null;
+    });
 }
 
 function showBackend({ backend, note }: BackendResult): void {
@@ -335,17 +406,28 @@ async function onReset(): Promise<void> {
 
 function summary(): PlaygroundSummary {
   const runs: RunSummary[] = (session?.runs ?? []).map((r) => ({
-    id: r.id, label: r.label, steps: r.losses.length,
-    lossFirst: mean(r.losses.slice(0, 10)), lossLast: mean(r.losses.slice(-10)),
-    accuracy: r.accuracies[r.accuracies.length - 1]?.[1] ?? NaN, lr: r.lrs[r.lrs.length - 1] ?? NaN,
-    refits: r.refits, accepted: r.accepted,
+    id: r.id,
+    label: r.label,
+    steps: r.losses.length,
+    lossFirst: mean(r.losses.slice(0, 10)),
+    lossLast: mean(r.losses.slice(-10)),
+    accuracy: r.accuracies[r.accuracies.length - 1]?.[1] ?? NaN,
+    lr: r.lrs[r.lrs.length - 1] ?? NaN,
+    refits: r.refits,
+    accepted: r.accepted,
   }));
   const reasons: Record<string, number> = {};
   const gen = session?.runs.find((r) => r.id === 'gen');
   if (gen) for (const [k, v] of gen.reasons) reasons[k] = v;
   return {
-    state, step: session?.step ?? 0, maxSteps: session?.settings.steps ?? 0, backend: tf.getBackend() ?? '',
-    model: session?.spec.label ?? '', runs, numTensors: tensorCount(), reasons,
+    state,
+    step: session?.step ?? 0,
+    maxSteps: session?.settings.steps ?? 0,
+    backend: tf.getBackend() ?? '',
+    model: session?.spec.label ?? '',
+    runs,
+    numTensors: tensorCount(),
+    reasons,
   };
 }
 
@@ -354,7 +436,9 @@ const api: PlaygroundApi = { summary };
 
 startButton.addEventListener('click', () => void onStart());
 resetButton.addEventListener('click', () => void onReset());
-form.addEventListener('change', () => { if (session !== null) pendingBox.hidden = false; });
+form.addEventListener('change', () => {
+  if (session !== null) pendingBox.hidden = false;
+});
 form.addEventListener('submit', (e) => e.preventDefault());
 
 const autostart = applyQuery();

@@ -34,8 +34,18 @@ export function modelSpec(kind: ModelKind, side: number): ModelSpec {
     shapes: [[3, 3, 1, 8], [8], [3, 3, 8, 16], [16], [s2 * s2 * 16, 10], [10]],
     logits: ([k1, c1, k2, c2, w, b], x) => {
       const img = tf.reshape(x, [-1, side, side, 1]) as tf.Tensor4D;
-      const h1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(img, k1 as tf.Tensor4D, 1, 'same'), c1)) as tf.Tensor4D, 2, 2, 'same');
-      const h2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(h1, k2 as tf.Tensor4D, 1, 'same'), c2)) as tf.Tensor4D, 2, 2, 'same');
+      const h1 = tf.maxPool(
+        tf.relu(tf.add(tf.conv2d(img, k1 as tf.Tensor4D, 1, 'same'), c1)) as tf.Tensor4D,
+        2,
+        2,
+        'same',
+      );
+      const h2 = tf.maxPool(
+        tf.relu(tf.add(tf.conv2d(h1, k2 as tf.Tensor4D, 1, 'same'), c2)) as tf.Tensor4D,
+        2,
+        2,
+        'same',
+      );
       return tf.add(tf.matMul(tf.reshape(h2, [-1, s2 * s2 * 16]), w), b) as tf.Tensor2D;
     },
   };

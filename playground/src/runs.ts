@@ -46,12 +46,18 @@ export class Run {
     weights: Float32Array[],
     private readonly lrOf: () => number,
   ) {
-    this.vars = spec.shapes.map((shape, i) => tf.variable(tf.tensor(weights[i], shape), true, `${id}/w${i}/${++generation}`));
+    this.vars = spec.shapes.map((shape, i) =>
+      tf.variable(tf.tensor(weights[i], shape), true, `${id}/w${i}/${++generation}`),
+    );
   }
 
   /** One training step on this batch; resolves to the loss at the weights before the step. */
   async step(x: tf.Tensor2D, y: tf.Tensor2D): Promise<number> {
-    const loss = this.optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, this.spec.logits(this.vars, x)) as tf.Scalar, true, this.vars);
+    const loss = this.optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, this.spec.logits(this.vars, x)) as tf.Scalar,
+      true,
+      this.vars,
+    );
     const value = loss === null ? NaN : (await loss.data())[0];
     loss?.dispose();
     this.losses.push(value);
@@ -72,7 +78,9 @@ export class Run {
 
   /** Accuracy on the validation images, recorded at `step`. */
   async evaluate(step: number, x: tf.Tensor2D, labels: tf.Tensor1D): Promise<number> {
-    const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(this.spec.logits(this.vars, x), 1), labels), 'float32')));
+    const acc = tf.tidy(() =>
+      tf.mean(tf.cast(tf.equal(tf.argMax(this.spec.logits(this.vars, x), 1), labels), 'float32')),
+    );
     const value = (await acc.data())[0];
     acc.dispose();
     this.accuracies.push([step, value]);
@@ -97,10 +105,24 @@ export function makeRuns(config: RunConfig, spec: ModelSpec, weights: Float32Arr
   const runs: Run[] = [];
   const baseLabel = BASE_LABELS[config.base];
   let genRun: Run | null = null;
-  const gen = new GeN(makeBase(config.base, config.gen.lr ?? 1e-3), { ...config.gen, onStep: (info) => genRun?.observe(info) });
+  const gen = new GeN(makeBase(config.base, config.gen.lr ?? 1e-3), {
+    ...config.gen,
+    onStep: (info) => genRun?.observe(info),
+  });
   genRun = new Run('gen', `GeN over ${baseLabel}`, 'GeN', '#d6336c', gen, spec, weights, () => gen.lastStep?.lr ?? NaN);
   runs.push(genRun);
-  runs.push(new Run('fixed', `${baseLabel}, fixed lr ${config.fixedLr}`, `fixed lr ${config.fixedLr}`, '#1c7ed6', makeBase(config.base, config.fixedLr), spec, weights, () => config.fixedLr));
+  runs.push(
+    new Run(
+      'fixed',
+      `${baseLabel}, fixed lr ${config.fixedLr}`,
+      `fixed lr ${config.fixedLr}`,
+      '#1c7ed6',
+      makeBase(config.base, config.fixedLr),
+      spec,
+      weights,
+      () => config.fixedLr,
+    ),
+  );
   if (config.peer === 'prodigy') {
     const p = new Prodigy({ weightDecay: 0.01 });
     runs.push(new Run('peer', 'Prodigy (peer)', 'Prodigy', '#2f9e44', p, spec, weights, () => p.d * p.learningRate));

@@ -108,7 +108,9 @@ async function useWasm(patchKernels: boolean, threads: number): Promise<void> {
 
 async function select(name: string): Promise<void> {
   if (tf.findBackendFactory(name) == null) {
-    throw new Error(`setupBackend: backend '${name}' is not registered; import its package (e.g. '@tensorflow/tfjs-backend-${name}') first`);
+    throw new Error(
+      `setupBackend: backend '${name}' is not registered; import its package (e.g. '@tensorflow/tfjs-backend-${name}') first`,
+    );
   }
   if (!(await tf.setBackend(name))) {
     throw new Error(`setupBackend: backend '${name}' failed to initialise`);

@@ -43,9 +43,13 @@ export async function prepareThreadedWasm(threads: number, wasmDist: string): Pr
     if (text === undefined) return realCreate(blob);
     const file = join(dir, `blob-${files++}.js`);
     // The worker would turn its main-script Blob into another blob: URL; load the file instead.
-    writeFileSync(file, text.replace(
-      'var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)',
-      `importScripts(${JSON.stringify(mainScript)})`));
+    writeFileSync(
+      file,
+      text.replace(
+        'var objectUrl=URL.createObjectURL(e.data.urlOrBlob);importScripts(objectUrl);URL.revokeObjectURL(objectUrl)',
+        `importScripts(${JSON.stringify(mainScript)})`,
+      ),
+    );
     return file;
   };
   os.cpus = () => Array.from({ length: 2 * threads }, () => realCpus()[0]);
@@ -61,7 +65,11 @@ export async function prepareThreadedWasm(threads: number, wasmDist: string): Pr
 
 /** Lets Node exit while the (idle) pthread workers exist. */
 export function unrefWasmWorkers(): void {
-  const pt = (tf.backend() as unknown as { wasm?: { PThread?: { unusedWorkers: Array<{ unref?(): void }>; runningWorkers: Array<{ unref?(): void }> } } }).wasm?.PThread;
+  const pt = (
+    tf.backend() as unknown as {
+      wasm?: { PThread?: { unusedWorkers: Array<{ unref?(): void }>; runningWorkers: Array<{ unref?(): void }> } };
+    }
+  ).wasm?.PThread;
   if (pt === undefined) return;
   for (const w of [...pt.unusedWorkers, ...pt.runningWorkers]) w.unref?.();
 }

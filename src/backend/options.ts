@@ -20,7 +20,11 @@ export interface SetupBackendOptions {
   threads?: number;
 }
 
-export interface ResolvedOptions { backend: BackendChoice; patchKernels: boolean; threads: number }
+export interface ResolvedOptions {
+  backend: BackendChoice;
+  patchKernels: boolean;
+  threads: number;
+}
 
 const KEYS = ['backend', 'patchKernels', 'threads'];
 
@@ -37,15 +41,21 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   }
   const backend = o.backend ?? 'auto';
   if (!(BACKEND_CHOICES as readonly unknown[]).includes(backend)) {
-    throw new RangeError(`setupBackend: invalid option backend = ${JSON.stringify(backend)}; allowed values: ${BACKEND_CHOICES.join(', ')}`);
+    throw new RangeError(
+      `setupBackend: invalid option backend = ${JSON.stringify(backend)}; allowed values: ${BACKEND_CHOICES.join(', ')}`,
+    );
   }
   const patchKernels = o.patchKernels ?? true;
   if (typeof patchKernels !== 'boolean') {
-    throw new RangeError(`setupBackend: invalid option patchKernels = ${JSON.stringify(patchKernels)}; allowed values: true, false`);
+    throw new RangeError(
+      `setupBackend: invalid option patchKernels = ${JSON.stringify(patchKernels)}; allowed values: true, false`,
+    );
   }
   const threads = o.threads ?? 1;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 8) {
-    throw new RangeError(`setupBackend: invalid option threads = ${JSON.stringify(threads)}; allowed values: integers 1 to 8`);
+    throw new RangeError(
+      `setupBackend: invalid option threads = ${JSON.stringify(threads)}; allowed values: integers 1 to 8`,
+    );
   }
   return { backend: backend as BackendChoice, patchKernels, threads };
 }

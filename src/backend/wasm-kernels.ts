@@ -59,7 +59,10 @@ const REPLACED: Readonly<Record<string, (stock: KernelFunc) => KernelConfig>> = 
 /** Every kernel name this module registers for `wasm`, in registration order. */
 export const WASM_KERNEL_NAMES: readonly string[] = [...ADDED.map((c) => c.kernelName), ...Object.keys(REPLACED)];
 
-interface Registry { stock: Map<string, KernelConfig>; ours: Map<string, KernelConfig> }
+interface Registry {
+  stock: Map<string, KernelConfig>;
+  ours: Map<string, KernelConfig>;
+}
 
 function registry(): Registry {
   const key = Symbol.for('gen-optim.backend.wasmKernels');
@@ -81,7 +84,9 @@ function isOurs(name: string): boolean {
  */
 export function registerWasmKernels(): string[] {
   if (getKernel('Slice', 'wasm') === undefined) {
-    throw new Error("registerWasmKernels: import '@tensorflow/tfjs-backend-wasm' first (its stock kernels are what we complete)");
+    throw new Error(
+      "registerWasmKernels: import '@tensorflow/tfjs-backend-wasm' first (its stock kernels are what we complete)",
+    );
   }
   const reg = registry();
   for (const config of ADDED) {
@@ -94,8 +99,11 @@ export function registerWasmKernels(): string[] {
     if (isOurs(name)) continue;
     const stock = getKernel(name, 'wasm');
     if (stock === undefined) continue;
-    const ours: KernelConfig = { ...make(stock.kernelFunc), ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-      ...(stock.disposeFunc ? { disposeFunc: stock.disposeFunc } : {}) };
+    const ours: KernelConfig = {
+      ...make(stock.kernelFunc),
+      ...(stock.setupFunc ? { setupFunc: stock.setupFunc } : {}),
+      ...(stock.disposeFunc ? { disposeFunc: stock.disposeFunc } : {}),
+    };
     unregisterKernel(name, 'wasm');
     registerKernel(ours);
     reg.stock.set(name, stock);

@@ -2,8 +2,16 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Acceptance } from './accept.js';
 import {
-  appliedLr, backOffNonfinite, CALIBRATION_JUMP, carryOver, decideRefit, horizonFactor, initialControllerState,
-  isRefitStep, MAX_CALIBRATION_STEPS, probeOffsets,
+  appliedLr,
+  backOffNonfinite,
+  CALIBRATION_JUMP,
+  carryOver,
+  decideRefit,
+  horizonFactor,
+  initialControllerState,
+  isRefitStep,
+  MAX_CALIBRATION_STEPS,
+  probeOffsets,
 } from './controller.js';
 import { resolveControllerOptions, type ControllerOptions } from './options.js';
 

@@ -2,12 +2,26 @@ export { fitParabola, type ParabolaFit, type FitOptions } from './parabola.js';
 export { acceptProposal, FLOAT32_EPSILON, type Acceptance, type AcceptOptions } from './accept.js';
 export { STEP_REASONS, type StepReason } from './reasons.js';
 export {
-  CONTROLLER_DEFAULTS, CONTROLLER_OPTION_NAMES, resolveControllerOptions,
-  type ControllerOptions, type Horizon, type HorizonShape,
+  CONTROLLER_DEFAULTS,
+  CONTROLLER_OPTION_NAMES,
+  resolveControllerOptions,
+  type ControllerOptions,
+  type Horizon,
+  type HorizonShape,
 } from './options.js';
 export {
-  initialControllerState, isRefitStep, probeOffsets, horizonFactor, appliedLr, decideRefit, carryOver,
-  backOffNonfinite, CALIBRATION_JUMP, MAX_CALIBRATION_STEPS, type ControllerState, type RefitDecision,
+  initialControllerState,
+  isRefitStep,
+  probeOffsets,
+  horizonFactor,
+  appliedLr,
+  decideRefit,
+  carryOver,
+  backOffNonfinite,
+  CALIBRATION_JUMP,
+  MAX_CALIBRATION_STEPS,
+  type ControllerState,
+  type RefitDecision,
 } from './controller.js';
 export * from './validate.js';
 export { mulberry32, permutation, uniformArray, normalArray } from './rng.js';

@@ -69,7 +69,9 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
 });
 
 /** Names of the controller options, in documentation order. */
-export const CONTROLLER_OPTION_NAMES = Object.freeze(Object.keys(CONTROLLER_DEFAULTS)) as readonly (keyof ControllerOptions)[];
+export const CONTROLLER_OPTION_NAMES = Object.freeze(
+  Object.keys(CONTROLLER_DEFAULTS),
+) as readonly (keyof ControllerOptions)[];
 
 /**
  * Fills defaults and validates every controller option.
@@ -86,7 +88,8 @@ export function resolveControllerOptions(
   assertKnownKeys(owner, given, [...CONTROLLER_OPTION_NAMES, ...extraKeys]);
   const picked: Partial<ControllerOptions> = {};
   for (const k of CONTROLLER_OPTION_NAMES) {
-    if (given && (given as Record<string, unknown>)[k] !== undefined) (picked as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
+    if (given && (given as Record<string, unknown>)[k] !== undefined)
+      (picked as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
   }
   const o = withDefaults(CONTROLLER_DEFAULTS as ControllerOptions, picked);
   checkNumber(owner, 'lr', o.lr, { min: 0, minExclusive: true });
@@ -108,7 +111,9 @@ export function resolveControllerOptions(
     }
     const [lo, hi] = c as number[];
     if (!(lo > 0 && lo <= 1 && hi >= 1 && hi < Infinity)) {
-      throw new RangeError(`${owner}: option 'clip' must be [lo, hi] with 0 < lo <= 1 <= hi < Infinity; got ${formatValue(c)}.`);
+      throw new RangeError(
+        `${owner}: option 'clip' must be [lo, hi] with 0 < lo <= 1 <= hi < Infinity; got ${formatValue(c)}.`,
+      );
     }
   }
   const p = o.probes as unknown;
@@ -116,7 +121,12 @@ export function resolveControllerOptions(
     throw new TypeError(`${owner}: option 'probes' must be an array of numbers containing 0; got ${formatValue(p)}.`);
   }
   const probes = p as number[];
-  if (!probes.every(Number.isFinite) || !probes.includes(0) || new Set(probes).size !== probes.length || probes.length < 3) {
+  if (
+    !probes.every(Number.isFinite) ||
+    !probes.includes(0) ||
+    new Set(probes).size !== probes.length ||
+    probes.length < 3
+  ) {
     throw new RangeError(
       `${owner}: option 'probes' must hold at least 3 distinct finite offsets including 0; got ${formatValue(p)}.`,
     );

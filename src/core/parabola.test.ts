@@ -63,8 +63,15 @@ describe('fitParabola', () => {
     const xs = [-1, -0.5, 0, 0.5, 1, 1.5];
     const ls = [3.2, 2.1, 1.7, 1.65, 2.0, 2.9];
     const base = fitParabola(xs, ls);
-    for (const [k, m] of [[1e-3, 5], [7, -100], [1e4, 1e3]]) {
-      const fit = fitParabola(xs, ls.map((l) => k * l + m));
+    for (const [k, m] of [
+      [1e-3, 5],
+      [7, -100],
+      [1e4, 1e3],
+    ]) {
+      const fit = fitParabola(
+        xs,
+        ls.map((l) => k * l + m),
+      );
       close(fit.a / fit.b, base.a / base.b, 1e-9);
       close(fit.r2, base.r2, 1e-9);
     }
@@ -75,7 +82,10 @@ describe('fitParabola', () => {
     const ls = [3.2, 1.7, 1.2, 1.9];
     const base = fitParabola(xs, ls);
     for (const s of [1e-6, 0.37, 250]) {
-      const fit = fitParabola(xs.map((x) => s * x), ls);
+      const fit = fitParabola(
+        xs.map((x) => s * x),
+        ls,
+      );
       close(fit.a / fit.b, (s * base.a) / base.b, 1e-9);
     }
   });

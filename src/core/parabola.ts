@@ -59,7 +59,9 @@ export function fitParabola(xs: readonly number[], losses: readonly number[], op
   const symmetric = symmetricTriple(xs);
   if (symmetric !== null) {
     const { minus, center, plus, h } = symmetric;
-    const lm = losses[minus], l0 = losses[center], lp = losses[plus];
+    const lm = losses[minus],
+      l0 = losses[center],
+      lp = losses[plus];
     return { l0, a: (lm - lp) / (2 * h), b: (lp - 2 * l0 + lm) / (h * h), r2: 1, points: 3 };
   }
 
@@ -69,14 +71,23 @@ export function fitParabola(xs: readonly number[], losses: readonly number[], op
   const y = losses.map((l) => l - ref);
 
   // Model in scaled units: y ≈ c + p·t + q·t²  (c ≡ 0 when anchored).
-  let c = 0, p: number, q: number;
+  let c = 0,
+    p: number,
+    q: number;
   if (anchored) {
-    [p, q] = solveLeastSquares(t.map((ti) => [ti, ti * ti]), y);
+    [p, q] = solveLeastSquares(
+      t.map((ti) => [ti, ti * ti]),
+      y,
+    );
   } else {
-    [c, p, q] = solveLeastSquares(t.map((ti) => [1, ti, ti * ti]), y);
+    [c, p, q] = solveLeastSquares(
+      t.map((ti) => [1, ti, ti * ti]),
+      y,
+    );
   }
   const mean = y.reduce((s, v) => s + v, 0) / y.length;
-  let ssRes = 0, ssTot = 0;
+  let ssRes = 0,
+    ssTot = 0;
   for (let i = 0; i < t.length; i++) {
     const r = y[i] - (c + p * t[i] + q * t[i] * t[i]);
     ssRes += r * r;

@@ -26,5 +26,13 @@ export type StepReason =
 
 /** Every {@link StepReason}, for tallies and exhaustive checks. */
 export const STEP_REASONS: readonly StepReason[] = Object.freeze([
-  'ok', 'clipped', 'not_descent', 'nonconvex', 'poor_fit', 'insignificant', 'nonfinite', 'skipped', 'no_closure',
+  'ok',
+  'clipped',
+  'not_descent',
+  'nonconvex',
+  'poor_fit',
+  'insignificant',
+  'nonfinite',
+  'skipped',
+  'no_closure',
 ]);

@@ -16,7 +16,13 @@ export function formatValue(value: unknown): string {
   }
 }
 
-function fail(Kind: typeof TypeError | typeof RangeError, owner: string, name: string, what: string, value: unknown): never {
+function fail(
+  Kind: typeof TypeError | typeof RangeError,
+  owner: string,
+  name: string,
+  what: string,
+  value: unknown,
+): never {
   throw new Kind(`${owner}: option '${name}' must be ${what}; got ${formatValue(value)}.`);
 }
 
@@ -62,15 +68,23 @@ export function checkNumber(owner: string, name: string, value: unknown, bounds:
     fail(RangeError, owner, name, `${what}${bounds.allowInfinity ? '' : ' (finite)'}`, v);
   }
   if (bounds.integer && !Number.isInteger(v) && v !== Infinity) fail(RangeError, owner, name, what, v);
-  if (bounds.min !== undefined && (bounds.minExclusive ? v <= bounds.min : v < bounds.min)) fail(RangeError, owner, name, what, v);
-  if (bounds.max !== undefined && (bounds.maxExclusive ? v >= bounds.max : v > bounds.max)) fail(RangeError, owner, name, what, v);
+  if (bounds.min !== undefined && (bounds.minExclusive ? v <= bounds.min : v < bounds.min))
+    fail(RangeError, owner, name, what, v);
+  if (bounds.max !== undefined && (bounds.maxExclusive ? v >= bounds.max : v > bounds.max))
+    fail(RangeError, owner, name, what, v);
   return v;
 }
 
 /** Checks that `value` is one of `allowed`; returns it. */
 export function checkOneOf<T extends string>(owner: string, name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    fail(typeof value === 'string' ? RangeError : TypeError, owner, name, `one of ${allowed.map((a) => `'${a}'`).join(', ')}`, value);
+    fail(
+      typeof value === 'string' ? RangeError : TypeError,
+      owner,
+      name,
+      `one of ${allowed.map((a) => `'${a}'`).join(', ')}`,
+      value,
+    );
   }
   return value as T;
 }

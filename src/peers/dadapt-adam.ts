@@ -29,7 +29,15 @@ export interface DAdaptAdamOptions {
 
 /** Defaults of {@link DAdaptAdamOptions} (the official implementation's). */
 export const DADAPT_ADAM_DEFAULTS: Readonly<DAdaptAdamOptions> = Object.freeze({
-  lr: 1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, decouple: false, biasCorrection: false, d0: 1e-6, growthRate: Infinity,
+  lr: 1,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  weightDecay: 0,
+  decouple: false,
+  biasCorrection: false,
+  d0: 1e-6,
+  growthRate: Infinity,
 });
 
 const DADAPT_ADAM_RULES: { readonly [K in keyof DAdaptAdamOptions]: OptionRule } = {
@@ -139,7 +147,9 @@ export class DAdaptAdam extends DirectionalOptimizer<DAdaptAdamOptions> {
     return [
       await this.saveIterations(),
       stateEntry('DAdaptAdam', [this.k, this.dCur, this.numerator, this.dHatLast]),
-      ...this.m.named(), ...this.v.named(), ...this.s.named(),
+      ...this.m.named(),
+      ...this.v.named(),
+      ...this.s.named(),
     ];
   }
 

@@ -21,7 +21,13 @@ export interface DAdaptSGDOptions {
 }
 
 /** Defaults of {@link DAdaptSGDOptions} (the official implementation's, with lr 1 as its README advises). */
-export const DADAPT_SGD_DEFAULTS: Readonly<DAdaptSGDOptions> = Object.freeze({ lr: 1, momentum: 0, weightDecay: 0, d0: 1e-6, growthRate: Infinity });
+export const DADAPT_SGD_DEFAULTS: Readonly<DAdaptSGDOptions> = Object.freeze({
+  lr: 1,
+  momentum: 0,
+  weightDecay: 0,
+  d0: 1e-6,
+  growthRate: Infinity,
+});
 
 const DADAPT_SGD_RULES: { readonly [K in keyof DAdaptSGDOptions]: OptionRule } = {
   lr: { kind: 'number', min: 0, minExclusive: true },
@@ -81,7 +87,11 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
     const { lr, momentum, weightDecay, growthRate } = this.options;
     const { variables, gradients } = resolveGradients('DAdaptSGD', variableGradients);
     this.incrementIterations();
-    const grads = tf.tidy(() => variables.map((w, i) => tf.keep(weightDecay > 0 ? tf.add(gradients[i], tf.mul(w, weightDecay)) : tf.clone(gradients[i]))));
+    const grads = tf.tidy(() =>
+      variables.map((w, i) =>
+        tf.keep(weightDecay > 0 ? tf.add(gradients[i], tf.mul(w, weightDecay)) : tf.clone(gradients[i])),
+      ),
+    );
     try {
       if (this.k === 0) {
         const gSq = readScalars(() => grads.map((g) => tf.sum(tf.square(g)))).reduce((a, b) => a + b, 0);
@@ -126,7 +136,8 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
     return [
       await this.saveIterations(),
       stateEntry('DAdaptSGD', [this.k, this.dCur, this.numerator, this.g0Norm, this.dHatLast]),
-      ...this.s.named(), ...this.x0.named(),
+      ...this.s.named(),
+      ...this.x0.named(),
     ];
   }
 

@@ -21,7 +21,13 @@ export interface DoGOptions {
 }
 
 /** Defaults of {@link DoGOptions} (the official implementation's; γ = 8 as in its averager). */
-export const DOG_DEFAULTS: Readonly<DoGOptions> = Object.freeze({ lr: 1, repsRel: 1e-6, weightDecay: 0, epsilon: 1e-8, averageGamma: 8 });
+export const DOG_DEFAULTS: Readonly<DoGOptions> = Object.freeze({
+  lr: 1,
+  repsRel: 1e-6,
+  weightDecay: 0,
+  epsilon: 1e-8,
+  averageGamma: 8,
+});
 
 const DOG_RULES: { readonly [K in keyof DoGOptions]: OptionRule } = {
   lr: { kind: 'number', min: 0, minExclusive: true },
@@ -93,7 +99,9 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
       }
     });
     this.etas = blocks.map((_, b) => (lr * this.rbar[b]) / Math.sqrt(this.gsum[b]));
-    const scale = variables.map((_, i) => this.rbar[this.layerwise ? i : 0] / Math.sqrt(this.gsum[this.layerwise ? i : 0]));
+    const scale = variables.map(
+      (_, i) => this.rbar[this.layerwise ? i : 0] / Math.sqrt(this.gsum[this.layerwise ? i : 0]),
+    );
     this.k += 1;
     this.incrementIterations();
     return tf.tidy(() =>
@@ -107,7 +115,9 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
   /** One DoG step w ← w − η·g, then the iterate average is updated. */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     if (this.averager.swapped) {
-      throw new Error(`${this.getClassName()}: the variables hold the averaged weights; call swapBack() before training.`);
+      throw new Error(
+        `${this.getClassName()}: the variables hold the averaged weights; call swapBack() before training.`,
+      );
     }
     const { variables, gradients } = resolveGradients(this.getClassName(), variableGradients);
     const directions = this.computeDirection(variables, gradients);
@@ -137,8 +147,16 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
   override async getWeights(): Promise<NamedTensor[]> {
     return [
       await this.saveIterations(),
-      stateEntry(this.getClassName(), [this.k, this.averager.t, this.rbar.length, ...this.rbar, ...this.gsum, ...this.etas]),
-      ...this.x0.named(), ...this.averager.named(),
+      stateEntry(this.getClassName(), [
+        this.k,
+        this.averager.t,
+        this.rbar.length,
+        ...this.rbar,
+        ...this.gsum,
+        ...this.etas,
+      ]),
+      ...this.x0.named(),
+      ...this.averager.named(),
     ];
   }
 

@@ -6,6 +6,10 @@ export { DoGBase, DOG_DEFAULTS, type DoGOptions } from './dog-base.js';
 export { DoG } from './dog.js';
 export { LDoG } from './ldog.js';
 export { PolynomialAverager } from './polynomial-averager.js';
-export { ScheduleFreeAdamW, SCHEDULE_FREE_ADAMW_DEFAULTS, type ScheduleFreeAdamWOptions } from './schedule-free-adamw.js';
+export {
+  ScheduleFreeAdamW,
+  SCHEDULE_FREE_ADAMW_DEFAULTS,
+  type ScheduleFreeAdamWOptions,
+} from './schedule-free-adamw.js';
 export { SLS, SLS_DEFAULTS, type SLSOptions } from './sls.js';
 export { registerPeerOptimizers } from './register.js';

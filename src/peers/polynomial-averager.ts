@@ -18,7 +18,10 @@ export class PolynomialAverager {
   private tracked: tf.Variable[] = [];
   private saved: tf.Tensor[] | null = null;
 
-  constructor(private readonly owner: string, private readonly gamma: number) {}
+  constructor(
+    private readonly owner: string,
+    private readonly gamma: number,
+  ) {}
 
   /** Whether the variables currently hold the average. */
   get swapped(): boolean {
@@ -45,11 +48,14 @@ export class PolynomialAverager {
 
   /** Puts the averaged weights into the variables, keeping the current ones for {@link swapBack}. */
   swapToAverage(variables: tf.Variable[] = this.tracked): void {
-    if (this.saved !== null) throw new Error(`${this.owner}: the variables already hold the average; call swapBack() first.`);
+    if (this.saved !== null)
+      throw new Error(`${this.owner}: the variables already hold the average; call swapBack() first.`);
     const avg = this.average.named();
     if (avg.length === 0) throw new Error(`${this.owner}: there is no average before the first step.`);
     if (variables.length !== avg.length) {
-      throw new Error(`${this.owner}: expected the ${avg.length} variables it trains, in the same order; got ${variables.length}.`);
+      throw new Error(
+        `${this.owner}: expected the ${avg.length} variables it trains, in the same order; got ${variables.length}.`,
+      );
     }
     // reshape snapshots share the buffers: no copy, bit-exact restore.
     this.saved = variables.map((v) => tf.keep(tf.reshape(v, v.shape)));
@@ -59,7 +65,8 @@ export class PolynomialAverager {
 
   /** Restores the weights that {@link swapToAverage} replaced. */
   swapBack(): void {
-    if (this.saved === null) throw new Error(`${this.owner}: the variables do not hold the average; nothing to swap back.`);
+    if (this.saved === null)
+      throw new Error(`${this.owner}: the variables do not hold the average; nothing to swap back.`);
     const saved = this.saved;
     this.tracked.forEach((v, i) => v.assign(saved[i]));
     tf.dispose(saved);

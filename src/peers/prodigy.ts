@@ -35,8 +35,18 @@ export interface ProdigyOptions {
 
 /** Defaults of {@link ProdigyOptions} (the official implementation's). */
 export const PRODIGY_DEFAULTS: Readonly<ProdigyOptions> = Object.freeze({
-  lr: 1, beta1: 0.9, beta2: 0.999, beta3: null, epsilon: 1e-8, weightDecay: 0, decouple: true,
-  biasCorrection: false, safeguardWarmup: false, d0: 1e-6, dCoef: 1, growthRate: Infinity,
+  lr: 1,
+  beta1: 0.9,
+  beta2: 0.999,
+  beta3: null,
+  epsilon: 1e-8,
+  weightDecay: 0,
+  decouple: true,
+  biasCorrection: false,
+  safeguardWarmup: false,
+  d0: 1e-6,
+  dCoef: 1,
+  growthRate: Infinity,
 });
 
 const PRODIGY_RULES: { readonly [K in keyof ProdigyOptions]: OptionRule } = {
@@ -106,7 +116,8 @@ export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
   }
 
   computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
-    const { lr, beta1, beta2, epsilon, weightDecay, decouple, biasCorrection, safeguardWarmup, d0, dCoef, growthRate } = this.options;
+    const { lr, beta1, beta2, epsilon, weightDecay, decouple, biasCorrection, safeguardWarmup, d0, dCoef, growthRate } =
+      this.options;
     const beta3 = this.options.beta3 ?? Math.sqrt(beta2);
     const d = this.dCur;
     const bc = biasCorrection ? Math.sqrt(1 - beta2 ** (this.k + 1)) / (1 - beta1 ** (this.k + 1)) : 1;
@@ -162,7 +173,10 @@ export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
     return [
       await this.saveIterations(),
       stateEntry('Prodigy', [this.k, this.dCur, this.dMax, this.numerator, this.dHatLast]),
-      ...this.m.named(), ...this.v.named(), ...this.s.named(), ...this.x0.named(),
+      ...this.m.named(),
+      ...this.v.named(),
+      ...this.s.named(),
+      ...this.x0.named(),
     ];
   }
 

@@ -12,5 +12,6 @@ import { SLS } from './sls.js';
  * `includeOptimizer` and `tf.loadLayersModel` can restore them. Idempotent.
  */
 export function registerPeerOptimizers(): void {
-  for (const cls of [Prodigy, DAdaptAdam, DAdaptSGD, DoG, LDoG, ScheduleFreeAdamW, SLS]) tf.serialization.registerClass(cls);
+  for (const cls of [Prodigy, DAdaptAdam, DAdaptSGD, DoG, LDoG, ScheduleFreeAdamW, SLS])
+    tf.serialization.registerClass(cls);
 }

@@ -28,7 +28,14 @@ export interface ScheduleFreeAdamWOptions {
 
 /** Defaults of {@link ScheduleFreeAdamWOptions} (the official implementation's). */
 export const SCHEDULE_FREE_ADAMW_DEFAULTS: Readonly<ScheduleFreeAdamWOptions> = Object.freeze({
-  lr: 0.0025, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, warmupSteps: 0, r: 0, weightLrPower: 2,
+  lr: 0.0025,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  weightDecay: 0,
+  warmupSteps: 0,
+  r: 0,
+  weightLrPower: 2,
 });
 
 const SCHEDULE_FREE_ADAMW_RULES: { readonly [K in keyof ScheduleFreeAdamWOptions]: OptionRule } = {
@@ -115,14 +122,18 @@ export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOpti
     const zs = this.z.named();
     if (zs.length === 0) return; // no step yet: y = x = z
     if (variables.length !== zs.length) {
-      throw new Error(`ScheduleFreeAdamW: expected the ${zs.length} variables it trains, in the same order; got ${variables.length}.`);
+      throw new Error(
+        `ScheduleFreeAdamW: expected the ${zs.length} variables it trains, in the same order; got ${variables.length}.`,
+      );
     }
     tf.tidy(() => variables.forEach((w, i) => w.assign(tf.add(w, tf.mul(tf.sub(zs[i].tensor, w), t)))));
   }
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     if (!this.training) {
-      throw new Error('ScheduleFreeAdamW: not in train mode (the variables hold the evaluation point x); call opt.train() before stepping.');
+      throw new Error(
+        'ScheduleFreeAdamW: not in train mode (the variables hold the evaluation point x); call opt.train() before stepping.',
+      );
     }
     const { lr, beta1, beta2, epsilon, weightDecay, warmupSteps, r, weightLrPower } = this.options;
     const { variables, gradients } = resolveGradients('ScheduleFreeAdamW', variableGradients);
@@ -157,8 +168,16 @@ export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOpti
   override async getWeights(): Promise<NamedTensor[]> {
     return [
       await this.saveIterations(),
-      stateEntry('ScheduleFreeAdamW', [this.k, this.lrMax, this.weightSum, this.training ? 1 : 0, this.lastLr, this.lastWeight]),
-      ...this.z.named(), ...this.v.named(),
+      stateEntry('ScheduleFreeAdamW', [
+        this.k,
+        this.lrMax,
+        this.weightSum,
+        this.training ? 1 : 0,
+        this.lastLr,
+        this.lastWeight,
+      ]),
+      ...this.z.named(),
+      ...this.v.named(),
     ];
   }
 

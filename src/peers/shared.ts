@@ -45,7 +45,9 @@ export function readStateEntry(owner: string, weights: NamedTensor[], minLength:
   const entry = weights.find((w) => w.name === `${owner}/state`);
   const values = entry == null ? null : decodeFloat64(entry.tensor);
   if (values == null || values.length < minLength) {
-    throw new Error(`${owner}.setWeights: expected the weights of ${owner}.getWeights() (an entry '${owner}/state' with ${minLength} numbers).`);
+    throw new Error(
+      `${owner}.setWeights: expected the weights of ${owner}.getWeights() (an entry '${owner}/state' with ${minLength} numbers).`,
+    );
   }
   return values;
 }

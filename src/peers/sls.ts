@@ -27,7 +27,13 @@ export interface SLSOptions {
 
 /** Defaults of {@link SLSOptions} (the official implementation's). */
 export const SLS_DEFAULTS: Readonly<SLSOptions> = Object.freeze({
-  nBatchesPerEpoch: 500, initStepSize: 1, c: 0.1, betaB: 0.9, gamma: 2, resetOption: 1, etaMax: 10,
+  nBatchesPerEpoch: 500,
+  initStepSize: 1,
+  c: 0.1,
+  betaB: 0.9,
+  gamma: 2,
+  resetOption: 1,
+  etaMax: 10,
 });
 
 /** Backtracking gives up after this many tries and takes a tiny step, as the reference does. */
@@ -93,7 +99,10 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
     const candidates = varList ?? Object.values(tf.engine().registeredVariables).filter((v) => v.trainable);
     if (candidates.length === 0) throw new Error('SLS: there are no trainable variables to optimize.');
-    const { result: { value, grads }, tape } = recordRandom(() => tf.variableGrads(() => assertScalarLoss(f()), candidates));
+    const {
+      result: { value, grads },
+      tape,
+    } = recordRandom(() => tf.variableGrads(() => assertScalarLoss(f()), candidates));
     const variables = candidates.filter((v) => grads[v.name] != null);
     const gradients = variables.map((v) => grads[v.name]);
     try {
@@ -112,7 +121,9 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
             moveTo(eta);
             this.tries += 1;
             const next = tf.tidy(() =>
-              withoutSideEffects(own, () => withoutMetrics(() => replayRandom(tape, () => assertScalarLoss(f()).dataSync()[0]))),
+              withoutSideEffects(own, () =>
+                withoutMetrics(() => replayRandom(tape, () => assertScalarLoss(f()).dataSync()[0])),
+              ),
             );
             if (next <= loss - this.options.c * eta * gradSq) {
               found = true;
@@ -148,7 +159,9 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
    * @throws {Error} always: use `minimize(f)` (as `model.fit` does).
    */
   override applyGradients(_variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    throw new Error('SLS: the line search needs the loss closure; call minimize(f) (model.fit does) instead of applyGradients.');
+    throw new Error(
+      'SLS: the line search needs the loss closure; call minimize(f) (model.fit does) instead of applyGradients.',
+    );
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
@@ -165,7 +178,9 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
 function assertScalarLoss(y: unknown): tf.Scalar {
   if (!(y instanceof tf.Tensor) || y.rank !== 0) {
     const got = y instanceof tf.Tensor ? `a tensor of shape [${y.shape.join(', ')}]` : formatValue(y);
-    throw new TypeError(`SLS: the loss closure must return a scalar tf.Tensor (rank 0, e.g. tf.mean(...)); got ${got}.`);
+    throw new TypeError(
+      `SLS: the loss closure must return a scalar tf.Tensor (rank 0, e.g. tf.mean(...)); got ${got}.`,
+    );
   }
   return y as tf.Scalar;
 }

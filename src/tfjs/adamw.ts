@@ -19,7 +19,13 @@ export interface AdamWOptions {
 }
 
 /** Defaults of {@link AdamWOptions} (PyTorch's). */
-export const ADAMW_DEFAULTS: Readonly<AdamWOptions> = Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 });
+export const ADAMW_DEFAULTS: Readonly<AdamWOptions> = Object.freeze({
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  weightDecay: 0.01,
+});
 
 const ADAMW_RULES: { readonly [K in keyof AdamWOptions]: OptionRule } = {
   lr: { kind: 'number', min: 0 },

@@ -49,7 +49,9 @@ export function baseDisplacement(base: tf.Optimizer, variables: tf.Variable[], g
   if (providesDirection(base)) return base.computeDirection(variables, gradients);
   const before = variables.map((v) => tf.keep(tf.reshape(v, v.shape)));
   try {
-    atUnitLearningRate(base, () => base.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] }))));
+    atUnitLearningRate(base, () =>
+      base.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] }))),
+    );
     return tf.tidy(() => variables.map((v, i) => tf.keep(tf.sub(v, before[i]))));
   } finally {
     variables.forEach((v, i) => v.assign(before[i]));

@@ -8,7 +8,10 @@ export function optionsToConfig(options: object): tf.serialization.ConfigDict {
   const out: tf.serialization.ConfigDict = {};
   for (const [k, v] of Object.entries(options)) {
     if (typeof v === 'function') continue;
-    out[k] = typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v) ? String(v) : (v as tf.serialization.ConfigDictValue);
+    out[k] =
+      typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v)
+        ? String(v)
+        : (v as tf.serialization.ConfigDictValue);
   }
   return out;
 }

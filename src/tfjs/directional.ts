@@ -44,7 +44,8 @@ export function resolveGradients(
  */
 export abstract class DirectionalOptimizer<O extends object = Record<string, never>>
   extends ConfiguredOptimizer<O>
-  implements DirectionProvider {
+  implements DirectionProvider
+{
   constructor(options: Readonly<O> = {} as O) {
     super(options);
   }

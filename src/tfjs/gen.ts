@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { acceptProposal } from '../core/accept.js';
 import {
-  backOffNonfinite, carryOver, decideRefit, horizonFactor, initialControllerState, isRefitStep, probeOffsets,
-  type ControllerState, type RefitDecision,
+  backOffNonfinite,
+  carryOver,
+  decideRefit,
+  horizonFactor,
+  initialControllerState,
+  isRefitStep,
+  probeOffsets,
+  type ControllerState,
+  type RefitDecision,
 } from '../core/controller.js';
 import { fitParabola } from '../core/parabola.js';
 import { formatValue } from '../core/validate.js';
@@ -61,10 +68,13 @@ export class GeN extends tf.Optimizer {
     super();
     const b = base as unknown as Partial<tf.Optimizer> | null | undefined;
     if (b == null || typeof b.applyGradients !== 'function' || typeof b.minimize !== 'function') {
-      throw new TypeError(`GeN: the base optimizer must be a tf.Optimizer (e.g. new AdamW() or tf.train.sgd(0.1)); got ${formatValue(base)}.`);
+      throw new TypeError(
+        `GeN: the base optimizer must be a tf.Optimizer (e.g. new AdamW() or tf.train.sgd(0.1)); got ${formatValue(base)}.`,
+      );
     }
     // Not `instanceof`: tf.Optimizer's Symbol.hasInstance is duck-typed and says yes to any optimizer.
-    if ((base as unknown as Record<symbol, unknown>)[IS_GEN] === true) throw new TypeError('GeN: the base optimizer is already a GeN; wrap its base instead.');
+    if ((base as unknown as Record<symbol, unknown>)[IS_GEN] === true)
+      throw new TypeError('GeN: the base optimizer is already a GeN; wrap its base instead.');
     this.base = base;
     this.options = resolveGeNOptions(options);
     this.state = initialControllerState(this.options);
@@ -95,7 +105,10 @@ export class GeN extends tf.Optimizer {
     const candidates = varList ?? Object.values(tf.engine().registeredVariables).filter((v) => v.trainable);
     if (candidates.length === 0) throw new Error('GeN: there are no trainable variables to optimize.');
     const checked = () => assertScalarLoss(f());
-    const { result: { value, grads }, tape } = recordRandom(() => tf.variableGrads(checked, candidates));
+    const {
+      result: { value, grads },
+      tape,
+    } = recordRandom(() => tf.variableGrads(checked, candidates));
     const variables = candidates.filter((v) => grads[v.name] != null);
     const gradients = variables.map((v) => grads[v.name]);
     const { loss, finite } = readLoss(value, gradients);
@@ -107,7 +120,13 @@ export class GeN extends tf.Optimizer {
       tf.dispose(grads);
       const previous = this.previousFor(variables);
       const along = previous?.directions ?? directions;
-      this.takeStep(variables, directions, loss, (xs) => this.probeLosses(f, variables, along, xs, loss, tape), previous?.length ?? null);
+      this.takeStep(
+        variables,
+        directions,
+        loss,
+        (xs) => this.probeLosses(f, variables, along, xs, loss, tape),
+        previous?.length ?? null,
+      );
     }
     if (returnCost) return value;
     value.dispose();
@@ -151,7 +170,11 @@ export class GeN extends tf.Optimizer {
       decision = decideRefit(before, this.options, acceptance);
     } else {
       decision = {
-        state: carryOver(before), stepLr: before.lr, reason: probe === null ? 'no_closure' : 'skipped', accepted: false, skipUpdate: false,
+        state: carryOver(before),
+        stepLr: before.lr,
+        reason: probe === null ? 'no_closure' : 'skipped',
+        accepted: false,
+        skipUpdate: false,
       };
     }
     const lr = decision.skipUpdate ? 0 : decision.stepLr * horizonFactor(before.step, this.options.horizon);
@@ -164,9 +187,20 @@ export class GeN extends tf.Optimizer {
     this.state = decision.state;
     this.keepOrDispose(directions, lr, probe !== null);
     this.record({
-      step: before.step, refit: xs.length > 0, lr, stateLr: decision.state.lr, proposedLr,
-      accepted: decision.accepted, reason: decision.reason, probeOffsets: xs, probeLosses: losses,
-      a: fit.a, b: fit.b, r2: fit.r2, loss, calibrating: before.calibrating,
+      step: before.step,
+      refit: xs.length > 0,
+      lr,
+      stateLr: decision.state.lr,
+      proposedLr,
+      accepted: decision.accepted,
+      reason: decision.reason,
+      probeOffsets: xs,
+      probeLosses: losses,
+      a: fit.a,
+      b: fit.b,
+      r2: fit.r2,
+      loss,
+      calibrating: before.calibrating,
       probed: xs.length === 0 ? null : previousLength !== null ? 'previous' : 'current',
     });
   }
@@ -174,13 +208,15 @@ export class GeN extends tf.Optimizer {
   /** The previous step's displacement, if `probeDirection` is 'previous' and it fits these variables. */
   private previousFor(variables: tf.Variable[]): { directions: tf.Tensor[]; length: number } | null {
     const p = this.previous;
-    if (this.options.probeDirection !== 'previous' || p === null || p.directions.length !== variables.length) return null;
+    if (this.options.probeDirection !== 'previous' || p === null || p.directions.length !== variables.length)
+      return null;
     return p.directions.every((d, i) => tf.util.arraysEqual(d.shape, variables[i].shape)) ? p : null;
   }
 
   /** Keeps this step's displacement (applied with `length`) for the next step's probes if it refits, else disposes it. */
   private keepOrDispose(directions: tf.Tensor[], length: number, closureAvailable: boolean): void {
-    const keep = closureAvailable && this.options.probeDirection === 'previous' && isRefitStep(this.state, this.options);
+    const keep =
+      closureAvailable && this.options.probeDirection === 'previous' && isRefitStep(this.state, this.options);
     this.disposePrevious();
     if (keep) this.previous = { directions, length };
     else tf.dispose(directions);
@@ -196,8 +232,20 @@ export class GeN extends tf.Optimizer {
     this.disposePrevious(); // the next probe must not measure a step that was not taken
     this.state = backOffNonfinite(before, this.options);
     this.record({
-      step: before.step, refit: false, lr: 0, stateLr: this.state.lr, proposedLr: NaN, accepted: false,
-      reason: 'nonfinite', probeOffsets: [], probeLosses: [], a: NaN, b: NaN, r2: NaN, loss, calibrating: before.calibrating,
+      step: before.step,
+      refit: false,
+      lr: 0,
+      stateLr: this.state.lr,
+      proposedLr: NaN,
+      accepted: false,
+      reason: 'nonfinite',
+      probeOffsets: [],
+      probeLosses: [],
+      a: NaN,
+      b: NaN,
+      r2: NaN,
+      loss,
+      calibrating: before.calibrating,
       probed: null,
     });
   }
@@ -248,7 +296,14 @@ export class GeN extends tf.Optimizer {
       await this.saveIterations(),
       {
         name: 'gen/state',
-        tensor: encodeFloat64([s.step, s.lr, s.calibrating ? 1 : 0, s.calibrationSteps, s.refits, this.previous?.length ?? NaN]),
+        tensor: encodeFloat64([
+          s.step,
+          s.lr,
+          s.calibrating ? 1 : 0,
+          s.calibrationSteps,
+          s.refits,
+          this.previous?.length ?? NaN,
+        ]),
       },
       ...base.map((w) => ({ name: `base/${w.name}`, tensor: w.tensor })),
       ...scalarAccumulators(this.base).map(([key, v]) => ({ name: `base_scalar/${key}`, tensor: v as tf.Tensor })),
@@ -302,7 +357,9 @@ export class GeN extends tf.Optimizer {
     const { className, config: baseConfig } = config.base as { className: string; config: tf.serialization.ConfigDict };
     const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
     if (entry == null) {
-      throw new Error(`GeN.fromConfig: unknown base optimizer class '${className}'; register it with tf.serialization.registerClass.`);
+      throw new Error(
+        `GeN.fromConfig: unknown base optimizer class '${className}'; register it with tf.serialization.registerClass.`,
+      );
     }
     const [baseCls, baseFromConfig] = entry;
     const base = baseFromConfig(baseCls, baseConfig);
@@ -314,7 +371,9 @@ export class GeN extends tf.Optimizer {
 function assertScalarLoss(y: unknown): tf.Scalar {
   if (!(y instanceof tf.Tensor) || y.rank !== 0) {
     const got = y instanceof tf.Tensor ? `a tensor of shape [${y.shape.join(', ')}]` : formatValue(y);
-    throw new TypeError(`GeN: the loss closure must return a scalar tf.Tensor (rank 0, e.g. tf.mean(...)); got ${got}.`);
+    throw new TypeError(
+      `GeN: the loss closure must return a scalar tf.Tensor (rank 0, e.g. tf.mean(...)); got ${got}.`,
+    );
   }
   return y as tf.Scalar;
 }
@@ -336,7 +395,5 @@ function readLoss(value: tf.Scalar | null, gradients: tf.Tensor[]): { loss: numb
 
 /** Scalar variables an optimizer keeps outside getWeights (Adam's β₁ᵗ, β₂ᵗ; Adamax's iteration). */
 function scalarAccumulators(o: tf.Optimizer): [string, tf.Variable][] {
-  return Object.entries(o).filter(
-    (e): e is [string, tf.Variable] => e[1] instanceof tf.Variable && e[1].rank === 0,
-  );
+  return Object.entries(o).filter((e): e is [string, tf.Variable] => e[1] instanceof tf.Variable && e[1].rank === 0);
 }

@@ -17,7 +17,12 @@ export interface SGDWOptions {
 }
 
 /** Defaults of {@link SGDWOptions}. */
-export const SGDW_DEFAULTS: Readonly<SGDWOptions> = Object.freeze({ lr: 0.01, momentum: 0, nesterov: false, weightDecay: 0 });
+export const SGDW_DEFAULTS: Readonly<SGDWOptions> = Object.freeze({
+  lr: 0.01,
+  momentum: 0,
+  nesterov: false,
+  weightDecay: 0,
+});
 
 const SGDW_RULES: { readonly [K in keyof SGDWOptions]: OptionRule } = {
   lr: { kind: 'number', min: 0 },

@@ -9,7 +9,10 @@ import * as tf from '@tensorflow/tfjs-core';
 export class Slot {
   private entries: { originalName: string; variable: tf.Variable }[] = [];
 
-  constructor(readonly suffix: string, private readonly init = 0) {}
+  constructor(
+    readonly suffix: string,
+    private readonly init = 0,
+  ) {}
 
   /** The slot of the i-th variable, created on first use. */
   get(i: number, v: tf.Variable): tf.Variable {

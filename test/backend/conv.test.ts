@@ -5,7 +5,12 @@ import assert from 'node:assert/strict';
 import { onWasmAndCpu, rand, REL_TOL, tf, worstRelError } from './helpers.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-interface Case { x: [number, number, number, number]; f: [number, number, number, number]; strides: number | [number, number]; pad: Pad }
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+}
 
 const cases: Case[] = [
   { x: [2, 7, 6, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same' },
@@ -14,10 +19,21 @@ const cases: Case[] = [
   { x: [2, 8, 7, 1], f: [3, 2, 1, 5], strides: [2, 1], pad: 'valid' },
   { x: [1, 6, 6, 17], f: [1, 1, 17, 2], strides: 1, pad: 'valid' }, // channel runs long enough for copyWithin
   { x: [2, 6, 6, 1], f: [3, 3, 1, 12], strides: 1, pad: 'same' }, // fewer taps than filters: the dyᵀ·cols path
-  { x: [1, 5, 6, 2], f: [3, 3, 2, 2], strides: 2, pad: [[0, 0], [1, 2], [2, 0], [0, 0]] },
+  {
+    x: [1, 5, 6, 2],
+    f: [3, 3, 2, 2],
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [2, 0],
+      [0, 0],
+    ],
+  },
 ];
 
-const label = (c: Case) => `x ${c.x.join('×')}, filter ${c.f.join('×')}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}`;
+const label = (c: Case) =>
+  `x ${c.x.join('×')}, filter ${c.f.join('×')}, strides ${c.strides}, pad ${JSON.stringify(c.pad)}`;
 
 for (const [i, c] of cases.entries()) {
   test(`conv2d gradients match cpu for ${label(c)}`, async () => {
@@ -26,7 +42,8 @@ for (const [i, c] of cases.entries()) {
       const f = rand(c.f, 20 + i) as tf.Tensor4D;
       // A non-uniform upstream gradient: sum of squares of the output.
       return tf.grads((a: tf.Tensor, w: tf.Tensor) =>
-        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad))))([x, f]);
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad))),
+      )([x, f]);
     });
     assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)} > ${REL_TOL}`);
   });
@@ -38,8 +55,14 @@ test('conv2d gradients match cpu in NCHW layout (direct kernel calls)', async ()
     const dy = rand([2, 4, 3, 3], 32);
     const f = rand([3, 3, 3, 4], 33);
     const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NCHW', dimRoundingMode: undefined } as never;
-    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...(attrs as object), filterShape: [3, 3, 3, 4] } as never) as tf.Tensor;
-    const dX = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, { ...(attrs as object), inputShape: [2, 3, 6, 5] } as never) as tf.Tensor;
+    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+      ...(attrs as object),
+      filterShape: [3, 3, 3, 4],
+    } as never) as tf.Tensor;
+    const dX = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: f }, {
+      ...(attrs as object),
+      inputShape: [2, 3, 6, 5],
+    } as never) as tf.Tensor;
     return [dW, dX];
   });
   assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
@@ -54,7 +77,12 @@ test('a conv1d layer trains: its filter gradient matches cpu', async () => {
   assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
 });
 
-const depthwise: Array<{ x: [number, number, number, number]; f: [number, number, number, number]; strides: number; pad: 'same' | 'valid' }> = [
+const depthwise: Array<{
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number;
+  pad: 'same' | 'valid';
+}> = [
   { x: [2, 6, 7, 3], f: [3, 3, 3, 2], strides: 1, pad: 'same' },
   { x: [1, 8, 8, 4], f: [3, 3, 4, 1], strides: 2, pad: 'valid' },
 ];
@@ -64,7 +92,8 @@ for (const [i, c] of depthwise.entries()) {
       const x = rand(c.x, 50 + i) as tf.Tensor4D;
       const f = rand(c.f, 60 + i) as tf.Tensor4D;
       return tf.grads((a: tf.Tensor, w: tf.Tensor) =>
-        tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad))))([x, f]);
+        tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad))),
+      )([x, f]);
     });
     assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
   });

@@ -27,14 +27,22 @@ export function randoms(n: number, seed: number): Float32Array {
 
 /** A random tensor of `shape` (float32 in (−1, 1)). */
 export function rand(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(randoms(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor(
+    randoms(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /**
  * Runs `f` on `wasm` then on `cpu`; `f` builds its own tensors (so each backend owns its data)
  * and returns plain arrays. Returns both results.
  */
-export async function onWasmAndCpu(f: () => tf.Tensor | tf.Tensor[]): Promise<{ wasm: Float32Array[]; cpu: Float32Array[] }> {
+export async function onWasmAndCpu(
+  f: () => tf.Tensor | tf.Tensor[],
+): Promise<{ wasm: Float32Array[]; cpu: Float32Array[] }> {
   await bothBackends();
   const run = (): Float32Array[] => {
     const outs = tf.tidy(f);

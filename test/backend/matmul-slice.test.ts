@@ -26,21 +26,22 @@ const products: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = 
   { a: [2, 7, 5], b: [5, 13], ta: false, tb: false }, // broadcast right operand, odd tiles
 ];
 
-for (const [i, c] of products.entries()) for (const simd of [true, false]) {
-  test(`matMul ${c.a.join('×')}${c.ta ? 'ᵀ' : ''} · ${c.b.join('×')}${c.tb ? 'ᵀ' : ''} matches cpu (and its gradients where tfjs defines them), ${simd ? 'SIMD GEMM' : 'XNNPACK'}`, async () => {
-    setSimdEnabled(simd);
-    const r = await onWasmAndCpu(() => {
-      const a = rand(c.a, 500 + i);
-      const b = rand(c.b, 600 + i);
-      const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, c.ta, c.tb);
-      // tfjs-core has no gradient for broadcast batches (on any backend): forward only there.
-      if (c.a.length !== c.b.length || c.a[0] !== c.b[0]) return f(a, b);
-      const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(f(x, y))))([a, b]);
-      return [f(a, b), ga, gb];
-    }).finally(() => setSimdEnabled(true));
-    assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
-  });
-}
+for (const [i, c] of products.entries())
+  for (const simd of [true, false]) {
+    test(`matMul ${c.a.join('×')}${c.ta ? 'ᵀ' : ''} · ${c.b.join('×')}${c.tb ? 'ᵀ' : ''} matches cpu (and its gradients where tfjs defines them), ${simd ? 'SIMD GEMM' : 'XNNPACK'}`, async () => {
+      setSimdEnabled(simd);
+      const r = await onWasmAndCpu(() => {
+        const a = rand(c.a, 500 + i);
+        const b = rand(c.b, 600 + i);
+        const f = (x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, c.ta, c.tb);
+        // tfjs-core has no gradient for broadcast batches (on any backend): forward only there.
+        if (c.a.length !== c.b.length || c.a[0] !== c.b[0]) return f(a, b);
+        const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(f(x, y))))([a, b]);
+        return [f(a, b), ga, gb];
+      }).finally(() => setSimdEnabled(true));
+      assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
+    });
+  }
 
 test('matMul of one buffer under two different 2-D views uses the right packing each time', async () => {
   const r = await onWasmAndCpu(() => {
@@ -79,12 +80,22 @@ test('slice, split and unstack give bit-identical results to cpu for every rank 
 test('slicing a string tensor still works (stock kernel)', async () => {
   const s = tf.tensor1d(['a', 'b', 'c', 'd'], 'string');
   const parts = tf.unstack(tf.slice(s, [1], [2]));
-  assert.deepEqual(parts.map((p) => p.dataSync()[0]), ['b', 'c']);
+  assert.deepEqual(
+    parts.map((p) => p.dataSync()[0]),
+    ['b', 'c'],
+  );
   tf.dispose([s, ...parts]);
 });
 
 test('fused matMul (dense layers, LSTM products) matches cpu for bias layouts, activations and transposes, with gradients', async () => {
-  const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean; bias?: number[]; act: 'linear' | 'relu' | 'elu' }> = [
+  const cases: Array<{
+    a: number[];
+    b: number[];
+    ta: boolean;
+    tb: boolean;
+    bias?: number[];
+    act: 'linear' | 'relu' | 'elu';
+  }> = [
     { a: [6, 5], b: [5, 9], ta: false, tb: false, bias: [9], act: 'linear' },
     { a: [6, 5], b: [5, 9], ta: false, tb: false, bias: [9], act: 'relu' },
     { a: [5, 6], b: [9, 5], ta: true, tb: true, bias: [6, 1], act: 'relu' }, // column bias (SIMD only)
@@ -96,17 +107,22 @@ test('fused matMul (dense layers, LSTM products) matches cpu for bias layouts, a
     setSimdEnabled(simd);
     try {
       // The stock kernel (SIMD off) accepts rank-1 biases only.
-      const r = await onWasmAndCpu(() => cases.filter((c) => simd || c.bias === undefined || c.bias.length === 1).flatMap((c, i) => {
-        const a = rand(c.a, 700 + i);
-        const b = rand(c.b, 710 + i);
-        const bias = c.bias === undefined ? undefined : rand(c.bias, 720 + i);
-        const f = (x: tf.Tensor, y: tf.Tensor, z?: tf.Tensor) =>
-          tf.fused.matMul({ a: x, b: y, transposeA: c.ta, transposeB: c.tb, bias: z, activation: c.act });
-        const grads = bias === undefined
-          ? tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(f(x, y))))([a, b])
-          : tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.square(f(x, y, z))))([a, b, bias]);
-        return [f(a, b, bias), ...grads];
-      }));
+      const r = await onWasmAndCpu(() =>
+        cases
+          .filter((c) => simd || c.bias === undefined || c.bias.length === 1)
+          .flatMap((c, i) => {
+            const a = rand(c.a, 700 + i);
+            const b = rand(c.b, 710 + i);
+            const bias = c.bias === undefined ? undefined : rand(c.bias, 720 + i);
+            const f = (x: tf.Tensor, y: tf.Tensor, z?: tf.Tensor) =>
+              tf.fused.matMul({ a: x, b: y, transposeA: c.ta, transposeB: c.tb, bias: z, activation: c.act });
+            const grads =
+              bias === undefined
+                ? tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(f(x, y))))([a, b])
+                : tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.square(f(x, y, z))))([a, b, bias]);
+            return [f(a, b, bias), ...grads];
+          }),
+      );
       assert.ok(worstRelError(r) <= REL_TOL, `${simd ? 'SIMD' : 'stock'}: relative error ${worstRelError(r)}`);
     } finally {
       setSimdEnabled(true);

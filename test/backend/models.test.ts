@@ -6,7 +6,7 @@ import { charRnn, cnn, matrixFactorisation, mlp, transformer, type Model } from 
 import { bothBackends, REL_TOL, relError, tf } from './helpers.js';
 
 const tiny: Record<string, () => Model> = {
-  'MLP': () => mlp({ inputs: 20, hidden: 16, classes: 5, batch: 8 }),
+  MLP: () => mlp({ inputs: 20, hidden: 16, classes: 5, batch: 8 }),
   'CNN with max-pooling': () => cnn({ size: 10, c1: 4, c2: 6, dense: 12, classes: 5, batch: 4 }),
   'char LSTM': () => charRnn({ vocab: 11, embed: 6, hidden: 8, batch: 3, seq: 5, cell: 'lstm' }),
   'char GRU': () => charRnn({ vocab: 11, embed: 6, hidden: 8, batch: 3, seq: 5, cell: 'gru' }),
@@ -18,7 +18,10 @@ const tiny: Record<string, () => Model> = {
 function firstStep(build: () => Model): Float32Array[] {
   const model = build();
   const { value, grads } = tf.variableGrads(model.loss, model.vars);
-  const out = [Float32Array.of(value.dataSync()[0]), ...model.vars.map((v) => Float32Array.from(grads[v.name].dataSync()))];
+  const out = [
+    Float32Array.of(value.dataSync()[0]),
+    ...model.vars.map((v) => Float32Array.from(grads[v.name].dataSync())),
+  ];
   tf.dispose([value, ...Object.values(grads)]);
   model.dispose();
   return out;

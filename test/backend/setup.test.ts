@@ -2,7 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { activeWasmKernels, registerWasmKernels, setupBackend, unregisterWasmKernels, WASM_KERNEL_NAMES } from '../../src/backend/index.js';
+import {
+  activeWasmKernels,
+  registerWasmKernels,
+  setupBackend,
+  unregisterWasmKernels,
+  WASM_KERNEL_NAMES,
+} from '../../src/backend/index.js';
 
 test('in Node without tfjs-node, setupBackend picks wasm with SIMD and all our kernels', async () => {
   const report = await setupBackend();
@@ -42,11 +48,18 @@ test('an explicit cpu choice is honoured and reports no wasm details', async () 
 });
 
 test('bad options are refused with the option, the value and the allowed values', async () => {
-  await assert.rejects(setupBackend({ backend: 'gpu' as never }),
-    { name: 'RangeError', message: /backend = "gpu".*allowed values: auto, tensorflow, wasm, cpu, webgl, webgpu/ });
-  await assert.rejects(setupBackend({ patchKernels: 'yes' as never }),
-    { name: 'RangeError', message: /patchKernels = "yes".*allowed values: true, false/ });
-  await assert.rejects(setupBackend({ workers: 2 } as never), { name: 'RangeError', message: /unknown option 'workers'/ });
+  await assert.rejects(setupBackend({ backend: 'gpu' as never }), {
+    name: 'RangeError',
+    message: /backend = "gpu".*allowed values: auto, tensorflow, wasm, cpu, webgl, webgpu/,
+  });
+  await assert.rejects(setupBackend({ patchKernels: 'yes' as never }), {
+    name: 'RangeError',
+    message: /patchKernels = "yes".*allowed values: true, false/,
+  });
+  await assert.rejects(setupBackend({ workers: 2 } as never), {
+    name: 'RangeError',
+    message: /unknown option 'workers'/,
+  });
   await assert.rejects(setupBackend(42 as never), { name: 'TypeError', message: /options must be an object/ });
 });
 

@@ -34,7 +34,10 @@ test('the SIMD module loads in Node and shares the backend heap', async () => {
 test('clone on wasm shares the buffer (no copy), and both tensors live independently', async () => {
   await bothBackends();
   const before = dataIds();
-  const x = tf.tensor2d([[1, 2], [3, 4]]);
+  const x = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+  ]);
   const y = tf.clone(x);
   assert.equal(dataIds(), before + 1, 'one buffer for both');
   x.dispose();
@@ -72,7 +75,11 @@ test('bias gradients (sums over broadcast axes) match cpu through tf.grad', asyn
       const x = rand([2, 5, 4, 3], 910);
       const b = rand([3], 911);
       const c = rand([5, 1, 1], 912);
-      return tf.grads((u: tf.Tensor, v: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.add(tf.add(u, v), w))))([x, b, c]);
+      return tf.grads((u: tf.Tensor, v: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.add(tf.add(u, v), w))))([
+        x,
+        b,
+        c,
+      ]);
     });
     assert.ok(worstRelError(r) <= REL_TOL, `${path}: relative error ${worstRelError(r)}`);
   });
@@ -81,14 +88,45 @@ test('bias gradients (sums over broadcast axes) match cpu through tf.grad', asyn
 test('gather matches cpu for axes, batch dims and dtypes, and its gradient too', async () => {
   const r = await onWasmAndCpu(() => {
     const x = rand([5, 4, 3], 920);
-    const idx = tf.tensor2d([[4, 0, 4], [1, 1, 3]], [2, 3], 'int32');
-    const idx1 = tf.tensor2d([[3, 0, 3], [1, 1, 2]], [2, 3], 'int32');
+    const idx = tf.tensor2d(
+      [
+        [4, 0, 4],
+        [1, 1, 3],
+      ],
+      [2, 3],
+      'int32',
+    );
+    const idx1 = tf.tensor2d(
+      [
+        [3, 0, 3],
+        [1, 1, 2],
+      ],
+      [2, 3],
+      'int32',
+    );
     const xi = tf.cast(tf.mul(rand([6, 40], 921), 50), 'int32');
     const xb = tf.greater(rand([5, 2], 922), 0);
     const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.square(tf.gather(t, idx1, 1))))(x);
     return [
-      tf.gather(x, idx), tf.gather(x, idx1, 1), tf.gather(x, tf.tensor1d([2, 0], 'int32'), 2),
-      tf.gather(x, tf.tensor2d([[0, 3], [1, 1], [2, 0], [3, 3], [0, 0]], [5, 2], 'int32'), 1, 1), // batchDims 1
+      tf.gather(x, idx),
+      tf.gather(x, idx1, 1),
+      tf.gather(x, tf.tensor1d([2, 0], 'int32'), 2),
+      tf.gather(
+        x,
+        tf.tensor2d(
+          [
+            [0, 3],
+            [1, 1],
+            [2, 0],
+            [3, 3],
+            [0, 0],
+          ],
+          [5, 2],
+          'int32',
+        ),
+        1,
+        1,
+      ), // batchDims 1
       tf.cast(tf.gather(xi, tf.tensor1d([5, 0, 5], 'int32')), 'float32'), // long rows, int32
       tf.cast(tf.gather(xb, tf.tensor1d([4, 4, 1], 'int32')), 'float32'),
       grad,
@@ -99,7 +137,10 @@ test('gather matches cpu for axes, batch dims and dtypes, and its gradient too',
 
 test('gather rejects an out-of-range index like the stock kernel', async () => {
   await bothBackends();
-  const x = tf.tensor2d([[1, 2], [3, 4]]);
+  const x = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+  ]);
   const idx = tf.tensor1d([0, 2], 'int32');
   assert.throws(() => tf.gather(x, idx), /GatherV2: the index value 2 is not in \[0, 1\]/);
   tf.dispose([x, idx]);
@@ -141,7 +182,8 @@ test('transpose is bit-identical to cpu for float32, int32 and bool, and its gra
       outs.push(tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.transpose(t, [2, 0, 1]), rand([5, 3, 4], 951))))(w));
       return outs;
     });
-    for (const [i, w] of r.wasm.entries()) assert.deepEqual(Array.from(w), Array.from(r.cpu[i]), `${path}: output ${i}`);
+    for (const [i, w] of r.wasm.entries())
+      assert.deepEqual(Array.from(w), Array.from(r.cpu[i]), `${path}: output ${i}`);
   });
 });
 
@@ -149,26 +191,31 @@ test('XNNPACK path: a weight reused as a transposed operand is cached until it i
   await bothBackends();
   setSimdEnabled(false); // the cache serves the XNNPACK path (no SIMD module, or threads)
   try {
-  const before = dataIds();
-  const tensors = tf.memory().numTensors;
-  const w = rand([6, 4], 960);
-  const xs = [0, 1, 2, 3].map((i) => rand([3, 4], 961 + i));
-  const viaCache = xs.map((x) => tf.matMul(x, w, false, true)); // x · wᵀ four times
-  assert.equal(cachedTransposeCount(), 1, 'cached from the second use');
-  const w2 = tf.reshape(w, [4, 6]); // same buffer, another view
-  const a2 = rand([2, 6], 970);
-  const other = tf.matMul(a2, w2, false, true);
-  const r = await onWasmAndCpu(() => [...xs.map((_, i) => tf.matMul(rand([3, 4], 961 + i), rand([6, 4], 960), false, true)),
-    tf.matMul(rand([2, 6], 970), tf.reshape(rand([6, 4], 960), [4, 6]), false, true)]);
-  const got = [...viaCache, other].map((t) => Float32Array.from(t.dataSync()));
-  assert.ok(worstRelError({ wasm: got, cpu: r.cpu }) <= REL_TOL, `relative error ${worstRelError({ wasm: got, cpu: r.cpu })}`);
-  w.dispose();
-  assert.equal(cachedTransposeCount(), 1, 'kept while the buffer lives on in its reshape');
-  w2.dispose();
-  assert.equal(cachedTransposeCount(), 0, 'released with its buffer');
-  tf.dispose([...xs, ...viaCache, a2, other]);
-  assert.equal(tf.memory().numTensors, tensors);
-  assert.equal(dataIds(), before);
+    const before = dataIds();
+    const tensors = tf.memory().numTensors;
+    const w = rand([6, 4], 960);
+    const xs = [0, 1, 2, 3].map((i) => rand([3, 4], 961 + i));
+    const viaCache = xs.map((x) => tf.matMul(x, w, false, true)); // x · wᵀ four times
+    assert.equal(cachedTransposeCount(), 1, 'cached from the second use');
+    const w2 = tf.reshape(w, [4, 6]); // same buffer, another view
+    const a2 = rand([2, 6], 970);
+    const other = tf.matMul(a2, w2, false, true);
+    const r = await onWasmAndCpu(() => [
+      ...xs.map((_, i) => tf.matMul(rand([3, 4], 961 + i), rand([6, 4], 960), false, true)),
+      tf.matMul(rand([2, 6], 970), tf.reshape(rand([6, 4], 960), [4, 6]), false, true),
+    ]);
+    const got = [...viaCache, other].map((t) => Float32Array.from(t.dataSync()));
+    assert.ok(
+      worstRelError({ wasm: got, cpu: r.cpu }) <= REL_TOL,
+      `relative error ${worstRelError({ wasm: got, cpu: r.cpu })}`,
+    );
+    w.dispose();
+    assert.equal(cachedTransposeCount(), 1, 'kept while the buffer lives on in its reshape');
+    w2.dispose();
+    assert.equal(cachedTransposeCount(), 0, 'released with its buffer');
+    tf.dispose([...xs, ...viaCache, a2, other]);
+    assert.equal(tf.memory().numTensors, tensors);
+    assert.equal(dataIds(), before);
   } finally {
     setSimdEnabled(true);
   }
@@ -176,21 +223,21 @@ test('XNNPACK path: a weight reused as a transposed operand is cached until it i
 
 test('an RNN-style backward pass (cached transpose on the XNNPACK path) matches cpu and leaks nothing', async () => {
   await bothPaths(async (path) => {
-  await bothBackends();
-  const before = dataIds();
-  const step = () => {
-    const w = rand([5, 8], 980);
-    const h0 = rand([3, 5], 981);
-    return tf.grads((u: tf.Tensor, h: tf.Tensor) => {
-      let s = h;
-      for (let t = 0; t < 4; t++) s = tf.tanh(tf.matMul(s, u));
-      return tf.sum(tf.square(s));
-    })([tf.slice(tf.concat([w, w], 1), [0, 0], [5, 5]), h0]);
-  };
-  const r = await onWasmAndCpu(step);
-  assert.ok(worstRelError(r) <= REL_TOL, `${path}: relative error ${worstRelError(r)}`);
-  assert.equal(cachedTransposeCount(), 0);
-  assert.equal(dataIds(), before);
+    await bothBackends();
+    const before = dataIds();
+    const step = () => {
+      const w = rand([5, 8], 980);
+      const h0 = rand([3, 5], 981);
+      return tf.grads((u: tf.Tensor, h: tf.Tensor) => {
+        let s = h;
+        for (let t = 0; t < 4; t++) s = tf.tanh(tf.matMul(s, u));
+        return tf.sum(tf.square(s));
+      })([tf.slice(tf.concat([w, w], 1), [0, 0], [5, 5]), h0]);
+    };
+    const r = await onWasmAndCpu(step);
+    assert.ok(worstRelError(r) <= REL_TOL, `${path}: relative error ${worstRelError(r)}`);
+    assert.equal(cachedTransposeCount(), 0);
+    assert.equal(dataIds(), before);
   });
 });
 
@@ -203,7 +250,9 @@ test('max-pooling and convolution gradients match cpu on the JS fallbacks too', 
       const g = rand([3, 3, 1, 12], 992) as tf.Tensor4D;
       const x1 = rand([2, 6, 6, 1], 993) as tf.Tensor4D;
       return [
-        ...tf.grads((a: tf.Tensor, w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, [2, 1], 'same'))))([x, f]),
+        ...tf.grads((a: tf.Tensor, w: tf.Tensor) =>
+          tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, [2, 1], 'same'))),
+        )([x, f]),
         tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x1, w as tf.Tensor4D, 1, 'same'))))(g),
         tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.maxPool(a as tf.Tensor4D, 3, 2, 'same'))))(x),
       ];

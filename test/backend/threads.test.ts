@@ -15,7 +15,8 @@ test('setupBackend({ threads: 2 }) runs wasm with two threads and the gradients 
     const f = rand([3, 3, 8, 16], 2) as tf.Tensor4D;
     const w = rand([16, 5], 3);
     return tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
-      tf.sum(tf.square(tf.matMul(tf.mean(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), [1, 2]), c))))([x, f, w]);
+      tf.sum(tf.square(tf.matMul(tf.mean(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), [1, 2]), c))),
+    )([x, f, w]);
   });
   assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
 });

@@ -23,7 +23,11 @@ test('parses lists and numbers', () => {
 });
 
 test('an unknown task names the value and the allowed ones', () => {
-  assert.throws(() => parse('run --tasks cifar10'), (e: Error) => e instanceof UsageError && /option --tasks: unknown 'cifar10'. Allowed: mnist-mlp, moby-char/.test(e.message));
+  assert.throws(
+    () => parse('run --tasks cifar10'),
+    (e: Error) =>
+      e instanceof UsageError && /option --tasks: unknown 'cifar10'. Allowed: mnist-mlp, moby-char/.test(e.message),
+  );
 });
 
 test('bad numbers name the option, the value and the range', () => {
@@ -34,7 +38,10 @@ test('bad numbers name the option, the value and the range', () => {
 
 test('conflicting and unknown options are rejected', () => {
   assert.throws(() => parse('run --quick --full'), /--quick and --full exclude each other/);
-  assert.throws(() => parse('run --fast'), (e: Error) => e instanceof UsageError && /--fast/.test(e.message));
+  assert.throws(
+    () => parse('run --fast'),
+    (e: Error) => e instanceof UsageError && /--fast/.test(e.message),
+  );
   assert.throws(() => parse('frobnicate'), /unknown command 'frobnicate'; allowed: run, report, list, overhead, help/);
   assert.throws(() => parse('run extra'), /unexpected argument 'extra'/);
 });

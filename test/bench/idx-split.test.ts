@@ -43,7 +43,10 @@ test('seededSplit is a partition, identical for the same seed and different for 
   assert.equal(a.test.length, 10);
   assert.equal(a.train.length, 70);
   const all = [...a.train, ...a.val, ...a.test].sort((x, y) => x - y);
-  assert.deepEqual(all, Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    all,
+    Array.from({ length: 100 }, (_, i) => i),
+  );
 });
 
 test('seededSplit rejects fractions that leave no training data', () => {

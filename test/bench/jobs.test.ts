@@ -8,10 +8,28 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = (args: string[]) =>
-  execFileSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 
 // The two tabular tasks: their data is committed, and 10 steps take milliseconds.
-const args = (out: string) => ['run', '--quick', '--tasks', 'breast-cancer-logreg,diabetes-mlp', '--optimizers', 'gen-sgd,dog', '--steps', '10', '--jobs', '2', '--no-overhead', '--out', out];
+const args = (out: string) => [
+  'run',
+  '--quick',
+  '--tasks',
+  'breast-cancer-logreg,diabetes-mlp',
+  '--optimizers',
+  'gen-sgd,dog',
+  '--steps',
+  '10',
+  '--jobs',
+  '2',
+  '--no-overhead',
+  '--out',
+  out,
+];
 
 test('run --jobs 2 writes every run of both tasks once, and a second call resumes with nothing to do', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gen-bench-jobs-'));
@@ -23,7 +41,10 @@ test('run --jobs 2 writes every run of both tasks once, and a second call resume
     // quick: 2 optimizers × 2 tasks, plus the robustness runs (5 lrs × 2 bases) on the first task only
     assert.equal(records.length, 4 + 10);
     assert.equal(new Set(records.map((r) => r.key)).size, records.length);
-    assert.deepEqual([...new Set(records.filter((r) => r.phase === 'robustness').map((r) => r.task))], ['breast-cancer-logreg']);
+    assert.deepEqual(
+      [...new Set(records.filter((r) => r.phase === 'robustness').map((r) => r.task))],
+      ['breast-cancer-logreg'],
+    );
     cli(args(out));
     assert.equal(readFileSync(out, 'utf8').trimEnd().split('\n').length, lines.length);
   } finally {

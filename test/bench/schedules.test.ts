@@ -25,7 +25,10 @@ test('cosine schedule warms up linearly over 5% of the steps, then decays as (1 
 });
 
 test('an unknown schedule names the allowed ones', () => {
-  assert.throws(() => scheduledLr('step' as never, 1, 0, 10), /unknown schedule 'step'; allowed: constant, linear, cosine/);
+  assert.throws(
+    () => scheduledLr('step' as never, 1, 0, 10),
+    /unknown schedule 'step'; allowed: constant, linear, cosine/,
+  );
 });
 
 test('logSpaced gives 7 log-spaced lrs including both ends', () => {

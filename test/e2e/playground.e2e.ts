@@ -33,8 +33,14 @@ const dist = join(playground, 'dist');
 const screenshot = join(repo, 'docs', 'playground.png');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -48,8 +54,14 @@ function check(name: string, ok: boolean, detail = ''): void {
 }
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
 };
 
 /** A static file server over `root` on 127.0.0.1 (random port). */
@@ -61,15 +73,23 @@ function serve(root: string): Promise<Server> {
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     createReadStream(file).pipe(res);
   });
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
-const summaryOf = (page: Page) => page.evaluate(() => (window as unknown as { genPlayground: PlaygroundApi }).genPlayground.summary());
+const summaryOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { genPlayground: PlaygroundApi }).genPlayground.summary());
 
-async function waitFor(page: Page, what: (s: PlaygroundSummary) => boolean, timeoutMs: number): Promise<PlaygroundSummary> {
+async function waitFor(
+  page: Page,
+  what: (s: PlaygroundSummary) => boolean,
+  timeoutMs: number,
+): Promise<PlaygroundSummary> {
   const end = performance.now() + timeoutMs;
   for (;;) {
     const s = await summaryOf(page);
@@ -83,7 +103,12 @@ async function main(): Promise<void> {
   let dev: ViteDevServer | null = null;
   let origin: string;
   if (values.dev) {
-    dev = await createViteServer({ root: playground, configFile: join(playground, 'vite.config.ts'), logLevel: 'warn', server: { port: 0, strictPort: false } });
+    dev = await createViteServer({
+      root: playground,
+      configFile: join(playground, 'vite.config.ts'),
+      logLevel: 'warn',
+      server: { port: 0, strictPort: false },
+    });
     await dev.listen();
     origin = (dev.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
     process.stdout.write(`vite dev server at ${origin} (${elapsed()})\n`);
@@ -99,22 +124,37 @@ async function main(): Promise<void> {
   let context: BrowserContext | null = null;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 760 },
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1360, height: 760 },
     });
-    const page = context.pages()[0] ?? await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     const consoleErrors: string[] = [];
     const offline: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) offline.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) offline.push(r.url());
+    });
 
     await page.goto(`${origin}/?steps=${STEPS}&peer=prodigy`);
     let s = await waitFor(page, (x) => x.state !== 'loading', 30000);
-    check('page loads and picks a backend', s.state === 'idle' && s.backend !== '', `state ${s.state}, backend '${s.backend}' (${elapsed()})`);
+    check(
+      'page loads and picks a backend',
+      s.state === 'idle' && s.backend !== '',
+      `state ${s.state}, backend '${s.backend}' (${elapsed()})`,
+    );
 
     await page.click('#start');
     s = await waitFor(page, (x) => x.step >= 20, 60000);
-    check('training starts from the Start button', s.state === 'running' && s.step >= 20, `state ${s.state}, step ${s.step}`);
+    check(
+      'training starts from the Start button',
+      s.state === 'running' && s.step >= 20,
+      `state ${s.state}, step ${s.step}`,
+    );
 
     // Responsive while training: Pause takes effect promptly, and Resume continues.
     const before = performance.now();
@@ -125,22 +165,50 @@ async function main(): Promise<void> {
     const tensorsAtPause = s.numTensors;
     await page.waitForTimeout(400);
     const still = (await summaryOf(page)).step;
-    check('pause is honoured while training', s.state === 'paused' && still === pausedAt && pauseMs < 3000, `paused at step ${pausedAt} in ${pauseMs.toFixed(0)} ms`);
+    check(
+      'pause is honoured while training',
+      s.state === 'paused' && still === pausedAt && pauseMs < 3000,
+      `paused at step ${pausedAt} in ${pauseMs.toFixed(0)} ms`,
+    );
     await page.click('#start');
 
     s = await waitFor(page, (x) => x.state === 'done', 150000);
-    check(`trains ${STEPS} steps`, s.state === 'done' && s.step === STEPS, `state ${s.state}, step ${s.step}, ${elapsed()}`);
+    check(
+      `trains ${STEPS} steps`,
+      s.state === 'done' && s.step === STEPS,
+      `state ${s.state}, step ${s.step}, ${elapsed()}`,
+    );
     // GeN keeps the previous direction (one tensor per variable) only before a refit step: allow that much.
-    check('no tensor leak between steps', Math.abs(s.numTensors - tensorsAtPause) <= 8, `${tensorsAtPause} tensors at step ${pausedAt}, ${s.numTensors} at step ${s.step}`);
-    for (const r of s.runs) process.stdout.write(`     ${r.label}: loss ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(3)}, val acc ${(100 * r.accuracy).toFixed(1)}%, lr ${r.lr.toExponential(2)}, refits ${r.refits} (accepted ${r.accepted})\n`);
+    check(
+      'no tensor leak between steps',
+      Math.abs(s.numTensors - tensorsAtPause) <= 8,
+      `${tensorsAtPause} tensors at step ${pausedAt}, ${s.numTensors} at step ${s.step}`,
+    );
+    for (const r of s.runs)
+      process.stdout.write(
+        `     ${r.label}: loss ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(3)}, val acc ${(100 * r.accuracy).toFixed(1)}%, lr ${r.lr.toExponential(2)}, refits ${r.refits} (accepted ${r.accepted})\n`,
+      );
     process.stdout.write(`     GeN refit reasons: ${JSON.stringify(s.reasons)}\n`);
 
     const gen = s.runs.find((r) => r.id === 'gen');
-    check('GeN: the loss went down', gen !== undefined && gen.lossLast < 0.7 * gen.lossFirst, gen ? `${gen.lossFirst.toFixed(3)} → ${gen.lossLast.toFixed(3)}` : 'no GeN run');
-    check('GeN: refits happened and some were accepted', gen !== undefined && gen.refits > 0 && gen.accepted > 0, gen ? `${gen.refits} refits, ${gen.accepted} accepted` : '');
-    check('GeN: validation accuracy above chance', gen !== undefined && gen.accuracy > 0.5, gen ? `${(100 * gen.accuracy).toFixed(1)}%` : '');
+    check(
+      'GeN: the loss went down',
+      gen !== undefined && gen.lossLast < 0.7 * gen.lossFirst,
+      gen ? `${gen.lossFirst.toFixed(3)} → ${gen.lossLast.toFixed(3)}` : 'no GeN run',
+    );
+    check(
+      'GeN: refits happened and some were accepted',
+      gen !== undefined && gen.refits > 0 && gen.accepted > 0,
+      gen ? `${gen.refits} refits, ${gen.accepted} accepted` : '',
+    );
+    check(
+      'GeN: validation accuracy above chance',
+      gen !== undefined && gen.accuracy > 0.5,
+      gen ? `${(100 * gen.accuracy).toFixed(1)}%` : '',
+    );
 
-    const attr = async (selector: string, name: string) => (await page.locator(selector).first().getAttribute(name)) ?? '';
+    const attr = async (selector: string, name: string) =>
+      (await page.locator(selector).first().getAttribute(name)) ?? '';
     const drawn = {
       lrPoints: Number(await attr('#chart-lr', 'data-points')),
       lrGen: (await attr('#chart-lr path[data-series="gen"]', 'd')).length,
@@ -153,9 +221,25 @@ async function main(): Promise<void> {
       probesExpected: Number(await attr('#chart-parabola', 'data-probes')),
       chosen: await page.locator('#chart-parabola line.chosen').count(),
     };
-    check('learning-rate chart is drawn', drawn.lrPoints >= STEPS && drawn.lrGen > 20 && drawn.lrFixed > 20, JSON.stringify({ points: drawn.lrPoints, gen: drawn.lrGen, fixed: drawn.lrFixed }));
-    check('loss and accuracy charts are drawn', drawn.lossGen > 20 && drawn.accPoints > 0, `loss path ${drawn.lossGen} chars, ${drawn.accPoints} accuracy points`);
-    check('parabola of the last refit is drawn with its probes and the chosen step', drawn.parabolaDrawn === 'true' && drawn.parabolaPath > 20 && drawn.probes === 3 && drawn.probesExpected === 3 && drawn.chosen === 1, JSON.stringify(drawn));
+    check(
+      'learning-rate chart is drawn',
+      drawn.lrPoints >= STEPS && drawn.lrGen > 20 && drawn.lrFixed > 20,
+      JSON.stringify({ points: drawn.lrPoints, gen: drawn.lrGen, fixed: drawn.lrFixed }),
+    );
+    check(
+      'loss and accuracy charts are drawn',
+      drawn.lossGen > 20 && drawn.accPoints > 0,
+      `loss path ${drawn.lossGen} chars, ${drawn.accPoints} accuracy points`,
+    );
+    check(
+      'parabola of the last refit is drawn with its probes and the chosen step',
+      drawn.parabolaDrawn === 'true' &&
+        drawn.parabolaPath > 20 &&
+        drawn.probes === 3 &&
+        drawn.probesExpected === 3 &&
+        drawn.chosen === 1,
+      JSON.stringify(drawn),
+    );
 
     if (failed === 0 || values['keep-screenshot']) {
       await page.screenshot({ path: screenshot, fullPage: true });
@@ -164,27 +248,41 @@ async function main(): Promise<void> {
 
     await page.click('#reset');
     s = await waitFor(page, (x) => x.state === 'idle', 5000);
-    check('reset returns to an idle page', s.state === 'idle' && s.step === 0 && s.runs.length === 0, `state ${s.state}, step ${s.step}`);
+    check(
+      'reset returns to an idle page',
+      s.state === 'idle' && s.step === 0 && s.runs.length === 0,
+      `state ${s.state}, step ${s.step}`,
+    );
 
     // The other model, base and peer, started from the query string.
     await page.goto(`${origin}/?model=cnn&base=adamw&fixedLr=0.001&peer=dog&steps=40&autostart=1`);
     s = await waitFor(page, (x) => x.state === 'done', 60000);
     const cnn = s.runs.find((r) => r.id === 'gen');
-    check('CNN with GeN over AdamW (and DoG) trains', s.state === 'done' && s.runs.length === 3 && cnn !== undefined && cnn.lossLast < cnn.lossFirst,
-      `${s.model} on ${s.backend}: ${s.runs.map((r) => `${r.label} ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(3)}`).join('; ')} (${elapsed()})`);
+    check(
+      'CNN with GeN over AdamW (and DoG) trains',
+      s.state === 'done' && s.runs.length === 3 && cnn !== undefined && cnn.lossLast < cnn.lossFirst,
+      `${s.model} on ${s.backend}: ${s.runs.map((r) => `${r.label} ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(3)}`).join('; ')} (${elapsed()})`,
+    );
 
     // The wasm backend loads its .wasm binaries from the built page (no CDN).
     await page.goto(`${origin}/?backend=wasm&steps=30&autostart=1`);
     s = await waitFor(page, (x) => x.state === 'done', 60000);
     const wasm = s.runs.find((r) => r.id === 'gen');
-    check('wasm backend loads from the page and trains', s.backend === 'wasm' && s.state === 'done' && wasm !== undefined && wasm.lossLast < wasm.lossFirst,
-      `backend ${s.backend}, state ${s.state}${wasm ? `, GeN loss ${wasm.lossFirst.toFixed(3)} → ${wasm.lossLast.toFixed(3)}` : ''} (${elapsed()})`);
+    check(
+      'wasm backend loads from the page and trains',
+      s.backend === 'wasm' && s.state === 'done' && wasm !== undefined && wasm.lossLast < wasm.lossFirst,
+      `backend ${s.backend}, state ${s.state}${wasm ? `, GeN loss ${wasm.lossFirst.toFixed(3)} → ${wasm.lossLast.toFixed(3)}` : ''} (${elapsed()})`,
+    );
 
     // A CNN cannot train on stock wasm (no Conv2DBackpropFilter kernel): the page says so and uses cpu.
     await page.goto(`${origin}/?backend=wasm&model=cnn&base=adamw&fixedLr=0.001&steps=10&autostart=1`);
     s = await waitFor(page, (x) => x.state === 'done', 60000);
     const note = (await page.locator('#note').textContent()) ?? '';
-    check('a CNN asked to run on wasm falls back to cpu and says why', s.state === 'done' && s.backend === 'cpu' && note.includes('Conv2DBackpropFilter'), `backend ${s.backend}, state ${s.state}, note '${note}' (${elapsed()})`);
+    check(
+      'a CNN asked to run on wasm falls back to cpu and says why',
+      s.state === 'done' && s.backend === 'cpu' && note.includes('Conv2DBackpropFilter'),
+      `backend ${s.backend}, state ${s.state}, note '${note}' (${elapsed()})`,
+    );
 
     // An invalid GeN option is reported on the page with GeN's own message, and nothing starts.
     await page.goto(`${origin}/?every=0`);
@@ -193,7 +291,11 @@ async function main(): Promise<void> {
     await page.waitForTimeout(300);
     const message = (await page.locator('#error').textContent()) ?? '';
     s = await summaryOf(page);
-    check('an invalid GeN option is reported, nothing starts', s.state === 'idle' && s.runs.length === 0 && message.includes('every'), `state ${s.state}, message '${message}'`);
+    check(
+      'an invalid GeN option is reported, nothing starts',
+      s.state === 'idle' && s.runs.length === 0 && message.includes('every'),
+      `state ${s.state}, message '${message}'`,
+    );
 
     check('no console errors', consoleErrors.length === 0, consoleErrors.slice(0, 5).join(' | '));
     check('no request left 127.0.0.1', offline.length === 0, offline.slice(0, 5).join(' '));
@@ -208,7 +310,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
-  check('e2e run completed', false, e instanceof Error ? e.stack ?? e.message : String(e));
+  check('e2e run completed', false, e instanceof Error ? (e.stack ?? e.message) : String(e));
 }
 process.stdout.write(`playground e2e: ${elapsed()}\n${passed} passed, ${failed} failed\n`);
 process.exit(failed === 0 ? 0 : 1);

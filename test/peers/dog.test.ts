@@ -14,9 +14,12 @@ const pick = (x: number[], idx: number[]) => idx.map((i) => x[i]);
 function dogReference(o: { repsRel: number; wd: number; gamma: number; blocks: number[][] }, steps: number) {
   let x = [...W0];
   const x0 = [...W0];
-  const rbar: number[] = [], G: number[] = [];
+  const rbar: number[] = [],
+    G: number[] = [];
   let avg = [0, 0, 0];
-  const ws: number[][] = [], etas: number[][] = [], avgs: number[][] = [];
+  const ws: number[][] = [],
+    etas: number[][] = [],
+    avgs: number[][] = [];
   for (let k = 0; k < steps; k++) {
     const g = grad(x).map((gi, i) => gi + o.wd * x[i]);
     const eta = o.blocks.map((b, j) => {
@@ -59,7 +62,9 @@ describe('DoG', () => {
       const ws = trajectory(opt, 3, () => etas.push(opt.eta));
       const ref = dogReference({ repsRel: 0.01, wd, gamma: 8, blocks: [[0, 1, 2]] }, 3);
       assertTrajectory(ws, ref.ws, 1e-5, `weights (wd ${wd})`);
-      etas.forEach((e, k) => assert.ok(Math.abs(e - ref.etas[k][0]) <= 1e-5 * ref.etas[k][0], `eta ${k + 1}: ${e} vs ${ref.etas[k][0]}`));
+      etas.forEach((e, k) =>
+        assert.ok(Math.abs(e - ref.etas[k][0]) <= 1e-5 * ref.etas[k][0], `eta ${k + 1}: ${e} vs ${ref.etas[k][0]}`),
+      );
       const avg = opt.averagedWeights();
       assertTrajectory([[...avg[0].dataSync(), ...avg[1].dataSync()]], [ref.avgs[2]], 1e-5, 'average');
       tf.dispose(avg);
@@ -77,7 +82,10 @@ describe('DoG', () => {
     opt.swapToAverage();
     assert.deepEqual(p.flat(), expected);
     assert.notDeepEqual(expected, trained);
-    assert.throws(() => opt.minimize(p.loss, false, p.vars), /DoG: the variables hold the averaged weights; call swapBack\(\) before training\./);
+    assert.throws(
+      () => opt.minimize(p.loss, false, p.vars),
+      /DoG: the variables hold the averaged weights; call swapBack\(\) before training\./,
+    );
     opt.swapBack();
     assert.deepEqual(p.flat(), trained);
     assert.throws(() => opt.swapBack(), /DoG: the variables do not hold the average/);
@@ -96,9 +104,11 @@ describe('LDoG', () => {
     const ws = trajectory(opt, 3, () => etas.push(opt.stepSizes));
     const ref = dogReference({ repsRel: 0.01, wd: 0, gamma: 8, blocks: BLOCKS }, 3);
     assertTrajectory(ws, ref.ws, 1e-5, 'weights');
-    assert.ok(Math.abs(etas[0][0] - 0.01 * (1 + Math.sqrt(0.3125)) / Math.sqrt(6.5 + 1e-8)) < 1e-12);
+    assert.ok(Math.abs(etas[0][0] - (0.01 * (1 + Math.sqrt(0.3125))) / Math.sqrt(6.5 + 1e-8)) < 1e-12);
     assert.ok(Math.abs(etas[0][1] - 0.015 / Math.sqrt(1.5625 + 1e-8)) < 1e-12);
-    etas.forEach((e, k) => e.forEach((x, j) => assert.ok(Math.abs(x - ref.etas[k][j]) <= 1e-5 * ref.etas[k][j], `eta ${k + 1}/${j}`)));
+    etas.forEach((e, k) =>
+      e.forEach((x, j) => assert.ok(Math.abs(x - ref.etas[k][j]) <= 1e-5 * ref.etas[k][j], `eta ${k + 1}/${j}`)),
+    );
     opt.dispose();
   });
 });

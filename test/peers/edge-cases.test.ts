@@ -1,7 +1,16 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { DAdaptAdam, DAdaptSGD, DoG, LDoG, Prodigy, ScheduleFreeAdamW, SLS, registerPeerOptimizers } from '../../src/peers/index.js';
+import {
+  DAdaptAdam,
+  DAdaptSGD,
+  DoG,
+  LDoG,
+  Prodigy,
+  ScheduleFreeAdamW,
+  SLS,
+  registerPeerOptimizers,
+} from '../../src/peers/index.js';
 import { useCpu } from '../helpers.js';
 
 before(useCpu);
@@ -60,7 +69,10 @@ describe('setWeights', () => {
     const a = new DoG();
     a.minimize(() => tf.tidy(() => tf.sum(tf.square(v)) as tf.Scalar), false, [v]);
     const saved = await a.getWeights();
-    await assert.rejects(new Prodigy().setWeights(saved), /Prodigy\.setWeights: expected the weights of Prodigy\.getWeights\(\) \(an entry 'Prodigy\/state'/);
+    await assert.rejects(
+      new Prodigy().setWeights(saved),
+      /Prodigy\.setWeights: expected the weights of Prodigy\.getWeights\(\) \(an entry 'Prodigy\/state'/,
+    );
     tf.dispose(saved.filter((w) => w.name === 'iter' || w.name.endsWith('/state')).map((w) => w.tensor));
     a.dispose();
     v.dispose();

@@ -16,12 +16,18 @@ export const grad = (w: number[]): number[] => w.map((x, i) => A[i] * (x - B[i])
 export const lossAt = (w: number[]): number => 0.5 * w.reduce((s, x, i) => s + A[i] * (x - B[i]) ** 2, 0);
 
 /** Fresh variables at W0 and the loss closure. */
-export function makeProblem(): { vars: tf.Variable[]; loss: () => tf.Scalar; flat: () => number[]; dispose: () => void } {
+export function makeProblem(): {
+  vars: tf.Variable[];
+  loss: () => tf.Scalar;
+  flat: () => number[];
+  dispose: () => void;
+} {
   const u = tf.variable(tf.tensor1d(W0.slice(0, 2)));
   const v = tf.variable(tf.tensor1d(W0.slice(2)));
   const a = tf.tensor1d(A);
   const b = tf.tensor1d(B);
-  const loss = () => tf.tidy(() => tf.mul(0.5, tf.sum(tf.mul(a, tf.square(tf.sub(tf.concat([u, v]), b))))) as tf.Scalar);
+  const loss = () =>
+    tf.tidy(() => tf.mul(0.5, tf.sum(tf.mul(a, tf.square(tf.sub(tf.concat([u, v]), b))))) as tf.Scalar);
   const flat = () => [...u.dataSync(), ...v.dataSync()];
   return { vars: [u, v], loss, flat, dispose: () => tf.dispose([u, v, a, b]) };
 }

@@ -7,16 +7,29 @@ import { W0, assertTrajectory, grad, makeProblem, trajectory } from './problem.j
 
 before(useCpu);
 
-interface Ref { lr: number; beta1: number; beta2: number; wd: number; warmup: number; r: number; power: number }
+interface Ref {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  wd: number;
+  warmup: number;
+  r: number;
+  power: number;
+}
 
 /**
  * Schedule-Free AdamW as the paper writes it, with x, y and z all explicit (the optimizer itself
  * keeps only y and z), in float64: the y, x trajectories after each step.
  */
 function sfReference(o: Ref, steps: number): { ys: number[][]; xs: number[][] } {
-  let z = [...W0], x = [...W0], y = [...W0], v = [0, 0, 0];
-  let lrMax = -1, wsum = 0;
-  const ys: number[][] = [], xs: number[][] = [];
+  let z = [...W0],
+    x = [...W0],
+    y = [...W0],
+    v = [0, 0, 0];
+  let lrMax = -1,
+    wsum = 0;
+  const ys: number[][] = [],
+    xs: number[][] = [];
   for (let k = 0; k < steps; k++) {
     const g = grad(y);
     const sched = k < o.warmup ? (k + 1) / o.warmup : 1;
@@ -62,7 +75,10 @@ describe('ScheduleFreeAdamW', () => {
     opt.eval();
     assert.equal(opt.mode, 'eval');
     assertTrajectory([p.flat()], [ref.xs[2]], 1e-5, 'x (eval mode)');
-    assert.throws(() => opt.minimize(p.loss, false, p.vars), /ScheduleFreeAdamW: not in train mode .* call opt\.train\(\) before stepping\./);
+    assert.throws(
+      () => opt.minimize(p.loss, false, p.vars),
+      /ScheduleFreeAdamW: not in train mode .* call opt\.train\(\) before stepping\./,
+    );
     opt.train();
     assertTrajectory([p.flat()], [ref.ys[2]], 1e-5, 'y again (train mode)');
     opt.dispose();
@@ -78,7 +94,10 @@ describe('ScheduleFreeAdamW', () => {
     opt.eval();
     const lossX = tf.tidy(() => p.loss().dataSync()[0]);
     opt.train();
-    assert.ok(Number.isFinite(lossX) && Number.isFinite(lossY) && lossX < 0.1 * 3.25, `loss at x ${lossX}, at y ${lossY}`);
+    assert.ok(
+      Number.isFinite(lossX) && Number.isFinite(lossY) && lossX < 0.1 * 3.25,
+      `loss at x ${lossX}, at y ${lossY}`,
+    );
     opt.dispose();
     p.dispose();
   });

@@ -8,13 +8,22 @@ import { W0, assertTrajectory, grad, lossAt, makeProblem } from './problem.js';
 
 before(useCpu);
 
-interface Ref { init: number; n: number; c: number; betaB: number; gamma: number; etaMax: number }
+interface Ref {
+  init: number;
+  n: number;
+  c: number;
+  betaB: number;
+  gamma: number;
+  etaMax: number;
+}
 
 /** SGD-Armijo (IssamLaradji/sls, reset option 1) in float64: weights, step sizes and tries per step. */
 function slsReference(o: Ref, steps: number): { ws: number[][]; etas: number[]; tries: number[] } {
   let x = [...W0];
   let eta = o.init;
-  const ws: number[][] = [], etas: number[] = [], tries: number[] = [];
+  const ws: number[][] = [],
+    etas: number[] = [],
+    tries: number[] = [];
   for (let k = 0; k < steps; k++) {
     eta = Math.min(eta * o.gamma ** (1 / o.n), o.etaMax);
     const g = grad(x);
@@ -61,7 +70,9 @@ describe('SLS', () => {
     const ref = slsReference(o, 3);
     const opt = new SLS({ initStepSize: 2 });
     const p = makeProblem();
-    const ws: number[][] = [], etas: number[] = [], tries: number[] = [];
+    const ws: number[][] = [],
+      etas: number[] = [],
+      tries: number[] = [];
     for (let k = 0; k < 3; k++) {
       opt.minimize(p.loss, false, p.vars);
       ws.push(p.flat());
@@ -83,7 +94,10 @@ describe('SLS', () => {
     assert.ok(cost !== null && Math.abs(cost.dataSync()[0] - 3.25) < 1e-6);
     cost?.dispose();
     assert.throws(() => opt.applyGradients({}), /SLS: the line search needs the loss closure; call minimize\(f\)/);
-    assert.throws(() => opt.minimize(() => tf.zeros([2]) as unknown as tf.Scalar, false, p.vars), /SLS: the loss closure must return a scalar tf\.Tensor .* got a tensor of shape \[2\]\./);
+    assert.throws(
+      () => opt.minimize(() => tf.zeros([2]) as unknown as tf.Scalar, false, p.vars),
+      /SLS: the loss closure must return a scalar tf\.Tensor .* got a tensor of shape \[2\]\./,
+    );
     opt.dispose();
     p.dispose();
   });
@@ -95,7 +109,8 @@ describe('SLS', () => {
     const run = (noisy: boolean) => {
       const p = makeProblem();
       const opt = new SLS({ initStepSize: 2 });
-      const f = () => tf.tidy(() => (noisy ? tf.add(p.loss(), tf.sum(tf.randomUniform([1], 0, 10))) : p.loss()) as tf.Scalar);
+      const f = () =>
+        tf.tidy(() => (noisy ? tf.add(p.loss(), tf.sum(tf.randomUniform([1], 0, 10))) : p.loss()) as tf.Scalar);
       const tries: number[] = [];
       for (let k = 0; k < 3; k++) {
         opt.minimize(f, false, p.vars);

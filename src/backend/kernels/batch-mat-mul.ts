@@ -27,10 +27,33 @@
  * and take whichever moves fewer elements (e.g. a dense layer's input gradient dy · Wᵀ with a
  * small batch packs dyᵀ rather than the whole weight matrix).
  */
-import { broadcast_util, util, type BatchMatMulAttrs, type DataId, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  broadcast_util,
+  util,
+  type BatchMatMulAttrs,
+  type DataId,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { gemmInto } from './gemm.js';
-import { byteOffset, detach, free, heapF32, heapView, matMul2d, onDataFreed, rawRelease, rawView, releaseView, tensorId, threadCount,
-  transpose, type RawTensor, type WasmBackend } from './heap.js';
+import {
+  byteOffset,
+  detach,
+  free,
+  heapF32,
+  heapView,
+  matMul2d,
+  onDataFreed,
+  rawRelease,
+  rawView,
+  releaseView,
+  tensorId,
+  threadCount,
+  transpose,
+  type RawTensor,
+  type WasmBackend,
+} from './heap.js';
 import { simdFor } from './simd.js';
 
 /** Products (multiply-adds) from which XNNPACK's thread pool beats our single-threaded GEMM. */
@@ -41,7 +64,11 @@ const packedShapes = new WeakMap<object, string>();
 
 /** Buffers seen once as a transposed right operand; a second use caches the transpose. */
 const seenTransposedB = new WeakSet<DataId>();
-interface CachedTranspose { raw: RawTensor; k: number; n: number }
+interface CachedTranspose {
+  raw: RawTensor;
+  k: number;
+  n: number;
+}
 const transposedB = new Map<WasmBackend, Map<DataId, CachedTranspose>>();
 
 /** Number of live cached transposes (for tests). */
@@ -77,10 +104,23 @@ function rightOperandCost(backend: WasmBackend, b: TensorInfo, transposeB: boole
  * (b itself when transposeB), op(a)ᵀ the packed [k, m] right operand (a itself when
  * transposeA), and the [n, m] result is transposed into `out`.
  */
-function swappedProduct(backend: WasmBackend, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean,
-  m: number, k: number, n: number, shape: number[]): TensorInfo {
-  const left = transposeB ? undefined : transpose(backend, { dataId: b.dataId, shape: [k, n], dtype: 'float32' }, [1, 0]);
-  const right = transposeA ? undefined : transpose(backend, { dataId: a.dataId, shape: [m, k], dtype: 'float32' }, [1, 0]);
+function swappedProduct(
+  backend: WasmBackend,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  m: number,
+  k: number,
+  n: number,
+  shape: number[],
+): TensorInfo {
+  const left = transposeB
+    ? undefined
+    : transpose(backend, { dataId: b.dataId, shape: [k, n], dtype: 'float32' }, [1, 0]);
+  const right = transposeA
+    ? undefined
+    : transpose(backend, { dataId: a.dataId, shape: [m, k], dtype: 'float32' }, [1, 0]);
   // A fresh C++-only id for the packed operand: its packing is dropped right after.
   const rightView = rawView(backend, byteOffset(backend, right ?? a), k * m);
   const outT = backend.makeOutput([n, m], 'float32');
@@ -96,7 +136,10 @@ function swappedProduct(backend: WasmBackend, a: TensorInfo, b: TensorInfo, tran
 /** bᵀ as a [k, n] operand id: from the cache, newly cached, or a temporary to free (`temp`). */
 function transposedRight(backend: WasmBackend, b: TensorInfo, k: number, n: number): { id: number; temp?: TensorInfo } {
   let cache = transposedB.get(backend);
-  if (cache === undefined) { cache = new Map(); transposedB.set(backend, cache); }
+  if (cache === undefined) {
+    cache = new Map();
+    transposedB.set(backend, cache);
+  }
   const hit = cache.get(b.dataId);
   if (hit !== undefined && hit.k === k && hit.n === n) return { id: hit.raw.id };
   const t = transpose(backend, { dataId: b.dataId, shape: [n, k], dtype: 'float32' }, [1, 0]);
@@ -115,8 +158,15 @@ function transposedRight(backend: WasmBackend, b: TensorInfo, k: number, n: numb
   return { id: raw.id };
 }
 
-function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: WasmBackend; attrs: BatchMatMulAttrs }): TensorInfo {
-  const { backend, attrs: { transposeA, transposeB } } = args;
+function batchMatMul(args: {
+  inputs: { a: TensorInfo; b: TensorInfo };
+  backend: WasmBackend;
+  attrs: BatchMatMulAttrs;
+}): TensorInfo {
+  const {
+    backend,
+    attrs: { transposeA, transposeB },
+  } = args;
   const { a, b } = args.inputs;
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {
     throw new TypeError(`BatchMatMul on wasm supports float32 only, got ${a.dtype} and ${b.dtype}`);
@@ -127,8 +177,12 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
   const k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
   const kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  util.assert(k === kb, () => `Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ` +
-    `${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+  util.assert(
+    k === kb,
+    () =>
+      `Error in matMul: inner shapes (${k}) and (${kb}) of Tensors with shapes ` +
+      `${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+  );
   const batchA = util.sizeFromShape(a.shape.slice(0, -2));
   const batchB = util.sizeFromShape(b.shape.slice(0, -2));
   const outer = broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
@@ -138,7 +192,16 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
   if (simd !== undefined && !(threadCount(backend) > 1 && batch * m * k * n >= THREADED_XNNPACK_MIN)) {
     const out = backend.makeOutput([...outer, m, n], 'float32');
     if (batch * m * n > 0) {
-      gemmInto(backend, simd, { t: a, batch: batchA, transposed: transposeA }, { t: b, batch: batchB, transposed: transposeB }, out, m, k, n);
+      gemmInto(
+        backend,
+        simd,
+        { t: a, batch: batchA, transposed: transposeA },
+        { t: b, batch: batchB, transposed: transposeB },
+        out,
+        m,
+        k,
+        n,
+      );
     }
     return out;
   }
@@ -160,7 +223,9 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
   }
 
   // Untransposed [batch, m, k] and [batch, k, n] operands (temporaries only when transposed).
-  const a3 = transposeA ? transpose(backend, { dataId: a.dataId, shape: [batchA, k, m], dtype: 'float32' }, [0, 2, 1]) : a;
+  const a3 = transposeA
+    ? transpose(backend, { dataId: a.dataId, shape: [batchA, k, m], dtype: 'float32' }, [0, 2, 1])
+    : a;
 
   if (batchB === 1) {
     // One right operand for every batch: a single [batchA·m, k] · [k, n] product. When b is an
@@ -186,7 +251,9 @@ function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: 
     if (bView !== undefined) releaseView(backend, bView);
     if (bTemp !== undefined) free(backend, bTemp);
   } else {
-    const b3 = transposeB ? transpose(backend, { dataId: b.dataId, shape: [batchB, n, k], dtype: 'float32' }, [0, 2, 1]) : b;
+    const b3 = transposeB
+      ? transpose(backend, { dataId: b.dataId, shape: [batchB, n, k], dtype: 'float32' }, [0, 2, 1])
+      : b;
     const aBase = byteOffset(backend, a3);
     const bBase = byteOffset(backend, b3);
     const oBase = byteOffset(backend, out);

@@ -9,7 +9,15 @@
  * the same with every input's shape given a new axis of size 1. Other dtypes than float32 /
  * int32, and runtimes without the SIMD module, use the stock kernels.
  */
-import { backend_util, util, type ConcatAttrs, type KernelConfig, type KernelFunc, type PackAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  util,
+  type ConcatAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type PackAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { byteOffset, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
@@ -40,7 +48,7 @@ export function makeConcatConfig(stock: KernelFunc): KernelConfig {
     const axis = util.parseAxisParam(args.attrs.axis, inputs[0].shape)[0];
     const shapes = inputs.map((t) => t.shape);
     backend_util.assertParamsConsistent(shapes, axis);
-    return join(backend, inputs, shapes, axis) ?? stock(args as never) as TensorInfo;
+    return join(backend, inputs, shapes, axis) ?? (stock(args as never) as TensorInfo);
   };
   return { kernelName: 'Concat', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
 }
@@ -51,10 +59,12 @@ export function makePackConfig(stock: KernelFunc): KernelConfig {
     const rank = inputs[0].shape.length + 1;
     const axis = args.attrs.axis < 0 ? args.attrs.axis + rank : args.attrs.axis;
     const first = inputs[0].shape;
-    const same = inputs.every((t) => t.dtype === inputs[0].dtype && t.shape.length === first.length && t.shape.every((d, i) => d === first[i]));
+    const same = inputs.every(
+      (t) => t.dtype === inputs[0].dtype && t.shape.length === first.length && t.shape.every((d, i) => d === first[i]),
+    );
     if (!same || inputs.length < 2) return stock(args as never) as TensorInfo; // the stock kernel reports mismatches
     const shapes = inputs.map((t) => [...t.shape.slice(0, axis), 1, ...t.shape.slice(axis)]);
-    return join(backend, inputs, shapes, axis) ?? stock(args as never) as TensorInfo;
+    return join(backend, inputs, shapes, axis) ?? (stock(args as never) as TensorInfo);
   };
   return { kernelName: 'Pack', backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
 }

@@ -14,19 +14,47 @@
  * NCHW inputs are transposed to NHWC first. Gradients of dilated convolutions are refused by
  * tfjs-core itself, so dilation is 1 here.
  */
-import { backend_util, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type Conv2DBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { im2col, im2colT } from './im2col.js';
-import { byteOffset, free, heapF32, heapView, matMul2d, releaseView, tensorId, transpose, type WasmBackend } from './heap.js';
+import {
+  byteOffset,
+  free,
+  heapF32,
+  heapView,
+  matMul2d,
+  releaseView,
+  tensorId,
+  transpose,
+  type WasmBackend,
+} from './heap.js';
 import { simdFor } from './simd.js';
 
-function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
+function conv2DBackpropFilter(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: WasmBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+}): TensorInfo {
   const { backend, attrs } = args;
   const nchw = attrs.dataFormat === 'NCHW';
   // Our im2col walks NHWC; an NCHW call pays two transposes rather than a second code path.
   const x = nchw ? transpose(backend, args.inputs.x, [0, 2, 3, 1]) : args.inputs.x;
   const dy = nchw ? transpose(backend, args.inputs.dy, [0, 2, 3, 1]) : args.inputs.dy;
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape,
-    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const co = info.outChannels;
@@ -39,7 +67,20 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
     // dW = colsᵀ · dy on our GEMM, reading cols transposed in place: one im2col, no packing.
     const cols = backend.makeOutput([rows, k], 'float32');
     im2col(heapF32(backend), byteOffset(backend, x) / 4, byteOffset(backend, cols) / 4, info, simd);
-    simd.gemm(byteOffset(backend, cols), byteOffset(backend, dy), byteOffset(backend, out), 1, k, rows, co, 0, 0, 0, 1, k);
+    simd.gemm(
+      byteOffset(backend, cols),
+      byteOffset(backend, dy),
+      byteOffset(backend, out),
+      1,
+      k,
+      rows,
+      co,
+      0,
+      0,
+      0,
+      1,
+      k,
+    );
     free(backend, cols);
   } else {
     if (k >= co) {
@@ -70,7 +111,10 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
       free(backend, dW);
     }
   }
-  if (nchw) { free(backend, x); free(backend, dy); }
+  if (nchw) {
+    free(backend, x);
+    free(backend, dy);
+  }
   return out;
 }
 

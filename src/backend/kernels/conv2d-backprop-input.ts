@@ -10,20 +10,38 @@
  * (Handing the whole gradient to XNNPACK as a convolution with the turned filter was measured
  * slower: 13.7 against 10.3 ms for this product on the benchmark CNN's second layer, min of 25.)
  */
-import { backend_util, type Conv2DBackpropInputAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type Conv2DBackpropInputAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { col2im } from './im2col.js';
 import { byteOffset, free, heapF32, matMul2d, tensorId, transpose, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
-function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
+function conv2DBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: WasmBackend;
+  attrs: Conv2DBackpropInputAttrs;
+}): TensorInfo {
   const { backend, attrs } = args;
   const { filter } = args.inputs;
   const nchw = attrs.dataFormat === 'NCHW';
   const [n, d1, d2, d3] = attrs.inputShape;
   const nhwcShape: [number, number, number, number] = nchw ? [n, d2, d3, d1] : [n, d1, d2, d3];
   const dy = nchw ? transpose(backend, args.inputs.dy, [0, 2, 3, 1]) : args.inputs.dy;
-  const info = backend_util.computeConv2DInfo(nhwcShape, filter.shape as [number, number, number, number],
-    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+  const info = backend_util.computeConv2DInfo(
+    nhwcShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const co = info.outChannels;
@@ -35,7 +53,20 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
     const wT = transpose(backend, { dataId: filter.dataId, shape: [k, co], dtype: 'float32' }, [1, 0]);
     const dcols = backend.makeOutput([rows, k], 'float32');
     if (simd !== undefined) {
-      simd.gemm(byteOffset(backend, dy), byteOffset(backend, wT), byteOffset(backend, dcols), 1, rows, co, k, 0, 0, 0, co, 1);
+      simd.gemm(
+        byteOffset(backend, dy),
+        byteOffset(backend, wT),
+        byteOffset(backend, dcols),
+        1,
+        rows,
+        co,
+        k,
+        0,
+        0,
+        0,
+        co,
+        1,
+      );
     } else {
       matMul2d(backend, tensorId(backend, dy), rows, co, tensorId(backend, wT), k, tensorId(backend, dcols));
     }

@@ -7,15 +7,33 @@
  * Each channel is its own tiny convolution, so there is no large product to hand to XNNPACK:
  * a direct JS loop, accumulated in float64 (the `cpu` kernel's precision) and stored once.
  */
-import { backend_util, type DepthwiseConv2dNativeBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { forEachDepthwiseTap } from './depthwise-taps.js';
 import { byteOffset, heapF32, type WasmBackend } from './heap.js';
 
-function depthwiseBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: DepthwiseConv2dNativeBackpropFilterAttrs }): TensorInfo {
+function depthwiseBackpropFilter(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: WasmBackend;
+  attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
+}): TensorInfo {
   const { backend, attrs } = args;
   const { x, dy } = args.inputs;
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape,
-    attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast');
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+    'channelsLast',
+  );
   const { inChannels: c, outChannels: co, filterHeight: kh, filterWidth: kw } = info;
   const mult = co / c;
   const acc = new Float64Array(kh * kw * c * mult);

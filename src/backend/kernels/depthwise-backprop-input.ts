@@ -7,15 +7,33 @@
  *
  * A direct scatter over output pixels and taps, accumulated in float64 and stored once.
  */
-import { backend_util, type DepthwiseConv2dNativeBackpropInputAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type DepthwiseConv2dNativeBackpropInputAttrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { forEachDepthwiseTap } from './depthwise-taps.js';
 import { byteOffset, heapF32, type WasmBackend } from './heap.js';
 
-function depthwiseBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: DepthwiseConv2dNativeBackpropInputAttrs }): TensorInfo {
+function depthwiseBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: WasmBackend;
+  attrs: DepthwiseConv2dNativeBackpropInputAttrs;
+}): TensorInfo {
   const { backend, attrs } = args;
   const { dy, filter } = args.inputs;
-  const info = backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number],
-    attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast');
+  const info = backend_util.computeConv2DInfo(
+    attrs.inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+    'channelsLast',
+  );
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outChannels: co } = info;
   const mult = co / c;
   const acc = new Float64Array(n * h * w * c);

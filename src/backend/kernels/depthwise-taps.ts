@@ -11,8 +11,21 @@ export function forEachDepthwiseTap(
   info: backend_util.Conv2DInfo,
   visit: (dyPixel: number, xPixel: number, tap: number) => void,
 ): void {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: co,
-    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, filterHeight: kh, filterWidth: kw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+    outChannels: co,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+    filterHeight: kh,
+    filterWidth: kw,
+  } = info;
   const { top, left } = info.padInfo;
   for (let b = 0; b < n; b++) {
     for (let i = 0; i < oh; i++) {

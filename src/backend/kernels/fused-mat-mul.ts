@@ -8,7 +8,14 @@
  * cpu kernel). Other activations, PReLU weights and runtimes without the SIMD module use the
  * stock kernel (XNNPACK).
  */
-import { util, broadcast_util, type KernelConfig, type KernelFunc, type TensorInfo, type _FusedMatMulAttrs } from '@tensorflow/tfjs-core';
+import {
+  util,
+  broadcast_util,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+  type _FusedMatMulAttrs,
+} from '@tensorflow/tfjs-core';
 import { broadcastLayout } from './elementwise.js';
 import { gemmInto } from './gemm.js';
 import { byteOffset, threadCount, type WasmBackend } from './heap.js';
@@ -24,8 +31,14 @@ export function makeFusedMatMulConfig(stock: KernelFunc): KernelConfig {
     const { backend, attrs } = args;
     const { a, b, bias, preluActivationWeights } = args.inputs;
     const { transposeA, transposeB, activation } = attrs;
-    const simd = a.dtype === 'float32' && b.dtype === 'float32' && (bias == null || bias.dtype === 'float32') &&
-      preluActivationWeights == null && (activation === 'linear' || activation === 'relu') ? simdFor(backend) : undefined;
+    const simd =
+      a.dtype === 'float32' &&
+      b.dtype === 'float32' &&
+      (bias == null || bias.dtype === 'float32') &&
+      preluActivationWeights == null &&
+      (activation === 'linear' || activation === 'relu')
+        ? simdFor(backend)
+        : undefined;
     if (simd === undefined) return stock(args as never) as TensorInfo;
     const ra = a.shape.length;
     const rb = b.shape.length;
@@ -35,16 +48,28 @@ export function makeFusedMatMulConfig(stock: KernelFunc): KernelConfig {
     const batchA = util.sizeFromShape(a.shape.slice(0, -2));
     const batchB = util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
-    if (threadCount(backend) > 1 && batch * m * k * n >= THREADED_XNNPACK_MIN) return stock(args as never) as TensorInfo;
+    if (threadCount(backend) > 1 && batch * m * k * n >= THREADED_XNNPACK_MIN)
+      return stock(args as never) as TensorInfo;
     const shape = [...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
     const layout = bias == null ? undefined : broadcastLayout(shape, bias.shape);
-    if (bias != null && (layout === undefined || !util.arraysEqual(layout.shape, shape))) return stock(args as never) as TensorInfo;
+    if (bias != null && (layout === undefined || !util.arraysEqual(layout.shape, shape)))
+      return stock(args as never) as TensorInfo;
     const out = backend.makeOutput(shape, 'float32');
     const size = batch * m * n;
     if (size === 0) return out;
-    gemmInto(backend, simd, { t: a, batch: batchA, transposed: transposeA }, { t: b, batch: batchB, transposed: transposeB }, out, m, k, n);
+    gemmInto(
+      backend,
+      simd,
+      { t: a, batch: batchA, transposed: transposeA },
+      { t: b, batch: batchB, transposed: transposeB },
+      out,
+      m,
+      k,
+      n,
+    );
     const o = byteOffset(backend, out);
-    if (bias != null && layout !== undefined) simd.binary_f32(0, o, layout.amode, byteOffset(backend, bias), layout.bmode, o, layout.outer, layout.inner);
+    if (bias != null && layout !== undefined)
+      simd.binary_f32(0, o, layout.amode, byteOffset(backend, bias), layout.bmode, o, layout.outer, layout.inner);
     if (activation === 'relu') simd.clip_f32(o, o, size, 0, Infinity);
     return out;
   };

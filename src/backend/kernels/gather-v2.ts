@@ -9,19 +9,35 @@
  * i.e. one contiguous run of `slice` elements per (b, o, i), copied heap to heap. Indices are
  * validated first, with the stock kernel's error. String tensors go to the stock kernel.
  */
-import { backend_util, util, type GatherV2Attrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  util,
+  type GatherV2Attrs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { byteOffset, bytesPer, heapOf, type WasmBackend } from './heap.js';
 
 /** Runs shorter than this are copied element by element; longer ones with `copyWithin`. */
 const RUN_COPY_MIN = 32;
 
 export function makeGatherV2Config(stock: KernelFunc): KernelConfig {
-  const kernelFunc = (args: { inputs: { x: TensorInfo; indices: TensorInfo }; backend: WasmBackend; attrs: GatherV2Attrs }): TensorInfo => {
+  const kernelFunc = (args: {
+    inputs: { x: TensorInfo; indices: TensorInfo };
+    backend: WasmBackend;
+    attrs: GatherV2Attrs;
+  }): TensorInfo => {
     const { backend, attrs } = args;
     const { x, indices } = args.inputs;
     if (x.dtype === 'string' || indices.dtype !== 'int32') return stock(args as never) as TensorInfo;
     const axis = util.parseAxisParam(attrs.axis, x.shape)[0];
-    const info = backend_util.segment_util.collectGatherOpShapeInfo(x as never, indices as never, axis, attrs.batchDims);
+    const info = backend_util.segment_util.collectGatherOpShapeInfo(
+      x as never,
+      indices as never,
+      axis,
+      attrs.batchDims,
+    );
     const { batchSize, outerSize, dimSize, sliceSize } = info;
     const count = util.sizeFromShape(indices.shape);
     const perBatch = batchSize === 0 ? 0 : count / batchSize;
@@ -30,7 +46,8 @@ export function makeGatherV2Config(stock: KernelFunc): KernelConfig {
     const idOff = byteOffset(backend, indices) / 4;
     for (let i = 0; i < count; i++) {
       const index = ids[idOff + i];
-      if (!(index <= dimSize - 1 && index >= 0)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${dimSize - 1}]`);
+      if (!(index <= dimSize - 1 && index >= 0))
+        throw new Error(`GatherV2: the index value ${index} is not in [0, ${dimSize - 1}]`);
     }
     const out = backend.makeOutput(info.outputShape, x.dtype);
     if (util.sizeFromShape(info.outputShape) === 0) return out;

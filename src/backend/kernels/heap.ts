@@ -7,7 +7,14 @@
  * XNNPACK matrix multiplication by id. This file is the only place that knows the
  * backend's internal shape, so that a tfjs upgrade breaks in one spot.
  */
-import { getKernel, type DataId, type DataType, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  type DataId,
+  type DataType,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 
 /** What we use of `BackendWasm` (kept structural so we never import its class at run time). */
 export interface WasmBackend {
@@ -16,10 +23,23 @@ export interface WasmBackend {
     /** Kept current by Emscripten when the heap grows. */
     HEAP32: Int32Array;
     /** The C++ `BatchMatMul` entry point (shapes passed as pointers to int32 triples). */
-    _BatchMatMul?: (aId: number, aShape: number, aRank: number, bId: number, bShape: number, bRank: number,
-      transposeA: number, transposeB: number, outId: number) => void;
+    _BatchMatMul?: (
+      aId: number,
+      aShape: number,
+      aRank: number,
+      bId: number,
+      bShape: number,
+      bRank: number,
+      transposeA: number,
+      transposeB: number,
+      outId: number,
+    ) => void;
     cwrap(name: string, ret: null | 'number', args: string[]): (...args: unknown[]) => unknown;
-    tfjs: { disposeData(id: number): void; registerTensor(id: number, size: number, memoryOffset: number): void; getThreadsCount(): number };
+    tfjs: {
+      disposeData(id: number): void;
+      registerTensor(id: number, size: number, memoryOffset: number): void;
+      getThreadsCount(): number;
+    };
     _malloc(bytes: number): number;
     _free(ptr: number): void;
     /** Emscripten's instance exports (single-threaded build: the memory is exported here). */
@@ -89,7 +109,12 @@ export function bytesPer(dtype: DataType): number {
  * Release it with {@link releaseView}, never with `disposeData` (that would free memory the
  * view does not own).
  */
-export function heapView(backend: WasmBackend, offset: number, shape: number[], dtype: DataType = 'float32'): TensorInfo {
+export function heapView(
+  backend: WasmBackend,
+  offset: number,
+  shape: number[],
+  dtype: DataType = 'float32',
+): TensorInfo {
   return backend.makeOutput(shape, dtype, offset);
 }
 
@@ -106,7 +131,12 @@ export function free(backend: WasmBackend, t: TensorInfo): void {
 }
 
 /** Calls a kernel of the wasm backend as currently registered (stock or ours). */
-export function callKernel(name: string, backend: WasmBackend, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap = {}): TensorInfo {
+export function callKernel(
+  name: string,
+  backend: WasmBackend,
+  inputs: Record<string, TensorInfo>,
+  attrs: NamedAttrMap = {},
+): TensorInfo {
   const config = getKernel(name, 'wasm');
   if (config == null) throw new Error(`gen-optim wasm kernels: kernel '${name}' is not registered for 'wasm'`);
   return (config.kernelFunc as KernelFunc)({ inputs, backend: backend as never, attrs }) as TensorInfo;
@@ -126,7 +156,15 @@ const shapeScratch = new WeakMap<object, number>();
  * against ~1 for its fallback loop). All three are tensor ids; `out` must hold M·N floats.
  * The shapes go through a small persistent heap buffer, called directly (no `ccall` arrays).
  */
-export function matMul2d(backend: WasmBackend, aId: number, m: number, k: number, bId: number, n: number, outId: number): void {
+export function matMul2d(
+  backend: WasmBackend,
+  aId: number,
+  m: number,
+  k: number,
+  bId: number,
+  n: number,
+  outId: number,
+): void {
   const wasm = backend.wasm;
   let ptr = shapeScratch.get(wasm);
   if (ptr === undefined) {
@@ -135,8 +173,12 @@ export function matMul2d(backend: WasmBackend, aId: number, m: number, k: number
   }
   const i = ptr >>> 2;
   const h = wasm.HEAP32.length > i + 5 ? wasm.HEAP32 : new Int32Array(wasm.HEAPU8.buffer);
-  h[i] = 1; h[i + 1] = m; h[i + 2] = k;
-  h[i + 3] = 1; h[i + 4] = k; h[i + 5] = n;
+  h[i] = 1;
+  h[i + 1] = m;
+  h[i + 2] = k;
+  h[i + 3] = 1;
+  h[i + 4] = k;
+  h[i + 5] = n;
   wasm._BatchMatMul!(aId, ptr, 3, bId, ptr + 12, 3, 0, 0, outId);
 }
 
@@ -146,7 +188,12 @@ export function matMul2d(backend: WasmBackend, aId: number, m: number, k: number
  * no JS bookkeeping cost. For per-call views (batches of a matmul) and for caches that must
  * outlive one kernel call. `owned` memory was allocated by {@link rawAlloc} and is freed with it.
  */
-export interface RawTensor { id: number; offset: number; size: number; owned: boolean }
+export interface RawTensor {
+  id: number;
+  offset: number;
+  size: number;
+  owned: boolean;
+}
 
 /** Registers `size` floats at byte `offset` under a fresh id (no allocation). */
 export function rawView(backend: WasmBackend, offset: number, size: number): RawTensor {
@@ -189,7 +236,9 @@ export function rawRelease(backend: WasmBackend, raw: RawTensor): void {
 }
 
 /** Callbacks run once when the backend really frees a data id (its last reference goes). */
-interface DisposeHooks { callbacks: Map<DataId, () => void> }
+interface DisposeHooks {
+  callbacks: Map<DataId, () => void>;
+}
 const disposeHooks = new Map<WasmBackend, DisposeHooks>();
 
 /**

@@ -16,9 +16,22 @@ import type { backend_util } from '@tensorflow/tfjs-core';
 import type { SimdKernels } from './simd.js';
 
 function params(info: backend_util.Conv2DInfo): number[] {
-  return [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth,
-    info.strideHeight, info.strideWidth, info.filterHeight, info.filterWidth, info.padInfo.top, info.padInfo.left,
-    info.dilationHeight, info.dilationWidth];
+  return [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.dilationHeight,
+    info.dilationWidth,
+  ];
 }
 
 /**
@@ -27,9 +40,20 @@ function params(info: backend_util.Conv2DInfo): number[] {
  * start of x, or −1 where the tap falls on padding. The three fallback loops below are this walk.
  */
 function forEachPatch(info: backend_util.Conv2DInfo, visit: (r: number, k: number, pixel: number) => void): void {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
-    strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw,
-    filterHeight: kh, filterWidth: kw } = info;
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: sh,
+    strideWidth: sw,
+    dilationHeight: dh,
+    dilationWidth: dw,
+    filterHeight: kh,
+    filterWidth: kw,
+  } = info;
   const { top, left } = info.padInfo;
   let r = 0;
   for (let b = 0; b < n; b++) {
@@ -53,7 +77,13 @@ function forEachPatch(info: backend_util.Conv2DInfo, visit: (r: number, k: numbe
 const RUN_COPY_MIN = 16;
 
 /** cols[r, k] ← x (see the file comment). Offsets are in elements of `heap`. */
-export function im2col(heap: Float32Array, xOff: number, colsOff: number, info: backend_util.Conv2DInfo, simd?: SimdKernels): void {
+export function im2col(
+  heap: Float32Array,
+  xOff: number,
+  colsOff: number,
+  info: backend_util.Conv2DInfo,
+  simd?: SimdKernels,
+): void {
   if (simd !== undefined) {
     const [n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw] = params(info);
     simd.im2col(4 * xOff, 4 * colsOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);
@@ -63,14 +93,21 @@ export function im2col(heap: Float32Array, xOff: number, colsOff: number, info: 
   const cols = info.filterHeight * info.filterWidth * c;
   forEachPatch(info, (r, k, pixel) => {
     const dst = colsOff + r * cols + k;
-    if (pixel < 0) heap.fill(0, dst, dst + c); // padding contributes zeros
+    if (pixel < 0)
+      heap.fill(0, dst, dst + c); // padding contributes zeros
     else if (c < RUN_COPY_MIN) for (let e = 0; e < c; e++) heap[dst + e] = heap[xOff + pixel + e];
     else heap.copyWithin(dst, xOff + pixel, xOff + pixel + c);
   });
 }
 
 /** colsT[k, r] = cols[r, k]: the transposed column matrix, written directly. */
-export function im2colT(heap: Float32Array, xOff: number, colsTOff: number, info: backend_util.Conv2DInfo, simd?: SimdKernels): void {
+export function im2colT(
+  heap: Float32Array,
+  xOff: number,
+  colsTOff: number,
+  info: backend_util.Conv2DInfo,
+  simd?: SimdKernels,
+): void {
   if (simd !== undefined) {
     const [n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw] = params(info);
     simd.im2col_t(4 * xOff, 4 * colsTOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);
@@ -87,7 +124,13 @@ export function im2colT(heap: Float32Array, xOff: number, colsTOff: number, info
  * dx = col2im(dcols): the adjoint of {@link im2col}. Each column-matrix entry is added back
  * to the input pixel it was read from; entries that came from padding are dropped.
  */
-export function col2im(heap: Float32Array, colsOff: number, dxOff: number, info: backend_util.Conv2DInfo, simd?: SimdKernels): void {
+export function col2im(
+  heap: Float32Array,
+  colsOff: number,
+  dxOff: number,
+  info: backend_util.Conv2DInfo,
+  simd?: SimdKernels,
+): void {
   if (simd !== undefined) {
     const [n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw] = params(info);
     simd.col2im(4 * colsOff, 4 * dxOff, n, h, w, c, oh, ow, sh, sw, kh, kw, top, left, dh, dw);

@@ -9,24 +9,65 @@
  * On this project's SIMD module four channels are scanned at once (`max_pool_grad`); the JS
  * fallback scans windows tap by tap with the channel loop innermost, so reads are contiguous.
  */
-import { backend_util, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  type KernelConfig,
+  type KernelFunc,
+  type MaxPoolGradAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { byteOffset, heapF32, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
-function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; backend: WasmBackend; attrs: MaxPoolGradAttrs }): TensorInfo {
+function maxPoolGrad(args: {
+  inputs: { dy: TensorInfo; input: TensorInfo };
+  backend: WasmBackend;
+  attrs: MaxPoolGradAttrs;
+}): TensorInfo {
   const { backend, attrs } = args;
   const { dy, input } = args.inputs;
-  const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize,
-    attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow,
-    strideHeight: sh, strideWidth: sw, effectiveFilterHeight: kh, effectiveFilterWidth: kw } = info;
+  const info = backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const {
+    batchSize: n,
+    inHeight: h,
+    inWidth: w,
+    inChannels: c,
+    outHeight: oh,
+    outWidth: ow,
+    strideHeight: sh,
+    strideWidth: sw,
+    effectiveFilterHeight: kh,
+    effectiveFilterWidth: kw,
+  } = info;
   const { top, left } = info.padInfo;
 
   const dx = backend.makeOutput([...input.shape], 'float32');
   const simd = simdFor(backend);
   if (simd !== undefined) {
-    simd.max_pool_grad(byteOffset(backend, input), byteOffset(backend, dy), byteOffset(backend, dx), n, h, w, c, oh, ow,
-      sh, sw, kh, kw, top, left);
+    simd.max_pool_grad(
+      byteOffset(backend, input),
+      byteOffset(backend, dy),
+      byteOffset(backend, dx),
+      n,
+      h,
+      w,
+      c,
+      oh,
+      ow,
+      sh,
+      sw,
+      kh,
+      kw,
+      top,
+      left,
+    );
     return dx;
   }
   const heap = heapF32(backend); // after the allocation: it may have grown the heap
@@ -52,7 +93,10 @@ function maxPoolGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; back
             const p = (r * w + q) * c;
             for (let e = 0; e < c; e++) {
               const v = heap[xOff + base + p + e];
-              if (v > best[e]) { best[e] = v; at[e] = p + e; }
+              if (v > best[e]) {
+                best[e] = v;
+                at[e] = p + e;
+              }
             }
           }
         }

@@ -12,25 +12,125 @@ export interface SimdKernels {
   /** out[a, b] = Σ_r x[a, r, b], x as [outer, reduce, inner]; `acc` is 8·inner bytes of scratch. */
   sum_middle(x: number, out: number, acc: number, outer: number, reduce: number, inner: number): void;
   /** NHWC max-pooling gradient into dx (zeroed first); first strict max from −∞. */
-  max_pool_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number,
-    sh: number, sw: number, kh: number, kw: number, top: number, left: number): void;
+  max_pool_grad(
+    x: number,
+    dy: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    kh: number,
+    kw: number,
+    top: number,
+    left: number,
+  ): void;
   /** dst[k·dk + j·dr + i] = src[k·sk + i·sr + j] for k < batch, i < rows, j < cols (element strides). */
-  transpose_strided(src: number, dst: number, batch: number, rows: number, cols: number, sk: number, sr: number, dk: number, dr: number): void;
+  transpose_strided(
+    src: number,
+    dst: number,
+    batch: number,
+    rows: number,
+    cols: number,
+    sk: number,
+    sr: number,
+    dk: number,
+    dr: number,
+  ): void;
   /** NHWC im2col: cols[(b, i, j), (p, q, c)] (zeros outside x). */
-  im2col(x: number, cols: number, n: number, h: number, w: number, c: number, oh: number, ow: number, sh: number, sw: number,
-    kh: number, kw: number, top: number, left: number, dh: number, dw: number): void;
+  im2col(
+    x: number,
+    cols: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    kh: number,
+    kw: number,
+    top: number,
+    left: number,
+    dh: number,
+    dw: number,
+  ): void;
   /** The transposed column matrix colsT[(p, q, c), (b, i, j)], written directly. */
-  im2col_t(x: number, colsT: number, n: number, h: number, w: number, c: number, oh: number, ow: number, sh: number, sw: number,
-    kh: number, kw: number, top: number, left: number, dh: number, dw: number): void;
+  im2col_t(
+    x: number,
+    colsT: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    kh: number,
+    kw: number,
+    top: number,
+    left: number,
+    dh: number,
+    dw: number,
+  ): void;
   /** The adjoint of im2col into dx (zeroed first). */
-  col2im(cols: number, dx: number, n: number, h: number, w: number, c: number, oh: number, ow: number, sh: number, sw: number,
-    kh: number, kw: number, top: number, left: number, dh: number, dw: number): void;
+  col2im(
+    cols: number,
+    dx: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    oh: number,
+    ow: number,
+    sh: number,
+    sw: number,
+    kh: number,
+    kw: number,
+    top: number,
+    left: number,
+    dh: number,
+    dw: number,
+  ): void;
   /** Element-wise a op b (0 add, 1 sub, 2 mul, 3 div) on [outer, inner]; modes: 0 full, 1 row, 2 column, 3 scalar. */
-  binary_f32(op: number, a: number, amode: number, b: number, bmode: number, out: number, outer: number, inner: number): void;
+  binary_f32(
+    op: number,
+    a: number,
+    amode: number,
+    b: number,
+    bmode: number,
+    out: number,
+    outer: number,
+    inner: number,
+  ): void;
   /** Comparisons (0 ≥, 1 >, 2 ≤, 3 <, 4 =, 5 ≠) into bool, same operand modes. */
-  compare_f32(op: number, a: number, amode: number, b: number, bmode: number, out: number, outer: number, inner: number): void;
+  compare_f32(
+    op: number,
+    a: number,
+    amode: number,
+    b: number,
+    bmode: number,
+    out: number,
+    outer: number,
+    inner: number,
+  ): void;
   /** Logical and (0) / or (1) of bools, same operand modes. */
-  logical_u8(op: number, a: number, amode: number, b: number, bmode: number, out: number, outer: number, inner: number): void;
+  logical_u8(
+    op: number,
+    a: number,
+    amode: number,
+    b: number,
+    bmode: number,
+    out: number,
+    outer: number,
+    inner: number,
+  ): void;
   /** out = cond ? t : e, all of size n. */
   select_f32(cond: number, t: number, e: number, out: number, n: number): void;
   /** 0 tanh, 1 exp, 2 sqrt, 3 square, 4 neg. */
@@ -47,10 +147,32 @@ export interface SimdKernels {
    * out[b] = A[b] · w[b]: A(i, p) = a[b·sa + i·rs + p·cs] ([m, k]), w[b] [k, n] and out[b] [m, n]
    * row-major; batch strides in elements (0 broadcasts).
    */
-  gemm(a: number, w: number, out: number, batch: number, m: number, k: number, n: number, sa: number, sw: number, so: number,
-    rs: number, cs: number): void;
+  gemm(
+    a: number,
+    w: number,
+    out: number,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    sa: number,
+    sw: number,
+    so: number,
+    rs: number,
+    cs: number,
+  ): void;
   /** Run copies of `run` floats from src + a·sa + b·sb + c·sc, in (a, b, c) order, to consecutive dst. */
-  copy_runs(src: number, dst: number, run: number, na: number, sa: number, nb: number, sb: number, nc: number, sc: number): void;
+  copy_runs(
+    src: number,
+    dst: number,
+    run: number,
+    na: number,
+    sa: number,
+    nb: number,
+    sb: number,
+    nc: number,
+    sc: number,
+  ): void;
 }
 
 let enabled = true;

@@ -10,7 +10,14 @@
  * else `TypedArray.copyWithin`). String tensors, which do not live on the heap, go to the
  * stock kernel.
  */
-import { slice_util, util, type KernelConfig, type KernelFunc, type SliceAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  slice_util,
+  util,
+  type KernelConfig,
+  type KernelFunc,
+  type SliceAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { byteOffset, bytesPer, heapOf, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
@@ -45,8 +52,17 @@ export function sliceHeap(backend: WasmBackend, x: TensorInfo, begin: number[], 
     if (dims.length <= 3) {
       while (dims.length < 3) dims.unshift(-1);
       const [a, b, c] = dims;
-      simd.copy_runs(4 * src, 4 * dst, run, a < 0 ? 1 : size[a], a < 0 ? 0 : strides[a], b < 0 ? 1 : size[b],
-        b < 0 ? 0 : strides[b], c < 0 ? 1 : size[c], c < 0 ? 0 : strides[c]);
+      simd.copy_runs(
+        4 * src,
+        4 * dst,
+        run,
+        a < 0 ? 1 : size[a],
+        a < 0 ? 0 : strides[a],
+        b < 0 ? 1 : size[b],
+        b < 0 ? 0 : strides[b],
+        c < 0 ? 1 : size[c],
+        c < 0 ? 0 : strides[c],
+      );
       return out;
     }
   }

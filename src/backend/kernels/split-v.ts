@@ -4,7 +4,14 @@
  *
  *     out_j = x[…, o_j : o_j + s_j, …] along `axis`,   o_j = s_0 + … + s_{j−1}
  */
-import { backend_util, util, type KernelConfig, type KernelFunc, type SplitVAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  util,
+  type KernelConfig,
+  type KernelFunc,
+  type SplitVAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { sliceHeap } from './slice.js';
 import type { WasmBackend } from './heap.js';
 

@@ -11,7 +11,14 @@
  * kernel's precision): on the SIMD module when available, else in a JS loop. Reductions over the innermost axes (B = 1) need no transpose and stay
  * with the stock C++ kernel, as do non-contiguous axis sets and non-float32 tensors.
  */
-import { backend_util, util, type KernelConfig, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  util,
+  type KernelConfig,
+  type KernelFunc,
+  type SumAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { byteOffset, freeScratch, heapF32, scratch, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
@@ -30,7 +37,10 @@ export function makeSumConfig(stock: KernelFunc): KernelConfig {
     const reduce = util.sizeFromShape(x.shape.slice(first, last + 1));
     const inner = util.sizeFromShape(x.shape.slice(last + 1));
     const outShape = x.shape.filter((_, d) => d < first || d > last);
-    const out = backend.makeOutput(attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape, 'float32');
+    const out = backend.makeOutput(
+      attrs.keepDims ? backend_util.expandShapeToKeepDim(outShape, axes) : outShape,
+      'float32',
+    );
     const simd = simdFor(backend);
     if (simd !== undefined) {
       const acc = scratch(backend, 8 * inner);

@@ -23,7 +23,10 @@ import { simdFor, type SimdKernels } from './simd.js';
 const MAX_OUTER_CALLS = 1024;
 
 /** Drops size-1 axes and merges runs of input axes that stay adjacent and in order. */
-export function reducePermutation(shape: readonly number[], perm: readonly number[]): { shape: number[]; perm: number[] } {
+export function reducePermutation(
+  shape: readonly number[],
+  perm: readonly number[],
+): { shape: number[]; perm: number[] } {
   // New index of each kept input axis (size > 1), -1 for dropped ones.
   const index = new Array<number>(shape.length);
   let kept = 0;
@@ -36,7 +39,10 @@ export function reducePermutation(shape: readonly number[], perm: readonly numbe
     const i = index[d];
     if (i < 0) continue;
     if (i === prev + 1 && starts.length > 0) sizes[sizes.length - 1] *= shape[d];
-    else { starts.push(i); sizes.push(shape[d]); }
+    else {
+      starts.push(i);
+      sizes.push(shape[d]);
+    }
     prev = i;
   }
   // Groups in input order give the reduced shape; their output positions the reduced perm.
@@ -55,7 +61,9 @@ function transposeSimd(simd: SimdKernels, src: number, dst: number, shape: numbe
   const outStride = new Array<number>(r).fill(1);
   for (let d = r - 2; d >= 0; d--) outStride[d] = outStride[d + 1] * outShape[d + 1];
   const outPos = new Array<number>(r);
-  perm.forEach((d, pos) => { outPos[d] = pos; });
+  perm.forEach((d, pos) => {
+    outPos[d] = pos;
+  });
 
   if (r <= 1 || perm[r - 1] === r - 1) {
     // Innermost axis kept: copy runs, outer axes in output order.
@@ -83,7 +91,10 @@ function transposeSimd(simd: SimdKernels, src: number, dst: number, shape: numbe
   for (;;) {
     let s = src;
     let t = dst;
-    loop.forEach((d, i) => { s += 4 * idx[i] * inStride[d]; t += 4 * idx[i] * outStride[outPos[d]]; });
+    loop.forEach((d, i) => {
+      s += 4 * idx[i] * inStride[d];
+      t += 4 * idx[i] * outStride[outPos[d]];
+    });
     simd.transpose_strided(s, t, batch, shape[ai], shape[inner], sk, inStride[ai], dk, outStride[outPos[inner]]);
     let i = loop.length - 1;
     while (i >= 0 && ++idx[i] === shape[loop[i]]) idx[i--] = 0;
@@ -100,7 +111,10 @@ export function makeTransposeConfig(stock: KernelFunc): KernelConfig {
     const simd = x.dtype === 'float32' || x.dtype === 'int32' ? simdFor(backend) : undefined;
     if (simd === undefined || util.sizeFromShape(x.shape) === 0) return stock(args as never) as TensorInfo;
     const reduced = reducePermutation(x.shape, perm);
-    const out = backend.makeOutput(perm.map((d) => x.shape[d]), x.dtype);
+    const out = backend.makeOutput(
+      perm.map((d) => x.shape[d]),
+      x.dtype,
+    );
     if (transposeSimd(simd, byteOffset(backend, x), byteOffset(backend, out), reduced.shape, reduced.perm)) return out;
     backend.disposeData(out.dataId);
     return stock(args as never) as TensorInfo;

@@ -7,17 +7,31 @@
  * where `ids` may have any rank k and x's first k dimensions match it. Rows whose id is
  * outside [0, numSegments) are dropped, as in TensorFlow. One pass over x, no temporaries.
  */
-import { util, type KernelConfig, type KernelFunc, type TensorInfo, type UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
+import {
+  util,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+  type UnsortedSegmentSumAttrs,
+} from '@tensorflow/tfjs-core';
 import { byteOffset, heapOf, type WasmBackend } from './heap.js';
 
-function unsortedSegmentSum(args: { inputs: { x: TensorInfo; segmentIds: TensorInfo }; backend: WasmBackend; attrs: UnsortedSegmentSumAttrs }): TensorInfo {
-  const { backend, attrs: { numSegments } } = args;
+function unsortedSegmentSum(args: {
+  inputs: { x: TensorInfo; segmentIds: TensorInfo };
+  backend: WasmBackend;
+  attrs: UnsortedSegmentSumAttrs;
+}): TensorInfo {
+  const {
+    backend,
+    attrs: { numSegments },
+  } = args;
   const { x, segmentIds } = args.inputs;
   if (x.dtype !== 'float32' && x.dtype !== 'int32') {
     throw new TypeError(`UnsortedSegmentSum on wasm supports float32 and int32 values, got ${x.dtype}`);
   }
   const rows = util.sizeFromShape(segmentIds.shape);
-  const inner = rows === 0 ? util.sizeFromShape(x.shape.slice(segmentIds.shape.length)) : util.sizeFromShape(x.shape) / rows;
+  const inner =
+    rows === 0 ? util.sizeFromShape(x.shape.slice(segmentIds.shape.length)) : util.sizeFromShape(x.shape) / rows;
   const out = backend.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], x.dtype);
 
   const heap = heapOf(backend, x.dtype);
