@@ -7,11 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, GeN } from '../src/index.js';
 import type { OverheadRecord } from './results.js';
 import type { TaskSpec } from './tasks/types.js';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+import { median } from './stats.js';
 
 export function measureOverhead(
   task: TaskSpec,

@@ -17,12 +17,6 @@ export function stat(values: number[]): Stat {
   return { mean, sd, n, values };
 }
 
-export const median = (xs: number[]) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /** One row of the headline table. */
 export interface Entry {
   name: string;

@@ -17,6 +17,7 @@ import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels, setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
 import { charRnn, cnn, mlp, transformer, type Model } from './models.js';
+import { median } from '../stats.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -50,10 +51,6 @@ interface Row {
 }
 
 const log = (s: string) => process.stderr.write(s + '\n');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
 
 /**
  * Medians of `reps` timings of each function after `warmup` calls of each. The functions
