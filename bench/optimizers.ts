@@ -91,7 +91,7 @@ function genEntry(
         },
         build: (ctx) =>
           new GeN(make(), {
-            ...(lr !== undefined ? { lr } : {}),
+            ...(lr !== undefined ? { initialLr: lr } : {}),
             ...(horizon ? { horizon: { steps: ctx.totalSteps, shape: horizon } } : {}),
             ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
             ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),

@@ -30,13 +30,13 @@ export function measureOverhead(
       name: `gen${every}`,
       every,
       probe: 'same',
-      make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false }),
+      make: () => new GeN(new AdamW(), { every, initialLr: 1e-4, calibrate: false }),
     });
     variants.push({
       name: `gen${every}n`,
       every,
       probe: 'next',
-      make: () => new GeN(new AdamW(), { every, lr: 1e-4, calibrate: false, probeLoss: () => other.loss() }),
+      make: () => new GeN(new AdamW(), { every, initialLr: 1e-4, calibrate: false, probeLoss: () => other.loss() }),
     });
   }
   // Step times split by kind: a GeN step either refits (probes + fit) or not. The cost per step at

@@ -1,5 +1,5 @@
 // A base optimizer whose learning rate follows a schedule: the tuned baselines. AdamW and SGDW read
-// their lr through the `learningRate` getter at every step, so the subclasses return the scheduled
+// their lr through the `directionScale` getter at every step, so the subclasses return the scheduled
 // value of the current step instead of the fixed option. `applyGradients` reads it after
 // `computeDirection` has counted the step, hence `iterations - 1`.
 import { AdamW, SGDW, type AdamWOptions, type SGDWOptions } from '../src/index.js';
@@ -19,7 +19,7 @@ export class ScheduledAdamW extends AdamW {
   ) {
     super({ ...options, lr: plan.lr });
   }
-  override get learningRate(): number {
+  protected override get directionScale(): number {
     return scheduledLr(this.plan.schedule, this.plan.lr, Math.max(0, this.iterations - 1), this.plan.totalSteps);
   }
 }
@@ -31,7 +31,7 @@ export class ScheduledSGDW extends SGDW {
   ) {
     super({ ...options, lr: plan.lr });
   }
-  override get learningRate(): number {
+  protected override get directionScale(): number {
     return scheduledLr(this.plan.schedule, this.plan.lr, Math.max(0, this.iterations - 1), this.plan.totalSteps);
   }
 }

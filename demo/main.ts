@@ -85,7 +85,7 @@ for (let step = 0; step < STEPS; step++) {
   if (step % 25 === 0 || step === STEPS - 1) {
     const info = opt.lastStep;
     process.stdout.write(
-      `step ${String(step).padStart(4)}  loss ${value.toFixed(4)}  lr ${opt.learningRate.toExponential(3)}  (${info?.reason ?? '-'})\n`,
+      `step ${String(step).padStart(4)}  loss ${value.toFixed(4)}  lr ${opt.appliedStepSize.toExponential(3)}  (${info?.reason ?? '-'})\n`,
     );
   }
 }

@@ -19,7 +19,7 @@ await setupBackend();
 const every = Number(process.argv[2] ?? 4);
 const model = movielensMf.create(0);
 const warmUp = Number(process.argv[3] ?? 1);
-const opt = new GeN(new AdamW(), { every, warmUp });
+const opt = new GeN(new AdamW(), { every, calibrationDivisor: warmUp });
 const fmt = (xs: number[], f: (x: number) => string) => xs.map(f).join(', ');
 console.log('step  loss    reason        lr applied  proposal   probe offsets (lr units)          probe losses');
 for (let s = 0; s < 240; s++) {
@@ -31,7 +31,7 @@ for (let s = 0; s < 240; s++) {
   const st = opt.lastStep!;
   if (st.refit && (s < 40 || s % 8 === 0)) {
     console.log(
-      `${String(s).padStart(4)}  ${loss.toFixed(3).padStart(6)}  ${st.reason.padEnd(12)}  ${st.lr.toExponential(2).padStart(9)}  ${st.proposedLr.toExponential(2).padStart(9)}  [${fmt(st.probeOffsets, (x) => x.toExponential(2))}]  [${fmt(st.probeLosses, (x) => x.toFixed(4))}]`,
+      `${String(s).padStart(4)}  ${loss.toFixed(3).padStart(6)}  ${st.reason.padEnd(12)}  ${st.appliedLr.toExponential(2).padStart(9)}  ${st.proposedLr.toExponential(2).padStart(9)}  [${fmt(st.probeOffsets, (x) => x.toExponential(2))}]  [${fmt(st.probeLosses, (x) => x.toFixed(4))}]`,
     );
   }
 }

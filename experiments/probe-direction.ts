@@ -56,7 +56,7 @@ function run(name: string, makeBase: () => tf.Optimizer, opts: Record<string, un
     });
     tf.dispose([cur.x, cur.y]);
     reasons[opt.lastStep!.reason] = (reasons[opt.lastStep!.reason] ?? 0) + 1;
-    if (s % 50 === 49) lrs.push(opt.learningRate);
+    if (s % 50 === 49) lrs.push(opt.appliedStepSize);
   }
   const acc = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits(xTest), 1), yTest), 'float32')).dataSync()[0]);
   const testLoss = tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(yTest, 10), logits(xTest)).dataSync()[0]);
@@ -75,7 +75,7 @@ for (const b of (process.env.BASES ?? 'adamw,sgdm').split(','))
       run(
         `${b} lr0=${lr} ${mode}`,
         bases[b],
-        { lr, probeDirection: mode === 'previous' ? 'previous' : 'current' },
+        { initialLr: lr, probeDirection: mode === 'previous' ? 'previous' : 'current' },
         mode === 'next',
       );
     }

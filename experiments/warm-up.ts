@@ -30,7 +30,7 @@ for (const name of tasks) {
           base: 'adamw',
           label: `warmUp ${warmUp}`,
           config: { warmUp },
-          build: () => new GeN(new AdamW(), { warmUp }),
+          build: () => new GeN(new AdamW(), { calibrationDivisor: warmUp }),
         },
       });
       const lr = r.curve.lr;

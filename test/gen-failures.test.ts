@@ -12,7 +12,7 @@ class Scaled extends DirectionalOptimizer {
   constructor(private readonly s: number) {
     super();
   }
-  get learningRate() {
+  protected get directionScale() {
     return 1;
   }
   override getConfig() {
@@ -35,7 +35,7 @@ describe('GeN failure modes', () => {
     const opt = new GeN(new SGDW());
     assert.throws(
       () => opt.minimize(() => tf.mul(w, 2) as unknown as tf.Scalar, false, [w]),
-      /GeN: the loss closure must return a scalar tf.Tensor \(rank 0, e.g. tf.mean\(...\)\); got a tensor of shape \[2\]/,
+      /GeN: the loss closure must return a float32 scalar tf.Tensor \(rank 0, e.g. tf.mean\(...\)\); got a float32 tensor of shape \[2\]/,
     );
   });
 
@@ -44,7 +44,7 @@ describe('GeN failure modes', () => {
     const opt = new GeN(new SGDW());
     const info = step(opt, w, () => tf.mul(tf.sum(w), NaN));
     assert.equal(info.reason, 'nonfinite');
-    assert.equal(info.lr, 0);
+    assert.equal(info.appliedLr, 0);
     assert.deepEqual(Array.from(w.dataSync()), [1, 2]);
   });
 
@@ -60,25 +60,25 @@ describe('GeN failure modes', () => {
 
   test('a probe that lands where the loss is NaN skips the update and halves the lr', () => {
     const w = variable([0.5]);
-    const opt = new GeN(new Scaled(-1), { lr: 1, calibrate: false });
+    const opt = new GeN(new Scaled(-1), { initialLr: 1, calibrate: false });
     // L = −log(1 − w): finite at 0.5, NaN past 1; the probe at +lr goes to w = 0.5 + 2 > 1.
     const info = step(opt, w, () => tf.neg(tf.sum(tf.log(tf.sub(1, w)))));
     assert.equal(info.reason, 'nonfinite');
-    assert.equal(info.stateLr, 0.5);
+    assert.equal(info.smoothedLr, 0.5);
     assert.deepEqual(Array.from(w.dataSync()), [0.5]);
   });
 
   test('a concave fit is rejected as nonconvex and the lr backs off', () => {
     const w = variable([1, -1]);
-    const opt = new GeN(new Scaled(-1), { lr: 0.1, calibrate: false });
+    const opt = new GeN(new Scaled(-1), { initialLr: 0.1, calibrate: false });
     const info = step(opt, w, () => tf.neg(tf.sum(tf.square(w))));
     assert.equal(info.reason, 'nonconvex');
-    assert.ok(info.stateLr < 0.1);
+    assert.ok(info.smoothedLr < 0.1);
   });
 
   test('an uphill base direction is rejected as not_descent', () => {
     const w = variable([1, -1]);
-    const opt = new GeN(new Scaled(+1), { lr: 0.1, calibrate: false });
+    const opt = new GeN(new Scaled(+1), { initialLr: 0.1, calibrate: false });
     assert.equal(step(opt, w, () => tf.sum(tf.square(w))).reason, 'not_descent');
   });
 
@@ -92,11 +92,11 @@ describe('GeN failure modes', () => {
 
   test('applyGradients without a closure takes a base step and reports no_closure', () => {
     const w = variable([1, 1]);
-    const opt = new GeN(new SGDW(), { lr: 0.25 });
+    const opt = new GeN(new SGDW(), { initialLr: 0.25 });
     opt.applyGradients({ [w.name]: tf.tensor1d([1, -2]) });
     assert.equal(opt.lastStep!.reason, 'no_closure');
     assert.deepEqual(Array.from(w.dataSync()), [0.75, 1.5]);
-    assert.equal(opt.learningRate, 0.25);
+    assert.equal(opt.appliedStepSize, 0.25);
   });
 
   test('onStep receives every step and the library writes nothing to the console', () => {

@@ -34,7 +34,7 @@ test('the 3-point estimate matches the exact Gᵀd/dᵀHd from a Hessian-vector 
   const estimate = (h: number) => {
     const w = tf.variable(w0.clone(), true, `w_hvp_${h}_${Math.random()}`);
     const opt = new GeN(new SGDW(), {
-      lr: h,
+      initialLr: h,
       smoothing: 0,
       every: 1,
       clip: null,

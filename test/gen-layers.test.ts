@@ -117,7 +117,7 @@ describe('GeN through model.fit and trainOnBatch', () => {
   test('the probe passes of one step see the same dropout masks as its gradient pass', () => {
     // With a zero direction every probe evaluates the same weights: equal losses mean equal masks.
     class Still extends DirectionalOptimizer {
-      get learningRate() {
+      protected get directionScale() {
         return 1;
       }
       override getConfig() {

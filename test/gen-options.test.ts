@@ -51,11 +51,16 @@ describe('GeN options in use', () => {
 
   test('the horizon scales the applied lr and leaves the smoothed lr alone', () => {
     const { w, loss } = quadratic();
-    const opt = new GeN(new SGDW(), { lr: 0.2, every: 1, calibrate: false, horizon: { steps: 4, shape: 'linear' } });
+    const opt = new GeN(new SGDW(), {
+      initialLr: 0.2,
+      every: 1,
+      calibrate: false,
+      horizon: { steps: 4, shape: 'linear' },
+    });
     const seen: number[][] = [];
     for (let i = 0; i < 4; i++) {
       opt.minimize(loss, false, [w]);
-      seen.push([opt.lastStep!.lr, opt.lastStep!.stateLr]);
+      seen.push([opt.lastStep!.appliedLr, opt.lastStep!.smoothedLr]);
     }
     seen.forEach(([applied, state], t) => assert.ok(Math.abs(applied - state * (1 - t / 4)) < 1e-12, `step ${t}`));
     opt.dispose();
@@ -69,7 +74,7 @@ describe('GeN options in use', () => {
     );
   });
 
-  test('learningRate before the first step is the initial lr', () => {
-    assert.equal(new GeN(new SGDW(), { lr: 0.07 }).learningRate, 0.07);
+  test('appliedStepSize before the first step is the initial lr', () => {
+    assert.equal(new GeN(new SGDW(), { initialLr: 0.07 }).appliedStepSize, 0.07);
   });
 });

@@ -50,7 +50,7 @@ describe('GeN on a full-batch quadratic', () => {
   ]) {
     test(`GeN-SGD's lr is the exact line-search step gᵀg/gᵀAg at every step (probes ${probes.join(', ')})`, () => {
       const p = problem(5, 11);
-      const opt = new GeN(new SGDW(), { ...exact, lr: 0.3, probes });
+      const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.3, probes });
       for (let step = 0; step < 6; step++) {
         const g = p.gradient();
         const gg = g.reduce((s, v) => s + v * v, 0);
@@ -59,7 +59,7 @@ describe('GeN on a full-batch quadratic', () => {
         const info = opt.lastStep!;
         assert.equal(info.reason, 'ok', `step ${step}: ${info.reason}`);
         // float32 losses: the fitted ratio is accurate to ~1e-4 relative while the loss still moves.
-        assertClose(info.lr, gg / gAg, 2e-3, `step ${step}`);
+        assertClose(info.appliedLr, gg / gAg, 2e-3, `step ${step}`);
       }
       opt.dispose();
       p.dispose();
@@ -70,14 +70,14 @@ describe('GeN on a full-batch quadratic', () => {
     // probeDirection 'previous': at step t the probes measure D_{t−1} around w_t, and the proposal
     // is the whole step from w_{t−1} to the minimum along D_{t−1}: g_{t−1}ᵀg_{t−1} / g_{t−1}ᵀA g_{t−1}.
     const p = problem(5, 12);
-    const opt = new GeN(new SGDW(), { ...exact, probeDirection: 'previous', lr: 0.3 });
+    const opt = new GeN(new SGDW(), { ...exact, probeDirection: 'previous', initialLr: 0.3 });
     let previousOptimum = NaN;
     for (let step = 0; step < 6; step++) {
       const g = p.gradient();
       opt.minimize(p.loss);
       const info = opt.lastStep!;
       assert.equal(info.probed, step === 0 ? 'current' : 'previous');
-      if (step > 0) assertClose(info.lr, previousOptimum, 2e-3, `step ${step}`);
+      if (step > 0) assertClose(info.appliedLr, previousOptimum, 2e-3, `step ${step}`);
       const gg = g.reduce((s, v) => s + v * v, 0);
       previousOptimum = gg / p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
     }
@@ -89,7 +89,7 @@ describe('GeN on a full-batch quadratic', () => {
     const p = problem(4, 5);
     /** A base whose direction is D = −A⁻¹g, solved on the host in float64. */
     class NewtonDirection extends DirectionalOptimizer {
-      get learningRate() {
+      protected get directionScale() {
         return 1;
       }
       override getConfig() {
@@ -104,9 +104,9 @@ describe('GeN on a full-batch quadratic', () => {
         return 'NewtonDirection';
       }
     }
-    const opt = new GeN(new NewtonDirection(), { ...exact, lr: 0.05 });
+    const opt = new GeN(new NewtonDirection(), { ...exact, initialLr: 0.05 });
     opt.minimize(p.loss);
-    assertClose(opt.lastStep!.lr, 1, 1e-3, 'Newton lr');
+    assertClose(opt.lastStep!.appliedLr, 1, 1e-3, 'Newton lr');
     const wStar = solve(p.A, p.b);
     Array.from(p.w.dataSync()).forEach((v, i) => assertClose(v, wStar[i], 1e-3, `w*[${i}]`));
     opt.dispose();
@@ -117,7 +117,7 @@ describe('GeN on a full-batch quadratic', () => {
     // f(w) = w⁴/4 + w²: f′ = w³ + 2w, f″ = 3w² + 2. The 3-point fit is Newton's step up to O(h²).
     const w = tf.variable(tf.scalar(1.5), true, `w1d_${Math.random()}`);
     const f = () => tf.tidy(() => tf.add(tf.div(tf.pow(w, 4), 4), tf.square(w)) as tf.Scalar);
-    const opt = new GeN(new SGDW(), { ...exact, lr: 0.1, probes: [-0.1, 0, 0.1] });
+    const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.1, probes: [-0.1, 0, 0.1] });
     // Probes at a tenth of the previous step keep the O(h²) error of the fit near 1e-3.
     for (let step = 0; step < 4; step++) {
       const x = w.dataSync()[0];

@@ -77,7 +77,7 @@ function readSettings(): Settings {
     fixedLr: positiveNumber('fixedLr', 'fixed lr'),
     peer: field('peer') as PeerKind,
     gen: {
-      lr: positiveNumber('lr', 'initial lr'),
+      initialLr: positiveNumber('lr', 'initial lr'),
       every: Number(field('every')),
       smoothing: Number(field('smoothing')),
       probes,
@@ -194,8 +194,7 @@ function parabolaView(run: Run | undefined): ParabolaView | null {
   if (!refit) return null;
   const { info, start } = refit;
   const xs = info.probeOffsets;
-  // The fit's intercept is not part of StepInfo: least squares gives l0 = mean(Lᵢ + a·xᵢ − (b/2)·xᵢ²).
-  const l0 = mean(xs.map((x, i) => info.probeLosses[i] + info.a * x - (info.b / 2) * x * x));
+  const l0 = info.intercept;
   return {
     step: info.step,
     xs,
@@ -204,7 +203,7 @@ function parabolaView(run: Run | undefined): ParabolaView | null {
     a: info.a,
     b: info.b,
     start,
-    chosen: info.stateLr,
+    chosen: info.smoothedLr,
     reason: info.reason,
     accepted: info.accepted,
     probed: info.probed ?? 'current',
@@ -268,7 +267,7 @@ function draw(): void {
       ? ''
       : `GeN refit at step ${info.step}: probes x = [${info.probeOffsets.map(formatNumber).join(', ')}], L = [${info.probeLosses.map((l) => l.toFixed(4)).join(', ')}], ` +
         `a = ${formatNumber(info.a)}, b = ${formatNumber(info.b)}, proposal ${Number.isFinite(info.proposedLr) ? formatNumber(info.proposedLr) : '—'} (${info.reason}), ` +
-        `lr → ${formatNumber(info.stateLr)}${info.calibrating ? ' (calibrating)' : ''}; refits ${gen?.refits ?? 0}, accepted ${gen?.accepted ?? 0}`;
+        `lr → ${formatNumber(info.smoothedLr)}${info.calibrating ? ' (calibrating)' : ''}; refits ${gen?.refits ?? 0}, accepted ${gen?.accepted ?? 0}`;
   drawTable(runs);
   const step = session?.step ?? 0;
   document.body.dataset.step = String(step);

@@ -33,7 +33,6 @@ export class Run {
   accepted = 0;
   /** GeN's refit outcomes by reason. */
   readonly reasons = new Map<string, number>();
-  private previousLr = 0;
 
   constructor(
     readonly id: string,
@@ -71,9 +70,8 @@ export class Run {
       this.refits++;
       if (info.accepted) this.accepted++;
       this.reasons.set(info.reason, (this.reasons.get(info.reason) ?? 0) + 1);
-      this.lastRefit = { info, start: info.probed === 'previous' ? -this.previousLr : 0 };
+      this.lastRefit = { info, start: info.start };
     }
-    this.previousLr = info.lr;
   }
 
   /** Accuracy on the validation images, recorded at `step`. */
@@ -105,11 +103,11 @@ export function makeRuns(config: RunConfig, spec: ModelSpec, weights: Float32Arr
   const runs: Run[] = [];
   const baseLabel = BASE_LABELS[config.base];
   let genRun: Run | null = null;
-  const gen = new GeN(makeBase(config.base, config.gen.lr ?? 1e-3), {
+  const gen = new GeN(makeBase(config.base, config.gen.initialLr ?? 1e-3), {
     ...config.gen,
     onStep: (info) => genRun?.observe(info),
   });
-  genRun = new Run('gen', `GeN over ${baseLabel}`, 'GeN', '#d6336c', gen, spec, weights, () => gen.lastStep?.lr ?? NaN);
+  genRun = new Run('gen', `GeN over ${baseLabel}`, 'GeN', '#d6336c', gen, spec, weights, () => gen.appliedStepSize);
   runs.push(genRun);
   runs.push(
     new Run(
@@ -125,10 +123,10 @@ export function makeRuns(config: RunConfig, spec: ModelSpec, weights: Float32Arr
   );
   if (config.peer === 'prodigy') {
     const p = new Prodigy({ weightDecay: 0.01 });
-    runs.push(new Run('peer', 'Prodigy (peer)', 'Prodigy', '#2f9e44', p, spec, weights, () => p.d * p.learningRate));
+    runs.push(new Run('peer', 'Prodigy (peer)', 'Prodigy', '#2f9e44', p, spec, weights, () => p.appliedStepSize));
   } else if (config.peer === 'dog') {
     const p = new DoG();
-    runs.push(new Run('peer', 'DoG (peer)', 'DoG', '#2f9e44', p, spec, weights, () => p.eta));
+    runs.push(new Run('peer', 'DoG (peer)', 'DoG', '#2f9e44', p, spec, weights, () => p.appliedStepSize));
   }
   return runs;
 }

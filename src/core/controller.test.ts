@@ -21,14 +21,14 @@ const rejected = (reason: Acceptance['reason']): Acceptance => ({ accepted: fals
 
 describe('the learning-rate controller', () => {
   test('smooths an accepted proposal: lr ← γ·lr + (1 − γ)·x*', () => {
-    const o = opts({ lr: 0.1, smoothing: 0.9 });
+    const o = opts({ initialLr: 0.1, smoothing: 0.9 });
     const d = decideRefit(initialControllerState(o), o, ok(0.15));
     assert.equal(d.reason, 'ok');
     assert.ok(Math.abs(d.state.lr - (0.9 * 0.1 + 0.1 * 0.15)) < 1e-15);
   });
 
   test('clips a proposal to [lo, hi]·lr before smoothing and says so', () => {
-    const o = opts({ lr: 0.1, smoothing: 0.5, clip: [0.5, 2] });
+    const o = opts({ initialLr: 0.1, smoothing: 0.5, clip: [0.5, 2] });
     const up = decideRefit(initialControllerState(o), o, ok(10));
     assert.equal(up.reason, 'clipped');
     assert.ok(Math.abs(up.state.lr - (0.05 + 0.5 * 0.2)) < 1e-15);
@@ -37,19 +37,19 @@ describe('the learning-rate controller', () => {
   });
 
   test('with γ = 0 and no clip it applies the proposal as is', () => {
-    const o = opts({ lr: 0.1, smoothing: 0, clip: null });
+    const o = opts({ initialLr: 0.1, smoothing: 0, clip: null });
     assert.equal(decideRefit(initialControllerState(o), o, ok(123.5)).state.lr, 123.5);
   });
 
   test('grows the lr (and with it the probe distance) when the curvature is insignificant', () => {
-    const o = opts({ lr: 0.1, smoothing: 0 });
+    const o = opts({ initialLr: 0.1, smoothing: 0 });
     const d = decideRefit(initialControllerState(o), o, rejected('insignificant'));
     assert.ok(Math.abs(d.state.lr - 0.2) < 1e-15);
     assert.equal(d.skipUpdate, false);
   });
 
   test('backs off gently after a nonconvex or not-descent fit', () => {
-    const o = opts({ lr: 0.1, smoothing: 0.9 });
+    const o = opts({ initialLr: 0.1, smoothing: 0.9 });
     for (const reason of ['nonconvex', 'not_descent', 'poor_fit'] as const) {
       const d = decideRefit(initialControllerState(o), o, rejected(reason));
       assert.ok(Math.abs(d.state.lr - 0.1 * (0.9 + 0.1 * 0.5)) < 1e-15, reason);
@@ -58,7 +58,7 @@ describe('the learning-rate controller', () => {
   });
 
   test('halves the lr and skips the update after a non-finite probe', () => {
-    const o = opts({ lr: 0.1 });
+    const o = opts({ initialLr: 0.1 });
     const d = decideRefit(initialControllerState(o), o, rejected('nonfinite'));
     assert.equal(d.state.lr, 0.05);
     assert.equal(d.skipUpdate, true);
@@ -66,7 +66,7 @@ describe('the learning-rate controller', () => {
   });
 
   test('keeps the lr inside [minLr, maxLr]', () => {
-    const o = opts({ lr: 0.1, smoothing: 0, clip: null, minLr: 0.01, maxLr: 0.5 });
+    const o = opts({ initialLr: 0.1, smoothing: 0, clip: null, minLr: 0.01, maxLr: 0.5 });
     assert.equal(decideRefit(initialControllerState(o), o, ok(7)).state.lr, 0.5);
     assert.equal(decideRefit(initialControllerState(o), o, ok(1e-6)).state.lr, 0.01);
   });
@@ -80,17 +80,17 @@ describe('the learning-rate controller', () => {
       s = carryOver(s);
     }
     assert.deepEqual(refits, [true, false, false, true, false, false, true]);
-    assert.equal(s.lr, o.lr);
+    assert.equal(s.lr, o.initialLr);
   });
 
   test('probes at the offsets times the current lr', () => {
-    const o = opts({ lr: 0.02, probes: [-2, -1, 0, 1, 2] });
+    const o = opts({ initialLr: 0.02, probes: [-2, -1, 0, 1, 2] });
     assert.deepEqual(probeOffsets(initialControllerState(o), o), [-0.04, -0.02, 0, 0.02, 0.04]);
   });
 
   test('the horizon multiplies the applied step but is not fed back into the smoothed lr', () => {
-    const plain = opts({ lr: 0.1 });
-    const withHorizon = opts({ lr: 0.1, horizon: { steps: 10, shape: 'linear' } });
+    const plain = opts({ initialLr: 0.1 });
+    const withHorizon = opts({ initialLr: 0.1, horizon: { steps: 10, shape: 'linear' } });
     let a = initialControllerState(plain);
     let b = initialControllerState(withHorizon);
     for (let i = 0; i < 8; i++) {
@@ -110,8 +110,9 @@ describe('the learning-rate controller', () => {
   });
 
   describe('calibration', () => {
-    // warmUp 1 isolates the calibration mechanics; the warm-up has its own test below.
-    const cal = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { lr: 1e-5, warmUp: 1, ...o });
+    // calibrationDivisor 1 isolates the calibration mechanics; the warm-up has its own test below.
+    const cal = (o: Partial<ControllerOptions> = {}) =>
+      resolveControllerOptions('test', { initialLr: 1e-5, calibrationDivisor: 1, ...o });
 
     test('refits every step while calibrating', () => {
       const o = cal({ every: 8 });
@@ -137,7 +138,7 @@ describe('the learning-rate controller', () => {
     });
 
     test('outside calibration the step uses the new lr at once', () => {
-      const o = opts({ lr: 0.1, smoothing: 0.5 });
+      const o = opts({ initialLr: 0.1, smoothing: 0.5 });
       const d = decideRefit(initialControllerState(o), o, ok(0.15));
       assert.equal(d.stepLr, d.state.lr);
     });
@@ -152,8 +153,8 @@ describe('the learning-rate controller', () => {
       assert.equal(second.state.calibrating, false);
     });
 
-    test('with warmUp W it lands at proposal ÷ W, then the smoothed rule rises at most ×1.1 per refit', () => {
-      const o = cal({ warmUp: 3 });
+    test('with calibrationDivisor W it lands at proposal ÷ W, then the smoothed rule rises at most ×1.1 per refit', () => {
+      const o = cal({ calibrationDivisor: 3 });
       const first = decideRefit(initialControllerState(o), o, ok(9e-5));
       assert.ok(Math.abs(first.state.lr - 3e-5) < 1e-18);
       assert.equal(first.state.calibrating, true, 'the target 9e-5 ÷ 3 was 3× the lr, outside the band');
@@ -168,9 +169,9 @@ describe('the learning-rate controller', () => {
       }
     });
 
-    test('warmUp is validated: a number of at least 1', () => {
-      assert.throws(() => cal({ warmUp: 0.5 }), /warmUp.*0\.5/);
-      assert.throws(() => cal({ warmUp: Number.NaN }), /warmUp/);
+    test('calibrationDivisor is validated: a number of at least 1', () => {
+      assert.throws(() => cal({ calibrationDivisor: 0.5 }), /calibrationDivisor.*0\.5/);
+      assert.throws(() => cal({ calibrationDivisor: Number.NaN }), /calibrationDivisor/);
     });
 
     test('grows 10× per step while the curvature is insignificant', () => {
@@ -180,7 +181,7 @@ describe('the learning-rate controller', () => {
     });
 
     test(`ends after ${MAX_CALIBRATION_STEPS} steps even without an in-band proposal`, () => {
-      const o = cal({ lr: 1 });
+      const o = cal({ initialLr: 1 });
       let s = initialControllerState(o);
       let n = 0;
       while (s.calibrating) {

@@ -25,7 +25,7 @@ export interface ControllerState {
 
 /** The state before the first step. */
 export function initialControllerState(o: ControllerOptions): ControllerState {
-  return { step: 0, lr: o.lr, calibrating: o.calibrate, calibrationSteps: 0, refits: 0 };
+  return { step: 0, lr: o.initialLr, calibrating: o.calibrate, calibrationSteps: 0, refits: 0 };
 }
 
 /** Whether the step about to be taken refits the parabola: every step while calibrating, else every Φ. */
@@ -79,7 +79,7 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time)
  *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit)
  *   nonfinite      lr ← lr / 2, and the step is skipped
- * Calibration mode (no smoothing, J = 10, W = warmUp): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
+ * Calibration mode (no smoothing, J = 10, W = calibrationDivisor): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
  * calibration once x* ÷ W lies in [lo·lr, hi·lr]; insignificant lr ← J·lr; shape failure lr ← lr/2; nonfinite lr ← lr/J.
  * Always clamped to [minLr, maxLr] afterwards. While calibrating, this step's update uses
  * min(old, new) lr: decreases act at once, increases from the next step on (see `stepLr`).
@@ -95,7 +95,7 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
 
   if (s.calibrating) {
     if (acc.accepted) {
-      const target = acc.proposal / o.warmUp;
+      const target = acc.proposal / o.calibrationDivisor;
       next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
       if (next !== target) reason = 'clipped';
       if (target >= bandLo * lr && target <= bandHi * lr) calibrating = false;

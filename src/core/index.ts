@@ -1,6 +1,16 @@
 export { fitParabola, type ParabolaFit, type FitOptions } from './parabola.js';
 export { acceptProposal, FLOAT32_EPSILON, type Acceptance, type AcceptOptions } from './accept.js';
 export { STEP_REASONS, type StepReason } from './reasons.js';
+export type { StepInfo } from './step-info.js';
+export {
+  planStep,
+  finishStep,
+  finishNonfinite,
+  type StepPlan,
+  type StepContext,
+  type StepObservation,
+  type StepOutcome,
+} from './step.js';
 export {
   CONTROLLER_DEFAULTS,
   CONTROLLER_OPTION_NAMES,
@@ -8,6 +18,8 @@ export {
   type ControllerOptions,
   type Horizon,
   type HorizonShape,
+  type ProbeDirection,
+  RENAMED_OPTIONS,
 } from './options.js';
 export {
   initialControllerState,

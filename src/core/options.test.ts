@@ -10,9 +10,16 @@ describe('controller options', () => {
   });
 
   const invalid: [string, Record<string, unknown>, RegExp][] = [
-    ['a non-positive lr', { lr: 0 }, /GeN: option 'lr' must be a number > 0; got 0\./],
-    ['a string lr', { lr: '0.1' }, /TypeError|option 'lr' must be a number > 0; got "0.1"/],
-    ['a NaN lr', { lr: NaN }, /option 'lr' must be .*; got NaN/],
+    ['a non-positive initialLr', { initialLr: 0 }, /GeN: option 'initialLr' must be a number > 0; got 0\./],
+    ['a string initialLr', { initialLr: '0.1' }, /option 'initialLr' must be a number > 0; got "0.1"/],
+    ['a NaN initialLr', { initialLr: NaN }, /option 'initialLr' must be .*; got NaN/],
+    ['the 0.1 name lr', { lr: 0.1 }, /GeN: option 'lr' was renamed to 'initialLr' in gen-optim 0.2.0/],
+    [
+      'the 0.1 name warmUp',
+      { warmUp: 3 },
+      /GeN: option 'warmUp' was renamed to 'calibrationDivisor' in gen-optim 0.2.0/,
+    ],
+    ['a probeDirection outside the list', { probeDirection: 'next' }, /option 'probeDirection' must be one of/],
     ['a fractional every', { every: 2.5 }, /option 'every' must be an integer >= 1; got 2.5/],
     ['every = 0', { every: 0 }, /option 'every' must be an integer >= 1; got 0/],
     ['smoothing = 1', { smoothing: 1 }, /option 'smoothing' must be a number >= 0 and < 1; got 1/],
@@ -45,7 +52,7 @@ describe('controller options', () => {
       /option 'horizon.shape' must be one of 'constant', 'linear', 'cosine'; got "exp"/,
     ],
     ['a non-boolean calibrate', { calibrate: 'yes' }, /option 'calibrate' must be true or false; got "yes"/],
-    ['an unknown option', { learningRate: 0.1 }, /unknown option 'learningRate'\. Allowed options: lr, every/],
+    ['an unknown option', { learningRate: 0.1 }, /unknown option 'learningRate'\. Allowed options: initialLr, every/],
   ];
   for (const [what, given, message] of invalid) {
     test(`rejects ${what} with a message naming the option and the value`, () => {

@@ -15,7 +15,7 @@ export interface Horizon {
 /** The numeric options of GeN's learning-rate controller (all plain numbers). */
 export interface ControllerOptions {
   /** Initial learning rate; also the first probe distance. Default 1e-3. Matters little: see `calibrate`. */
-  lr: number;
+  initialLr: number;
   /** Refit the parabola every `every` steps (Φ in the paper). Default 4. */
   every: number;
   /** Smoothing γ of the learning rate: lr ← γ·lr + (1 − γ)·proposal. Default 0.9. */
@@ -39,22 +39,35 @@ export interface ControllerOptions {
    */
   calibrate: boolean;
   /**
-   * Calibration lands the lr at proposal / warmUp instead of at the proposal; from there the
+   * Calibration lands the lr at proposal / calibrationDivisor instead of at the proposal; from there the
    * smoothed rule raises it by at most ×(γ + (1 − γ)·clip[1]) = ×1.1 per refit: an automatic
-   * warm-up of about ln(warmUp) / ln(1.1) refits (12 refits, ~46 steps at every = 4, for the
+   * warm-up of about ln(calibrationDivisor) / ln(1.1) refits (12 refits, ~46 steps at every = 4, for the
    * default 3), like the slow rise of the official code from a small initial lr. Landing on the
-   * one-step optimum at once (warmUp = 1) overshoots early in training: on the benchmark's
+   * one-step optimum at once (calibrationDivisor = 1) overshoots early in training: on the benchmark's
    * character transformer and matrix factorisation it cost 15–25% perplexity and diverged (see
    * docs/algorithm.md §2). Default 3.
    */
-  warmUp: number;
+  calibrationDivisor: number;
   /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
   lossPrecision: number;
+  /**
+   * Which direction a refit probes. `previous`: the base direction of the previous step, probed on
+   * the current batch. That direction was built from other batches, so the fitted slope is an
+   * unbiased estimate of the full-batch slope; along the current direction, on the batch it came
+   * from, the slope includes the batch's own gradient noise and the proposal is biased upward
+   * (docs/algorithm.md §7). `current`: the direction about to be applied (the paper's Algorithm 1;
+   * exact on full-batch problems). Default `previous`; a step with no previous direction probes the
+   * current one.
+   */
+  probeDirection: ProbeDirection;
 }
+
+/** Which direction a refit probes: see {@link ControllerOptions.probeDirection}. */
+export type ProbeDirection = 'previous' | 'current';
 
 /** Defaults of {@link ControllerOptions}. */
 export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
-  lr: 1e-3,
+  initialLr: 1e-3,
   every: 4,
   smoothing: 0.9,
   clip: Object.freeze([0.5, 2]) as readonly [number, number],
@@ -64,9 +77,27 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   maxLr: Infinity,
   horizon: null,
   calibrate: true,
-  warmUp: 3,
+  calibrationDivisor: 3,
   lossPrecision: 32 * FLOAT32_EPSILON,
+  probeDirection: 'previous',
 });
+
+/** Options renamed in gen-optim 0.2.0, with their new names: an old name gets an error that says what to write. */
+export const RENAMED_OPTIONS: Readonly<Record<string, string>> = Object.freeze({
+  lr: 'initialLr',
+  warmUp: 'calibrationDivisor',
+});
+
+function assertNotRenamed(owner: string, given: object | undefined | null): void {
+  if (given === null || typeof given !== 'object') return;
+  for (const [old, now] of Object.entries(RENAMED_OPTIONS)) {
+    if (Object.prototype.hasOwnProperty.call(given, old)) {
+      throw new TypeError(
+        `${owner}: option '${old}' was renamed to '${now}' in gen-optim 0.2.0; write { ${now}: ... }.`,
+      );
+    }
+  }
+}
 
 /** Names of the controller options, in documentation order. */
 export const CONTROLLER_OPTION_NAMES = Object.freeze(
@@ -85,6 +116,7 @@ export function resolveControllerOptions(
   given: Partial<ControllerOptions> | undefined,
   extraKeys: readonly string[] = [],
 ): ControllerOptions {
+  assertNotRenamed(owner, given);
   assertKnownKeys(owner, given, [...CONTROLLER_OPTION_NAMES, ...extraKeys]);
   const picked: Partial<ControllerOptions> = {};
   for (const k of CONTROLLER_OPTION_NAMES) {
@@ -92,7 +124,7 @@ export function resolveControllerOptions(
       (picked as Record<string, unknown>)[k] = (given as Record<string, unknown>)[k];
   }
   const o = withDefaults(CONTROLLER_DEFAULTS as ControllerOptions, picked);
-  checkNumber(owner, 'lr', o.lr, { min: 0, minExclusive: true });
+  checkNumber(owner, 'initialLr', o.initialLr, { min: 0, minExclusive: true });
   checkNumber(owner, 'every', o.every, { min: 1, integer: true });
   checkNumber(owner, 'smoothing', o.smoothing, { min: 0, max: 1, maxExclusive: true });
   checkNumber(owner, 'minR2', o.minR2, { max: 1 });
@@ -103,7 +135,8 @@ export function resolveControllerOptions(
   }
   checkNumber(owner, 'lossPrecision', o.lossPrecision, { min: 0 });
   checkBoolean(owner, 'calibrate', o.calibrate);
-  checkNumber(owner, 'warmUp', o.warmUp, { min: 1 });
+  checkNumber(owner, 'calibrationDivisor', o.calibrationDivisor, { min: 1 });
+  checkOneOf(owner, 'probeDirection', o.probeDirection, ['previous', 'current']);
   if (o.clip !== null) {
     const c = o.clip as unknown;
     if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number')) {

@@ -28,15 +28,32 @@ function fail(
 
 /** Rejects keys that are not options (catches typos such as `learningRate` for `lr`). */
 export function assertKnownKeys(owner: string, given: object | undefined | null, allowed: readonly string[]): void {
-  if (given === undefined || given === null) return;
-  if (typeof given !== 'object' || Array.isArray(given)) {
-    throw new TypeError(`${owner}: options must be an object; got ${formatValue(given)}.`);
+  if (given === undefined) return;
+  if (!isPlainObject(given)) {
+    throw new TypeError(
+      `${owner}: options must be a plain object such as { ... } (or omitted); got ${describeKind(given)}.`,
+    );
   }
   for (const key of Object.keys(given)) {
     if (!allowed.includes(key)) {
       throw new TypeError(`${owner}: unknown option '${key}'. Allowed options: ${allowed.join(', ')}.`);
     }
   }
+}
+
+/** Whether `v` is an object literal (prototype Object.prototype or null): not null, an array, a Map or a class instance. */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function describeKind(v: unknown): string {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+    const name = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
+    if (name) return `a ${name}`;
+  }
+  return formatValue(v);
 }
 
 /** Bounds for {@link checkNumber}. */

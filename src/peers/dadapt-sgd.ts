@@ -1,4 +1,5 @@
 import type { NamedTensor } from '../tfjs/types.js';
+import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
@@ -78,8 +79,11 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
     return this.dHatLast;
   }
 
-  /** The step size λ = d·lr/‖g₀‖ the next step will use (0 before the first). */
-  get learningRate(): number {
+  /** GeN refuses it as a base: it sets its own step size. */
+  readonly [SETS_OWN_STEP_SIZE] = 'DAdaptSGD';
+
+  /** The step size λ = d·lr/‖g₀‖ applied to the gradient (0 before the first step). */
+  get appliedStepSize(): number {
     return this.g0Norm > 0 ? (this.dCur * this.options.lr) / this.g0Norm : 0;
   }
 

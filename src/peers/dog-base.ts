@@ -1,4 +1,5 @@
 import type { NamedTensor } from '../tfjs/types.js';
+import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer, resolveGradients } from '../tfjs/directional.js';
@@ -61,8 +62,19 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
     this.averager = new PolynomialAverager(owner, this.options.averageGamma);
   }
 
-  get learningRate(): number {
+  /** GeN refuses it as a base: it sets its own step size. */
+  readonly [SETS_OWN_STEP_SIZE]: string = this.getClassName();
+
+  protected get directionScale(): number {
     return this.options.lr;
+  }
+
+  /** The step size η applied to the gradient (for LDoG, with one η per layer: their median). */
+  override get appliedStepSize(): number {
+    if (this.etas.length === 0) return 0;
+    const s = [...this.etas].sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
   }
 
   /** The step sizes ηₖ = lr·r̄ₖ/√Gₖ of the last step, one per block (one for DoG). */
@@ -119,11 +131,8 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
         `${this.getClassName()}: the variables hold the averaged weights; call swapBack() before training.`,
       );
     }
-    const { variables, gradients } = resolveGradients(this.getClassName(), variableGradients);
-    const directions = this.computeDirection(variables, gradients);
-    tf.tidy(() => variables.forEach((v, i) => v.assign(tf.add(v, tf.mul(directions[i], this.options.lr)))));
-    tf.dispose(directions);
-    this.averager.update(variables);
+    super.applyGradients(variableGradients);
+    this.averager.update(resolveGradients(this.getClassName(), variableGradients).variables);
   }
 
   /** Copies of the polynomially averaged weights, in the variables' order (the caller disposes them). */

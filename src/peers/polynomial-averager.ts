@@ -1,4 +1,5 @@
 import type { NamedTensor } from '../tfjs/types.js';
+import { restore, snapshot } from '../tfjs/params.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { Slot } from '../tfjs/slots.js';
 
@@ -57,8 +58,7 @@ export class PolynomialAverager {
         `${this.owner}: expected the ${avg.length} variables it trains, in the same order; got ${variables.length}.`,
       );
     }
-    // reshape snapshots share the buffers: no copy, bit-exact restore.
-    this.saved = variables.map((v) => tf.keep(tf.reshape(v, v.shape)));
+    this.saved = snapshot(variables);
     variables.forEach((v, i) => v.assign(avg[i].tensor));
     this.tracked = variables;
   }
@@ -67,9 +67,7 @@ export class PolynomialAverager {
   swapBack(): void {
     if (this.saved === null)
       throw new Error(`${this.owner}: the variables do not hold the average; nothing to swap back.`);
-    const saved = this.saved;
-    this.tracked.forEach((v, i) => v.assign(saved[i]));
-    tf.dispose(saved);
+    restore(this.tracked, this.saved);
     this.saved = null;
   }
 

@@ -1,4 +1,5 @@
 import type { NamedTensor } from '../tfjs/types.js';
+import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer } from '../tfjs/directional.js';
@@ -101,8 +102,16 @@ export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
     this.dHatLast = this.options.d0;
   }
 
-  get learningRate(): number {
+  /** GeN refuses it as a base: it sets its own step size. */
+  readonly [SETS_OWN_STEP_SIZE] = 'Prodigy';
+
+  protected get directionScale(): number {
     return this.options.lr;
+  }
+
+  /** The step size d·lr applied to the Adam direction. */
+  override get appliedStepSize(): number {
+    return this.dCur * this.options.lr;
   }
 
   /** The current distance estimate d (the step is d·lr, times the bias correction if on). */

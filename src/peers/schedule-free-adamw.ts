@@ -1,4 +1,5 @@
 import type { NamedTensor } from '../tfjs/types.js';
+import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
@@ -84,8 +85,11 @@ export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOpti
     super(resolveOptions('ScheduleFreeAdamW', options, SCHEDULE_FREE_ADAMW_DEFAULTS, SCHEDULE_FREE_ADAMW_RULES));
   }
 
+  /** GeN refuses it as a base: it sets its own step size. */
+  readonly [SETS_OWN_STEP_SIZE] = 'ScheduleFreeAdamW';
+
   /** The step size γₖ of the last step (warm-up and bias correction included). */
-  get learningRate(): number {
+  get appliedStepSize(): number {
     return this.lastLr;
   }
 

@@ -1,7 +1,7 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Slot } from '../tfjs/slots.js';
-import { decodeFloat64, encodeFloat64 } from '../tfjs/state-codec.js';
+import { readStateEntry as readCodecEntry, stateEntry as codecEntry } from '../tfjs/state-codec.js';
 
 /**
  * Helpers shared by the learning-rate-free peers: host-side scalar state that survives
@@ -32,9 +32,9 @@ export function readScalars(build: () => tf.Scalar[]): number[] {
   return out;
 }
 
-/** The named tensor that carries an optimizer's host-side float64 state. */
+/** The named tensor that carries a peer's host-side float64 state (`<owner>/state`, versioned by the codec). */
 export function stateEntry(owner: string, values: readonly number[]): NamedTensor {
-  return { name: `${owner}/state`, tensor: encodeFloat64(values) };
+  return codecEntry(`${owner}/state`, values);
 }
 
 /**
@@ -42,14 +42,7 @@ export function stateEntry(owner: string, values: readonly number[]): NamedTenso
  * @throws {Error} the weights do not come from this optimizer's getWeights().
  */
 export function readStateEntry(owner: string, weights: NamedTensor[], minLength: number): number[] {
-  const entry = weights.find((w) => w.name === `${owner}/state`);
-  const values = entry == null ? null : decodeFloat64(entry.tensor);
-  if (values == null || values.length < minLength) {
-    throw new Error(
-      `${owner}.setWeights: expected the weights of ${owner}.getWeights() (an entry '${owner}/state' with ${minLength} numbers).`,
-    );
-  }
-  return values;
+  return readCodecEntry(owner, weights, `${owner}/state`, minLength);
 }
 
 /** The slot weights with this suffix (names `<variable>/<suffix>`), in their saved order. */

@@ -1,10 +1,11 @@
 import type { NamedTensor } from '../tfjs/types.js';
+import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from '../tfjs/configured.js';
-import { formatValue, resolveOptions, type OptionRule } from '../core/validate.js';
-import { installLayersHook, withoutMetrics } from '../tfjs/layers-hook.js';
-import { recordRandom, replayRandom } from '../tfjs/random-replay.js';
-import { withoutSideEffects } from '../tfjs/state-guard.js';
+import { resolveOptions, type OptionRule } from '../core/validate.js';
+import { installLayersHook } from '../tfjs/layers-hook.js';
+import { assignAlong, restore, snapshot } from '../tfjs/params.js';
+import { disposeGradients, probeLoss, recordGradients } from '../tfjs/probe.js';
 import { readScalars, readStateEntry, stateEntry } from './shared.js';
 
 /** Options of {@link SLS}; every field optional. */
@@ -64,7 +65,7 @@ const SLS_RULES: { readonly [K in keyof SLSOptions]: OptionRule } = {
  * Needs the loss closure, so it overrides `minimize(f)` (one gradient pass plus one forward per
  * try). Each try replays the gradient pass's randomness (same dropout masks), runs without the
  * model's compiled metrics, and leaves BatchNorm statistics untouched. Diagnostics:
- * {@link SLS.stepSize}, {@link SLS.lastTries}.
+ * {@link SLS.appliedStepSize}, {@link SLS.lastTries}.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
 export class SLS extends ConfiguredOptimizer<SLSOptions> {
@@ -81,8 +82,11 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
     installLayersHook();
   }
 
+  /** GeN refuses it as a base: it sets its own step size. */
+  readonly [SETS_OWN_STEP_SIZE] = 'SLS';
+
   /** The step size of the last step (before the first: initStepSize). */
-  get stepSize(): number {
+  get appliedStepSize(): number {
     return this.step;
   }
 
@@ -96,15 +100,12 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
    * Returns the loss at w if `returnCost`.
    * @throws {TypeError} `f` does not return a scalar tensor.
    */
+  override minimize(f: () => tf.Scalar, returnCost: true, varList?: tf.Variable[]): tf.Scalar;
+  override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
+  override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
-    const candidates = varList ?? Object.values(tf.engine().registeredVariables).filter((v) => v.trainable);
-    if (candidates.length === 0) throw new Error('SLS: there are no trainable variables to optimize.');
-    const {
-      result: { value, grads },
-      tape,
-    } = recordRandom(() => tf.variableGrads(() => assertScalarLoss(f()), candidates));
-    const variables = candidates.filter((v) => grads[v.name] != null);
-    const gradients = variables.map((v) => grads[v.name]);
+    const grads = recordGradients('SLS', f, varList);
+    const { value, variables, gradients, tape } = grads;
     try {
       const [loss, ...g2] = readScalars(() => [value, ...gradients.map((g) => tf.sum(tf.square(g)) as tf.Scalar)]);
       const gradSq = g2.reduce((a, b) => a + b, 0);
@@ -112,33 +113,32 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
       this.tries = 0;
       if (Math.sqrt(gradSq) >= MIN_GRAD_NORM && Number.isFinite(loss)) {
         const own = new Set(variables);
-        const w = variables.map((v) => tf.keep(tf.reshape(v, v.shape)));
-        const moveTo = (t: number) =>
-          tf.tidy(() => variables.forEach((v, i) => v.assign(tf.sub(w[i], tf.mul(gradients[i], t)))));
+        const origin = snapshot(variables);
         let found = false;
         try {
           while (this.tries < MAX_BACKTRACKS) {
-            moveTo(eta);
+            assignAlong(variables, origin, gradients, -eta);
             this.tries += 1;
-            const next = tf.tidy(() =>
-              withoutSideEffects(own, () =>
-                withoutMetrics(() => replayRandom(tape, () => assertScalarLoss(f()).dataSync()[0])),
-              ),
-            );
+            const next = probeLoss('SLS', f, own, tape);
             if (next <= loss - this.options.c * eta * gradSq) {
               found = true;
               break;
             }
             eta *= this.options.betaB;
           }
-          if (!found) moveTo(FALLBACK_STEP);
-        } finally {
-          tf.dispose(w);
+          if (!found) assignAlong(variables, origin, gradients, -FALLBACK_STEP);
+          tf.dispose(origin);
+        } catch (e) {
+          restore(variables, origin); // a throwing closure leaves the weights where they were
+          throw e;
         }
       }
       this.step = eta;
+    } catch (e) {
+      value.dispose();
+      throw e;
     } finally {
-      tf.dispose(grads);
+      disposeGradients(grads);
     }
     this.incrementIterations();
     if (returnCost) return value;
@@ -172,15 +172,4 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
     const rest = await this.extractIterations(weightValues);
     [this.step, this.tries] = readStateEntry('SLS', rest, 2);
   }
-}
-
-/** Throws a TypeError unless `y` is a scalar tensor; returns it. */
-function assertScalarLoss(y: unknown): tf.Scalar {
-  if (!(y instanceof tf.Tensor) || y.rank !== 0) {
-    const got = y instanceof tf.Tensor ? `a tensor of shape [${y.shape.join(', ')}]` : formatValue(y);
-    throw new TypeError(
-      `SLS: the loss closure must return a scalar tf.Tensor (rank 0, e.g. tf.mean(...)); got ${got}.`,
-    );
-  }
-  return y as tf.Scalar;
 }

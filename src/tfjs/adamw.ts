@@ -57,7 +57,7 @@ export class AdamW extends DirectionalOptimizer<AdamWOptions> {
     super(resolveOptions('AdamW', options, ADAMW_DEFAULTS, ADAMW_RULES));
   }
 
-  get learningRate(): number {
+  protected get directionScale(): number {
     return this.options.lr;
   }
 

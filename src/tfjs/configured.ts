@@ -16,11 +16,26 @@ export function optionsToConfig(options: object): tf.serialization.ConfigDict {
   return out;
 }
 
-/** Inverse of {@link optionsToConfig}. */
+/** Keys tfjs-layers adds to an optimizer's config on `tf.loadLayersModel`, which are not options. */
+const LAYERS_CONFIG_KEYS = ['customObjects'];
+
+/** Inverse of {@link optionsToConfig} (without the keys tfjs-layers adds). */
 export function configToOptions(config: tf.serialization.ConfigDict): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) out[k] = v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
+  for (const [k, v] of Object.entries(config)) {
+    if (LAYERS_CONFIG_KEYS.includes(k)) continue;
+    out[k] = v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
+  }
   return out;
+}
+
+/**
+ * `instanceof` by the prototype chain. tf.Optimizer defines a duck-typed `Symbol.hasInstance`
+ * (any object with minimize, computeGradients and applyGradients), which every subclass inherits,
+ * so without this `new SGDW() instanceof AdamW` would be true.
+ */
+export function ownInstance(cls: object, x: unknown): boolean {
+  return Function.prototype[Symbol.hasInstance].call(cls, x);
 }
 
 /**
@@ -32,9 +47,21 @@ export abstract class ConfiguredOptimizer<O extends object> extends tf.Optimizer
   /** The resolved options (defaults filled in, validated, frozen). */
   readonly options: Readonly<O>;
 
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return ownInstance(this, x);
+  }
+
   constructor(options: Readonly<O>) {
     super();
     this.options = options;
+  }
+
+  /** tf.Optimizer's `minimize`, typed: the loss is returned exactly when `returnCost` is true. */
+  override minimize(f: () => tf.Scalar, returnCost: true, varList?: tf.Variable[]): tf.Scalar;
+  override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
+  override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
+  override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
+    return super.minimize(f, returnCost, varList);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

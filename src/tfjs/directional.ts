@@ -1,16 +1,17 @@
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from './configured.js';
+import { addScaled } from './params.js';
 
 /**
  * An optimizer that can state its step as a direction without applying it: for weights w and
  * learning rate lr it would move to w + lr·D. GeN uses D directly (exact, no subtraction of
- * weights), other optimizers go through {@link baseDisplacement}'s generic path.
+ * weights), other optimizers go through {@link baseDirection}'s generic path.
  */
 export interface DirectionProvider {
   /**
    * Advances the optimizer's state by exactly one step for these gradients and returns the
-   * displacement D per unit learning rate (one tensor per variable; the caller disposes them).
+   * direction D per unit learning rate (one tensor per variable; the caller disposes them).
    * The variables are not changed.
    */
   computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[];
@@ -40,28 +41,45 @@ export function resolveGradients(
 
 /**
  * Base class of this library's own optimizers: the update rule is written once, as a direction
- * D per unit learning rate, and `applyGradients` steps w ← w + lr·D.
+ * D per unit learning rate, and `applyGradients` steps w ← w + s·D with s = `directionScale`,
+ * through the guarded update (a non-finite result is never written; see `skippedSteps`).
  */
 export abstract class DirectionalOptimizer<O extends object = Record<string, never>>
   extends ConfiguredOptimizer<O>
   implements DirectionProvider
 {
+  private lastScale = NaN;
+  private skipped = 0;
+
   constructor(options: Readonly<O> = {} as O) {
     super(options);
   }
 
-  /** The learning rate used by `applyGradients` (GeN ignores it and chooses its own). */
-  abstract get learningRate(): number;
+  /** The multiplier s of D that `applyGradients` uses for the coming step (GeN ignores it and chooses its own). */
+  protected abstract get directionScale(): number;
+
+  /**
+   * The step size applied at the last step, in the units of the method's base direction (for
+   * this class: the s of w ← w + s·D; before the first step, the one the first step will use).
+   * Every optimizer of the library has this getter, so that tables and plots read one number.
+   */
+  get appliedStepSize(): number {
+    return Number.isNaN(this.lastScale) ? this.directionScale : this.lastScale;
+  }
+
+  /** Steps whose update was not finite (NaN or overflow) and so was not written. */
+  get skippedSteps(): number {
+    return this.skipped;
+  }
 
   abstract computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[];
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const { variables, gradients } = resolveGradients(this.getClassName(), variableGradients);
     const directions = this.computeDirection(variables, gradients);
-    tf.tidy(() => {
-      const lr = tf.scalar(this.learningRate);
-      variables.forEach((v, i) => v.assign(tf.add(v, tf.mul(directions[i], lr))));
-    });
+    const scale = this.directionScale;
+    if (addScaled(variables, directions, scale)) this.lastScale = scale;
+    else this.skipped += 1;
     tf.dispose(directions);
   }
 }

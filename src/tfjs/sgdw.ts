@@ -54,7 +54,7 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
     }
   }
 
-  get learningRate(): number {
+  protected get directionScale(): number {
     return this.options.lr;
   }
 

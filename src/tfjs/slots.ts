@@ -32,8 +32,10 @@ export class Slot {
 
   /** Replaces every slot by copies of `weights` (in gradient-list order). */
   restore(weights: NamedTensor[]): void {
+    // New variables first: `weights` may be this slot's own variables (setWeights(getWeights())).
+    const fresh = weights.map((w) => ({ originalName: w.name, variable: w.tensor.variable(false) }));
     this.dispose();
-    this.entries = weights.map((w) => ({ originalName: w.name, variable: w.tensor.variable(false) }));
+    this.entries = fresh;
   }
 
   dispose(): void {

@@ -37,5 +37,5 @@ test('logSpaced gives 7 log-spaced lrs including both ends', () => {
 
 test('ScheduledAdamW reports the schedule value of its step', () => {
   const o = new ScheduledAdamW({ lr: 1, schedule: 'linear', totalSteps: 10 });
-  close(o.learningRate, 1);
+  close(o.appliedStepSize, 1);
 });

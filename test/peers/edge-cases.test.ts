@@ -71,7 +71,7 @@ describe('setWeights', () => {
     const saved = await a.getWeights();
     await assert.rejects(
       new Prodigy().setWeights(saved),
-      /Prodigy\.setWeights: expected the weights of Prodigy\.getWeights\(\) \(an entry 'Prodigy\/state'/,
+      /Prodigy\.setWeights: expected the weights of Prodigy\.getWeights\(\) \(an entry 'Prodigy\/state\/v2' with 5 numbers\); got entries 'DoG\/state\/v2'/,
     );
     tf.dispose(saved.filter((w) => w.name === 'iter' || w.name.endsWith('/state')).map((w) => w.tensor));
     a.dispose();

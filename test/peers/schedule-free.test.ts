@@ -71,7 +71,7 @@ describe('ScheduleFreeAdamW', () => {
       ys.push(p.flat());
     }
     assertTrajectory(ys, ref.ys, 1e-5, 'y (train mode)');
-    assert.ok(Math.abs(opt.learningRate - 0.1 * Math.sqrt(1 - 0.999 ** 3)) < 1e-15, 'warm-up over after 2 steps');
+    assert.ok(Math.abs(opt.appliedStepSize - 0.1 * Math.sqrt(1 - 0.999 ** 3)) < 1e-15, 'warm-up over after 2 steps');
     opt.eval();
     assert.equal(opt.mode, 'eval');
     assertTrajectory([p.flat()], [ref.xs[2]], 1e-5, 'x (eval mode)');

@@ -58,7 +58,7 @@ describe('SLS', () => {
     const eta = 2 ** (1 / 500);
     assertTrajectory([p.flat()], [[0.5 + 0.5 * eta, 0.25 - 2.5 * eta, -0.5 + 1.25 * eta]], 1e-5, 'step 1');
     assert.equal(opt.lastTries, 1);
-    assert.equal(opt.stepSize, eta);
+    assert.equal(opt.appliedStepSize, eta);
     opt.dispose();
     p.dispose();
   });
@@ -76,7 +76,7 @@ describe('SLS', () => {
     for (let k = 0; k < 3; k++) {
       opt.minimize(p.loss, false, p.vars);
       ws.push(p.flat());
-      etas.push(opt.stepSize);
+      etas.push(opt.appliedStepSize);
       tries.push(opt.lastTries);
     }
     assert.ok(ref.tries[0] > 1, 'the reference backtracks on step 1');
@@ -96,7 +96,7 @@ describe('SLS', () => {
     assert.throws(() => opt.applyGradients({}), /SLS: the line search needs the loss closure; call minimize\(f\)/);
     assert.throws(
       () => opt.minimize(() => tf.zeros([2]) as unknown as tf.Scalar, false, p.vars),
-      /SLS: the loss closure must return a scalar tf\.Tensor .* got a tensor of shape \[2\]\./,
+      /SLS: the loss closure must return a float32 scalar tf\.Tensor .* got a float32 tensor of shape \[2\]\./,
     );
     opt.dispose();
     p.dispose();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { providesDirection } from './directional.js';
+import { restore, snapshot } from './params.js';
 
 interface LearningRateKnobs {
   setLearningRate?: (lr: number) => void;
@@ -8,10 +9,10 @@ interface LearningRateKnobs {
 
 /**
  * Runs `step` with the base optimizer's learning rate set to 1 and returns the learning rate that
- * was used, so that the displacement it makes is D per unit learning rate. tfjs SGD/Momentum
+ * was used, so that the step it makes is D per unit learning rate. tfjs SGD/Momentum
  * expose `setLearningRate`; Adam, Adamax, Adagrad, Adadelta and RMSProp read a (TypeScript-
  * protected) `learningRate` number on every step. For an optimizer with neither, the step runs
- * as it is and its displacement is taken as D.
+ * as it is and its step is taken as D.
  */
 function atUnitLearningRate(base: tf.Optimizer, step: () => void): void {
   const knobs = base as unknown as LearningRateKnobs;
@@ -36,7 +37,7 @@ function atUnitLearningRate(base: tf.Optimizer, step: () => void): void {
 }
 
 /**
- * The base optimizer's displacement D per unit learning rate (the base would move w to
+ * The base optimizer's direction D per unit learning rate (the base would move w to
  * w + lr_base·D), advancing its state (moments, step count) exactly once.
  *
  * Optimizers of this library provide D directly. Any other `tf.Optimizer` takes one real step at
@@ -45,16 +46,15 @@ function atUnitLearningRate(base: tf.Optimizer, step: () => void): void {
  * why the unit learning rate matters: it keeps |D| large against |w|.
  * The variables hold w again on return; the caller disposes D.
  */
-export function baseDisplacement(base: tf.Optimizer, variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
+export function baseDirection(base: tf.Optimizer, variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
   if (providesDirection(base)) return base.computeDirection(variables, gradients);
-  const before = variables.map((v) => tf.keep(tf.reshape(v, v.shape)));
+  const before = snapshot(variables);
   try {
     atUnitLearningRate(base, () =>
       base.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] }))),
     );
     return tf.tidy(() => variables.map((v, i) => tf.keep(tf.sub(v, before[i]))));
   } finally {
-    variables.forEach((v, i) => v.assign(before[i]));
-    tf.dispose(before);
+    restore(variables, before);
   }
 }

@@ -1,0 +1,48 @@
+import type { ProbeDirection } from './options.js';
+import type { StepReason } from './reasons.js';
+
+/**
+ * What one GeN step did, returned as data (`opt.lastStep`) and passed to `onStep`. Plain numbers
+ * only: it can be logged, serialised and plotted without touching a tensor.
+ *
+ * On a refit the probes measured L(w + x·D) at `probeOffsets` x along the probed direction D and
+ * the fit is L(x) ≈ intercept − a·x + (b/2)·x². The step is measured from `start` on that axis
+ * (0 for the current direction; −(previous applied lr) for the previous direction, whose step
+ * began there), so the proposal is a/b − start.
+ */
+export interface StepInfo {
+  /** Index of this step (0-based). */
+  step: number;
+  /** Whether the parabola was refitted at this step. */
+  refit: boolean;
+  /** The learning rate applied at this step, w ← w + appliedLr·D (after the horizon multiplier; 0 if nothing was written). */
+  appliedLr: number;
+  /** The smoothed learning rate after this step (GeN's state, before any horizon multiplier). */
+  smoothedLr: number;
+  /** The raw proposal a/b − start of this step's fit (NaN if none or rejected). */
+  proposedLr: number;
+  /** Whether the fit was accepted. */
+  accepted: boolean;
+  /** Why the step went as it did. */
+  reason: StepReason;
+  /** Probe offsets of this step in learning-rate units (empty without refit). */
+  probeOffsets: number[];
+  /** Losses measured at the probe offsets (the entry at offset 0 is the training loss unless `probeLoss` is set). */
+  probeLosses: number[];
+  /** Fitted loss at offset 0 (NaN without refit). */
+  intercept: number;
+  /** Fitted descent slope a (NaN without refit). */
+  a: number;
+  /** Fitted curvature b (NaN without refit). */
+  b: number;
+  /** R² of the fit (NaN without refit). */
+  r2: number;
+  /** Offset on the probed axis the proposal is measured from (0 without refit or for the current direction). */
+  start: number;
+  /** Training loss at the weights before the step (NaN when `applyGradients` was called directly). */
+  loss: number;
+  /** Which direction the probes measured, or null (no refit). */
+  probed: ProbeDirection | null;
+  /** Whether GeN was still calibrating the learning rate during this step. */
+  calibrating: boolean;
+}

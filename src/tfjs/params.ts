@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Every write of trainable weights in the library goes through this module: snapshots that cost
+ * no copy, bit-exact restores, and the one guarded update w ← w + s·D.
+ */
+
+/**
+ * Zero-copy references to the variables' current values. `Variable.assign` swaps the buffer a
+ * variable points to and never mutates one, so these stay valid (and bit-exact) across later
+ * assignments. The caller disposes them, or hands them to {@link restore}.
+ */
+export function snapshot(variables: readonly tf.Variable[]): tf.Tensor[] {
+  return variables.map((v) => tf.keep(tf.reshape(v, v.shape)));
+}
+
+/** Puts a {@link snapshot} back, bit-exactly, and disposes it. */
+export function restore(variables: readonly tf.Variable[], saved: tf.Tensor[]): void {
+  variables.forEach((v, i) => v.assign(saved[i]));
+  tf.dispose(saved);
+}
+
+/** Sets every variable to origin + x·D (to the origin itself, bit-exactly, when x is 0). */
+export function assignAlong(
+  variables: readonly tf.Variable[],
+  origin: readonly tf.Tensor[],
+  directions: readonly tf.Tensor[],
+  x: number,
+): void {
+  tf.tidy(() =>
+    variables.forEach((v, i) => v.assign(x === 0 ? origin[i] : tf.add(origin[i], tf.mul(directions[i], x)))),
+  );
+}
+
+/**
+ * One readback that tells whether every entry of every tensor is finite: Σ sum(0·t) is 0 when
+ * they all are and NaN as soon as one entry is NaN or ±∞.
+ */
+export function allFinite(tensors: readonly tf.Tensor[]): boolean {
+  if (tensors.length === 0) return true;
+  const check = tf.tidy(() => tf.addN(tensors.map((t) => tf.sum(tf.mul(t, 0)))));
+  const value = check.dataSync()[0];
+  check.dispose();
+  return Number.isFinite(value);
+}
+
+/**
+ * The guarded update w ← w + s·D. The new values are computed first; if any of them is NaN or
+ * ±∞ (a NaN direction, or an overflow of float32), nothing is written and false is returned, so
+ * that non-finite numbers never reach the weights.
+ */
+export function addScaled(variables: readonly tf.Variable[], directions: readonly tf.Tensor[], s: number): boolean {
+  const next = tf.tidy(() => variables.map((v, i) => tf.add(v, tf.mul(directions[i], s))));
+  const finite = Number.isFinite(s) && allFinite(next);
+  if (finite) variables.forEach((v, i) => v.assign(next[i]));
+  tf.dispose(next);
+  return finite;
+}

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { formatValue } from '../core/validate.js';
+import { withoutMetrics } from './layers-hook.js';
+import { assignAlong, snapshot, restore } from './params.js';
+import { recordRandom, replayRandom } from './random-replay.js';
+import { withoutSideEffects } from './state-guard.js';
+
+/**
+ * Measurements for optimizers that evaluate the loss away from the current weights (GeN's probes,
+ * SLS's line search). A probe leaves no trace: it replays the gradient pass's randomness (the same
+ * dropout masks), runs with the training model's compiled metrics off (no leaked metric tensors,
+ * unchanged `trainOnBatch` outputs), and restores every variable it does not optimise (BatchNorm's
+ * moving statistics).
+ */
+
+/** The gradient pass of a step, with the randomness it drew. */
+export interface RecordedGradients {
+  /** The loss at the current weights. The caller disposes it (or returns it). */
+  value: tf.Scalar;
+  /** The variables that received a gradient, in order. */
+  variables: tf.Variable[];
+  /** Their gradients (disposed with {@link disposeGradients}). */
+  gradients: tf.Tensor[];
+  /** The values `Math.random` returned during the pass, for {@link probeLoss}. */
+  tape: number[];
+}
+
+/** Throws a TypeError unless `y` is a float32 scalar tensor; returns it. */
+export function assertScalarLoss(owner: string, y: unknown): tf.Scalar {
+  if (!(y instanceof tf.Tensor) || y.rank !== 0 || y.dtype !== 'float32') {
+    const got = y instanceof tf.Tensor ? `a ${y.dtype} tensor of shape [${y.shape.join(', ')}]` : formatValue(y);
+    throw new TypeError(
+      `${owner}: the loss closure must return a float32 scalar tf.Tensor (rank 0, e.g. tf.mean(...)); got ${got}.`,
+    );
+  }
+  return y as tf.Scalar;
+}
+
+/**
+ * Loss and gradients of `f` with respect to `varList` (default: every trainable variable),
+ * recording the randomness the pass draws.
+ * @throws {Error} there is no trainable variable.
+ * @throws {TypeError} `f` does not return a float32 scalar.
+ */
+export function recordGradients(owner: string, f: () => tf.Scalar, varList?: tf.Variable[]): RecordedGradients {
+  const candidates = varList ?? Object.values(tf.engine().registeredVariables).filter((v) => v.trainable);
+  if (candidates.length === 0) throw new Error(`${owner}: there are no trainable variables to optimize.`);
+  const {
+    result: { value, grads },
+    tape,
+  } = recordRandom(() => tf.variableGrads(() => assertScalarLoss(owner, f()), candidates));
+  const variables = candidates.filter((v) => grads[v.name] != null);
+  return { value, variables, gradients: variables.map((v) => grads[v.name]), tape };
+}
+
+/** Disposes the gradients of a {@link RecordedGradients}. */
+export function disposeGradients(r: RecordedGradients): void {
+  tf.dispose(r.gradients);
+}
+
+/** The loss of `f` at the current weights, leaving no trace (see the module comment). */
+export function probeLoss(
+  owner: string,
+  f: () => tf.Scalar,
+  own: ReadonlySet<tf.Variable>,
+  tape: readonly number[],
+): number {
+  return tf.tidy(() =>
+    withoutSideEffects(own, () =>
+      withoutMetrics(() => replayRandom(tape, () => assertScalarLoss(owner, f()).dataSync()[0])),
+    ),
+  );
+}
+
+/**
+ * Losses L(w + x·D) of `f` at each offset x, each measured by {@link probeLoss}; the weights are
+ * restored bit-exactly afterwards, also when `f` throws. `lossAtZero`, when given, is used for
+ * x = 0 instead of a forward pass (the training pass already measured it).
+ */
+export function lossesAlong(
+  owner: string,
+  f: () => tf.Scalar,
+  variables: readonly tf.Variable[],
+  directions: readonly tf.Tensor[],
+  offsets: readonly number[],
+  tape: readonly number[],
+  lossAtZero: number | null,
+): number[] {
+  const own = new Set(variables);
+  const origin = snapshot(variables);
+  try {
+    return offsets.map((x) => {
+      if (x === 0 && lossAtZero !== null) return lossAtZero;
+      assignAlong(variables, origin, directions, x);
+      return probeLoss(owner, f, own, tape);
+    });
+  } finally {
+    restore(variables, origin);
+  }
+}
+
+/**
+ * The loss and whether it and every gradient are finite, in one readback (Σ sum(0·g) is 0 when
+ * all gradients are finite and NaN otherwise). With `value` null the loss is NaN and only the
+ * gradients are checked.
+ */
+export function readLoss(value: tf.Scalar | null, gradients: readonly tf.Tensor[]): { loss: number; finite: boolean } {
+  const both = tf.tidy(() => {
+    const zeros = gradients.map((g) => tf.sum(tf.mul(g, 0)));
+    const check = zeros.length > 0 ? tf.addN(zeros) : tf.scalar(0);
+    return tf.stack([value ?? tf.scalar(0), check]);
+  });
+  const [loss, check] = both.dataSync() as Float32Array;
+  both.dispose();
+  return { loss: value ? loss : NaN, finite: Number.isFinite(value ? loss : 0) && Number.isFinite(check) };
+}
