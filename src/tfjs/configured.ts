@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerOnConstruction } from './register-once.js';
 
 /**
  * Options as a tfjs config and back. JSON (what `model.save` writes) has no Infinity, so
@@ -35,6 +36,7 @@ export abstract class ConfiguredOptimizer<O extends object> extends tf.Optimizer
   constructor(options: Readonly<O>) {
     super();
     this.options = options;
+    registerOnConstruction(new.target);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -19,6 +19,7 @@ import { resolveGradients } from './directional.js';
 import { resolveGeNOptions, type GeNOptions, type StepInfo } from './gen-options.js';
 import { installLayersHook, withoutMetrics } from './layers-hook.js';
 import { recordRandom, replayRandom } from './random-replay.js';
+import { registerOnConstruction } from './register-once.js';
 import { decodeFloat64, encodeFloat64 } from './state-codec.js';
 import { withoutSideEffects } from './state-guard.js';
 import type { NamedTensor } from './types.js';
@@ -79,6 +80,7 @@ export class GeN extends tf.Optimizer {
     this.options = resolveGeNOptions(options);
     this.state = initialControllerState(this.options);
     installLayersHook();
+    registerOnConstruction(new.target);
   }
 
   /** The learning rate applied at the last step (before the first step: the one the first step would start from). */
