@@ -47,6 +47,8 @@ export abstract class ConfiguredOptimizer<O extends object> extends tf.Optimizer
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    return new cls(configToOptions(config));
+    // tfjs-layers' deserializer adds the custom-object table to every config it passes on.
+    const { customObjects: _customObjects, ...options } = config;
+    return new cls(configToOptions(options));
   }
 }
