@@ -55,6 +55,32 @@ process.stdout.write(JSON.stringify({ gen: required.GeN === GeN, peer: required.
   assert.deepEqual(run(path), { gen: true, peer: true, name: 'GeN' });
 });
 
+test('the root keeps its internals to itself; gen-optim/core has the numeric core', () => {
+  const path = write(
+    'surface.mjs',
+    `import * as root from 'gen-optim';
+import * as core from 'gen-optim/core';
+const internals = ['mulberry32', 'checkNumber', 'withDefaults', 'baseDisplacement', 'resolveGeNOptions', 'providesDirection', 'fitParabola', 'Prodigy'];
+process.stdout.write(JSON.stringify({
+  leaked: internals.filter((n) => n in root),
+  core: ['fitParabola', 'acceptProposal', 'decideRefit', 'CONTROLLER_DEFAULTS', 'STEP_REASONS'].filter((n) => typeof core[n] !== 'undefined'),
+}) + '\\n');
+`,
+  );
+  assert.deepEqual(run(path), {
+    leaked: [],
+    core: ['fitParabola', 'acceptProposal', 'decideRefit', 'CONTROLLER_DEFAULTS', 'STEP_REASONS'],
+  });
+});
+
+test('GEN_DEFAULTS is what new GeN(base) resolves its options to', async () => {
+  const { GEN_DEFAULTS, GeN, SGDW } = await import('../src/index.js');
+  const opt = new GeN(new SGDW());
+  assert.deepEqual(opt.options, GEN_DEFAULTS);
+  assert.ok(Object.isFrozen(GEN_DEFAULTS));
+  opt.dispose();
+});
+
 test('model.fit trains with GeN through require("gen-optim")', () => {
   const path = write(
     'fit.cjs',
