@@ -17,14 +17,53 @@ export default tseslint.config(
     ignores: ['src/**/*.test.ts'],
     rules: { 'no-console': 'error' },
   },
-  {
-    // The numeric core is pure: plain float64 numbers, no tensors.
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@tensorflow/*'], message: 'src/core is tensor-free' }] },
-      ],
-    },
-  },
+  ...layering(),
 );
+
+/**
+ * The layering src/core -> src/tfjs -> src/peers, src/backend -> bench -> cli, report, playground,
+ * as one `no-restricted-imports` per folder (ESLint applies only the last matching config of a rule
+ * to a file, so a folder's entry repeats the rules of the folders that contain it). Relative imports
+ * are matched by the folder they reach (`../../bench/x.js`); dynamic `import()` is not checked.
+ */
+function layering() {
+  const folders = (names) => `^(\\.\\./)+(${names.join('|')})(/|\\.js$|$)`;
+  const rule = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+  const srcRule = {
+    regex: folders(['bench', 'cli', 'report', 'playground', 'demo', 'experiments', 'test']),
+    message: 'src (the library) never imports bench, cli, report, playground, demo, experiments or test',
+  };
+  return [
+    { files: ['src/**/*.ts'], rules: rule(srcRule) },
+    {
+      files: ['src/core/**/*.ts'],
+      rules: rule(
+        srcRule,
+        { group: ['@tensorflow/*'], message: 'src/core is tensor-free' },
+        {
+          regex: folders(['tfjs', 'peers', 'backend', 'index', 'register']),
+          message:
+            'src/core is pure numbers: it imports nothing from src/tfjs, src/peers, src/backend or the entry point',
+        },
+      ),
+    },
+    {
+      files: ['src/tfjs/**/*.ts'],
+      rules: rule(srcRule, {
+        regex: folders(['peers', 'backend', 'index', 'register']),
+        message: 'src/tfjs sits below src/peers and src/backend: it never imports them or the entry point',
+      }),
+    },
+    {
+      files: ['bench/**/*.ts'],
+      rules: rule({
+        regex: folders(['cli', 'report', 'playground']),
+        message: 'bench sits below cli, report and playground: it never imports them',
+      }),
+    },
+    {
+      files: ['experiments/**/*.ts'],
+      rules: rule({ regex: folders(['test']), message: 'experiments never import test code' }),
+    },
+  ];
+}

@@ -142,7 +142,7 @@ const PEERS: { name: string; exportName: string; label: string; closure?: boolea
 let library: Record<string, unknown> = {};
 /** Loads the library's exports once (peers are looked up there). */
 export async function loadPeers(): Promise<void> {
-  library = (await import('../src/index.js')) as unknown as Record<string, unknown>;
+  library = (await import('../src/peers/index.js')) as unknown as Record<string, unknown>;
 }
 
 function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {

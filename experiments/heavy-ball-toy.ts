@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { AdamW, GeN, SGDW } from '../src/index.js';
+// eslint-disable-next-line no-restricted-imports -- its seeded normals fix the documented numbers; to move out of test/
 import { normals } from '../test/helpers.js';
 
 await tf.setBackend('cpu');

@@ -1,14 +1,24 @@
-// Size budget of the library in a browser bundle, without TensorFlow.js: bundles src/index.ts for
-// the browser (ESM, minified, every @tensorflow/* package external) with esbuild, prints the raw
-// and gzip sizes, and fails when the gzip size of the whole entry exceeds the budget. Bundling for
-// platform 'browser' also fails on any Node-only import (node:fs, …) reachable from src/index.ts.
+// Size budget of the library in a browser bundle, without TensorFlow.js: bundles each entry point's
+// source for the browser (ESM, minified, every @tensorflow/* package external) with esbuild, prints
+// the raw and gzip sizes, and fails when
+//  - the root and the peers together (src/index.ts + src/peers/index.ts) exceed the budget;
+//  - `{ GeN, AdamW }` imported through the package root bundles more than 10% larger than the same
+//    names imported from their own source files (the root must tree-shake: "sideEffects": false);
+//  - gen-optim, gen-optim/peers or gen-optim/core reach a Node-only import (node:fs, …; bundling for
+//    platform 'browser' fails on them), src/backend, or any external package but @tensorflow/*;
+//  - gen-optim/core imports anything at all (it is tensor-free);
+//  - gen-optim/backend imports a node: module at the top level of a module. Its dynamic `import('node:…')`
+//    calls inside Node-only branches are listed, not failed: a browser never runs them.
 //
 //   node scripts/size-budget.mjs [--json]
 import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Budgets in bytes: minified and gzip-compressed, whole entry (src/index.ts, everything it exports). */
+/** Budgets in bytes: minified and gzip-compressed, gen-optim and gen-optim/peers together. */
 export const BUDGET = { minified: 50 * 1024, gzip: 16 * 1024 };
+/** How much larger `{ GeN, AdamW }` may bundle through the root than from its source files. */
+export const ROOT_OVERHEAD = 0.1;
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 let esbuild;
@@ -33,6 +43,24 @@ const common = {
   legalComments: 'none',
 };
 
+const stdin = (contents) => ({ stdin: { contents, resolveDir: repo, sourcefile: 'entry.ts', loader: 'ts' } });
+
+/** Marks node: modules external and records who imports them, how, and on which line. */
+function nodeImports(found) {
+  return {
+    name: 'node-imports',
+    setup(build) {
+      build.onResolve({ filter: /^node:/ }, (args) => {
+        const file = args.importer.startsWith(repo) ? args.importer.slice(repo.length) : args.importer;
+        const lines = readFileSync(args.importer, 'utf8').split('\n');
+        const line = lines.findIndex((l) => l.includes(`'${args.path}'`) || l.includes(`"${args.path}"`)) + 1;
+        found.push({ module: args.path, file, line, kind: args.kind });
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
 async function measure(label, options) {
   const result = await esbuild.build({ ...common, ...options });
   const code = result.outputFiles[0].contents;
@@ -50,19 +78,25 @@ async function measure(label, options) {
   };
 }
 
-let entries;
+const backendNodeImports = [];
+let root, peers, core, together, viaRoot, direct, backend;
 try {
-  entries = [
-    await measure('src/index.ts (everything, with the peers)', { entryPoints: ['src/index.ts'] }),
-    await measure('{ GeN, AdamW, SGDW } only (tree-shaken)', {
-      stdin: {
-        contents: "export { GeN, AdamW, SGDW } from './src/index.ts';",
-        resolveDir: repo,
-        sourcefile: 'gen-only.ts',
-        loader: 'ts',
-      },
-    }),
-  ];
+  root = await measure('gen-optim (src/index.ts)', { entryPoints: ['src/index.ts'] });
+  peers = await measure('gen-optim/peers (src/peers/index.ts)', { entryPoints: ['src/peers/index.ts'] });
+  core = await measure('gen-optim/core (src/core/index.ts)', { entryPoints: ['src/core/index.ts'] });
+  together = await measure(
+    'gen-optim + gen-optim/peers (everything)',
+    stdin("export * from './src/index.ts';\nexport * from './src/peers/index.ts';"),
+  );
+  viaRoot = await measure('{ GeN, AdamW } through the root', stdin("export { GeN, AdamW } from './src/index.ts';"));
+  direct = await measure(
+    '{ GeN, AdamW } from their source files',
+    stdin("export { GeN } from './src/tfjs/gen.ts';\nexport { AdamW } from './src/tfjs/adamw.ts';"),
+  );
+  backend = await measure('gen-optim/backend (src/backend/index.ts), node: external', {
+    entryPoints: ['src/backend/index.ts'],
+    plugins: [nodeImports(backendNodeImports)],
+  });
 } catch (e) {
   // esbuild lists each unresolvable import, e.g. a node: module on the browser path.
   process.stderr.write(
@@ -73,26 +107,56 @@ try {
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const problems = [];
-const full = entries[0];
-if (full.inputs.some((f) => f.startsWith('src/backend/')))
-  problems.push('src/backend (Node-oriented) is reachable from src/index.ts');
-const foreign = full.imports.filter((p) => !p.startsWith('@tensorflow/'));
-if (foreign.length > 0) problems.push(`unexpected external imports: ${foreign.join(', ')}`);
-if (full.minified > BUDGET.minified) problems.push(`minified ${full.minified} B > budget ${BUDGET.minified} B`);
-if (full.gzip > BUDGET.gzip) problems.push(`gzip ${full.gzip} B > budget ${BUDGET.gzip} B`);
+for (const e of [root, peers, core, together, viaRoot, direct]) {
+  if (e.inputs.some((f) => f.startsWith('src/backend/')))
+    problems.push(`${e.label}: reaches src/backend (Node-oriented)`);
+  const foreign = e.imports.filter((p) => !p.startsWith('@tensorflow/'));
+  if (foreign.length > 0) problems.push(`${e.label}: unexpected external imports: ${foreign.join(', ')}`);
+}
+if (core.imports.length > 0)
+  problems.push(`${core.label}: imports ${core.imports.join(', ')}; the core is tensor-free`);
+if (together.minified > BUDGET.minified)
+  problems.push(`${together.label}: minified ${together.minified} B > budget ${BUDGET.minified} B`);
+if (together.gzip > BUDGET.gzip) problems.push(`${together.label}: gzip ${together.gzip} B > budget ${BUDGET.gzip} B`);
+const overhead = viaRoot.minified / direct.minified - 1;
+if (overhead > ROOT_OVERHEAD)
+  problems.push(
+    `{ GeN, AdamW }: ${viaRoot.minified} B through the root vs ${direct.minified} B from source files (+${(100 * overhead).toFixed(1)}% > ${100 * ROOT_OVERHEAD}%): the root does not tree-shake`,
+  );
+const topLevel = backendNodeImports.filter((i) => i.kind !== 'dynamic-import');
+for (const i of topLevel)
+  problems.push(`gen-optim/backend: top-level import of ${i.module} at ${i.file}:${i.line} breaks the browser path`);
+const nodeOnly = backendNodeImports.filter((i) => i.kind === 'dynamic-import');
 
+const entries = [root, peers, core, together, viaRoot, direct, backend];
 if (process.argv.includes('--json')) {
   process.stdout.write(
-    `${JSON.stringify({ budget: BUDGET, entries: entries.map(({ inputs: _i, ...e }) => e), problems }, null, 2)}\n`,
+    `${JSON.stringify(
+      {
+        budget: BUDGET,
+        rootOverhead: { limit: ROOT_OVERHEAD, measured: overhead },
+        entries: entries.map(({ inputs: _i, ...e }) => e),
+        backendNodeImports,
+        problems,
+      },
+      null,
+      2,
+    )}\n`,
   );
 } else {
   for (const e of entries) {
     process.stdout.write(
-      `${e.label}: ${e.minified} B minified (${kb(e.minified)}), ${e.gzip} B gzip (${kb(e.gzip)}); ${e.modules} modules; external: ${e.imports.join(', ')}\n`,
+      `${e.label}: ${e.minified} B minified (${kb(e.minified)}), ${e.gzip} B gzip (${kb(e.gzip)}); ${e.modules} modules; external: ${e.imports.join(', ') || 'none'}\n`,
     );
   }
   process.stdout.write(
-    `budget (whole entry): ${kb(BUDGET.minified)} minified, ${kb(BUDGET.gzip)} gzip; esbuild ${esbuild.version}, ESM, es2020, platform browser, @tensorflow/* external\n`,
+    `{ GeN, AdamW } through the root: ${overhead >= 0 ? '+' : ''}${(100 * overhead).toFixed(1)}% minified vs from source files (limit +${100 * ROOT_OVERHEAD}%)\n`,
+  );
+  process.stdout.write(
+    `gen-optim/backend, node: imports on Node-only paths (dynamic, not run in a browser): ${nodeOnly.map((i) => `${i.module} (${i.file}:${i.line})`).join(', ') || 'none'}\n`,
+  );
+  process.stdout.write(
+    `budget (gen-optim + gen-optim/peers): ${kb(BUDGET.minified)} minified, ${kb(BUDGET.gzip)} gzip; esbuild ${esbuild.version}, ESM, es2020, platform browser, @tensorflow/* external\n`,
   );
   process.stdout.write(
     problems.length === 0 ? 'size budget: ok\n' : `size budget: FAILED\n${problems.map((p) => `  ${p}\n`).join('')}`,

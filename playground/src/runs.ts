@@ -1,6 +1,7 @@
 // One training run: its own copy of the initial weights, an optimizer, and the history the charts draw.
 import * as tf from '@tensorflow/tfjs';
-import { AdamW, DoG, GeN, Prodigy, SGDW, type GeNOptions, type StepInfo } from '../../src/index.js';
+import { AdamW, GeN, SGDW, type GeNOptions, type StepInfo } from '../../src/index.js';
+import { DoG, Prodigy } from '../../src/peers/index.js';
 import type { ModelSpec } from './models.js';
 
 export type BaseKind = 'sgdm' | 'adamw';

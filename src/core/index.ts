@@ -1,3 +1,7 @@
+/**
+ * gen-optim/core: GeN's numeric core on plain float64 numbers, without tensors: the parabola fit,
+ * the acceptance rule, the learning-rate controller, its options and the step reasons.
+ */
 export { fitParabola, type ParabolaFit, type FitOptions } from './parabola.js';
 export { acceptProposal, FLOAT32_EPSILON, type Acceptance, type AcceptOptions } from './accept.js';
 export { STEP_REASONS, type StepReason } from './reasons.js';
@@ -35,5 +39,3 @@ export {
   type ControllerState,
   type RefitDecision,
 } from './controller.js';
-export * from './validate.js';
-export { mulberry32, permutation, uniformArray, normalArray } from './rng.js';

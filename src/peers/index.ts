@@ -1,4 +1,8 @@
-/** The learning-rate-free peers of GeN, for side-by-side comparison in one engine. */
+/**
+ * gen-optim/peers: the learning-rate-free peers of GeN, for side-by-side comparison in one engine.
+ * Constructing one registers its class with tfjs serialization; `registerPeerOptimizers()` (or the
+ * root's `registerOptimizers()`) registers them all, for loading in a fresh process.
+ */
 export { Prodigy, PRODIGY_DEFAULTS, type ProdigyOptions } from './prodigy.js';
 export { DAdaptAdam, DADAPT_ADAM_DEFAULTS, type DAdaptAdamOptions } from './dadapt-adam.js';
 export { DAdaptSGD, DADAPT_SGD_DEFAULTS, type DAdaptSGDOptions } from './dadapt-sgd.js';

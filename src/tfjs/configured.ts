@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerOnConstruction } from './register-once.js';
 
 /**
  * Options as a tfjs config and back. JSON (what `model.save` writes) has no Infinity, so
@@ -54,6 +55,7 @@ export abstract class ConfiguredOptimizer<O extends object> extends tf.Optimizer
   constructor(options: Readonly<O>) {
     super();
     this.options = options;
+    registerOnConstruction(new.target);
   }
 
   /** tf.Optimizer's `minimize`, typed: the loss is returned exactly when `returnCost` is true. */

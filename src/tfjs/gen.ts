@@ -11,6 +11,7 @@ import { loadGeN, saveGeN } from './gen-persistence.js';
 import { installLayersHook } from './layers-hook.js';
 import { addScaled } from './params.js';
 import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
+import { registerOnConstruction } from './register-once.js';
 import type { NamedTensor } from './types.js';
 
 /**
@@ -63,6 +64,7 @@ export class GeN extends tf.Optimizer {
     this.options = resolveGeNOptions(options);
     this.state = initialControllerState(this.options);
     installLayersHook();
+    registerOnConstruction(new.target);
   }
 
   /** The learning rate applied at the last step (before the first: the one the first step would start from). */

@@ -5,8 +5,8 @@ import { SGDW } from './sgdw.js';
 
 /**
  * Registers the library's optimizers with tfjs serialization, so that `model.save` with
- * `includeOptimizer` and `tf.loadLayersModel` can restore them. Idempotent; the package entry
- * point calls it on import.
+ * `includeOptimizer` and `tf.loadLayersModel` can restore them. Idempotent. The package's
+ * `registerOptimizers()` (src/register.ts) calls it together with the peers'.
  */
 export function registerOptimizers(): void {
   for (const cls of [GeN, AdamW, SGDW]) tf.serialization.registerClass(cls);
