@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ControllerState } from '../core/controller.js';
+import { configToOptions, optionsToConfig } from './configured.js';
+import type { GeNOptions } from './gen-options.js';
 import { readStateEntry, stateEntry } from './state-codec.js';
 import type { NamedTensor } from './types.js';
 
@@ -44,7 +46,13 @@ export async function saveGeN(base: tf.Optimizer, held: GeNHeld): Promise<NamedT
  * the held directions. Works when `weights` are the live tensors of this very optimizer.
  * @throws {Error} the list is not GeN's, or its state is out of range (names the field and value).
  */
-export async function loadGeN(base: tf.Optimizer, weights: readonly NamedTensor[]): Promise<GeNHeld> {
+export async function loadGeN(
+  base: tf.Optimizer,
+  weights: readonly NamedTensor[],
+): Promise<GeNHeld & { iterations: number }> {
+  const iter = weights.find((w) => w.name === 'iter');
+  if (iter == null) throw new Error("GeN.setWeights: expected the weights of GeN.getWeights() (an entry 'iter').");
+  const iterations = (await iter.tensor.data())[0];
   const [step, lr, calibrating, calibrationSteps, refits, previousLr] = readStateEntry('GeN', weights, STATE, 6);
   const check = (name: string, value: number, ok: boolean) => {
     if (!ok) throw new Error(`GeN.setWeights: the saved state has ${name} = ${value}, which is out of range.`);
@@ -55,18 +63,31 @@ export async function loadGeN(base: tf.Optimizer, weights: readonly NamedTensor[
   check('calibrationSteps', calibrationSteps, Number.isInteger(calibrationSteps) && calibrationSteps >= 0);
   check('refits', refits, Number.isInteger(refits) && refits >= 0);
   check('previousLr', previousLr, Number.isNaN(previousLr) || (Number.isFinite(previousLr) && previousLr >= 0));
-  const saved = weights.filter((w) => w.name.startsWith(PREVIOUS));
-  // Copies first: the list may hold this optimizer's own live tensors, which the caller disposes next.
-  const directions =
-    Number.isNaN(previousLr) || saved.length === 0 ? [] : saved.map((w) => tf.keep(tf.clone(w.tensor)));
-  await base.setWeights(
-    weights.filter((w) => w.name.startsWith(BASE)).map((w) => ({ name: w.name.slice(BASE.length), tensor: w.tensor })),
-  );
-  const scalars = new Map(scalarVariables(base));
-  for (const w of weights) {
-    if (w.name.startsWith(BASE_SCALAR)) scalars.get(w.name.slice(BASE_SCALAR.length))?.assign(w.tensor);
+  // Work on copies: the list may hold this optimizer's own live tensors (setWeights(getWeights())),
+  // which the base disposes or assigns over while it restores (a self-assignment frees the data).
+  const copies = weights.map((w) => ({ name: w.name, tensor: tf.keep(tf.clone(w.tensor)) }));
+  const isPrevious = (w: NamedTensor) => w.name.startsWith(PREVIOUS);
+  try {
+    await base.setWeights(
+      copies.filter((w) => w.name.startsWith(BASE)).map((w) => ({ name: w.name.slice(BASE.length), tensor: w.tensor })),
+    );
+    const scalars = new Map(scalarVariables(base));
+    for (const w of copies) {
+      if (w.name.startsWith(BASE_SCALAR)) scalars.get(w.name.slice(BASE_SCALAR.length))?.assign(w.tensor);
+    }
+  } catch (e) {
+    tf.dispose(copies.filter(isPrevious).map((w) => w.tensor));
+    throw e;
+  } finally {
+    tf.dispose(copies.filter((w) => !isPrevious(w)).map((w) => w.tensor));
+  }
+  let directions = copies.filter(isPrevious).map((w) => w.tensor);
+  if (Number.isNaN(previousLr)) {
+    tf.dispose(directions);
+    directions = [];
   }
   return {
+    iterations,
     state: { step, lr, calibrating: calibrating === 1, calibrationSteps, refits },
     previous: directions.length > 0 ? { directions, lr: previousLr } : null,
   };
@@ -75,4 +96,32 @@ export async function loadGeN(base: tf.Optimizer, weights: readonly NamedTensor[
 /** Scalar variables an optimizer keeps outside getWeights (Adam's β₁ᵗ, β₂ᵗ; Adamax's iteration). */
 function scalarVariables(o: tf.Optimizer): [string, tf.Variable][] {
   return Object.entries(o).filter((e): e is [string, tf.Variable] => e[1] instanceof tf.Variable && e[1].rank === 0);
+}
+
+/** GeN's config for `model.save`: the base by class name and config, and the options that are not functions. */
+export function genConfig(base: tf.Optimizer, options: Readonly<GeNOptions>): tf.serialization.ConfigDict {
+  const { probeLoss: _probeLoss, onStep: _onStep, ...serializable } = options;
+  return { base: { className: base.getClassName(), config: base.getConfig() }, options: optionsToConfig(serializable) };
+}
+
+/**
+ * The base optimizer and options a {@link genConfig} describes.
+ * @throws {Error} the base class is not registered with tfjs serialization.
+ */
+export function genFromConfig(config: tf.serialization.ConfigDict): {
+  base: tf.Optimizer;
+  options: Partial<GeNOptions>;
+} {
+  const { className, config: baseConfig } = config.base as { className: string; config: tf.serialization.ConfigDict };
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (entry == null) {
+    throw new Error(
+      `GeN.fromConfig: unknown base optimizer class '${className}'; call registerOptimizers() or register it with tf.serialization.registerClass.`,
+    );
+  }
+  const [baseCls, baseFromConfig] = entry;
+  return {
+    base: baseFromConfig(baseCls, baseConfig) as unknown as tf.Optimizer,
+    options: configToOptions(config.options as tf.serialization.ConfigDict) as Partial<GeNOptions>,
+  };
 }

@@ -4,10 +4,11 @@ import { finishNonfinite, finishStep, planStep, type StepOutcome } from '../core
 import type { StepInfo } from '../core/step-info.js';
 import { baseDirection } from './base-direction.js';
 import { assertBase, IS_GEN } from './base-check.js';
-import { configToOptions, optionsToConfig, ownInstance } from './configured.js';
+import { ownInstance } from './configured.js';
 import { resolveGradients } from './directional.js';
 import { resolveGeNOptions, type GeNOptions } from './gen-options.js';
-import { loadGeN, saveGeN } from './gen-persistence.js';
+import { genConfig, genFromConfig, loadGeN, saveGeN } from './gen-persistence.js';
+import { HeldDirection } from './held-direction.js';
 import { installLayersHook } from './layers-hook.js';
 import { addScaled } from './params.js';
 import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
@@ -55,7 +56,7 @@ export class GeN extends tf.Optimizer {
   private state: ControllerState;
   private last: StepInfo | null = null;
   /** The last step's direction and the lr it was applied with, kept when the next step probes it. */
-  private previous: { directions: tf.Tensor[]; lr: number } | null = null;
+  private readonly previous = new HeldDirection();
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
@@ -100,7 +101,7 @@ export class GeN extends tf.Optimizer {
     } else {
       const directions = baseDirection(this.base, variables, gradients);
       disposeGradients(grads);
-      const held = this.heldFor(variables);
+      const held = this.previous.fitting(variables);
       const plan = planStep(this.state, this.options, { closure: true, previousLr: held?.lr ?? null });
       const along = plan.probed === 'previous' && held ? held.directions : directions;
       const reuse = this.options.probeLoss === null;
@@ -143,66 +144,42 @@ export class GeN extends tf.Optimizer {
   }
 
   private finish(outcome: StepOutcome, keep: tf.Tensor[] | null): void {
-    this.disposePrevious();
-    if (keep !== null) this.previous = { directions: keep, lr: outcome.appliedLr };
+    this.previous.replace(keep === null ? null : { directions: keep, lr: outcome.appliedLr });
     this.state = outcome.state;
     this.last = outcome.info;
     this.incrementIterations();
     this.options.onStep?.(outcome.info);
   }
 
-  /** The held previous direction, if it fits these variables. */
-  private heldFor(variables: tf.Variable[]): { directions: tf.Tensor[]; lr: number } | null {
-    const p = this.previous;
-    if (p === null || p.directions.length !== variables.length) return null;
-    return p.directions.every((d, i) => tf.util.arraysEqual(d.shape, variables[i].shape)) ? p : null;
-  }
-
-  private disposePrevious(): void {
-    if (this.previous !== null) tf.dispose(this.previous.directions);
-    this.previous = null;
-  }
-
   override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(), ...(await saveGeN(this.base, { state: this.state, previous: this.previous }))];
+    return [
+      await this.saveIterations(),
+      ...(await saveGeN(this.base, { state: this.state, previous: this.previous.value })),
+    ];
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const iter = weightValues.find((w) => w.name === 'iter');
-    if (iter == null) throw new Error("GeN.setWeights: expected the weights of GeN.getWeights() (an entry 'iter').");
     const held = await loadGeN(this.base, weightValues);
-    this.iterations_ = (await iter.tensor.data())[0];
-    this.disposePrevious();
+    this.iterations_ = held.iterations;
     this.state = held.state;
-    this.previous = held.previous;
+    this.previous.replace(held.previous);
   }
 
   override dispose(): void {
-    this.disposePrevious();
+    this.previous.replace(null);
     this.base.dispose();
     super.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    const { probeLoss: _probeLoss, onStep: _onStep, ...serializable } = this.options;
-    return {
-      base: { className: this.base.getClassName(), config: this.base.getConfig() },
-      options: optionsToConfig(serializable),
-    };
+    return genConfig(this.base, this.options);
   }
 
   static override fromConfig<T extends tf.serialization.Serializable>(
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const { className, config: baseConfig } = config.base as { className: string; config: tf.serialization.ConfigDict };
-    const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
-    if (entry == null) {
-      throw new Error(
-        `GeN.fromConfig: unknown base optimizer class '${className}'; call registerOptimizers() or register it with tf.serialization.registerClass.`,
-      );
-    }
-    const [baseCls, baseFromConfig] = entry;
-    return new cls(baseFromConfig(baseCls, baseConfig), configToOptions(config.options as tf.serialization.ConfigDict));
+    const { base, options } = genFromConfig(config);
+    return new cls(base, options);
   }
 }
