@@ -77,9 +77,10 @@ function clone(o: tf.Optimizer): tf.Optimizer {
   return entry[1](entry[0], o.getConfig()) as tf.Optimizer;
 }
 
-export function describeConformance(entries: ConformanceEntry[]): void {
+/** Declares the suite over `entries`; `backend` names the active backend in the titles (default `cpu`). */
+export function describeConformance(entries: ConformanceEntry[], backend = 'cpu'): void {
   for (const e of entries) {
-    describe(`${e.name} conformance`, () => {
+    describe(`${e.name} conformance (${backend})`, () => {
       test('minimizes a small least-squares problem', () => {
         const p = leastSquares(1);
         const { loss, vars } = p.make('conv');
