@@ -83,6 +83,8 @@ export interface ReferenceStep {
   smoothedLr: number;
   /** Whether the controller was calibrating during this step. */
   calibrating: boolean;
+  /** Which displacement the probes measured: this step's, the previous step's, or none (no refit). */
+  probed: 'current' | 'previous' | null;
   /** The raw proposal of an accepted fit, NaN otherwise. */
   proposal: number;
   /** Margins of the discrete decisions of this step (empty without refit). */
@@ -152,7 +154,7 @@ export class ReferenceGeN {
       this.previous = null;
       this.lr = Math.max(this.lr / (this.calibrating ? JUMP : 2), this.options.minLr) || this.lr;
       this.step += 1;
-      return { ...this.record(before, false, 'nonfinite', 0), proposal: NaN, margins: [] };
+      return { ...this.record(before, false, 'nonfinite', 0), probed: null, proposal: NaN, margins: [] };
     }
     const D = this.base.direction(w, g);
 
@@ -162,6 +164,7 @@ export class ReferenceGeN {
     let proposal = NaN;
     const margins: Margin[] = [];
     const refit = this.isRefit(this.step, this.calibrating);
+    const probed = refit ? (this.previous === null ? 'current' : 'previous') : null;
     if (refit) {
       const along = this.previous?.direction ?? D;
       const start = this.previous === null ? 0 : -this.previous.length;
@@ -235,7 +238,7 @@ export class ReferenceGeN {
     if (applied > 0) this.weights = axpy(w, applied, D);
     this.step += 1;
     this.previous = this.isRefit(this.step, this.calibrating) ? { direction: D, length: applied } : null;
-    return { ...this.record(before, refit, reason, applied), proposal, margins };
+    return { ...this.record(before, refit, reason, applied), probed, proposal, margins };
   }
 
   private record(
@@ -243,7 +246,7 @@ export class ReferenceGeN {
     refit: boolean,
     reason: string,
     appliedLr: number,
-  ): Omit<ReferenceStep, 'proposal' | 'margins'> {
+  ): Omit<ReferenceStep, 'probed' | 'proposal' | 'margins'> {
     return { step: before.step, refit, reason, appliedLr, smoothedLr: this.lr, calibrating: before.calibrating };
   }
 }

@@ -48,7 +48,14 @@ function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
   const opt = new GeN(base, given);
   const read = () => {
     const s = opt.lastStep!;
-    return { reason: s.reason, refit: s.refit, appliedLr: s.lr, smoothedLr: s.stateLr, calibrating: s.calibrating };
+    return {
+      reason: s.reason,
+      refit: s.refit,
+      appliedLr: s.lr,
+      smoothedLr: s.stateLr,
+      calibrating: s.calibrating,
+      probed: s.probed,
+    };
   };
   return { opt, read };
 }
@@ -58,6 +65,11 @@ interface Run {
   tfjsBase: () => tf.Optimizer;
   referenceBase: () => ReferenceBase;
   options: Partial<ReferenceOptions>;
+  /**
+   * Loss evaluations made NaN, as [step, call]: call 0 is the training loss, 1 and 2 the probes
+   * at −h and +h (both sides evaluate in this order).
+   */
+  poison?: [number, number][];
 }
 
 const sgdm: Pick<Run, 'tfjsBase' | 'referenceBase'> = {
@@ -87,6 +99,7 @@ function weightError(actual: Float32Array[], expected: Float64Array[]): number {
 
 /** Steps both for STEPS steps over the cycling batches, asserting agreement at every step. */
 function runBoth(run: Run, t: TestContext): ReferenceStep[] {
+  const poisoned = (step: number, call: number) => (run.poison ?? []).some(([s, c]) => s === step && c === call);
   const data = batchedLeastSquaresData(SEED);
   const problem = tfjsBatchedLeastSquares(data);
   const { opt, read } = tfjsGeN(run.tfjsBase(), run.options);
@@ -96,13 +109,21 @@ function runBoth(run: Run, t: TestContext): ReferenceStep[] {
   let worstWeights = 0;
   for (let k = 0; k < STEPS; k++) {
     const batch = k % BATCHES;
-    opt.minimize(problem.loss(batch), false, problem.vars);
-    const expected = reference.minimize(referenceBatch(data, batch));
+    const tfjsLoss = problem.loss(batch);
+    let tfjsCalls = 0;
+    opt.minimize(() => (poisoned(k, tfjsCalls++) ? tf.add(tfjsLoss(), NaN) : tfjsLoss()), false, problem.vars);
+    const objective = referenceBatch(data, batch);
+    let referenceCalls = 0;
+    const expected = reference.minimize({
+      loss: (w) => (poisoned(k, referenceCalls++) ? NaN : objective.loss(w)),
+      gradient: (w) => objective.gradient(w),
+    });
     const actual = read();
     const at = `step ${k}`;
     assert.equal(actual.reason, expected.reason, `${at}: reason`);
     assert.equal(actual.refit, expected.refit, `${at}: refit`);
     assert.equal(actual.calibrating, expected.calibrating, `${at}: calibrating`);
+    assert.equal(actual.probed, expected.probed, `${at}: probed direction`);
     assertClose(actual.appliedLr, expected.appliedLr, TOL, `${at}: applied lr`);
     assertClose(actual.smoothedLr, expected.smoothedLr, TOL, `${at}: smoothed lr`);
     const w = problem.vars.map((v) => v.dataSync() as Float32Array);
@@ -117,6 +138,12 @@ function runBoth(run: Run, t: TestContext): ReferenceStep[] {
     worstWeights = Math.max(worstWeights, err);
     steps.push(expected);
   }
+  // No decision was close enough to its threshold for float32 rounding to flip it.
+  for (const s of steps)
+    for (const m of s.margins) {
+      const min = m.kind === 'noise' ? MIN_NOISE_MARGIN : MIN_RATIO_MARGIN;
+      assert.ok(marginOf(m) >= min, `step ${s.step}: ${m.name} margin ${marginOf(m)} < ${min}`);
+    }
   t.diagnostic(`worst relative error: lr ${worstLr.toExponential(2)}, weights ${worstWeights.toExponential(2)}`);
   opt.dispose();
   problem.dispose();
@@ -151,15 +178,24 @@ describe('the tfjs GeN steps exactly as the float64 reference', () => {
         const last = steps[STEPS - 1];
         assert.ok(last.appliedLr < 0.01 * last.smoothedLr, 'the cosine horizon brings the applied lr near 0');
       }
-
-      // No decision was close enough to its threshold for float32 rounding to flip it.
-      for (const s of steps)
-        for (const m of s.margins) {
-          const min = m.kind === 'noise' ? MIN_NOISE_MARGIN : MIN_RATIO_MARGIN;
-          assert.ok(marginOf(m) >= min, `step ${s.step}: ${m.name} margin ${marginOf(m)} < ${min}`);
-        }
     });
   }
+
+  test('non-finite training and probe losses: both skip the same steps and back off the same way', (t) => {
+    const poison: [number, number][] = [
+      [1, 0],
+      [3, 2],
+      [11, 0],
+      [16, 1],
+    ];
+    const steps = runBoth({ name: 'poisoned', ...sgdm, options: {}, poison }, t);
+    for (const [step] of poison) assert.equal(steps[step].reason, 'nonfinite', `step ${step}`);
+    assert.ok(steps[1].calibrating && !steps[11].calibrating, 'a NaN loss while calibrating and after');
+    // A step that was not taken leaves no direction to probe: the next refit measures its own.
+    assert.equal(steps[2].probed, 'current');
+    assert.equal(steps[12].probed, 'current');
+    assert.ok(steps[3].refit && steps[16].refit, 'the NaN probes fall on refits');
+  });
 
   test('GeN over SGDW with maxLr below the calibrated lr: the clamp acts the same on both sides', (t) => {
     const steps = runBoth({ name: 'maxLr', ...sgdm, options: { maxLr: 0.05 } }, t);
