@@ -7,6 +7,17 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { normals } from './helpers.js';
+import { mixedShapes, PROBLEMS, type ProblemName } from './problems.js';
+
+/** Default caps on the distance to each problem's minimiser after the steps, relative to the start. */
+export const MINIMISER_CAPS: Readonly<Record<ProblemName, number>> = {
+  quadratic: 0.1,
+  'logistic regression': 0.1,
+  Rosenbrock: 0.5,
+  'mixed shapes': 0.1,
+};
+/** Default number of steps of the minimiser checks. */
+const MINIMISER_STEPS = 100;
 
 export interface ConformanceEntry {
   /** Name shown in the test titles. */
@@ -23,6 +34,16 @@ export interface ConformanceEntry {
   skipFit?: boolean;
   /** Why the save/restore check cannot run (it is skipped with this reason). */
   noRoundTrip?: string;
+  /**
+   * Per problem of test/problems.ts: the largest allowed distance to its minimiser after
+   * `minimiserSteps` steps, relative to the starting distance (default {@link MINIMISER_CAPS}); or
+   * a string describing a known failure, which runs the check as a `todo` test.
+   */
+  minimiser?: Partial<Record<ProblemName, number | string>>;
+  /** Steps of the minimiser checks (default 100). */
+  minimiserSteps?: number;
+  /** Tensors that `dispose()` is known not to free, and why (default none). */
+  disposeLeak?: { tensors: number; why: string };
 }
 
 /** Least squares with two variables: L = mean((Xw + c − y)²). */
@@ -56,9 +77,10 @@ function clone(o: tf.Optimizer): tf.Optimizer {
   return entry[1](entry[0], o.getConfig()) as tf.Optimizer;
 }
 
-export function describeConformance(entries: ConformanceEntry[]): void {
+/** Declares the suite over `entries`; `backend` names the active backend in the titles (default `cpu`). */
+export function describeConformance(entries: ConformanceEntry[], backend = 'cpu'): void {
   for (const e of entries) {
-    describe(`${e.name} conformance`, () => {
+    describe(`${e.name} conformance (${backend})`, () => {
       test('minimizes a small least-squares problem', () => {
         const p = leastSquares(1);
         const { loss, vars } = p.make('conv');
@@ -144,6 +166,43 @@ export function describeConformance(entries: ConformanceEntry[]): void {
           tf.dispose([x, y]);
         });
       }
+
+      for (const makeProblem of PROBLEMS) {
+        const problem = makeProblem();
+        const setting = e.minimiser?.[problem.name] ?? MINIMISER_CAPS[problem.name];
+        const steps = e.minimiserSteps ?? MINIMISER_STEPS;
+        const cap = typeof setting === 'number' ? setting : MINIMISER_CAPS[problem.name];
+        test(
+          `gets within ${cap} of the start distance to the ${problem.name} minimiser in ${steps} steps`,
+          { todo: typeof setting === 'string' ? setting : false },
+          (t) => {
+            const p = problem.make();
+            const start = p.distance();
+            const opt = e.make();
+            for (let i = 0; i < steps; i++)
+              tf.tidy(() => {
+                opt.minimize(p.loss, false, p.vars);
+              });
+            const ratio = p.distance() / start;
+            t.diagnostic(`relative distance ${ratio.toExponential(2)}`);
+            opt.dispose();
+            p.dispose();
+            assert.ok(ratio <= cap, `distance to the minimiser ${start} → ${ratio * start} (ratio ${ratio} > ${cap})`);
+          },
+        );
+      }
+
+      test('dispose() frees every tensor it made: the count returns to its value before construction', () => {
+        const p = mixedShapes().make(); // a matrix, a vector and a scalar
+        const baseline = tf.memory().numTensors;
+        const opt = e.make();
+        // 12 steps: the next step refits, so GeN holds a previous direction too.
+        for (let i = 0; i < 12; i++) opt.minimize(p.loss, false, p.vars);
+        opt.dispose();
+        const leak = e.disposeLeak?.tensors ?? 0;
+        assert.equal(tf.memory().numTensors, baseline + leak, e.disposeLeak?.why ?? 'no tensor outlives dispose()');
+        p.dispose();
+      });
 
       for (const [what, build, message] of e.invalid ?? []) {
         test(`rejects ${what} with a clear error`, () => {

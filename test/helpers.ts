@@ -9,6 +9,13 @@ export async function useCpu(): Promise<void> {
   await tf.ready();
 }
 
+/** The `wasm` backend with this project's kernels, as `setupBackend` gives it (loaded only when used). */
+export async function useWasm(): Promise<void> {
+  const { setupBackend } = await import('../src/backend/index.js');
+  await setupBackend({ backend: 'wasm' });
+  assert.equal(tf.getBackend(), 'wasm');
+}
+
 /** |actual − expected| ≤ rel·max(|expected|, floor), with a message naming both. */
 export function assertClose(actual: number, expected: number, rel: number, what = '', floor = 1e-30): void {
   const err = Math.abs(actual - expected);

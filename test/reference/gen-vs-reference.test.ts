@@ -1,0 +1,218 @@
+// The tfjs GeN, stepped with its defaults over SGDW (momentum 0.9) and AdamW, against the
+// independent float64 reference of gen-reference.ts: per step the same decision, the same
+// learning rates and the same weights. This pins GeN's behaviour through refactors of its step.
+import { before, describe, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW, GeN, SGDW } from '../../src/index.js';
+import { assertClose, useCpu } from '../helpers.js';
+import { BATCHES, batchedLeastSquaresData, referenceBatch, tfjsBatchedLeastSquares } from './batched-least-squares.js';
+import { ReferenceAdamW, ReferenceSGDW, type ReferenceBase } from './float64-bases.js';
+import { marginOf, ReferenceGeN, type ReferenceOptions, type ReferenceStep } from './gen-reference.js';
+
+before(useCpu);
+
+const STEPS = 50;
+/**
+ * Seed of the problem's data and start (see batched-least-squares.ts), picked by scanning seeds
+ * 1–40 for one on which every run calibrates over several steps, clips, and keeps each decision
+ * clear of its threshold; the test asserts all three, so a seed that stopped doing so would fail.
+ */
+const SEED = 9;
+/**
+ * Relative tolerance on the applied and smoothed lr and on the weights (relative to the largest
+ * weight). The tfjs side computes losses in float32. With the default previous-direction probes
+ * the proposal is x* = η_prev + a/b: the exact previous step length plus a correction made of loss
+ * differences, whose relative error is about (float32 rounding of the losses) / (L₊ − 2L₀ + L₋).
+ * On this problem every accepted, unclipped fit has L₊ − 2L₀ + L₋ ≥ 2·10³·δ ≈ 0.008·L (asserted
+ * below, with MIN_OK_CURVATURE), and the correction is small wherever the previous step was about
+ * right; the weights add float32 rounding of w + η·D (6e-8 per step). The measured worst errors,
+ * printed as test diagnostics by `node scripts/run-tests.mjs test/reference`, are at most 2.1e-6
+ * for both, so 1e-5 leaves room for harmless reorderings of float32 arithmetic, while a changed
+ * rule fails at once (W = 2.9 instead of 3 moves the lr by 3%, γ = 0.89 instead of 0.9 by 0.1%).
+ */
+const TOL = 1e-5;
+/**
+ * Least distance of any decision from its threshold in the reference run. Loss combinations are
+ * compared with multiples of δ = 32 float32 ulps of max|L|; each float32 loss here is a mean of 8
+ * squares, good to a few ulps, so L₊ − 2L₀ + L₋ is good to ~δ/2: a margin of 1·δ cannot be
+ * crossed by rounding. Proposals are compared with multiples of the lr; with proposals good to
+ * ~1e-6, a relative margin of 1e-2 cannot be crossed either.
+ */
+const MIN_NOISE_MARGIN = 1;
+const MIN_RATIO_MARGIN = 1e-2;
+/** Least |b|·h² − 4δ, in units of δ, of an accepted unclipped fit (the precision behind TOL). */
+const MIN_OK_CURVATURE = 2e3;
+
+/**
+ * The tfjs GeN's public names this file uses, kept in this one function: its `lastStep` fields
+ * and the `horizon`, `maxLr` options.
+ */
+function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
+  const given: Record<string, unknown> = {};
+  if (options.horizon) given.horizon = options.horizon;
+  if (options.maxLr !== undefined) given.maxLr = options.maxLr;
+  const opt = new GeN(base, given);
+  const read = () => {
+    const s = opt.lastStep!;
+    return {
+      reason: s.reason,
+      refit: s.refit,
+      appliedLr: s.lr,
+      smoothedLr: s.stateLr,
+      calibrating: s.calibrating,
+      probed: s.probed,
+    };
+  };
+  return { opt, read };
+}
+
+interface Run {
+  name: string;
+  tfjsBase: () => tf.Optimizer;
+  referenceBase: () => ReferenceBase;
+  options: Partial<ReferenceOptions>;
+  /**
+   * Loss evaluations made NaN, as [step, call]: call 0 is the training loss, 1 and 2 the probes
+   * at −h and +h (both sides evaluate in this order).
+   */
+  poison?: [number, number][];
+}
+
+const sgdm: Pick<Run, 'tfjsBase' | 'referenceBase'> = {
+  tfjsBase: () => new SGDW({ momentum: 0.9 }),
+  referenceBase: () => new ReferenceSGDW({ momentum: 0.9 }),
+};
+const adamw: Pick<Run, 'tfjsBase' | 'referenceBase'> = {
+  tfjsBase: () => new AdamW(),
+  referenceBase: () => new ReferenceAdamW(),
+};
+const cosine = { horizon: { steps: STEPS, shape: 'cosine' as const } };
+
+const RUNS: Run[] = [
+  { name: 'GeN over SGDW (momentum 0.9), defaults', ...sgdm, options: {} },
+  { name: 'GeN over AdamW, defaults', ...adamw, options: {} },
+  { name: 'GeN over SGDW (momentum 0.9), cosine horizon', ...sgdm, options: cosine },
+  { name: 'GeN over AdamW, cosine horizon', ...adamw, options: cosine },
+];
+
+/** Max |a − b| over all weights, relative to the largest reference weight. */
+function weightError(actual: Float32Array[], expected: Float64Array[]): number {
+  const scale = Math.max(...expected.flatMap((w) => Array.from(w, Math.abs)));
+  let err = 0;
+  actual.forEach((a, i) => a.forEach((v, k) => (err = Math.max(err, Math.abs(v - expected[i][k])))));
+  return err / scale;
+}
+
+/** Steps both for STEPS steps over the cycling batches, asserting agreement at every step. */
+function runBoth(run: Run, t: TestContext): ReferenceStep[] {
+  const poisoned = (step: number, call: number) => (run.poison ?? []).some(([s, c]) => s === step && c === call);
+  const data = batchedLeastSquaresData(SEED);
+  const problem = tfjsBatchedLeastSquares(data);
+  const { opt, read } = tfjsGeN(run.tfjsBase(), run.options);
+  const reference = new ReferenceGeN(run.referenceBase(), data.init, run.options);
+  const steps: ReferenceStep[] = [];
+  let worstLr = 0;
+  let worstWeights = 0;
+  for (let k = 0; k < STEPS; k++) {
+    const batch = k % BATCHES;
+    const tfjsLoss = problem.loss(batch);
+    let tfjsCalls = 0;
+    opt.minimize(() => (poisoned(k, tfjsCalls++) ? tf.add(tfjsLoss(), NaN) : tfjsLoss()), false, problem.vars);
+    const objective = referenceBatch(data, batch);
+    let referenceCalls = 0;
+    const expected = reference.minimize({
+      loss: (w) => (poisoned(k, referenceCalls++) ? NaN : objective.loss(w)),
+      gradient: (w) => objective.gradient(w),
+    });
+    const actual = read();
+    const at = `step ${k}`;
+    assert.equal(actual.reason, expected.reason, `${at}: reason`);
+    assert.equal(actual.refit, expected.refit, `${at}: refit`);
+    assert.equal(actual.calibrating, expected.calibrating, `${at}: calibrating`);
+    assert.equal(actual.probed, expected.probed, `${at}: probed direction`);
+    assertClose(actual.appliedLr, expected.appliedLr, TOL, `${at}: applied lr`);
+    assertClose(actual.smoothedLr, expected.smoothedLr, TOL, `${at}: smoothed lr`);
+    const w = problem.vars.map((v) => v.dataSync() as Float32Array);
+    const err = weightError(w, reference.weights);
+    assert.ok(err <= TOL, `${at}: weights differ by ${err} relative`);
+    const lrErr = (x: number, y: number) => (y === 0 ? Math.abs(x) : Math.abs(x / y - 1));
+    worstLr = Math.max(
+      worstLr,
+      lrErr(actual.appliedLr, expected.appliedLr),
+      lrErr(actual.smoothedLr, expected.smoothedLr),
+    );
+    worstWeights = Math.max(worstWeights, err);
+    steps.push(expected);
+  }
+  // No decision was close enough to its threshold for float32 rounding to flip it.
+  for (const s of steps)
+    for (const m of s.margins) {
+      const min = m.kind === 'noise' ? MIN_NOISE_MARGIN : MIN_RATIO_MARGIN;
+      assert.ok(marginOf(m) >= min, `step ${s.step}: ${m.name} margin ${marginOf(m)} < ${min}`);
+    }
+  for (const s of steps.filter((x) => x.reason === 'ok')) {
+    const curvature = s.margins.find((m) => m.name.startsWith('|b|·h²'))!;
+    assert.ok(marginOf(curvature) >= MIN_OK_CURVATURE, `step ${s.step}: accepted curvature ${marginOf(curvature)}δ`);
+  }
+  t.diagnostic(`worst relative error: lr ${worstLr.toExponential(2)}, weights ${worstWeights.toExponential(2)}`);
+  opt.dispose();
+  problem.dispose();
+  return steps;
+}
+
+const WARM_UP_FACTOR = 0.9 + 0.1 * 2; // γ + (1 − γ)·clip[1]: the largest smoothed rise per refit
+
+describe('the tfjs GeN steps exactly as the float64 reference', () => {
+  for (const run of RUNS) {
+    test(`${run.name}: same reason, refit, lr and weights at each of ${STEPS} steps`, (t) => {
+      const steps = runBoth(run, t);
+      const reasons = new Set(steps.map((s) => s.reason));
+
+      // The run must exercise what it claims to pin.
+      const calibrating = steps.filter((s) => s.calibrating);
+      assert.ok(calibrating.length >= 2, `calibrates over ${calibrating.length} steps`);
+      assert.ok(
+        calibrating.some((s) => s.reason === 'clipped'),
+        'a calibration step is clipped at 10×',
+      );
+      for (const r of ['insignificant', 'clipped', 'ok', 'skipped', 'not_descent']) {
+        assert.ok(reasons.has(r), `reason '${r}' occurs (got ${[...reasons].join(', ')})`);
+      }
+      const refits = steps.filter((s) => s.refit && !s.calibrating);
+      const rises = refits.filter(
+        (s, i) =>
+          i > 0 && s.reason === 'clipped' && Math.abs(s.smoothedLr / refits[i - 1].smoothedLr - WARM_UP_FACTOR) < 1e-12,
+      );
+      assert.ok(rises.length >= 1, 'after calibration, the warm-up raises the lr by ×1.1 at least once');
+      if (run.options.horizon) {
+        const last = steps[STEPS - 1];
+        assert.ok(last.appliedLr < 0.01 * last.smoothedLr, 'the cosine horizon brings the applied lr near 0');
+      }
+    });
+  }
+
+  test('non-finite training and probe losses: both skip the same steps and back off the same way', (t) => {
+    const poison: [number, number][] = [
+      [1, 0],
+      [3, 2],
+      [11, 0],
+      [16, 1],
+    ];
+    const steps = runBoth({ name: 'poisoned', ...sgdm, options: {}, poison }, t);
+    for (const [step] of poison) assert.equal(steps[step].reason, 'nonfinite', `step ${step}`);
+    assert.ok(steps[1].calibrating && !steps[11].calibrating, 'a NaN loss while calibrating and after');
+    // A step that was not taken leaves no direction to probe: the next refit measures its own.
+    assert.equal(steps[2].probed, 'current');
+    assert.equal(steps[12].probed, 'current');
+    assert.ok(steps[3].refit && steps[16].refit, 'the NaN probes fall on refits');
+  });
+
+  test('GeN over SGDW with maxLr below the calibrated lr: the clamp acts the same on both sides', (t) => {
+    const steps = runBoth({ name: 'maxLr', ...sgdm, options: { maxLr: 0.05 } }, t);
+    assert.ok(
+      steps.some((s) => s.smoothedLr === 0.05),
+      'maxLr clamps the lr',
+    );
+  });
+});
