@@ -58,8 +58,8 @@ function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
     return {
       reason: s.reason,
       refit: s.refit,
-      appliedLr: s.lr,
-      smoothedLr: s.stateLr,
+      appliedLr: s.appliedLr,
+      smoothedLr: s.smoothedLr,
       calibrating: s.calibrating,
       probed: s.probed,
     };
