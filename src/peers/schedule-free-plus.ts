@@ -83,7 +83,7 @@ const L1_TO_L2 = Math.sqrt(Math.PI / 2);
  *
  *     β̃ = 1 − (1 − β_sf)^(1−p)·(1 − β_sf,max)^p,   p = min(k/T_anneal, 1)   (β̃ = β_sf if T_anneal = 0)
  *     I = β̃·⟨g, z − x⟩
- *     e ← β_p·e + (1 − β_p)·√(π/2)·‖g‖₁,   ê = e/(1 − β_pᵏ⁺¹)
+ *     e ← β_p·e + (1 − β_p)·√(π/2)·‖g‖₁,   ê = e/(1 − β_pᵏ⁺¹)   (e starts at 0; see the EMA note below)
  *     α = max(lr·γ_k, ε)·max(0, F + I)/ê                       (γ_k the warm-up factor)
  *     α_max = max(α_max, α)   (α_max starts at ε)
  *     c = 1 if k < cWarmup, else c = w/W with w = (k+1)^r·α_max^weightLrPower, W = Σ w
@@ -109,6 +109,13 @@ const L1_TO_L2 = Math.sqrt(Math.PI / 2);
  * - ê = 0 (an all-zero gradient) or a non-finite F + I gives α = 0: the step leaves z alone
  *   (m, v and the average still update). The reference divides by zero (ZeroDivisionError) for
  *   ê = 0, gives α = 0 for NaN (Python's max(0, nan)) and an infinite step for +∞.
+ * - The EMA of the norm: the reference writes the bias-corrected ê back into its EMA state
+ *   (`group['grad_l1_ema'] = group['grad_l1_ema_corr'] = grad_l1_ema_corr`), so every step
+ *   corrects an already corrected value again; its own docstring ("raw and bias-corrected EMA")
+ *   and the paper's transcription describe the raw EMA above, which this port keeps. The two
+ *   agree at the default β_p = 0. For β_p > 0 the reference's early ê is far larger (with
+ *   β_p = 0.9 and a constant norm n: 5.3n at k = 1, 17.8n at k = 2, instead of n), so its early
+ *   steps are far smaller.
  * - `warmupSteps` is this library's: the reference has no warm-up option and leaves γ_k to an
  *   external schedule on `lr` (the paper's γ_t); warmupSteps = 0 (the default) is the reference.
  * - The scalars (‖g‖₁, ⟨g, z − x⟩, F) are float32 reductions read back once per step; the

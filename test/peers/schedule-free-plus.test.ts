@@ -151,6 +151,8 @@ describe('ScheduleFreePlus', () => {
     assert.equal(opt.learningRate, opt.appliedStepSize);
     assert.equal(opt.averagingWeight, 1);
     assert.equal(opt.interpolationCorrection, 0);
+    const eHat = Math.sqrt(Math.PI / 2) * 4.25;
+    assert.ok(Math.abs(opt.gradNormEstimate - eHat) < 1e-6 * eHat, `ê ${opt.gradNormEstimate} vs ${eHat}`);
     opt.dispose();
     p.dispose();
   });
