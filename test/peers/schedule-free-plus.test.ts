@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { ScheduleFreePlus, registerPeerOptimizers } from '../../src/peers/index.js';
+import { ScheduleFreeAdamW, ScheduleFreePlus, registerPeerOptimizers } from '../../src/peers/index.js';
 import { mulberry32 } from '../../src/core/rng.js';
 import { assertBitIdentical, useCpu, values } from '../helpers.js';
 import { A, B, W0, assertTrajectory, dot, l1, makeProblem } from './problem.js';
@@ -311,6 +311,30 @@ describe('ScheduleFreePlus', () => {
     for (let j = 0; j < 19; j++) round();
     assert.equal(tf.memory().numTensors, settled);
     opt.dispose();
+    p.dispose();
+  });
+  test('rebuilds an equal optimizer from its config after a JSON round trip (as model.save writes it)', () => {
+    const opt = new ScheduleFreePlus({ polyakBeta: 0.9, sfBetaAnnealSteps: 100, cWarmup: 5, weightDecay: 20 });
+    const json = JSON.parse(JSON.stringify(opt.getConfig())) as tf.serialization.ConfigDict;
+    const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap.ScheduleFreePlus;
+    const copy = fromConfig(cls, json) as ScheduleFreePlus;
+    assert.equal(copy.getClassName(), 'ScheduleFreePlus');
+    assert.deepEqual(copy.options, opt.options);
+    opt.dispose();
+    copy.dispose();
+  });
+
+  test('rejects weights that another optimizer saved', async () => {
+    const p = makeProblem();
+    const other = new ScheduleFreeAdamW();
+    other.minimize(p.loss, false, p.vars);
+    const saved = await other.getWeights();
+    await assert.rejects(
+      new ScheduleFreePlus().setWeights(saved),
+      /ScheduleFreePlus\.setWeights: expected the weights of ScheduleFreePlus\.getWeights\(\) \(an entry 'ScheduleFreePlus\/state' with 11 numbers\)\./,
+    );
+    tf.dispose(saved.filter((w) => w.name === 'iter' || w.name.endsWith('/state')).map((w) => w.tensor));
+    other.dispose();
     p.dispose();
   });
 });
