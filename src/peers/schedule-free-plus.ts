@@ -35,7 +35,10 @@ export interface ScheduleFreePlusOptions {
   warmupSteps: number;
 }
 
-/** Defaults of {@link ScheduleFreePlusOptions} (the official implementation's; warmupSteps 0 = no warm-up, as there). */
+/**
+ * Defaults of {@link ScheduleFreePlusOptions}: the official implementation's at commit 70785b5
+ * (which fixed cWarmup's default from 0.9 to 0); warmupSteps 0 = no warm-up, as there.
+ */
 export const SCHEDULE_FREE_PLUS_DEFAULTS: Readonly<ScheduleFreePlusOptions> = Object.freeze({
   lr: 1,
   beta1: 0.9,
@@ -76,7 +79,7 @@ const L1_TO_L2 = Math.sqrt(Math.PI / 2);
 /**
  * ScheduleFree+ (A. Defazio, "ScheduleFree+: Scaling Learning-Rate-Free & Schedule-Free Learning
  * to Large Language Models", arXiv 2605.19095, 2026; official code facebookresearch/schedule_free
- * `AdamCScheduleFreePlusPaper`, commit 43e5c2d): Schedule-Free AdamW whose step size is a Polyak
+ * `AdamCScheduleFreePlusPaper`, commit 70785b5, whose defaults these are): Schedule-Free AdamW whose step size is a Polyak
  * step computed from the loss, so there is no learning rate to tune. At step k (from 0), with
  * g = ∇f(y), F = f(y) and x, y, z the Schedule-Free sequences (gradients at y, z takes the
  * steps, x averages the z's):
@@ -92,10 +95,12 @@ const L1_TO_L2 = Math.sqrt(Math.PI / 2);
  *     z ← z − α·(m/(1 − β₁ᵏ⁺¹))/(√(v/(1 − β₂ᵏ⁺¹)) + ε)
  *     x ← (1 − c)x + c·z,   y = β̃x + (1 − β̃)z.
  *
- * max(0, F + I)/ê is a Polyak step f/‖g‖ with optimal value 0 (so the loss should be ≥ 0 with
- * an infimum near 0, as cross-entropy and squared error are); I corrects it for the gradient
- * being taken at y rather than at z. The norm and the inner product are global (over all
- * variables), as in the reference.
+ * Along the Adam direction (about ±1 per coordinate) a step α lowers the linearised loss by
+ * about α‖g‖₁, so α = F/(√(π/2)‖g‖₁) is a Polyak step aimed at a loss of 0; I ≈ ⟨g, z − y⟩
+ * corrects F for the gradient being taken at y rather than at z. The optimal value is taken as
+ * 0, so where the loss cannot get near 0 (regularised objectives, noisy labels) the step is too
+ * long; `lr` < 1 shortens it. The norm and the inner product are global (over all variables),
+ * as in the reference.
  *
  * The Polyak step needs the loss, so this optimizer overrides `minimize(f)` (one gradient pass,
  * as `model.fit` calls it); `applyGradients` throws. The variables hold y while training; call
@@ -198,7 +203,7 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
   eval(variables: tf.Variable[] = this.tracked): void {
     if (!this.training) return;
     const xs = this.matching(variables, this.x);
-    variables.forEach((w, i) => w.assign(xs[i]));
+    if (xs.length > 0) variables.forEach((w, i) => w.assign(xs[i])); // no step yet: y = x = z
     this.training = false;
   }
 
@@ -207,7 +212,7 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
     if (this.training) return;
     const xs = this.matching(variables, this.x);
     const zs = this.matching(variables, this.z);
-    tf.tidy(() => variables.forEach((w, i) => w.assign(interpolate(xs[i], zs[i], this.lastBeta))));
+    if (xs.length > 0) tf.tidy(() => variables.forEach((w, i) => w.assign(interpolate(xs[i], zs[i], this.lastBeta))));
     this.training = true;
   }
 

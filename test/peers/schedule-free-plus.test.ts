@@ -257,6 +257,19 @@ describe('ScheduleFreePlus', () => {
     p.dispose();
   });
 
+  test('switches modes before its first step without touching the weights', () => {
+    const p = makeProblem();
+    const opt = new ScheduleFreePlus();
+    opt.eval(p.vars);
+    assert.equal(opt.mode, 'eval');
+    opt.train(p.vars);
+    assert.deepEqual(p.flat(), W0);
+    opt.minimize(p.loss, false, p.vars);
+    assert.ok(opt.appliedStepSize > 0);
+    opt.dispose();
+    p.dispose();
+  });
+
   test('refuses applyGradients and a non-scalar loss with clear errors', () => {
     const p = makeProblem();
     const opt = new ScheduleFreePlus();
