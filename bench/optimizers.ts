@@ -137,6 +137,7 @@ const PEERS: { name: string; exportName: string; label: string; closure?: boolea
   { name: 'ldog', exportName: 'LDoG', label: 'L-DoG' },
   { name: 'schedule-free-adamw', exportName: 'ScheduleFreeAdamW', label: 'Schedule-Free AdamW' },
   { name: 'sls', exportName: 'SLS', label: 'SLS' },
+  { name: 'schedule-free-plus', exportName: 'ScheduleFreePlus', label: 'ScheduleFree+' },
 ];
 
 let library: Record<string, unknown> = {};

@@ -27,15 +27,15 @@ export interface RunOptions {
   backend: string;
   versions: Record<string, string>;
   onProgress?: (p: StepProgress) => void;
-  /** Evaluate during and after the run (default true; a warm-up run skips it). */
+  /** Evaluate during and after the run (default true; a priming run skips it). */
   evaluate?: boolean;
 }
 
-type Switchable = tf.Optimizer & { eval?: () => void; train?: () => void; learningRate?: unknown };
+type Switchable = tf.Optimizer & { eval?: () => void; train?: () => void; appliedStepSize?: unknown };
 
-/** The lr an optimizer applied at its last step, when it says so (GeN, our bases, peers with a number). */
+/** The step size an optimizer applied at its last step: every optimizer of the library says so; tfjs's do not (NaN). */
 function appliedLr(o: Switchable): number {
-  const v = o.learningRate;
+  const v = o.appliedStepSize;
   return typeof v === 'number' ? v : NaN;
 }
 

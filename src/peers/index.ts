@@ -15,5 +15,6 @@ export {
   SCHEDULE_FREE_ADAMW_DEFAULTS,
   type ScheduleFreeAdamWOptions,
 } from './schedule-free-adamw.js';
+export { ScheduleFreePlus, SCHEDULE_FREE_PLUS_DEFAULTS, type ScheduleFreePlusOptions } from './schedule-free-plus.js';
 export { SLS, SLS_DEFAULTS, type SLSOptions } from './sls.js';
 export { registerPeerOptimizers } from './register.js';

@@ -5,6 +5,7 @@ import { DoG } from './dog.js';
 import { LDoG } from './ldog.js';
 import { Prodigy } from './prodigy.js';
 import { ScheduleFreeAdamW } from './schedule-free-adamw.js';
+import { ScheduleFreePlus } from './schedule-free-plus.js';
 import { SLS } from './sls.js';
 
 /**
@@ -12,6 +13,6 @@ import { SLS } from './sls.js';
  * `includeOptimizer` and `tf.loadLayersModel` can restore them. Idempotent.
  */
 export function registerPeerOptimizers(): void {
-  for (const cls of [Prodigy, DAdaptAdam, DAdaptSGD, DoG, LDoG, ScheduleFreeAdamW, SLS])
+  for (const cls of [Prodigy, DAdaptAdam, DAdaptSGD, DoG, LDoG, ScheduleFreeAdamW, ScheduleFreePlus, SLS])
     tf.serialization.registerClass(cls);
 }

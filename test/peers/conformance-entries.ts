@@ -7,6 +7,7 @@ import {
   LDoG,
   Prodigy,
   ScheduleFreeAdamW,
+  ScheduleFreePlus,
   SLS,
   registerPeerOptimizers,
 } from '../../src/peers/index.js';
@@ -173,6 +174,60 @@ export const PEER_ENTRIES: ConformanceEntry[] = [
         /ScheduleFreeAdamW: option 'r' must be a number >= 0; got -1\./,
       ],
     ],
+  },
+  {
+    name: 'ScheduleFreePlus',
+    make: () => new ScheduleFreePlus(),
+    minimiser: {
+      quadratic:
+        "ScheduleFree+'s Polyak step assumes the least loss is 0; on least squares with a positive minimum it overshoots: distance ×13 in 100 steps (the float64 rule does the same, see its own test)",
+      'logistic regression': 'the same Polyak overshoot (minimum loss > 0): distance ×27 in 100 steps',
+      'mixed shapes': 'the same Polyak overshoot: distance only ×0.88 in 100 steps',
+    },
+    invalid: [
+      [
+        'an unknown option',
+        () => new ScheduleFreePlus({ sf_beta1: 0.9 } as never),
+        /ScheduleFreePlus: unknown option 'sf_beta1'\. Allowed options: lr, /,
+      ],
+      [
+        'sfBeta = 1',
+        () => new ScheduleFreePlus({ sfBeta: 1 }),
+        /ScheduleFreePlus: option 'sfBeta' must be a number >= 0 and < 1; got 1\./,
+      ],
+      ['lr = 0', () => new ScheduleFreePlus({ lr: 0 }), /ScheduleFreePlus: option 'lr' must be a number > 0; got 0\./],
+      [
+        'fractional cWarmup',
+        () => new ScheduleFreePlus({ cWarmup: 1.5 }),
+        /ScheduleFreePlus: option 'cWarmup' must be an integer >= 0; got 1\.5\./,
+      ],
+      [
+        'a string polyakBeta',
+        () => new ScheduleFreePlus({ polyakBeta: '0.9' } as never),
+        /ScheduleFreePlus: option 'polyakBeta' must be a number >= 0 and < 1; got "0\.9"\./,
+      ],
+      [
+        'a negative weightDecay',
+        () => new ScheduleFreePlus({ weightDecay: -1 }),
+        /ScheduleFreePlus: option 'weightDecay' must be a number >= 0; got -1\./,
+      ],
+    ],
+  },
+  {
+    name: 'ScheduleFreePlus (annealing, EMA norm, c warm-up, AdamC decay, r)',
+    minimiser: {
+      'logistic regression': 'with every option on, the Polyak step diverges (distance ×1e24 in 100 steps)',
+      'mixed shapes': 'with every option on, the Polyak step diverges to NaN within 100 steps',
+    },
+    make: () =>
+      new ScheduleFreePlus({
+        sfBetaAnnealSteps: 20,
+        polyakBeta: 0.9,
+        cWarmup: 3,
+        weightDecay: 1,
+        r: 1,
+        warmupSteps: 2,
+      }),
   },
   {
     name: 'SLS',
