@@ -24,8 +24,8 @@ export interface SuiteOptions {
    * once the record has left this process.
    */
   append?: (record: RunRecord) => void | Promise<void>;
-  /** Runs a short untimed run of a task before its first timed run (default true). */
-  warmUp?: boolean;
+  /** Primes each task with a short untimed run before its first timed run (default true). */
+  prime?: boolean;
 }
 
 export interface PlannedRun {
@@ -106,20 +106,21 @@ export interface SuiteEvents {
   onRunError?(run: PlannedRun, error: Error): void;
 }
 
-/** Steps of the untimed warm-up run (compiles the task's kernels and fills the engine's caches). */
-export const WARM_UP_STEPS = 20;
+/** Steps of the untimed priming run (compiles the task's kernels and fills the engine's caches). */
+export const PRIMING_STEPS = 20;
 
 /**
  * Runs the suite, appending each finished run to `o.out` (or `o.append`). Resolves to the number of
  * runs done. Between runs it yields to the event loop, so a worker's messages leave promptly.
- * Before a task's first timed run it trains that configuration for {@link WARM_UP_STEPS} steps and
- * discards the result: otherwise the first run's wall time would include the engine's warm-up.
+ * Before a task's first timed run it primes the engine: it trains that configuration for
+ * {@link PRIMING_STEPS} steps and discards the result, otherwise the first run's wall time would
+ * include compiling kernels and filling caches.
  */
 export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<number> {
   const records = (o.resume ? readResults(o.out) : []).filter((r): r is RunRecord => r.kind === 'run');
   const done = new Set(records.map((r) => r.key));
   const append = o.append ?? ((r: RunRecord) => appendResult(o.out, r));
-  const warmed = new Set<string>();
+  const primed = new Set<string>();
   let count = 0;
   const execute = async (name: string, runs: PlannedRun[]) => {
     const todo = runs.filter((r) => !done.has(r.key));
@@ -135,9 +136,9 @@ export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<n
         versions: o.versions,
       };
       try {
-        if (o.warmUp !== false && !warmed.has(run.task.name)) {
-          warmed.add(run.task.name);
-          runOne({ ...base, steps: Math.min(WARM_UP_STEPS, run.steps), evaluate: false });
+        if (o.prime !== false && !primed.has(run.task.name)) {
+          primed.add(run.task.name);
+          runOne({ ...base, steps: Math.min(PRIMING_STEPS, run.steps), evaluate: false });
         }
         ev.onRunStart?.(run, i, todo.length);
         const record = runOne({ ...base, steps: run.steps, onProgress: (p) => ev.onProgress?.(run, p) });

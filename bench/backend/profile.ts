@@ -1,5 +1,5 @@
 // Where a step goes, per kernel: every `wasm` kernel is wrapped with a timer (self time, i.e.
-// minus the kernels it calls), then a few steps of one benchmark model run after warm-up.
+// minus the kernels it calls), then a few steps of one benchmark model run after untimed priming steps.
 //
 //   npx tsx bench/backend/profile.ts [CNN|LSTM|transformer|MLP] [--fwd] [--stock] [--steps 3] [--top 25] [--shapes]
 //
@@ -68,7 +68,9 @@ const step = () => {
   l.dataSync();
   l.dispose();
 };
-for (let i = 0; i < 3; i++) step();
+// Untimed: the first steps compile kernels and create the optimizer's slots.
+const PRIMING_STEPS = 3;
+for (let i = 0; i < PRIMING_STEPS; i++) step();
 const wall: number[] = [];
 for (let s = 0; s < STEPS; s++) {
   recording = true;
