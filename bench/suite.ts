@@ -1,7 +1,7 @@
 // The suite: which runs make up a quick or full benchmark, in order, and running them with resume.
 // Protocol (DeepOBS): each grid is tuned with seed 0 on the validation metric; then the best grid
 // configuration of each base, GeN and the peers are rerun with more seeds for the headline table.
-import type { OptimizerConfig } from './optimizers.js';
+import type { OptimizerConfig, OptimizerEntry } from './optimizers.js';
 import { findOptimizer, robustnessConfigs } from './optimizers.js';
 import { appendResult, readResults, runKey, type RunRecord } from './results.js';
 import { runOne, type StepProgress } from './runner.js';
@@ -50,14 +50,23 @@ function plan(task: TaskSpec, opt: OptimizerConfig, seed: number, steps: number,
 
 const stepsOf = (o: SuiteOptions, t: TaskSpec) => o.steps ?? t.steps[o.mode];
 
-/** Phase 1: every configuration with seed 0 (grids are tuned here). */
-export function tunePhase(o: SuiteOptions): PlannedRun[] {
+/** `f` over every task and every available optimizer of the suite, in order, concatenated. */
+function overTasksAndOptimizers(
+  o: SuiteOptions,
+  f: (t: TaskSpec, name: string, entry: OptimizerEntry) => PlannedRun[],
+): PlannedRun[] {
   return o.tasks.flatMap((t) =>
     o.optimizers.flatMap((name) => {
       const entry = findOptimizer(name);
-      if (!entry || entry.unavailable()) return [];
-      return entry.configs(o.mode).map((c) => plan(t, c, 0, stepsOf(o, t), 'tune'));
+      return !entry || entry.unavailable() ? [] : f(t, name, entry);
     }),
+  );
+}
+
+/** Phase 1: every configuration with seed 0 (grids are tuned here). */
+export function tunePhase(o: SuiteOptions): PlannedRun[] {
+  return overTasksAndOptimizers(o, (t, _name, entry) =>
+    entry.configs(o.mode).map((c) => plan(t, c, 0, stepsOf(o, t), 'tune')),
   );
 }
 
@@ -74,21 +83,17 @@ export function bestOfGrid(records: RunRecord[], task: string, optimizer: string
 /** Phase 2: seeds 1..seeds-1 for GeN, peers and each grid's best configuration. */
 export function seedPhase(o: SuiteOptions, records: RunRecord[]): PlannedRun[] {
   if (o.seeds <= 1) return [];
-  return o.tasks.flatMap((t) =>
-    o.optimizers.flatMap((name) => {
-      const entry = findOptimizer(name);
-      if (!entry || entry.unavailable()) return [];
-      let configs = entry.configs(o.mode);
-      if (entry.kind === 'grid') {
-        const best = bestOfGrid(records, t.name, name);
-        if (!best) return [];
-        configs = configs.filter((c) => JSON.stringify(c.config) === JSON.stringify(best.config));
-      }
-      return configs.flatMap((c) =>
-        Array.from({ length: o.seeds - 1 }, (_, i) => plan(t, c, i + 1, stepsOf(o, t), 'tune')),
-      );
-    }),
-  );
+  return overTasksAndOptimizers(o, (t, name, entry) => {
+    let configs = entry.configs(o.mode);
+    if (entry.kind === 'grid') {
+      const best = bestOfGrid(records, t.name, name);
+      if (!best) return [];
+      configs = configs.filter((c) => JSON.stringify(c.config) === JSON.stringify(best.config));
+    }
+    return configs.flatMap((c) =>
+      Array.from({ length: o.seeds - 1 }, (_, i) => plan(t, c, i + 1, stepsOf(o, t), 'tune')),
+    );
+  });
 }
 
 /** Phase 3: GeN from initial lrs 1e-5 … 1e-1 (seed 0); the quick suite does it on its first task only. */

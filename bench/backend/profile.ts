@@ -8,7 +8,7 @@
 // Prints a Markdown table; a diagnostic tool, not part of the benchmark's numbers.
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
-import { charRnn, cnn, mlp, transformer, type Model } from './models.js';
+import { BENCHMARK_MODELS } from './models.js';
 
 const args = process.argv.slice(2);
 const opt = (flag: string, dflt: number) => {
@@ -22,13 +22,11 @@ const fwd = args.includes('--fwd');
 const byShape = args.includes('--shapes');
 const STEPS = opt('--steps', 3);
 const TOP = opt('--top', 25);
-const builders: Record<string, () => Model> = {
-  MLP: () => mlp(),
-  CNN: () => cnn(),
-  LSTM: () => charRnn(),
-  transformer: () => transformer(),
-};
 
+if (!(name in BENCHMARK_MODELS)) {
+  process.stderr.write(`profile: unknown model '${name}'; allowed: ${Object.keys(BENCHMARK_MODELS).join(', ')}\n`);
+  process.exit(2);
+}
 await setupBackend({ backend: 'wasm' });
 if (args.includes('--stock')) unregisterWasmKernels();
 
@@ -61,7 +59,7 @@ for (const config of tf.getKernelsForBackend('wasm')) {
   tf.registerKernel({ ...config, kernelFunc: wrapped });
 }
 
-const model = builders[name]();
+const model = BENCHMARK_MODELS[name]();
 const adam = tf.train.adam(1e-3);
 const step = () => {
   const l = fwd ? model.loss() : adam.minimize(model.loss, true, model.vars)!;

@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels, setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
-import { charRnn, cnn, mlp, transformer, type Model } from './models.js';
+import { BENCHMARK_MODELS } from './models.js';
 import { median } from '../stats.js';
 
 const args = process.argv.slice(2);
@@ -33,13 +33,6 @@ const REPS = quick ? 3 : 11;
 
 /** PyTorch 1.13 on CPU with OpenBLAS, 2 threads, same models, same VM (engine.md §5): ms per train step. */
 const PYTORCH_MS: Record<string, number> = { MLP: 6.4, CNN: 40, LSTM: 96, transformer: 62 };
-
-const models: Record<string, () => Model> = {
-  MLP: () => mlp(),
-  CNN: () => cnn(),
-  LSTM: () => charRnn(),
-  transformer: () => transformer(),
-};
 
 type Variant = string;
 interface Row {
@@ -97,7 +90,7 @@ function measure(name: string, variant: Variant): Row {
   const slow = variant === 'cpu';
   const primingCalls = slow ? 1 : PRIMING_CALLS;
   const reps = slow ? 1 : REPS;
-  const model = models[name]();
+  const model = BENCHMARK_MODELS[name]();
   const opt = tf.train.adam(1e-3);
   const row: Row = { model: name, variant, trainMs: null, forwardMs: null, reps };
   try {
@@ -166,7 +159,7 @@ const fmt = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) 
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const names = Object.keys(models).filter((m) => only === undefined || only.includes(m));
+  const names = Object.keys(BENCHMARK_MODELS).filter((m) => only === undefined || only.includes(m));
   const suffix = THREADS > 1 ? `, ${THREADS} threads` : '';
   const variants: Variant[] = [...(withCpu ? ['cpu'] : []), `wasm stock${suffix}`, `wasm patched${suffix}`];
   const report = await setupBackend({ backend: 'wasm', threads: THREADS });
