@@ -9,6 +9,9 @@ import type { OverheadRecord } from './results.js';
 import type { TaskSpec } from './tasks/types.js';
 import { median } from './stats.js';
 
+/** Untimed steps of each optimizer before its timed ones (the first steps create its slots). */
+const PRIMING_STEPS = 2;
+
 export function measureOverhead(
   task: TaskSpec,
   o: {
@@ -60,11 +63,11 @@ export function measureOverhead(
     for (const v of variants) {
       restore();
       const opt = v.make();
-      for (let k = 0; k < o.stepsPerRep + 2; k++) {
+      for (let k = 0; k < o.stepsPerRep + PRIMING_STEPS; k++) {
         const t = performance.now();
         tf.tidy(() => (opt.minimize(() => batch.loss(), true, model.vars) as tf.Scalar).dataSync());
         const dt = performance.now() - t;
-        if (k < 2) continue; // first steps create slots
+        if (k < PRIMING_STEPS) continue;
         ((opt as Partial<GeN>).lastStep?.refit ? refit : plain)[v.name].push(dt);
       }
       opt.dispose();

@@ -1,7 +1,7 @@
 // The suite: which runs make up a quick or full benchmark, in order, and running them with resume.
 // Protocol (DeepOBS): each grid is tuned with seed 0 on the validation metric; then the best grid
 // configuration of each base, GeN and the peers are rerun with more seeds for the headline table.
-import type { OptimizerConfig } from './optimizers.js';
+import type { OptimizerConfig, OptimizerEntry } from './optimizers.js';
 import { findOptimizer, robustnessConfigs } from './optimizers.js';
 import { appendResult, readResults, runKey, type RunRecord } from './results.js';
 import { runOne, type StepProgress } from './runner.js';
@@ -24,8 +24,8 @@ export interface SuiteOptions {
    * once the record has left this process.
    */
   append?: (record: RunRecord) => void | Promise<void>;
-  /** Runs a short untimed run of a task before its first timed run (default true). */
-  warmUp?: boolean;
+  /** Primes each task with a short untimed run before its first timed run (default true). */
+  prime?: boolean;
 }
 
 export interface PlannedRun {
@@ -50,14 +50,23 @@ function plan(task: TaskSpec, opt: OptimizerConfig, seed: number, steps: number,
 
 const stepsOf = (o: SuiteOptions, t: TaskSpec) => o.steps ?? t.steps[o.mode];
 
-/** Phase 1: every configuration with seed 0 (grids are tuned here). */
-export function tunePhase(o: SuiteOptions): PlannedRun[] {
+/** `f` over every task and every available optimizer of the suite, in order, concatenated. */
+function overTasksAndOptimizers(
+  o: SuiteOptions,
+  f: (t: TaskSpec, name: string, entry: OptimizerEntry) => PlannedRun[],
+): PlannedRun[] {
   return o.tasks.flatMap((t) =>
     o.optimizers.flatMap((name) => {
       const entry = findOptimizer(name);
-      if (!entry || entry.unavailable()) return [];
-      return entry.configs(o.mode).map((c) => plan(t, c, 0, stepsOf(o, t), 'tune'));
+      return !entry || entry.unavailable() ? [] : f(t, name, entry);
     }),
+  );
+}
+
+/** Phase 1: every configuration with seed 0 (grids are tuned here). */
+export function tunePhase(o: SuiteOptions): PlannedRun[] {
+  return overTasksAndOptimizers(o, (t, _name, entry) =>
+    entry.configs(o.mode).map((c) => plan(t, c, 0, stepsOf(o, t), 'tune')),
   );
 }
 
@@ -74,21 +83,17 @@ export function bestOfGrid(records: RunRecord[], task: string, optimizer: string
 /** Phase 2: seeds 1..seeds-1 for GeN, peers and each grid's best configuration. */
 export function seedPhase(o: SuiteOptions, records: RunRecord[]): PlannedRun[] {
   if (o.seeds <= 1) return [];
-  return o.tasks.flatMap((t) =>
-    o.optimizers.flatMap((name) => {
-      const entry = findOptimizer(name);
-      if (!entry || entry.unavailable()) return [];
-      let configs = entry.configs(o.mode);
-      if (entry.kind === 'grid') {
-        const best = bestOfGrid(records, t.name, name);
-        if (!best) return [];
-        configs = configs.filter((c) => JSON.stringify(c.config) === JSON.stringify(best.config));
-      }
-      return configs.flatMap((c) =>
-        Array.from({ length: o.seeds - 1 }, (_, i) => plan(t, c, i + 1, stepsOf(o, t), 'tune')),
-      );
-    }),
-  );
+  return overTasksAndOptimizers(o, (t, name, entry) => {
+    let configs = entry.configs(o.mode);
+    if (entry.kind === 'grid') {
+      const best = bestOfGrid(records, t.name, name);
+      if (!best) return [];
+      configs = configs.filter((c) => JSON.stringify(c.config) === JSON.stringify(best.config));
+    }
+    return configs.flatMap((c) =>
+      Array.from({ length: o.seeds - 1 }, (_, i) => plan(t, c, i + 1, stepsOf(o, t), 'tune')),
+    );
+  });
 }
 
 /** Phase 3: GeN from initial lrs 1e-5 … 1e-1 (seed 0); the quick suite does it on its first task only. */
@@ -106,20 +111,21 @@ export interface SuiteEvents {
   onRunError?(run: PlannedRun, error: Error): void;
 }
 
-/** Steps of the untimed warm-up run (compiles the task's kernels and fills the engine's caches). */
-export const WARM_UP_STEPS = 20;
+/** Steps of the untimed priming run (compiles the task's kernels and fills the engine's caches). */
+export const PRIMING_STEPS = 20;
 
 /**
  * Runs the suite, appending each finished run to `o.out` (or `o.append`). Resolves to the number of
  * runs done. Between runs it yields to the event loop, so a worker's messages leave promptly.
- * Before a task's first timed run it trains that configuration for {@link WARM_UP_STEPS} steps and
- * discards the result: otherwise the first run's wall time would include the engine's warm-up.
+ * Before a task's first timed run it primes the engine: it trains that configuration for
+ * {@link PRIMING_STEPS} steps and discards the result, otherwise the first run's wall time would
+ * include compiling kernels and filling caches.
  */
 export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<number> {
   const records = (o.resume ? readResults(o.out) : []).filter((r): r is RunRecord => r.kind === 'run');
   const done = new Set(records.map((r) => r.key));
   const append = o.append ?? ((r: RunRecord) => appendResult(o.out, r));
-  const warmed = new Set<string>();
+  const primed = new Set<string>();
   let count = 0;
   const execute = async (name: string, runs: PlannedRun[]) => {
     const todo = runs.filter((r) => !done.has(r.key));
@@ -135,9 +141,9 @@ export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<n
         versions: o.versions,
       };
       try {
-        if (o.warmUp !== false && !warmed.has(run.task.name)) {
-          warmed.add(run.task.name);
-          runOne({ ...base, steps: Math.min(WARM_UP_STEPS, run.steps), evaluate: false });
+        if (o.prime !== false && !primed.has(run.task.name)) {
+          primed.add(run.task.name);
+          runOne({ ...base, steps: Math.min(PRIMING_STEPS, run.steps), evaluate: false });
         }
         ev.onRunStart?.(run, i, todo.length);
         const record = runOne({ ...base, steps: run.steps, onProgress: (p) => ev.onProgress?.(run, p) });

@@ -1,16 +1,20 @@
-// GeN over heavy-ball momentum on a tiny noiseless problem: y = X·[1, −2, 0.5] with 64 rows,
-// a 3-1 dense layer trained by model.fit for 8 epochs of 4 batches (so every = 4 refits on the same
-// batch of each epoch), 30 seeded initialisations per optimizer. Prints how many runs ended with a
-// higher loss than their first epoch, and the median and worst final loss.
-//   npx tsx experiments/heavy-ball-toy.ts
+// GeN over heavy-ball momentum on a tiny noiseless problem: the conformance suite's model.fit toy
+// (test/linear-fit-toy.ts: y = X·[1, −2, 0.5] with 64 rows, a 3-1 dense layer, 8 epochs of 4 batches,
+// so every = 4 refits on the same batch of each epoch) from 30 seeded initialisations per optimizer.
+// Records each optimizer's final losses in results/experiments/heavy-ball-toy.jsonl and prints, from
+// that file, how many runs ended with a higher loss than their first epoch, and the median and worst
+// final loss (the table of docs/algorithm.md §7).
+//   npx tsx experiments/heavy-ball-toy.ts [--trials 30]
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import '@tensorflow/tfjs-backend-cpu';
 import { AdamW, GeN, SGDW } from '../src/index.js';
-// eslint-disable-next-line no-restricted-imports -- its seeded normals fix the documented numbers; to move out of test/
-import { normals } from '../test/helpers.js';
+import { setupBackend } from '../src/backend/index.js';
+import { fitLinearToy } from '../bench/linear-fit-toy.js';
+import { experimentFlags } from './args.js';
+import { ExperimentLog, markdownTable } from './store.js';
 
-await tf.setBackend('cpu');
+const { trials } = experimentFlags('experiments/heavy-ball-toy.ts', {
+  trials: { default: '30', help: 'seeded initialisations per optimizer', kind: 'int' },
+});
 const variants: Record<string, () => tf.Optimizer> = {
   'GeN over SGD, momentum 0.9': () => new GeN(new SGDW({ momentum: 0.9 })),
   'GeN over SGD, momentum 0.9, probeDirection current': () =>
@@ -19,35 +23,38 @@ const variants: Record<string, () => tf.Optimizer> = {
   'GeN over SGD': () => new GeN(new SGDW()),
   'GeN over AdamW': () => new GeN(new AdamW()),
 };
-const TRIALS = 30;
-console.log(
-  '| optimizer | runs ending above their first epoch | median final loss | worst final loss |\n|---|---:|---:|---:|',
-);
+const log = new ExperimentLog('heavy-ball-toy', (await setupBackend({ backend: 'cpu' })).backend);
+const config = { trials };
 for (const [name, make] of Object.entries(variants)) {
-  let worse = 0;
-  const finals: number[] = [];
-  for (let trial = 0; trial < TRIALS; trial++) {
-    const x = tf.tensor2d(normals(64 * 3, 7), [64, 3]);
-    const y = tf.tidy(() => tf.sum(tf.mul(x, tf.tensor1d([1, -2, 0.5])), 1, true));
-    const m = tfl.sequential({
-      layers: [
-        tfl.layers.dense({
-          inputShape: [3],
-          units: 1,
-          kernelInitializer: tfl.initializers.glorotUniform({ seed: trial }),
-        }),
-      ],
-    });
-    m.compile({ optimizer: make(), loss: 'meanSquaredError' });
-    const h = await m.fit(x, y, { epochs: 8, batchSize: 16, verbose: 0, shuffle: false });
-    const l = h.history.loss as number[];
-    if (l[l.length - 1] > l[0]) worse++;
-    finals.push(l[l.length - 1]);
-    m.dispose();
-    tf.dispose([x, y]);
+  const first: number[] = [];
+  const final: number[] = [];
+  for (let trial = 0; trial < trials; trial++) {
+    const opt = make();
+    const losses = await fitLinearToy(opt, trial);
+    opt.dispose();
+    first.push(losses[0]);
+    final.push(losses[losses.length - 1]);
   }
-  finals.sort((a, b) => a - b);
-  console.log(
-    `| ${name} | ${worse} of ${TRIALS} | ${finals[TRIALS >> 1].toExponential(2)} | ${finals[TRIALS - 1].toExponential(2)} |`,
-  );
+  log.append(name, config, { firstEpochLoss: first, finalLoss: final });
 }
+
+const rows = Object.keys(variants).map((name) => {
+  const first = log.metric(name, config, 'firstEpochLoss') as number[];
+  const final = log.metric(name, config, 'finalLoss') as number[];
+  const sorted = [...final].sort((a, b) => a - b);
+  return [
+    name,
+    `${final.filter((l, i) => l > first[i]).length} of ${final.length}`,
+    sorted[final.length >> 1].toExponential(2),
+    sorted[final.length - 1].toExponential(2),
+  ];
+});
+console.log(
+  markdownTable(['optimizer', 'runs ending above their first epoch', 'median final loss', 'worst final loss'], rows, [
+    false,
+    true,
+    true,
+    true,
+  ]),
+);
+console.log(`(records: ${log.shownPath})`);

@@ -54,7 +54,8 @@ export const GEN_ENTRIES: ConformanceEntry[] = [
   {
     name: 'GeN over tf.train.adagrad',
     make: () => new GeN(tf.train.adagrad(0.01)),
-    minimiser: { Rosenbrock: 0.95 }, // 0.79 at 100 steps: Adagrad's shrinking steps in the valley
+    // Adagrad's shrinking steps: Rosenbrock 0.79 and logistic regression 0.26 at 100 steps (after the shared normals of rng.ts)
+    minimiser: { Rosenbrock: 0.95, 'logistic regression': 0.5 },
   },
   { name: 'GeN over tf.train.rmsprop', make: () => new GeN(tf.train.rmsprop(0.01)) },
   {

@@ -5,8 +5,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import { normals } from './helpers.js';
+import { fitLinearToy } from '../bench/linear-fit-toy.js';
 import { mixedShapes, PROBLEMS, type ProblemName } from './problems.js';
 
 /** Default caps on the distance to each problem's minimiser after the steps, relative to the start. */
@@ -146,24 +146,8 @@ export function describeConformance(entries: ConformanceEntry[], backend = 'cpu'
 
       if (!e.skipFit) {
         test('trains a model through model.compile and model.fit', async () => {
-          const x = tf.tensor2d(normals(64 * 3, 7), [64, 3]);
-          const y = tf.tidy(() => tf.sum(tf.mul(x, tf.tensor1d([1, -2, 0.5])), 1, true));
-          // Seeded initial weights: the check is deterministic (no run-to-run luck either way).
-          const m = tfl.sequential({
-            layers: [
-              tfl.layers.dense({
-                inputShape: [3],
-                units: 1,
-                kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
-              }),
-            ],
-          });
-          m.compile({ optimizer: e.make(), loss: 'meanSquaredError' });
-          const h = await m.fit(x, y, { epochs: 8, batchSize: 16, verbose: 0, shuffle: false });
-          const losses = h.history.loss as number[];
+          const losses = await fitLinearToy(e.make(), 1);
           assert.ok(losses[losses.length - 1] < losses[0], `loss ${losses[0]} → ${losses[losses.length - 1]}`);
-          m.dispose();
-          tf.dispose([x, y]);
         });
       }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { mulberry32 } from '../src/core/rng.js';
+import { normalArray } from '../src/core/rng.js';
 
 /** Tests of the tfjs layer run on the `cpu` backend: exact reference kernels, tiny tensors only. */
 export async function useCpu(): Promise<void> {
@@ -36,10 +36,7 @@ export function assertBitIdentical(a: Float32Array[], b: Float32Array[], what: s
   a.forEach((x, i) => assert.deepEqual(Array.from(x), Array.from(b[i]), `${what}[${i}]`));
 }
 
-/** Standard-normal draws from a seeded PRNG (Box–Muller). */
+/** Standard-normal test data: the core's seeded generator (`normalArray`, Box–Muller over mulberry32). */
 export function normals(n: number, seed: number): Float32Array {
-  const r = mulberry32(seed);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
-  return out;
+  return normalArray(n, seed);
 }

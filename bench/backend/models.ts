@@ -193,3 +193,11 @@ export function matrixFactorisation(o = { users: 1000, items: 1700, dim: 32, rat
     dispose: () => tf.dispose([u, v, bu, bv, users, items, ratings]),
   };
 }
+
+/** The models the backend benchmark and the profiler time, by the name they print, at their benchmark sizes. */
+export const BENCHMARK_MODELS: Readonly<Record<string, () => Model>> = {
+  MLP: () => mlp(),
+  CNN: () => cnn(),
+  LSTM: () => charRnn(),
+  transformer: () => transformer(),
+};

@@ -1,5 +1,5 @@
 // Where a step goes, per kernel: every `wasm` kernel is wrapped with a timer (self time, i.e.
-// minus the kernels it calls), then a few steps of one benchmark model run after warm-up.
+// minus the kernels it calls), then a few steps of one benchmark model run after untimed priming steps.
 //
 //   npx tsx bench/backend/profile.ts [CNN|LSTM|transformer|MLP] [--fwd] [--stock] [--steps 3] [--top 25] [--shapes]
 //
@@ -8,7 +8,7 @@
 // Prints a Markdown table; a diagnostic tool, not part of the benchmark's numbers.
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
-import { charRnn, cnn, mlp, transformer, type Model } from './models.js';
+import { BENCHMARK_MODELS } from './models.js';
 
 const args = process.argv.slice(2);
 const opt = (flag: string, dflt: number) => {
@@ -22,13 +22,11 @@ const fwd = args.includes('--fwd');
 const byShape = args.includes('--shapes');
 const STEPS = opt('--steps', 3);
 const TOP = opt('--top', 25);
-const builders: Record<string, () => Model> = {
-  MLP: () => mlp(),
-  CNN: () => cnn(),
-  LSTM: () => charRnn(),
-  transformer: () => transformer(),
-};
 
+if (!(name in BENCHMARK_MODELS)) {
+  process.stderr.write(`profile: unknown model '${name}'; allowed: ${Object.keys(BENCHMARK_MODELS).join(', ')}\n`);
+  process.exit(2);
+}
 await setupBackend({ backend: 'wasm' });
 if (args.includes('--stock')) unregisterWasmKernels();
 
@@ -61,14 +59,16 @@ for (const config of tf.getKernelsForBackend('wasm')) {
   tf.registerKernel({ ...config, kernelFunc: wrapped });
 }
 
-const model = builders[name]();
+const model = BENCHMARK_MODELS[name]();
 const adam = tf.train.adam(1e-3);
 const step = () => {
   const l = fwd ? model.loss() : adam.minimize(model.loss, true, model.vars)!;
   l.dataSync();
   l.dispose();
 };
-for (let i = 0; i < 3; i++) step();
+// Untimed: the first steps compile kernels and create the optimizer's slots.
+const PRIMING_STEPS = 3;
+for (let i = 0; i < PRIMING_STEPS; i++) step();
 const wall: number[] = [];
 for (let s = 0; s < STEPS; s++) {
   recording = true;

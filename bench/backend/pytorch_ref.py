@@ -5,7 +5,7 @@
 Debian's python3-torch (1.13) with libopenblas0-pthread, as in ../shared/docs/engine.md §5
 (2 intra-op threads, OpenBLAS single-threaded: 2x2 threads slowed the LSTM there). "train" =
 Adam(1e-3) step with loss.item(); "forward" = loss under no_grad; medians of alternating
-forward/train runs after warm-up. Prints one JSON object per model on stdout.
+forward/train runs after untimed priming calls. Prints one JSON object per model on stdout.
 """
 import argparse
 import json
@@ -19,7 +19,9 @@ import torch.nn.functional as F
 p = argparse.ArgumentParser()
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--reps", type=int, default=11)
-p.add_argument("--warmup", type=int, default=3)
+p.add_argument("--priming-calls", type=int, default=3, help="untimed calls of each function before the timed ones")
+# Deprecated spelling of --priming-calls, kept for old command lines.
+p.add_argument("--warmup", dest="priming_calls", type=int, help=argparse.SUPPRESS)
 p.add_argument("--only", default="")
 args = p.parse_args()
 torch.set_num_threads(args.threads)
@@ -114,7 +116,7 @@ for name, model, x, y in models():
         opt.step()
         loss.item()
 
-    for _ in range(args.warmup):
+    for _ in range(args.priming_calls):
         fwd()
         train()
     fs, ts = [], []

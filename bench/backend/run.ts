@@ -8,7 +8,7 @@
 // right after ours, so both see the same machine load.
 //
 // "train" = Adam(1e-3).minimize(loss, true, vars) plus reading the loss back; "forward" =
-// the loss alone, no tape (what a GeN probe costs). Medians over repeated runs after warm-up,
+// the loss alone, no tape (what a GeN probe costs). Medians over repeated runs after untimed priming calls,
 // forward and train alternating so that their ratio is measured under the same load.
 // Prints a table, writes results/backend-bench.json and docs/backend-bench.md.
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels, setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
-import { charRnn, cnn, mlp, transformer, type Model } from './models.js';
+import { BENCHMARK_MODELS } from './models.js';
 import { median } from '../stats.js';
 
 const args = process.argv.slice(2);
@@ -27,18 +27,12 @@ const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
 const threadsArg = args.indexOf('--threads');
 const THREADS = threadsArg >= 0 ? Number(args[threadsArg + 1]) : 1;
 const withPytorch = args.includes('--pytorch');
-const WARMUP = quick ? 1 : 3;
+/** Untimed calls of each function before the timed ones (kernel compilation, caches, allocator). */
+const PRIMING_CALLS = quick ? 1 : 3;
 const REPS = quick ? 3 : 11;
 
 /** PyTorch 1.13 on CPU with OpenBLAS, 2 threads, same models, same VM (engine.md §5): ms per train step. */
 const PYTORCH_MS: Record<string, number> = { MLP: 6.4, CNN: 40, LSTM: 96, transformer: 62 };
-
-const models: Record<string, () => Model> = {
-  MLP: () => mlp(),
-  CNN: () => cnn(),
-  LSTM: () => charRnn(),
-  transformer: () => transformer(),
-};
 
 type Variant = string;
 interface Row {
@@ -53,14 +47,14 @@ interface Row {
 const log = (s: string) => process.stderr.write(s + '\n');
 
 /**
- * Medians of `reps` timings of each function after `warmup` calls of each. The functions
+ * Medians of `reps` timings of each function after `primingCalls` untimed calls of each. The functions
  * alternate (f, g, f, g, …) so that both see the same load on a shared machine and their
  * ratio is meaningful; `g`'s timings stop at its first error (f's still count).
  */
 function timeInterleaved(
   f: () => void,
   g: () => void,
-  warmup: number,
+  primingCalls: number,
   reps: number,
 ): { f: number; g: number | null; error?: string } {
   const fs: number[] = [];
@@ -71,7 +65,7 @@ function timeInterleaved(
     h();
     into.push(performance.now() - t0);
   };
-  for (let i = 0; i < warmup; i++) {
+  for (let i = 0; i < primingCalls; i++) {
     f();
     if (error === undefined)
       try {
@@ -94,9 +88,9 @@ function timeInterleaved(
 
 function measure(name: string, variant: Variant): Row {
   const slow = variant === 'cpu';
-  const warmup = slow ? 1 : WARMUP;
+  const primingCalls = slow ? 1 : PRIMING_CALLS;
   const reps = slow ? 1 : REPS;
-  const model = models[name]();
+  const model = BENCHMARK_MODELS[name]();
   const opt = tf.train.adam(1e-3);
   const row: Row = { model: name, variant, trainMs: null, forwardMs: null, reps };
   try {
@@ -111,7 +105,7 @@ function measure(name: string, variant: Variant): Row {
         l.dataSync();
         l.dispose();
       },
-      warmup,
+      primingCalls,
       reps,
     );
     row.forwardMs = t.f;
@@ -145,8 +139,8 @@ function runPytorch(names: string[]): TorchRow[] | string {
       '2',
       '--reps',
       String(REPS),
-      '--warmup',
-      String(WARMUP),
+      '--priming-calls',
+      String(PRIMING_CALLS),
       '--only',
       names.join(','),
     ],
@@ -165,7 +159,7 @@ const fmt = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) 
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
-  const names = Object.keys(models).filter((m) => only === undefined || only.includes(m));
+  const names = Object.keys(BENCHMARK_MODELS).filter((m) => only === undefined || only.includes(m));
   const suffix = THREADS > 1 ? `, ${THREADS} threads` : '';
   const variants: Variant[] = [...(withCpu ? ['cpu'] : []), `wasm stock${suffix}`, `wasm patched${suffix}`];
   const report = await setupBackend({ backend: 'wasm', threads: THREADS });
@@ -231,7 +225,7 @@ async function main(): Promise<void> {
   ];
   const env =
     `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
-    `wasm SIMD ${report.simd}, threads ${report.threads}; warm-up ${WARMUP}, median of ${REPS} (cpu: 1 warm-up, 1 run)`;
+    `wasm SIMD ${report.simd}, threads ${report.threads}; ${PRIMING_CALLS} priming call${PRIMING_CALLS > 1 ? 's' : ''}, median of ${REPS} (cpu: 1 priming call, 1 run)`;
   process.stdout.write(`\n${lines.join('\n')}\n\n${goals.join('\n')}\n${env}\n`);
 
   mkdirSync('results', { recursive: true });

@@ -7,7 +7,7 @@ import { activateBackend, type BackendChoice, type BackendResult } from './backe
 import { drawLineChart, drawParabola, formatNumber, type ParabolaView, type Series } from './charts.js';
 import { Batches, loadDigits, type Digits } from './data.js';
 import { initialWeights, modelSpec, type ModelKind, type ModelSpec } from './models.js';
-import { makeRuns, type BaseKind, type PeerKind, type Run } from './runs.js';
+import { makeRuns, type BaseKind, type PeerKind, type Run, type RunConfig } from './runs.js';
 
 const SEED = 7;
 const EVAL_EVERY = 10;
@@ -31,15 +31,12 @@ const charts = {
   parabola: byId<SVGSVGElement>('chart-parabola'),
 };
 
-interface Settings {
+/** The form's settings: the page's (model, batch, steps, backend) and the runs' own. */
+interface Settings extends RunConfig {
   model: ModelKind;
   batch: number;
   steps: number;
   backend: BackendChoice;
-  base: BaseKind;
-  fixedLr: number;
-  peer: PeerKind;
-  gen: Partial<GeNOptions>;
 }
 
 function field(name: string): string {

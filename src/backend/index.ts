@@ -10,7 +10,7 @@
  * The library never prints: everything worth knowing is in the returned report.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveOptions, type SetupBackendOptions } from './options.js';
+import { resolveBackendOptions, type SetupBackendOptions } from './options.js';
 import { isNode, wasmDistFolder } from './node-paths.js';
 import { activeWasmKernels, registerWasmKernels } from './wasm-kernels.js';
 import { prepareThreadedWasm, unrefWasmWorkers } from './node-threads.js';
@@ -43,7 +43,7 @@ const TFJS_NODE = '@tensorflow/tfjs-node';
  * - `patchKernels: false` leaves the stock `wasm` kernels alone (for comparisons).
  */
 export async function setupBackend(options?: SetupBackendOptions): Promise<BackendReport> {
-  const { backend, patchKernels, threads } = resolveOptions(options);
+  const { backend, patchKernels, threads } = resolveBackendOptions(options);
   const node = isNode();
   if (backend === 'auto' && node) {
     if (await tryTfjsNode()) return report();

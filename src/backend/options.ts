@@ -1,4 +1,5 @@
-/** Options of {@link setupBackend} and their validation (errors name the option, value and choices). */
+/** Options of {@link setupBackend}, validated with the library's option template (src/core/validate.ts). */
+import { resolveOptions, type OptionRule } from '../core/validate.js';
 
 /** Backends `setupBackend` knows how to select. `'auto'` picks the best available one. */
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu', 'webgl', 'webgpu'] as const;
@@ -20,42 +21,26 @@ export interface SetupBackendOptions {
   threads?: number;
 }
 
-export interface ResolvedOptions {
-  backend: BackendChoice;
-  patchKernels: boolean;
-  threads: number;
-}
+export type ResolvedBackendOptions = Required<SetupBackendOptions>;
 
-const KEYS = ['backend', 'patchKernels', 'threads'];
+/** Defaults of {@link SetupBackendOptions}. */
+export const BACKEND_DEFAULTS: Readonly<ResolvedBackendOptions> = Object.freeze({
+  backend: 'auto',
+  patchKernels: true,
+  threads: 1,
+});
 
-export function resolveOptions(options: unknown): ResolvedOptions {
-  if (options === undefined) return { backend: 'auto', patchKernels: true, threads: 1 };
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`setupBackend: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key)) {
-      throw new RangeError(`setupBackend: unknown option '${key}'; allowed options: ${KEYS.join(', ')}`);
-    }
-  }
-  const backend = o.backend ?? 'auto';
-  if (!(BACKEND_CHOICES as readonly unknown[]).includes(backend)) {
-    throw new RangeError(
-      `setupBackend: invalid option backend = ${JSON.stringify(backend)}; allowed values: ${BACKEND_CHOICES.join(', ')}`,
-    );
-  }
-  const patchKernels = o.patchKernels ?? true;
-  if (typeof patchKernels !== 'boolean') {
-    throw new RangeError(
-      `setupBackend: invalid option patchKernels = ${JSON.stringify(patchKernels)}; allowed values: true, false`,
-    );
-  }
-  const threads = o.threads ?? 1;
-  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 8) {
-    throw new RangeError(
-      `setupBackend: invalid option threads = ${JSON.stringify(threads)}; allowed values: integers 1 to 8`,
-    );
-  }
-  return { backend: backend as BackendChoice, patchKernels, threads };
+const BACKEND_RULES: { readonly [K in keyof ResolvedBackendOptions]: OptionRule } = {
+  backend: { kind: 'oneOf', values: BACKEND_CHOICES },
+  patchKernels: { kind: 'boolean' },
+  threads: { kind: 'number', integer: true, min: 1, max: 8 },
+};
+
+/**
+ * The options with defaults filled in.
+ * @throws {TypeError} not an object, an unknown option, or a value of the wrong type.
+ * @throws {RangeError} a backend name not in {@link BACKEND_CHOICES}, or threads not an integer in 1..8.
+ */
+export function resolveBackendOptions(options: SetupBackendOptions | undefined): Readonly<ResolvedBackendOptions> {
+  return resolveOptions('setupBackend', options, BACKEND_DEFAULTS, BACKEND_RULES);
 }

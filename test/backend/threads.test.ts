@@ -22,6 +22,9 @@ test('setupBackend({ threads: 2 }) runs wasm with two threads and the gradients 
 });
 
 test('threads must be an integer from 1 to 8', async () => {
-  await assert.rejects(setupBackend({ threads: 0 }), { name: 'RangeError', message: /threads = 0.*integers 1 to 8/ });
-  await assert.rejects(setupBackend({ threads: 1.5 }), { name: 'RangeError', message: /threads = 1.5/ });
+  const allowed = "setupBackend: option 'threads' must be an integer >= 1 and <= 8; got";
+  await assert.rejects(setupBackend({ threads: 0 }), { name: 'RangeError', message: `${allowed} 0.` });
+  await assert.rejects(setupBackend({ threads: 1.5 }), { name: 'RangeError', message: `${allowed} 1.5.` });
+  await assert.rejects(setupBackend({ threads: 9 }), { name: 'RangeError', message: `${allowed} 9.` });
+  await assert.rejects(setupBackend({ threads: '2' as never }), { name: 'TypeError', message: `${allowed} "2".` });
 });
