@@ -420,7 +420,7 @@ export function fmtStat(s: Stat, metric: { name: string }): string {
   return `${fmtValue(s.mean, metric)}${sd}${n}`;
 }
 
-/** How a GeN variant is named from its configuration (for tables that must not depend on labels). */
+/** The display name of a base optimizer family (adamw → AdamW). */
 export function baseTitle(base: string): string {
   return base === 'adamw' ? 'AdamW' : base === 'sgd' ? 'SGD' : base;
 }
