@@ -1,7 +1,10 @@
 // The results file: one JSON record per finished run, appended as soon as the run ends, so an
-// interrupted suite loses nothing and resumes by skipping the keys already present.
+// interrupted suite loses nothing and resumes by skipping the keys already present. One process
+// writes a file at a time (results-lock.ts). A published copy is gzip-compressed (`.jsonl.gz`).
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { acquireResultsLock } from './results-lock.js';
 
 /** One finished run. */
 export interface RunRecord {
@@ -36,6 +39,14 @@ export interface RunRecord {
   /** Counts of GeN's `lastStep.reason` (GeN runs only). */
   reasons: Record<string, number> | null;
   diverged: boolean;
+  /** `git rev-parse HEAD` of the benchmark's checkout; null outside a checkout; absent in older records. */
+  commit?: string | null;
+  /** Whether that checkout had uncommitted or untracked files; null outside a checkout; absent in older records. */
+  dirty?: boolean | null;
+  /** The task's split role, when its definition gives one (tuned on `development`, checked on `held-out`). */
+  taskSplit?: 'development' | 'held-out';
+  /** Examples in the task's test split, when its definition gives it. */
+  testSize?: number;
 }
 
 /** The overhead measurement record. */
@@ -68,11 +79,26 @@ export function runKey(r: {
   return `${r.task}|${r.optimizer}|${JSON.stringify(r.config)}|seed=${r.seed}|steps=${r.steps}|${r.phase}`;
 }
 
-/** All records of a results file (an absent file has none; a torn last line is ignored). */
+/**
+ * The identity of a record in the store: for a run, its task, optimizer, configuration, seed, step
+ * budget, phase and mode, read from the record's fields (not its stored `key`); for an overhead
+ * measurement, its key (which includes its start time).
+ */
+export function storeKey(r: ResultRecord): string {
+  return r.kind === 'run' ? `${runKey(r)}|${r.mode}` : r.key;
+}
+
+/** The text of a results file, gunzipped when its name ends in `.gz`. */
+function readText(path: string): string {
+  const bytes = readFileSync(path);
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** All records of a results file, in file order (an absent file has none; a torn line is ignored). */
 export function readResults(path: string): ResultRecord[] {
   if (!existsSync(path)) return [];
   const out: ResultRecord[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readText(path).split('\n')) {
     if (!line.trim()) continue;
     try {
       out.push(JSON.parse(line) as ResultRecord);
@@ -81,6 +107,22 @@ export function readResults(path: string): ResultRecord[] {
     }
   }
   return out;
+}
+
+/**
+ * The records of a results file with one record per {@link storeKey}: when a run was recorded more
+ * than once (a file concatenated from two machines, a rerun appended by hand), the last one wins and
+ * takes the last one's place in the order. `duplicates` counts the records dropped.
+ */
+export function loadResults(path: string): { records: ResultRecord[]; duplicates: number } {
+  const all = readResults(path);
+  const byKey = new Map<string, ResultRecord>();
+  for (const r of all) {
+    const k = storeKey(r);
+    byKey.delete(k);
+    byKey.set(k, r);
+  }
+  return { records: [...byKey.values()], duplicates: all.length - byKey.size };
 }
 
 /** Whether a non-empty file lacks a final newline (its last line was torn by an interruption). */
@@ -98,9 +140,13 @@ function endsTorn(path: string): boolean {
   }
 }
 
-/** Appends one record (one line, written in one call), after closing a torn last line if any. */
+/**
+ * Appends one record (one line, written in one call), after closing a torn last line if any. The
+ * first append of a process takes the file's lock (refused if another live process holds it).
+ */
 export function appendResult(path: string, record: ResultRecord): void {
   mkdirSync(dirname(path), { recursive: true });
+  acquireResultsLock(path, (s) => process.stderr.write(s));
   appendFileSync(path, (endsTorn(path) ? '\n' : '') + JSON.stringify(record) + '\n');
 }
 

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GeN } from '../src/index.js';
 import type { OptimizerConfig } from './optimizers.js';
+import { benchGitState } from './provenance.js';
 import { runKey, type RunRecord } from './results.js';
 import type { Batch, TaskSpec } from './tasks/types.js';
 
@@ -30,6 +31,9 @@ export interface RunOptions {
   /** Evaluate during and after the run (default true; a priming run skips it). */
   evaluate?: boolean;
 }
+
+/** Fields a task definition may give (bench/tasks/types.ts adds them; older definitions lack them). */
+type TaskExtras = { split?: 'development' | 'held-out'; testSize?: number };
 
 type Switchable = tf.Optimizer & { eval?: () => void; train?: () => void; appliedStepSize?: unknown };
 
@@ -98,6 +102,7 @@ export function runOne(o: RunOptions): RunRecord {
     }
     const final = o.evaluate === false ? { val: {}, test: {} } : { val: evaluate('val'), test: evaluate('test') };
     const value = final.test[task.metric.name];
+    const { split, testSize } = task as TaskSpec & TaskExtras;
     const record: RunRecord = {
       kind: 'run',
       key: runKey({ task: task.name, optimizer: opt.optimizer, config: opt.config, seed, steps, phase: o.phase }),
@@ -124,6 +129,9 @@ export function runOne(o: RunOptions): RunRecord {
       trainMs,
       reasons,
       diverged: diverged || !Number.isFinite(value),
+      ...benchGitState(),
+      ...(split !== undefined ? { taskSplit: split } : {}),
+      ...(testSize !== undefined ? { testSize } : {}),
     };
     return record;
   } finally {

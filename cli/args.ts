@@ -1,6 +1,7 @@
 // Command-line parsing for gen-bench: subcommand, options, validation with messages that name the
 // option, the value and what is allowed.
 import { parseArgs } from 'node:util';
+import { localResults } from '../report/paths.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -22,7 +23,12 @@ export interface CliOptions {
   jobs: number | null;
   mode: 'quick' | 'full';
   out: string;
-  report: string;
+  /** `--report-dir`; null: report picks out/report/<suite>, or docs/report/<suite> with --publish. */
+  report: string | null;
+  /** `report --from FILE`: the results to build from (default --out). */
+  from: string | null;
+  /** `report --publish`: results gzip-compressed to docs/results/, the report to docs/report/. */
+  publish: boolean;
   resume: boolean;
   robustness: boolean;
   overhead: boolean;
@@ -53,8 +59,13 @@ Options:
                        of cores); the parent alone writes --out, so resume works the same
   --quick              quick suite (default): few steps, cosine-only grids, ~5 minutes on 2 cores
   --full               full suite: all tasks, grids over 3 schedules, 3 seeds, robustness table
-  --out FILE           results file, JSON lines (default results/quick.jsonl or results/full.jsonl)
-  --report-dir DIR     where report writes (default report/out/<mode>)
+  --out FILE           results file, JSON lines (default out/results/quick.jsonl or out/results/full.jsonl;
+                       out/ is git-ignored). One process writes a file at a time (lock file FILE.lock)
+  --from FILE          report: the results to build from (default --out; .jsonl or .jsonl.gz)
+  --publish            report: also write the results gzip-compressed to docs/results/<suite>.jsonl.gz
+                       and the report to docs/report/<suite>/ (committed; rebuild it with
+                       report --from docs/results/<suite>.jsonl.gz --publish)
+  --report-dir DIR     where report writes (default out/report/<suite>, or docs/report/<suite> with --publish)
   --resume             skip runs already in --out (default: on; --no-resume starts a fresh file)
   --no-robustness      skip the initial-lr robustness runs (quick: first task only; full: every task)
   --no-overhead        skip the overhead measurement in run
@@ -63,6 +74,8 @@ Options:
 
 Examples:
   gen-bench run --quick && gen-bench report
+  gen-bench run --full && gen-bench report --full --publish
+  gen-bench report --from docs/results/full.jsonl.gz --publish
   gen-bench run --full --resume
   gen-bench run --tasks mnist-mlp --optimizers gen-adamw,adamw-grid --steps 200
 `;
@@ -114,6 +127,8 @@ export function parseCli(
         quick: { type: 'boolean' },
         full: { type: 'boolean' },
         out: { type: 'string' },
+        from: { type: 'string' },
+        publish: { type: 'boolean' },
         'report-dir': { type: 'string' },
         resume: { type: 'boolean' },
         'no-resume': { type: 'boolean' },
@@ -136,6 +151,10 @@ export function parseCli(
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' after '${command}'`);
   if (v.quick && v.full) throw new UsageError('options --quick and --full exclude each other; pass one');
   if (v.resume && v['no-resume']) throw new UsageError('options --resume and --no-resume exclude each other; pass one');
+  if (v.from !== undefined && v.out !== undefined)
+    throw new UsageError('options --from and --out both name the results report reads; pass one');
+  if ((v.from !== undefined || v.publish) && command !== 'report')
+    throw new UsageError(`options --from and --publish belong to 'report'; got them with '${command}'`);
   const mode = v.full ? 'full' : 'quick';
   return {
     command: help ? 'help' : command,
@@ -145,8 +164,10 @@ export function parseCli(
     steps: positiveInt('steps', v.steps, 1_000_000),
     jobs: positiveInt('jobs', v.jobs, 64),
     mode,
-    out: v.out ?? `results/${mode}.jsonl`,
-    report: v['report-dir'] ?? `report/out/${mode}`,
+    out: v.out ?? localResults(mode),
+    report: v['report-dir'] ?? null,
+    from: v.from ?? null,
+    publish: v.publish === true,
     resume: v['no-resume'] !== true,
     robustness: v['no-robustness'] !== true,
     overhead: v['no-overhead'] !== true,

@@ -7,6 +7,7 @@ import { TASKS, findTask, type TaskSpec } from '../bench/tasks/index.js';
 import { OPTIMIZERS, findOptimizer, loadPeers } from '../bench/optimizers.js';
 import { runSuite } from '../bench/suite.js';
 import { appendResult, type RunRecord } from '../bench/results.js';
+import { acquireResultsLock, ResultsLockedError } from '../bench/results-lock.js';
 import { availableParallelism } from 'node:os';
 import { runInWorkers, sendToParent, WORKER_ENV } from './jobs.js';
 import { measureOverhead } from '../bench/overhead.js';
@@ -113,6 +114,8 @@ async function run(o: CliOptions): Promise<void> {
     }
     tasks.push(t);
   }
+  // The parent is the only writer (workers send their records to it), so it alone takes the lock.
+  if (!process.env[WORKER_ENV]) acquireResultsLock(o.out, err);
   if (!o.resume && existsSync(o.out)) {
     const kept = `${o.out}.${Date.now()}.bak`;
     err(`gen-bench: --no-resume: moving the existing ${o.out} to ${kept}\n`);
@@ -228,7 +231,14 @@ async function main(): Promise<number> {
       return 0;
     case 'report': {
       const { buildReport } = await import('../report/build.js');
-      await buildReport({ results: o.out, dir: o.report, png: o.png, log: err });
+      await buildReport({
+        from: o.from ?? o.out,
+        mode: o.mode,
+        dir: o.report,
+        publish: o.publish,
+        png: o.png,
+        log: err,
+      });
       return 0;
     }
   }
@@ -239,7 +249,7 @@ main().then(
     process.exitCode = code;
   },
   (e: Error) => {
-    err(`gen-bench: ${e.stack ?? e.message}\n`);
+    err(`gen-bench: ${e instanceof ResultsLockedError ? e.message : (e.stack ?? e.message)}\n`);
     process.exitCode = 1;
   },
 );

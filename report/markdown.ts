@@ -1,76 +1,149 @@
-// The Markdown summary for the README: the final-metric table, the verdicts, the cost of tuning and
-// the overhead, each with the command that produced it.
-import type { OverheadRecord } from '../bench/results.js';
-import { fmtStat, fmtValue, type TaskSummary } from './analyze.js';
+// The Markdown summary for the README: the verdict, which tasks decide it, the final-metric table,
+// the comparisons, the cost of tuning and the overhead, each with the command that produced it.
+// Columns are picked by record fields (kind, base, GeN's configuration), never by label.
+import {
+  baseTitle,
+  fmtDelta,
+  fmtStat,
+  fmtValue,
+  genVariant,
+  hasDefaultProbes,
+  isGenDefault,
+  type Entry,
+  type Summary,
+  type TaskSummary,
+} from './analyze.js';
+import { DECIDING_RULE, DIVERGED_RULE, TARGET_RULE } from './rules.js';
 
-export function markdownSummary(o: {
-  tasks: TaskSummary[];
-  overhead: OverheadRecord[];
+export interface MarkdownSource {
+  /** The results file shown. */
   results: string;
+  duplicates: number;
+  /** `run … && report …` that made these records. */
+  produced: string;
+  /** The command that rebuilds this summary from committed data, if any. */
+  regenerate: string | null;
   pngs: string[];
-  runs: number;
-  backend: string;
   totalMs: number;
-  medianMs: number;
-}): string {
-  const mode = o.results.includes('full') ? '--full' : '--quick';
-  // The seed count is read back from the runs, so the command shown is the one that made them.
-  const seeds = Math.max(
-    1,
-    ...o.tasks.flatMap((t) => t.entries.filter((e) => e.kind !== 'grid-median').map((e) => e.stat.n)),
-  );
-  const defaultSeeds = mode === '--full' ? 3 : 1;
-  const cmd = `npx tsx cli/main.ts run ${mode}${seeds !== defaultSeeds ? ` --seeds ${seeds}` : ''} && npx tsx cli/main.ts report${mode === '--full' ? ' --full' : ''}`;
+}
+
+/**
+ * Text from the records, made safe for Markdown: a `|` would break a table, a newline a line, and
+ * markup would be markup wherever the summary is rendered.
+ */
+const cellText = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+const withHorizon = (e: Entry, horizon: boolean) =>
+  e.kind === 'gen' && !!e.config && (genVariant(e.config).horizon !== null) === horizon;
+
+function find(t: TaskSummary, pred: (e: Entry) => boolean): Entry | undefined {
+  return t.entries.find(pred);
+}
+
+function splitTestText(t: TaskSummary): string {
+  const size = t.testSize === null ? '' : `${t.testSize} test examples`;
+  const res = t.resolution === null ? '' : ` (1 example = ${t.resolution.toPrecision(2)} pts)`;
+  return [cellText(t.split ?? ''), size + res].filter(Boolean).join(', ') || '–';
+}
+
+export function markdownSummary(s: Summary, src: MarkdownSource): string {
   const lines: string[] = [];
   lines.push(
-    `Produced by \`${cmd}\` (${o.runs} runs, ${(o.totalMs / 60000).toFixed(1)} min of training, backend ${o.backend}; results in \`${o.results}\`).`,
+    `Produced by \`${src.produced}\` (${s.runs.length} runs, ${(src.totalMs / 60000).toFixed(1)} min of training, backend ${cellText(s.runs[0]?.backend ?? '?')}; results in \`${src.results}\`; ${src.duplicates} duplicate records dropped).${src.regenerate ? ` Regenerate with \`${src.regenerate}\`.` : ''}`,
+    '',
+  );
+  const commits = s.provenance.commits.map(
+    (c) => `${cellText(c.commit.slice(0, 12))} (${c.runs} runs${c.dirty ? `, ${c.dirty} dirty` : ''})`,
+  );
+  lines.push(
+    `Code: ${commits.length ? commits.join(', ') : 'no commit recorded'}${s.provenance.unknown ? `; ${s.provenance.unknown} runs without a commit` : ''}.`,
     '',
   );
   lines.push(
+    `**Target**: ${TARGET_RULE}`,
+    '',
+    `**Deciding tasks**: ${DECIDING_RULE}`,
+    '',
+    `**Diverged runs**: ${DIVERGED_RULE}`,
+    '',
+  );
+
+  const splits = [...new Set(s.variants.flatMap((v) => v.bySplit.map((b) => b.split)))];
+  lines.push(
+    `| GeN variant | within target on deciding tasks |${splits.map((sp) => ` ${cellText(sp)} (deciding) |`).join('')} all tasks |`,
+    `|---|---|${splits.map(() => '---|').join('')}---|`,
+  );
+  for (const v of s.variants)
+    lines.push(
+      `| ${cellText(v.label)} (\`${cellText(v.optimizer)}\`${v.isDefault ? ', defaults' : ''}) | ${v.within} of ${v.deciding} |${splits
+        .map((sp) => {
+          const b = v.bySplit.find((x) => x.split === sp);
+          return ` ${b ? `${b.within} of ${b.deciding}` : '–'} |`;
+        })
+        .join('')} ${v.allWithin} of ${v.all} |`,
+    );
+
+  lines.push(
+    '',
+    '| task | split, test set | grid | best (test) | median (test) | \\|best − median\\| | 2 × seed sd | decides? |',
+    '|---|---|---|---|---|---|---|---|',
+  );
+  for (const t of s.tasks)
+    for (const d of t.decisions)
+      lines.push(
+        `| ${cellText(t.task)} | ${splitTestText(t)} | ${cellText(baseTitle(d.base))} | ${d.best ? fmtStat(d.best.stat, t.metric) : '–'} | ${d.median ? fmtValue(d.median.stat.mean, t.metric) : '–'} | ${fmtDelta(d.spread, t.metric)} | ${fmtDelta(2 * d.noise, t.metric)} | ${d.decides === null ? `undecided (${d.reason})` : d.decides ? 'yes' : 'no'} |`,
+      );
+
+  lines.push(
+    '',
     '| task | metric | GeN-AdamW | GeN-AdamW + cosine horizon | best AdamW grid | median AdamW grid | GeN-SGD | GeN-SGD + cosine horizon | best SGD grid | median SGD grid | peers |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   );
-  for (const t of o.tasks) {
-    const find = (kind: string, base: string, horizon = false) =>
-      t.entries.find(
-        (e) => e.kind === kind && e.base === base && !/probes\)/.test(e.label) && /horizon/.test(e.label) === horizon,
+  for (const t of s.tasks) {
+    const cell = (e: Entry | undefined) => (e ? fmtStat(e.stat, t.metric) : 'not run');
+    const cfg = (e: Entry | undefined) =>
+      e?.config ? ` (${cellText(String(e.config.schedule))}, lr ${cellText(String(e.config.lr))})` : '';
+    const gen = (base: string) => find(t, (e) => isGenDefault(e) && e.base === base);
+    const genHorizon = (base: string) =>
+      find(
+        t,
+        (e) => hasDefaultProbes(e) && withHorizon(e, true) && genVariant(e.config!).lr === null && e.base === base,
       );
-    const cell = (e: ReturnType<typeof find>) => (e ? fmtStat(e.stat, t.metric) : 'not run');
-    const cfg = (e: ReturnType<typeof find>) =>
-      e?.config ? ` (${String(e.config.schedule)}, lr ${String(e.config.lr)})` : '';
+    const best = (base: string) => find(t, (e) => e.kind === 'grid-best' && e.base === base);
+    const median = (base: string) => find(t, (e) => e.kind === 'grid-median' && e.base === base);
     const peers =
       t.entries
         .filter((e) => e.kind === 'peer')
-        .map((e) => `${e.label} ${fmtStat(e.stat, t.metric)}`)
+        .map((e) => `${cellText(e.label)} ${fmtStat(e.stat, t.metric)}`)
         .join('; ') || 'not run';
+    const perBase = (b: string) =>
+      `${cell(gen(b))} | ${cell(genHorizon(b))} | ${cell(best(b))}${cfg(best(b))} | ${cell(median(b))}`;
     lines.push(
-      `| ${t.task} | ${t.metric.name} ${t.metric.higherIsBetter ? '↑' : '↓'} | ${cell(find('gen', 'adamw'))} | ${cell(find('gen', 'adamw', true))} | ${cell(find('grid-best', 'adamw'))}${cfg(find('grid-best', 'adamw'))} | ${cell(find('grid-median', 'adamw'))} | ${cell(find('gen', 'sgd'))} | ${cell(find('gen', 'sgd', true))} | ${cell(find('grid-best', 'sgd'))}${cfg(find('grid-best', 'sgd'))} | ${cell(find('grid-median', 'sgd'))} | ${peers} |`,
+      `| ${cellText(t.task)} | ${cellText(t.metric.name)} ${t.metric.higherIsBetter ? '↑' : '↓'} | ${perBase('adamw')} | ${perBase('sgd')} | ${peers} |`,
     );
   }
-  lines.push(
-    '',
-    '**GeN against the best-tuned configuration of the same base** (target: within 1% relative, or 0.5 points of accuracy):',
-    '',
-  );
-  for (const t of o.tasks)
-    for (const v of t.verdicts) {
+
+  lines.push('', '**GeN against the best-tuned configuration of the same base**:', '');
+  for (const t of s.tasks)
+    for (const c of t.comparisons)
       lines.push(
-        `- ${t.task}: ${v.gen} ${fmtValue(v.genMean, t.metric)} vs ${v.grid} ${fmtValue(v.bestMean, t.metric)}: ${v.within1pct ? 'within target' : '**GeN loses**'} (relative gap ${(100 * v.relGap).toFixed(2)}%).`,
+        `- ${cellText(t.task)}: ${cellText(c.gen.label)} ${fmtValue(c.gen.stat.mean, t.metric)} vs ${cellText(c.best.label)} ${fmtValue(c.best.stat.mean, t.metric)}: ${c.within ? 'within target' : '**GeN loses**'} (relative gap ${(100 * c.relGap).toFixed(2)}%${c.gen.stat.diverged ? `; ${c.gen.stat.diverged} GeN seed(s) diverged` : ''}; ${c.decides === true ? 'task decides' : c.decides === false ? 'task does not decide' : 'task undecided'}).`,
       );
-    }
-  lines.push('', '**Cost of tuning** (wall time): ');
-  for (const t of o.tasks) {
+
+  lines.push('', '**Cost of tuning** (wall time):');
+  for (const t of s.tasks) {
     const g = t.entries
-      .filter((e) => e.kind === 'gen' && !/probes\)/.test(e.label))
-      .map((e) => `${e.label} ${(e.costMs / 1000).toFixed(1)} s`)
+      .filter(hasDefaultProbes)
+      .map((e) => `${cellText(e.label)} ${(e.costMs / 1000).toFixed(1)} s`)
       .join(', ');
     const grids = t.entries
       .filter((e) => e.kind === 'grid-median')
-      .map((e) => `${e.base} grid ${e.runs.length} runs ${(e.costMs / 1000).toFixed(1)} s`)
+      .map((e) => `${cellText(e.base)} grid ${e.runs.length} runs ${(e.costMs / 1000).toFixed(1)} s`)
       .join(', ');
-    lines.push(`- ${t.task}: ${g}; ${grids}`);
+    lines.push(`- ${cellText(t.task)}: ${g}; ${grids}`);
   }
-  if (o.overhead.length) {
+  if (s.overhead.length) {
     lines.push(
       '',
       `**GeN's overhead per step** (\`npx tsx cli/main.ts overhead\`, also run by \`run\`; per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, variants interleaved in one process):`,
@@ -78,20 +151,20 @@ export function markdownSummary(o: {
       '| task | every | probes | F ms | F+B ms (AdamW step) | GeN step without refit ms | GeN refit step ms | GeN / AdamW | bound 1 + kF/(every(F+B)) |',
       '|---|---|---|---|---|---|---|---|---|',
     );
-    for (const r of o.overhead)
+    for (const r of s.overhead)
       for (const g of r.gen)
         lines.push(
-          `| ${r.task} | ${g.every} | ${g.probe} batch | ${r.forwardMs.toFixed(2)} | ${r.trainMs.toFixed(2)} | ${g.plainMs === undefined ? '–' : g.plainMs.toFixed(2)} | ${g.refitMs === undefined ? '–' : g.refitMs.toFixed(2)} | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} |`,
+          `| ${cellText(r.task)} | ${g.every} | ${g.probe} batch | ${r.forwardMs.toFixed(2)} | ${r.trainMs.toFixed(2)} | ${g.plainMs === undefined ? '–' : g.plainMs.toFixed(2)} | ${g.refitMs === undefined ? '–' : g.refitMs.toFixed(2)} | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} |`,
         );
   }
-  const rob = o.tasks.filter((t) => t.robustness.length);
+  const rob = s.tasks.filter((t) => t.robustness.length);
   if (rob.length) {
     lines.push('', '**Robustness to the initial lr** (GeN, seed 0):', '');
     for (const t of rob)
       lines.push(
-        `- ${t.task}: ${t.robustness.map((r) => `${r.label.replace(/ lr0=.*/, '')} lr0 ${r.lr}: ${fmtValue(r.value, t.metric)}`).join('; ')}`,
+        `- ${cellText(t.task)}: ${t.robustness.map((r) => `GeN-${cellText(baseTitle(r.base))} lr0 ${r.lr}: ${r.diverged ? 'diverged' : fmtValue(r.value, t.metric)}`).join('; ')}`,
       );
   }
-  if (o.pngs.length) lines.push('', ...o.pngs.map((p) => `![${p}](${p})`));
+  if (src.pngs.length) lines.push('', ...src.pngs.map((p) => `![${p}](${p})`));
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,6 @@
-// Hand-written SVG charts (no dependencies, no network): line charts and stacked bars.
+// Hand-written SVG charts (no dependencies, no network): line charts and stacked bars. Titles and
+// labels may come from a results file, so every text node is escaped.
+import { escapeHtml as esc } from './html.js';
 
 export interface Series {
   label: string;
@@ -9,7 +11,6 @@ export interface Series {
   width?: number;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 export const PALETTE = [
   '#d62728',
   '#1f77b4',

@@ -5,13 +5,23 @@ import { parseCli, UsageError } from '../../cli/args.js';
 const known = { tasks: ['mnist-mlp', 'moby-char'], optimizers: ['gen-adamw', 'adamw-grid'] };
 const parse = (s: string) => parseCli(s.split(' ').filter(Boolean), known);
 
-test('defaults: quick mode, resume on, results/quick.jsonl', () => {
+test('defaults: quick mode, resume on, results in the git-ignored out/results/quick.jsonl', () => {
   const o = parse('run');
   assert.equal(o.command, 'run');
   assert.equal(o.mode, 'quick');
   assert.equal(o.resume, true);
-  assert.equal(o.out, 'results/quick.jsonl');
-  assert.equal(parse('run --full').out, 'results/full.jsonl');
+  assert.equal(o.out, 'out/results/quick.jsonl');
+  assert.equal(parse('run --full').out, 'out/results/full.jsonl');
+  assert.equal(o.report, null, 'report picks its folder from the suite and --publish');
+  assert.equal(o.publish, false);
+});
+
+test('report --from FILE --publish; --from excludes --out and belongs to report', () => {
+  const o = parse('report --from docs/results/full.jsonl.gz --publish');
+  assert.equal(o.from, 'docs/results/full.jsonl.gz');
+  assert.equal(o.publish, true);
+  assert.throws(() => parse('report --from a --out b'), /--from and --out both name the results report reads/);
+  assert.throws(() => parse('run --publish'), /--from and --publish belong to 'report'; got them with 'run'/);
 });
 
 test('parses lists and numbers', () => {

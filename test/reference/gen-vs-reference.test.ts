@@ -15,10 +15,11 @@ before(useCpu);
 const STEPS = 50;
 /**
  * Seed of the problem's data and start (see batched-least-squares.ts), picked by scanning seeds
- * 1–40 for one on which every run calibrates over several steps, clips, and keeps each decision
- * clear of its threshold; the test asserts all three, so a seed that stopped doing so would fail.
+ * 1–54 (with the data drawn by core/rng's normalArray) for the first on which every run calibrates
+ * over several steps, clips, and keeps each decision clear of its threshold; the test asserts all
+ * three, so a seed that stopped doing so would fail.
  */
-const SEED = Number(process.env.GEN_REFERENCE_SEED ?? 9);
+const SEED = 54;
 /**
  * Relative tolerance on the applied and smoothed lr and on the weights (relative to the largest
  * weight). The tfjs side computes losses in float32. With the default previous-direction probes

@@ -1,0 +1,381 @@
+// The HTML page of the report: self-contained (inline SVG, no network). Every value from the
+// records goes through the `html` tag, which escapes it; only our own chart markup is `trusted`.
+import { STEP_REASONS } from '../src/index.js';
+import type { RunRecord } from '../bench/results.js';
+import {
+  baseTitle,
+  fmtDelta,
+  fmtStat,
+  fmtValue,
+  genVariant,
+  hasDefaultProbes,
+  type Entry,
+  type Summary,
+  type TaskSummary,
+} from './analyze.js';
+import { html, slug, trusted, type Html } from './html.js';
+import { legend, lineChart, PALETTE, stackedBars, type Series } from './svg.js';
+import { DECIDING_RULE, DIVERGED_RULE, TARGET_RULE } from './rules.js';
+
+/** What the page says about where its records came from. */
+export interface PageSource {
+  /** The results file shown (the published copy when publishing). */
+  results: string;
+  duplicates: number;
+  generatedAt: string;
+  /** The command that regenerates this page from committed data, if any. */
+  regenerate: string | null;
+}
+
+const hasHorizon = (e: Entry) => e.kind === 'gen' && !!e.config && genVariant(e.config).horizon !== null;
+
+function colorOf(e: Entry, k: number): string {
+  if (e.kind === 'gen') {
+    const horizon = hasHorizon(e);
+    if (e.base === 'adamw') return horizon ? '#8b0000' : '#d62728';
+    return horizon ? '#08306b' : '#1f77b4';
+  }
+  if (e.kind === 'grid-best') return e.base === 'adamw' ? '#ff9896' : '#aec7e8';
+  return PALETTE[3 + (k % 8)];
+}
+
+function seriesFor(
+  t: TaskSummary,
+  pick: (r: RunRecord) => { xs: number[]; ys: number[] },
+  keep: (e: Entry) => boolean = () => true,
+): Series[] {
+  const out: Series[] = [];
+  let k = 0;
+  for (const e of t.entries) {
+    if (e.kind === 'grid-median') continue;
+    const peerIndex = e.kind === 'peer' ? k++ : 0;
+    if (!keep(e)) continue;
+    const r = e.runs.find((x) => x.seed === 0) ?? e.runs[0];
+    if (!r) continue;
+    out.push({
+      label: e.label,
+      ...pick(r),
+      color: colorOf(e, peerIndex),
+      dash: e.kind === 'grid-best' || hasHorizon(e),
+      width: e.kind === 'gen' ? 2.2 : 1.4,
+    });
+  }
+  return out;
+}
+
+const splitText = (t: TaskSummary) => t.split ?? '–';
+
+function testSetText(t: TaskSummary): string {
+  if (t.testSize === null) return '–';
+  return t.resolution !== null
+    ? `${t.testSize} examples; 1 example = ${t.resolution.toPrecision(2)} pts`
+    : `${t.testSize} examples`;
+}
+
+function decidesText(d: TaskSummary['decisions'][number]): string {
+  return d.decides === null ? `undecided: ${d.reason}` : d.decides ? 'decides' : `does not decide (${d.reason})`;
+}
+
+function taskSection(t: TaskSummary): Html {
+  const m = t.metric;
+  const id = slug(t.task);
+  const loss = seriesFor(t, (r) => ({ xs: r.curve.step, ys: r.curve.loss }));
+  const lossTime = seriesFor(t, (r) => ({ xs: r.curve.ms.map((v) => v / 1000), ys: r.curve.loss }));
+  const val = seriesFor(t, (r) => ({ xs: r.evals.map((e) => e.step), ys: r.evals.map((e) => e.metrics[m.name]) }));
+  // Every optimizer of the library records `appliedStepSize`: the step it applied, in the units of its base direction.
+  const lr = seriesFor(t, (r) => ({ xs: r.curve.step, ys: r.curve.lr }));
+  const rows = t.entries.map(
+    (e) =>
+      html`<tr class="${e.kind}">
+        <td>${e.label}</td>
+        <td>${e.optimizer}</td>
+        <td>${e.kind}</td>
+        <td><code>${e.config ? JSON.stringify(e.config) : '–'}</code></td>
+        <td>${fmtStat(e.stat, m)}</td>
+        <td>${(e.costMs / 1000).toFixed(1)}</td>
+        <td>${e.runs.length}</td>
+      </tr>`,
+  );
+  const comparisons = t.comparisons.map(
+    (c) =>
+      html`<li class="${c.within ? 'win' : 'loss'}">
+        ${c.gen.label}: ${fmtValue(c.gen.stat.mean, m)} vs ${c.best.label}: ${fmtValue(c.best.stat.mean, m)} —
+        ${c.within ? 'within' : html`<b>not within</b>`} target (gap ${(100 * c.relGap).toFixed(2)}%
+        relative${Number.isFinite(c.pointsGap) ? `, ${c.pointsGap.toFixed(2)} points` : ''}${c.gen.stat.diverged ? `, ${c.gen.stat.diverged} GeN seed(s) diverged` : ''});
+        ${c.decides === true ? 'this task decides' : c.decides === false ? 'this task does not decide' : 'this task is undecided'}
+      </li>`,
+  );
+  const genRuns = t.entries
+    .filter((e) => e.kind === 'gen')
+    .flatMap((e) =>
+      e.runs
+        .filter((r) => r.reasons)
+        .map((r) => ({ label: `${e.label} s${r.seed}`, counts: r.reasons as Record<string, number> })),
+    );
+  const cats = STEP_REASONS.filter((c) => genRuns.some((g) => (g.counts[c] ?? 0) > 0));
+  const robust = t.robustness.length
+    ? html`<h4>Robustness to GeN's initial lr</h4>
+        <table>
+          <tr>
+            <th>run</th>
+            <th>initial lr</th>
+            <th>test ${m.name}</th>
+          </tr>
+          ${t.robustness.map(
+            (r) =>
+              html`<tr>
+                <td>${r.label}</td>
+                <td>${r.lr}</td>
+                <td>${r.diverged ? 'diverged' : fmtValue(r.value, m)}</td>
+              </tr>`,
+          )}
+        </table>`
+    : null;
+  const chart = (title: string, series: Series[], xLabel: string, yLabel: string, logY: boolean) =>
+    trusted(lineChart({ title, series, xLabel, yLabel, logY }));
+  return html`<section id="${id}">
+    <h2>${t.task}</h2>
+    <p>
+      split: ${splitText(t)}; test set: ${testSetText(t)};
+      ${t.decisions.map((d) => `${baseTitle(d.base)} grid: ${decidesText(d)}`).join('; ')}
+    </p>
+    <ul class="verdicts">
+      ${comparisons}
+    </ul>
+    <div class="plots" data-png="${id}-curves">
+      <div>${chart(`${t.task}: training loss vs steps`, loss, 'step', 'training loss', true)}</div>
+      <div>${chart(`${t.task}: training loss vs wall time`, lossTime, 'seconds', 'training loss', true)}</div>
+      <div>${chart(`${t.task}: validation ${m.name} vs steps`, val, 'step', m.name, false)}</div>
+      <div>${chart(`${t.task}: learning rate applied`, lr, 'step', 'lr', true)}</div>
+      ${trusted(legend(loss))}
+    </div>
+    <table>
+      <tr>
+        <th>entry</th>
+        <th>optimizer</th>
+        <th>kind</th>
+        <th>configuration</th>
+        <th>test ${m.name} (${m.higherIsBetter ? 'higher' : 'lower'} is better)</th>
+        <th>cost to obtain (s)</th>
+        <th>runs</th>
+      </tr>
+      ${rows}
+    </table>
+    ${genRuns.length ? trusted(stackedBars({ title: `${t.task}: GeN lastStep.reason per step`, rows: genRuns, categories: cats })) : null}
+    ${robust}
+  </section>`;
+}
+
+function verdictTable(s: Summary): Html {
+  const splits = [...new Set(s.variants.flatMap((v) => v.bySplit.map((b) => b.split)))];
+  const rows = s.variants.map(
+    (v) =>
+      html`<tr${v.isDefault ? html` class="gen"` : null}><td>${v.label}</td><td>${v.optimizer}</td><td><b>${v.within} of ${v.deciding}</b></td>${splits.map(
+        (sp) => {
+          const b = v.bySplit.find((x) => x.split === sp);
+          return html`<td>${b ? `${b.within} of ${b.deciding}` : '–'}</td>`;
+        },
+      )}<td>${v.allWithin} of ${v.all}</td></tr>`,
+  );
+  return html`<table>
+    <tr>
+      <th>GeN variant</th>
+      <th>optimizer</th>
+      <th>within target on deciding tasks</th>
+      ${splits.map((sp) => html`<th>${sp} tasks (deciding)</th>`)}
+      <th>all tasks</th>
+    </tr>
+    ${rows}
+  </table>`;
+}
+
+function decidingTable(s: Summary): Html {
+  const rows = s.tasks.flatMap((t) =>
+    t.decisions.map(
+      (d) =>
+        html`<tr>
+          <td>${t.task}</td>
+          <td>${splitText(t)}</td>
+          <td>${testSetText(t)}</td>
+          <td>${baseTitle(d.base)}</td>
+          <td>${d.best ? fmtStat(d.best.stat, t.metric) : '–'}</td>
+          <td>${d.median ? fmtValue(d.median.stat.mean, t.metric) : '–'}</td>
+          <td>${fmtDelta(d.spread, t.metric)}</td>
+          <td>${fmtDelta(2 * d.noise, t.metric)}</td>
+          <td>${decidesText(d)}</td>
+        </tr>`,
+    ),
+  );
+  return html`<table>
+    <tr>
+      <th>task</th>
+      <th>split</th>
+      <th>test set</th>
+      <th>grid</th>
+      <th>best (test)</th>
+      <th>median (test)</th>
+      <th>|best − median|</th>
+      <th>2 × seed sd</th>
+      <th>decides?</th>
+    </tr>
+    ${rows}
+  </table>`;
+}
+
+/** The whole page. */
+export function renderPage(s: Summary, src: PageSource): string {
+  const { tasks, overhead, runs, provenance } = s;
+  const versions = runs[0]?.versions ?? overhead[0]?.versions ?? {};
+  const backend = runs[0]?.backend ?? '?';
+  const headline = tasks.map((t) => {
+    const pick = (kind: Entry['kind']) => t.entries.filter((e) => e.kind === kind);
+    const cells = [...pick('gen'), ...pick('grid-best'), ...pick('grid-median'), ...pick('peer')];
+    return html`<tr>
+      <td><a href="#${slug(t.task)}">${t.task}</a></td>
+      <td>${t.metric.name} (${t.metric.higherIsBetter ? '↑' : '↓'})</td>
+      <td>${cells.map((e, i) => html`${i ? html`<br />` : null}${e.label}: <b>${fmtStat(e.stat, t.metric)}</b>`)}</td>
+    </tr>`;
+  });
+  const costRows = tasks.map((t) => {
+    const gens = t.entries.filter(hasDefaultProbes);
+    const grids = t.entries.filter((e) => e.kind === 'grid-median');
+    return html`<tr>
+      <td>${t.task}</td>
+      ${gens.map((g) => html`<td>${g.label}: ${(g.costMs / 1000).toFixed(1)} s</td>`)}${grids.map((g) => html`<td>${g.base} grid (${g.runs.length} runs): ${(g.costMs / 1000).toFixed(1)} s</td>`)}
+    </tr>`;
+  });
+  const ohRows = overhead.flatMap((r) =>
+    r.gen.map(
+      (g) =>
+        html`<tr>
+          <td>${r.task}</td>
+          <td>${g.every}</td>
+          <td>${g.probe}</td>
+          <td>${r.forwardMs.toFixed(2)}</td>
+          <td>${r.trainMs.toFixed(2)}</td>
+          <td>${g.plainMs === undefined ? '–' : g.plainMs.toFixed(2)}</td>
+          <td>${g.refitMs === undefined ? '–' : g.refitMs.toFixed(2)}</td>
+          <td>${g.ms.toFixed(2)}</td>
+          <td>×${g.ratio.toFixed(3)}</td>
+          <td>×${g.bound.toFixed(3)}</td>
+        </tr>`,
+    ),
+  );
+  const commits = provenance.commits.map(
+    (c) =>
+      html`<code>${c.commit.slice(0, 12)}</code> (${c.runs} runs${c.dirty ? `, ${c.dirty} from a dirty checkout` : ''})`,
+  );
+  const page = html`<!doctype html>
+    <html>
+      <head>
+        <meta charset="utf-8" />
+        <title>gen-bench report</title>
+        <style>
+          body {
+            font-family: sans-serif;
+            max-width: 1120px;
+            margin: 1em auto;
+            color: #222;
+          }
+          table {
+            border-collapse: collapse;
+            margin: 0.5em 0;
+          }
+          td,
+          th {
+            border: 1px solid #ccc;
+            padding: 3px 6px;
+            font-size: 13px;
+            vertical-align: top;
+          }
+          .plots {
+            display: grid;
+            grid-template-columns: 1fr 1fr;
+            gap: 4px;
+            background: #fff;
+            padding: 4px;
+          }
+          .legend {
+            grid-column: 1/3;
+            font-size: 12px;
+          }
+          .legend span {
+            margin-right: 12px;
+            white-space: nowrap;
+          }
+          tr.gen td {
+            background: #fdf1f1;
+          }
+          li.loss {
+            color: #a00;
+          }
+          li.win {
+            color: #060;
+          }
+          code {
+            background: #f4f4f4;
+            padding: 0 3px;
+          }
+        </style>
+      </head>
+      <body>
+        <h1>gen-bench report</h1>
+        <p>
+          ${runs.length} runs from <code>${src.results}</code> (${src.duplicates} duplicate records dropped: same task,
+          optimizer, configuration, seed, steps, phase and mode; the last one kept); backend ${backend};
+          ${Object.entries(versions)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')};
+          generated ${src.generatedAt}. Code:
+          ${commits.length ? commits.map((c, i) => html`${i ? ', ' : ''}${c}`) : 'no commit recorded'}${provenance.unknown ? `; ${provenance.unknown} runs recorded without a commit` : ''}.${src.regenerate ? html` Regenerate with <code>${src.regenerate}</code>.` : null}
+        </p>
+        <p>
+          Metric values are on the test split; the grid's best configuration is chosen on the validation split with seed
+          0 (DeepOBS protocol). Dashed lines: best grid configuration and GeN with a horizon; thick lines: GeN.
+        </p>
+        <p><b>Target</b>: ${TARGET_RULE}</p>
+        <p><b>Deciding tasks</b>: ${DECIDING_RULE}</p>
+        <p><b>Diverged runs</b>: ${DIVERGED_RULE}</p>
+        <h2>Verdict</h2>
+        ${verdictTable(s)}
+        <h2>Which tasks decide</h2>
+        ${decidingTable(s)}
+        <h2>Final metric per task</h2>
+        <table>
+          <tr>
+            <th>task</th>
+            <th>metric</th>
+            <th>mean ± sd over seeds</th>
+          </tr>
+          ${headline}
+        </table>
+        <h2>Cost of tuning</h2>
+        <p>Wall time of GeN's single run against the total wall time of the grid it is compared with.</p>
+        <table>
+          ${costRows}
+        </table>
+        <h2>GeN's overhead per step</h2>
+        <p>
+          ms per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, all variants interleaved in
+          one process; bound 1 + kF/(every·(F+B)) with k = 2 probe forwards on the same batch, 3 on another batch.
+        </p>
+        <table>
+          <tr>
+            <th>task</th>
+            <th>every</th>
+            <th>probes</th>
+            <th>F (ms)</th>
+            <th>F+B (ms)</th>
+            <th>GeN step without refit (ms)</th>
+            <th>GeN refit step (ms)</th>
+            <th>GeN ms/step</th>
+            <th>ratio to AdamW</th>
+            <th>bound</th>
+          </tr>
+          ${ohRows}
+        </table>
+        ${tasks.map(taskSection)}
+      </body>
+    </html>`;
+  return page.text;
+}
