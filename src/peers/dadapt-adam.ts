@@ -1,8 +1,8 @@
 import type { NamedTensor } from '../tfjs/types.js';
-import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { plusDecay } from '../tfjs/params.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
-import { DirectionalOptimizer } from '../tfjs/directional.js';
+import { DistanceEstimator } from './distance-estimator.js';
 import { Slot } from '../tfjs/slots.js';
 import { readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
@@ -67,7 +67,7 @@ const DADAPT_ADAM_RULES: { readonly [K in keyof DAdaptAdamOptions]: OptionRule }
  * D = −(m/lr)/(√v + ε) − dₖ·bc·λ_wd·x and w ← w + lr·D. Diagnostics: {@link DAdaptAdam.d}.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class DAdaptAdam extends DirectionalOptimizer<DAdaptAdamOptions> {
+export class DAdaptAdam extends DistanceEstimator<DAdaptAdamOptions> {
   static get className(): string {
     return 'DAdaptAdam';
   }
@@ -76,36 +76,9 @@ export class DAdaptAdam extends DirectionalOptimizer<DAdaptAdamOptions> {
   private readonly v = new Slot('v');
   private readonly s = new Slot('s');
   private k = 0;
-  private dCur: number;
-  private numerator = 0;
-  private dHatLast: number;
 
   constructor(options: Partial<DAdaptAdamOptions> = {}) {
     super(resolveOptions('DAdaptAdam', options, DADAPT_ADAM_DEFAULTS, DADAPT_ADAM_RULES));
-    this.dCur = this.options.d0;
-    this.dHatLast = this.options.d0;
-  }
-
-  /** GeN refuses it as a base: it sets its own step size. */
-  readonly [SETS_OWN_STEP_SIZE] = 'DAdaptAdam';
-
-  protected get directionScale(): number {
-    return this.options.lr;
-  }
-
-  /** The step size d·lr applied to the Adam direction. */
-  override get appliedStepSize(): number {
-    return this.dCur * this.options.lr;
-  }
-
-  /** The current distance estimate d (the step is d·lr, times the bias correction if on). */
-  get d(): number {
-    return this.dCur;
-  }
-
-  /** The last raw estimate d̂. */
-  get dHat(): number {
-    return this.dHatLast;
   }
 
   computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
@@ -118,7 +91,7 @@ export class DAdaptAdam extends DirectionalOptimizer<DAdaptAdamOptions> {
     // Per variable: ⟨g, s/(√v + ε)⟩ with the old s and v, and ‖s_new‖₁.
     const sums = readScalars(() =>
       variables.flatMap((w, i) => {
-        const g = coupled ? tf.add(gradients[i], tf.mul(w, weightDecay)) : gradients[i];
+        const g = plusDecay(gradients[i], w, coupled ? weightDecay : 0);
         const m = this.m.get(i, w);
         const v = this.v.get(i, w);
         const s = this.s.get(i, w);

@@ -1,6 +1,7 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { plusDecay } from '../tfjs/params.js';
 import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { resolveGradients } from '../tfjs/directional.js';
@@ -93,7 +94,7 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
     this.incrementIterations();
     const grads = tf.tidy(() =>
       variables.map((w, i) =>
-        tf.keep(weightDecay > 0 ? tf.add(gradients[i], tf.mul(w, weightDecay)) : tf.clone(gradients[i])),
+        tf.keep(weightDecay > 0 ? plusDecay(gradients[i], w, weightDecay) : tf.clone(gradients[i])),
       ),
     );
     try {

@@ -1,6 +1,7 @@
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { plusDecay } from '../tfjs/params.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer, resolveGradients } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
@@ -93,7 +94,7 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
     // Per variable: ‖g‖² (g with λx), and ‖x‖² on the first step or ‖x − x₀‖² after.
     const sums = readScalars(() =>
       variables.flatMap((w, i) => {
-        const g = weightDecay > 0 ? tf.add(gradients[i], tf.mul(w, weightDecay)) : gradients[i];
+        const g = plusDecay(gradients[i], w, weightDecay);
         const x0 = copySlot(this.x0, i, w);
         return [tf.sum(tf.square(g)), tf.sum(tf.square(first ? w : tf.sub(w, x0)))] as tf.Scalar[];
       }),
@@ -118,7 +119,7 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
     this.incrementIterations();
     return tf.tidy(() =>
       variables.map((w, i) => {
-        const g = weightDecay > 0 ? tf.add(gradients[i], tf.mul(w, weightDecay)) : gradients[i];
+        const g = plusDecay(gradients[i], w, weightDecay);
         return tf.keep(tf.mul(g, -scale[i]));
       }),
     );

@@ -1,8 +1,8 @@
 import type { NamedTensor } from '../tfjs/types.js';
-import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { plusDecay } from '../tfjs/params.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
-import { DirectionalOptimizer } from '../tfjs/directional.js';
+import { DistanceEstimator } from './distance-estimator.js';
 import { Slot } from '../tfjs/slots.js';
 import { copySlot, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
@@ -80,7 +80,7 @@ const PRODIGY_RULES: { readonly [K in keyof ProdigyOptions]: OptionRule } = {
  * Diagnostics: {@link Prodigy.d}, {@link Prodigy.dHat}.
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
-export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
+export class Prodigy extends DistanceEstimator<ProdigyOptions> {
   static get className(): string {
     return 'Prodigy';
   }
@@ -90,38 +90,11 @@ export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
   private readonly s = new Slot('s');
   private readonly x0 = new Slot('x0');
   private k = 0;
-  private dCur: number;
   private dMax: number;
-  private numerator = 0;
-  private dHatLast: number;
 
   constructor(options: Partial<ProdigyOptions> = {}) {
     super(resolveOptions('Prodigy', options, PRODIGY_DEFAULTS, PRODIGY_RULES));
-    this.dCur = this.options.d0;
     this.dMax = this.options.d0;
-    this.dHatLast = this.options.d0;
-  }
-
-  /** GeN refuses it as a base: it sets its own step size. */
-  readonly [SETS_OWN_STEP_SIZE] = 'Prodigy';
-
-  protected get directionScale(): number {
-    return this.options.lr;
-  }
-
-  /** The step size d·lr applied to the Adam direction. */
-  override get appliedStepSize(): number {
-    return this.dCur * this.options.lr;
-  }
-
-  /** The current distance estimate d (the step is d·lr, times the bias correction if on). */
-  get d(): number {
-    return this.dCur;
-  }
-
-  /** The last raw estimate d̂ = dCoef·r/‖s‖₁. */
-  get dHat(): number {
-    return this.dHatLast;
   }
 
   computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
@@ -136,7 +109,7 @@ export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
     // Per variable: ⟨g, x₀ − x⟩ and ‖s_new‖₁, with the moments updated on the way.
     const sums = readScalars(() =>
       variables.flatMap((w, i) => {
-        const g = coupled ? tf.add(gradients[i], tf.mul(w, weightDecay)) : gradients[i];
+        const g = plusDecay(gradients[i], w, coupled ? weightDecay : 0);
         const x0 = copySlot(this.x0, i, w);
         const m = this.m.get(i, w);
         const v = this.v.get(i, w);
@@ -172,7 +145,7 @@ export class Prodigy extends DirectionalOptimizer<ProdigyOptions> {
         const m = this.m.get(i, w);
         const v = this.v.get(i, w);
         const adam = tf.div(m, tf.add(tf.sqrt(v), dNew * epsilon));
-        const step = weightDecay > 0 && decouple ? tf.add(adam, tf.mul(w, weightDecay)) : adam;
+        const step = plusDecay(adam, w, decouple ? weightDecay : 0);
         return tf.keep(tf.mul(step, -d * bc));
       }),
     );

@@ -1,5 +1,6 @@
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { plusDecay } from './params.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer } from './directional.js';
 import { Slot } from './slots.js';
@@ -76,7 +77,7 @@ export class AdamW extends DirectionalOptimizer<AdamWOptions> {
         m.assign(mNew);
         v.assign(vNew);
         const adam = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), epsilon));
-        return tf.keep(tf.neg(weightDecay > 0 ? tf.add(adam, tf.mul(w, weightDecay)) : adam));
+        return tf.keep(tf.neg(plusDecay(adam, w, weightDecay)));
       }),
     );
     this.incrementIterations();

@@ -56,3 +56,11 @@ export function addScaled(variables: readonly tf.Variable[], directions: readonl
   tf.dispose(next);
   return finite;
 }
+
+/**
+ * t + λ·w, or t itself when λ is 0: coupled weight decay on a gradient (g + λw, the L2 penalty's
+ * gradient), and decoupled decay added to an update direction (u + λw) alike.
+ */
+export function plusDecay(t: tf.Tensor, w: tf.Tensor, lambda: number): tf.Tensor {
+  return lambda > 0 ? tf.add(t, tf.mul(w, lambda)) : t;
+}

@@ -1,5 +1,6 @@
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { plusDecay } from './params.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer } from './directional.js';
 import { Slot } from './slots.js';
@@ -70,7 +71,7 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
           b.assign(bNew);
           d = nesterov ? tf.add(g, tf.mul(bNew, momentum)) : bNew;
         }
-        return tf.keep(tf.neg(weightDecay > 0 ? tf.add(d, tf.mul(w, weightDecay)) : d));
+        return tf.keep(tf.neg(plusDecay(d, w, weightDecay)));
       }),
     );
     this.incrementIterations();
