@@ -1,12 +1,15 @@
 // The benchmark tasks, one per family of the paper.
+import { austenLstm } from './austen-lstm.js';
 import { fashionCnn } from './fashion-cnn.js';
 import { mnistMlp } from './mnist-mlp.js';
 import { mobyChar } from './moby-char.js';
 import { movielensMf } from './movielens-mf.js';
+import { imdbEmbed } from './imdb-embed.js';
+import { lettersMlp } from './letters-mlp.js';
 import { breastCancerLogreg, diabetesMlp } from './tabular.js';
 import type { TaskSpec } from './types.js';
 
-export type { Batch, Metrics, TaskInstance, TaskSpec } from './types.js';
+export type { Batch, LayersTraining, Metrics, TaskInstance, TaskMetric, TaskSpec, TaskSplit } from './types.js';
 
 export const TASKS: readonly TaskSpec[] = [
   mnistMlp,
@@ -15,6 +18,9 @@ export const TASKS: readonly TaskSpec[] = [
   movielensMf,
   breastCancerLogreg,
   diabetesMlp,
+  lettersMlp,
+  imdbEmbed,
+  austenLstm,
 ];
 
 export function findTask(name: string): TaskSpec | undefined {
