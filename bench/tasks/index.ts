@@ -1,6 +1,7 @@
 // The benchmark tasks, one per family of the paper.
 import { austenLstm } from './austen-lstm.js';
 import { fashionCnn } from './fashion-cnn.js';
+import { fashionResnet } from './fashion-resnet.js';
 import { mnistMlp } from './mnist-mlp.js';
 import { mobyChar } from './moby-char.js';
 import { movielensMf } from './movielens-mf.js';
@@ -21,6 +22,7 @@ export const TASKS: readonly TaskSpec[] = [
   lettersMlp,
   imdbEmbed,
   austenLstm,
+  fashionResnet,
 ];
 
 export function findTask(name: string): TaskSpec | undefined {
