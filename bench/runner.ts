@@ -32,9 +32,6 @@ export interface RunOptions {
   evaluate?: boolean;
 }
 
-/** Fields a task definition may give (bench/tasks/types.ts adds them; older definitions lack them). */
-type TaskExtras = { split?: 'development' | 'held-out'; testSize?: number };
-
 type Switchable = tf.Optimizer & { eval?: () => void; train?: () => void; appliedStepSize?: unknown };
 
 /** The step size an optimizer applied at its last step: every optimizer of the library says so; tfjs's do not (NaN). */
@@ -102,7 +99,7 @@ export function runOne(o: RunOptions): RunRecord {
     }
     const final = o.evaluate === false ? { val: {}, test: {} } : { val: evaluate('val'), test: evaluate('test') };
     const value = final.test[task.metric.name];
-    const { split, testSize } = task as TaskSpec & TaskExtras;
+    const { split, testSize } = task;
     const record: RunRecord = {
       kind: 'run',
       key: runKey({ task: task.name, optimizer: opt.optimizer, config: opt.config, seed, steps, phase: o.phase }),

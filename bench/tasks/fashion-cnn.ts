@@ -17,6 +17,8 @@ export const fashionCnn: TaskSpec = {
   metric: { name: 'accuracy', higherIsBetter: true, format: 'percent' },
   evals: 4,
   npmData: false,
+  split: 'development',
+  testSize: 10000,
   create(seed) {
     const data = loadFashionMnist();
     const split = seededSplit(data.train.n, this.splitSeed, 5000 / 60000, 35000 / 60000); // the "test" part is unused

@@ -1,12 +1,16 @@
 // The benchmark tasks, one per family of the paper.
+import { austenLstm } from './austen-lstm.js';
 import { fashionCnn } from './fashion-cnn.js';
+import { fashionResnet } from './fashion-resnet.js';
 import { mnistMlp } from './mnist-mlp.js';
 import { mobyChar } from './moby-char.js';
 import { movielensMf } from './movielens-mf.js';
+import { imdbEmbed } from './imdb-embed.js';
+import { lettersMlp } from './letters-mlp.js';
 import { breastCancerLogreg, diabetesMlp } from './tabular.js';
 import type { TaskSpec } from './types.js';
 
-export type { Batch, Metrics, TaskInstance, TaskSpec } from './types.js';
+export type { Batch, LayersTraining, Metrics, TaskInstance, TaskMetric, TaskSpec, TaskSplit } from './types.js';
 
 export const TASKS: readonly TaskSpec[] = [
   mnistMlp,
@@ -15,6 +19,10 @@ export const TASKS: readonly TaskSpec[] = [
   movielensMf,
   breastCancerLogreg,
   diabetesMlp,
+  lettersMlp,
+  imdbEmbed,
+  austenLstm,
+  fashionResnet,
 ];
 
 export function findTask(name: string): TaskSpec | undefined {

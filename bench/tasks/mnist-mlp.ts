@@ -97,6 +97,8 @@ export const mnistMlp: TaskSpec = {
   metric: { name: 'accuracy', higherIsBetter: true, format: 'percent' },
   evals: 5,
   npmData: true,
+  split: 'development',
+  testSize: 10000,
   create(seed) {
     const data = loadMnist();
     const split = seededSplit(data.train.n, this.splitSeed, 10000 / 60000, 0);

@@ -37,6 +37,8 @@ export const mobyChar: TaskSpec = {
   metric: { name: 'perplexity', higherIsBetter: false, format: 'number' },
   evals: 4,
   npmData: true,
+  split: 'development',
+  testSize: EVAL_WINDOWS,
   create(seed) {
     corpus ??= loadMobyDick(CHARS);
     const { ids, vocab } = corpus;

