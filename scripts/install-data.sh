@@ -21,7 +21,7 @@ CACHE="${1:-${GEN_DATA_DIR:-.cache/data}}"
 mkdir -p "$CACHE/debs" "$CACHE/extracted"
 CACHE="$(cd "$CACHE" && pwd)"
 
-# package -> expected sha256 of the .deb (datasets.md §6)
+# package -> expected sha256 of the .deb at the version pinned in VERSION below
 declare -A SHA=(
   [dataset-fashion-mnist]=39e172fe32dd318ebb3e512220c3beea2fa47d7e20bab348fb4e0922d6beefc0
   [python3-sklearn]=ca0c6be401d14871c7e93cfdd8d1f561595dc65e6e2ad2501d568aee7f7efc58

@@ -31,7 +31,7 @@ const withPytorch = args.includes('--pytorch');
 const PRIMING_CALLS = quick ? 1 : 3;
 const REPS = quick ? 3 : 11;
 
-/** PyTorch 1.13 on CPU with OpenBLAS, 2 threads, same models, same VM (engine.md §5): ms per train step. */
+/** Reference ms per train step: PyTorch 1.13 on CPU, OpenBLAS, 2 threads, same models, once on this machine type. */
 const PYTORCH_MS: Record<string, number> = { MLP: 6.4, CNN: 40, LSTM: 96, transformer: 62 };
 
 type Variant = string;
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
   }
   const now = (model: string) => torch.find((t) => t.model === model);
   const lines = [
-    '| model | backend | train ms | forward ms | train ÷ forward | PyTorch+OpenBLAS train ms (engine.md) | ours ÷ that |' +
+    '| model | backend | train ms | forward ms | train ÷ forward | PyTorch+OpenBLAS train ms (reference) | ours ÷ that |' +
       (torch.length > 0 ? ' PyTorch train / forward ms, this run | ours ÷ PyTorch, this run |' : ''),
     '|---|---|---:|---:|---:|---:|---:|' + (torch.length > 0 ? '---:|---:|' : ''),
     ...rows.map((r) => {
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     '',
     `Produced by \`npx tsx bench/backend/run.ts ${args.join(' ')}\`.trim() on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
     'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape; forward and train runs alternate. The machine is shared: read ratios within one run, not absolute times.',
-    "The issue's PyTorch numbers are the reference from `../shared/docs/engine.md` §5 (PyTorch 1.13, OpenBLAS, 2 threads, same VM), not from this run" +
+    'The reference PyTorch+OpenBLAS numbers were measured once (PyTorch 1.13, OpenBLAS, 2 threads, the same models, this machine type), not in this run' +
       (torch.length > 0
         ? `; "this run" columns: \`bench/backend/pytorch_ref.py\` (torch ${torch[0].torch}, OpenBLAS, ${torch[0].threads} threads) timed right after ours.`
         : '.'),
