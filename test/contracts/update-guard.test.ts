@@ -65,8 +65,8 @@ describe('GeN never writes a non-finite weight', () => {
 
   test('a linear loss, whose curvature is 0 and whose lr grows without bound, never reaches ∞', () => {
     const w = tf.variable(tf.tensor1d([1, -1, 0.5]), true, name());
-    const opt = new GeN(new SGDW());
     const n = tf.memory().numTensors;
+    const opt = new GeN(new SGDW());
     let refused = 0;
     for (let i = 0; i < 2000; i++) {
       opt.minimize(() => tf.sum(w), false, [w]);
@@ -74,8 +74,8 @@ describe('GeN never writes a non-finite weight', () => {
       assert.ok(finite(w), `step ${i}`);
     }
     assert.ok(refused > 0, 'the overflowing updates were refused, not written');
-    assert.equal(tf.memory().numTensors, n, 'tensor count flat');
     opt.dispose();
+    assert.equal(tf.memory().numTensors, n, 'no tensor left behind after dispose');
     w.dispose();
   });
 
