@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { AdamW, GeN, SGDW } from '../../src/index.js';
-import { DAdaptAdam, DAdaptSGD, DoG, LDoG, Prodigy, ScheduleFreeAdamW, SLS } from '../../src/peers/index.js';
+import {
+  DAdaptAdam,
+  DAdaptSGD,
+  DoG,
+  LDoG,
+  Prodigy,
+  ScheduleFreeAdamW,
+  ScheduleFreePlus,
+  SLS,
+} from '../../src/peers/index.js';
 import { assertBitIdentical, useCpu, values } from '../helpers.js';
 
 before(useCpu);
@@ -24,6 +33,7 @@ const OWN: [string, Make][] = [
   ['DoG', () => new DoG()],
   ['LDoG', () => new LDoG()],
   ['ScheduleFreeAdamW', () => new ScheduleFreeAdamW()],
+  ['ScheduleFreePlus', () => new ScheduleFreePlus()],
   ['SLS', () => new SLS()],
 ];
 
@@ -43,15 +53,9 @@ describe('class identity', () => {
 });
 
 describe('bases GeN refuses', () => {
-  const adaptive: [string, Make][] = [
-    ['Prodigy', () => new Prodigy()],
-    ['DAdaptAdam', () => new DAdaptAdam()],
-    ['DAdaptSGD', () => new DAdaptSGD()],
-    ['DoG', () => new DoG()],
-    ['LDoG', () => new LDoG()],
-    ['ScheduleFreeAdamW', () => new ScheduleFreeAdamW()],
-    ['SLS', () => new SLS()],
-  ];
+  // The peers: every entry of OWN that is neither a base nor a GeN.
+  const adaptive = OWN.filter(([name]) => !/^(AdamW|SGDW|GeN )/.test(name));
+  test('the list of refused bases covers all eight peers', () => assert.equal(adaptive.length, 8));
   for (const [name, make] of adaptive) {
     test(`${name}, which sets its own step size, with a message that says what to use`, () => {
       assert.throws(
