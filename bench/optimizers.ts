@@ -3,7 +3,8 @@
 // fresh tf.Optimizer for a run. Peers (src/peers) are picked up from the library's exports when they
 // exist; until then they are listed as unavailable.
 import type * as tf from '@tensorflow/tfjs-core';
-import { AdamW, GeN, SGDW } from '../src/index.js';
+import { AdamW, GeN, SGDW, type GeNOptions } from '../src/index.js';
+import type { HorizonShape } from '../src/core/index.js';
 import { ScheduledAdamW, ScheduledSGDW } from './scheduled.js';
 import { logSpaced, SCHEDULES, type ScheduleName } from './schedules.js';
 
@@ -63,19 +64,30 @@ const SGD_MOMENTUM = 0.9;
 const ADAMW_LRS = logSpaced(1e-4, 1e-1, 7);
 const SGD_LRS = logSpaced(1e-3, 1, 7);
 
-function genEntry(
-  name: string,
-  base: 'adamw' | 'sgd',
-  probe: GenProbe,
-  lr?: number,
-  horizon?: 'cosine',
-): OptimizerEntry {
+/** What a GeN registry entry varies; everything else is the library default. */
+interface GenVariant {
+  probe?: GenProbe;
+  /** Initial lr (default: the library's, untuned). */
+  lr?: number;
+  /** A horizon over the run's step budget, with this shape. */
+  horizon?: HorizonShape;
+  /** Where the horizon acts (default: the applied step; 'proposal': inside the smoothing, as the official code). */
+  horizonOn?: 'proposal';
+  /** Further GeN options (recorded in the run's config), e.g. `{ stepFactor: 1.5 }`. */
+  options?: Partial<GeNOptions>;
+  /** Appended to the label. */
+  tag?: string;
+}
+
+function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): OptimizerEntry {
+  const { probe = 'default', lr, horizon, horizonOn, options = {}, tag = '' } = v;
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
-  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${lr !== undefined ? ` lr0=${lr}` : ''}`;
+  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
+  const extra = Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : '';
   return {
     name,
     kind: 'gen',
-    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}`,
+    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}${extra}`,
     unavailable: () => null,
     configs: () => [
       {
@@ -87,12 +99,17 @@ function genEntry(
           probe,
           ...(lr !== undefined ? { lr } : {}),
           ...(horizon ? { horizon } : {}),
+          ...(horizonOn ? { horizonOn } : {}),
           ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}),
+          ...(Object.keys(options).length > 0 ? { options } : {}),
         },
         build: (ctx) =>
           new GeN(make(), {
+            ...options,
             ...(lr !== undefined ? { initialLr: lr } : {}),
-            ...(horizon ? { horizon: { steps: ctx.totalSteps, shape: horizon } } : {}),
+            ...(horizon
+              ? { horizon: { steps: ctx.totalSteps, shape: horizon, ...(horizonOn ? { on: horizonOn } : {}) } }
+              : {}),
             ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
             ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),
           }),
@@ -171,15 +188,52 @@ function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {
   };
 }
 
+/**
+ * The official code's semantics (AutoGeN `lr_parabola`, docs/algorithm.md "Official GeN"): all three
+ * probe losses on a fresh batch along the current direction, clip [½, 2] and γ = 0.9, the linear
+ * horizon inside the smoothing, the lr unchanged on a rejected fit, no calibration, initial lr 1e-4
+ * (its ResNet-SGD and ViT-AdamW scripts).
+ */
+const OFFICIAL: GenVariant = {
+  probe: 'next',
+  horizon: 'linear',
+  horizonOn: 'proposal',
+  options: { probeDirection: 'current', calibrate: false, initialLr: 1e-4, rejection: 'hold', minR2: 0.99 },
+  tag: ' (official semantics)',
+};
+
+/** Development-task experiments on GeN's rules (docs/algorithm.md): entry suffix and variant. */
+const EXPERIMENTS: readonly [string, GenVariant][] = [
+  ['hold', { options: { rejection: 'hold' }, tag: ' (hold on rejection)' }],
+  ['hold-cosine', { horizon: 'cosine', options: { rejection: 'hold' }, tag: ' (hold on rejection)' }],
+  ['hold-linear', { horizon: 'linear', options: { rejection: 'hold' }, tag: ' (hold on rejection)' }],
+  ['f15-hold', { options: { rejection: 'hold', stepFactor: 1.5 }, tag: ' (hold, factor 1.5)' }],
+  [
+    'f15-hold-cosine',
+    { horizon: 'cosine', options: { rejection: 'hold', stepFactor: 1.5 }, tag: ' (hold, factor 1.5)' },
+  ],
+  [
+    'f15-hold-linear',
+    { horizon: 'linear', options: { rejection: 'hold', stepFactor: 1.5 }, tag: ' (hold, factor 1.5)' },
+  ],
+  ['linear', { horizon: 'linear' }],
+];
+
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
-  genEntry('gen-adamw', 'adamw', 'default'),
-  genEntry('gen-sgd', 'sgd', 'default'),
-  genEntry('gen-adamw-cosine', 'adamw', 'default', undefined, 'cosine'),
-  genEntry('gen-sgd-cosine', 'sgd', 'default', undefined, 'cosine'),
-  genEntry('gen-adamw-next', 'adamw', 'next'),
-  genEntry('gen-sgd-next', 'sgd', 'next'),
-  genEntry('gen-adamw-current', 'adamw', 'current'),
-  genEntry('gen-sgd-current', 'sgd', 'current'),
+  genEntry('gen-adamw', 'adamw'),
+  genEntry('gen-sgd', 'sgd'),
+  genEntry('gen-adamw-cosine', 'adamw', { horizon: 'cosine' }),
+  genEntry('gen-sgd-cosine', 'sgd', { horizon: 'cosine' }),
+  genEntry('gen-adamw-next', 'adamw', { probe: 'next' }),
+  genEntry('gen-sgd-next', 'sgd', { probe: 'next' }),
+  genEntry('gen-adamw-current', 'adamw', { probe: 'current' }),
+  genEntry('gen-sgd-current', 'sgd', { probe: 'current' }),
+  genEntry('gen-adamw-official', 'adamw', OFFICIAL),
+  genEntry('gen-sgd-official', 'sgd', OFFICIAL),
+  ...EXPERIMENTS.flatMap(([suffix, v]) => [
+    genEntry(`gen-adamw-${suffix}`, 'adamw', v),
+    genEntry(`gen-sgd-${suffix}`, 'sgd', v),
+  ]),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),
@@ -189,8 +243,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
 export const ROBUSTNESS_LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
 export function robustnessConfigs(): OptimizerConfig[] {
   return ROBUSTNESS_LRS.flatMap((lr) => [
-    ...genEntry(`gen-adamw-lr0`, 'adamw', 'default', lr).configs('full'),
-    ...genEntry(`gen-sgd-lr0`, 'sgd', 'default', lr).configs('full'),
+    ...genEntry(`gen-adamw-lr0`, 'adamw', { lr }).configs('full'),
+    ...genEntry(`gen-sgd-lr0`, 'sgd', { lr }).configs('full'),
   ]);
 }
 

@@ -7,7 +7,7 @@ import { GeN } from '../src/index.js';
 import type { OptimizerConfig } from './optimizers.js';
 import { benchGitState } from './provenance.js';
 import { runKey, type RunRecord } from './results.js';
-import type { Batch, TaskSpec } from './tasks/types.js';
+import type { Batch, LayersTraining, TaskSpec } from './tasks/types.js';
 
 /** Progress of a run, reported every few steps. */
 export interface StepProgress {
@@ -40,7 +40,49 @@ function appliedLr(o: Switchable): number {
   return typeof v === 'number' ? v : NaN;
 }
 
-export function runOne(o: RunOptions): RunRecord {
+/**
+ * Trains a tfjs-layers model the way its users do: `model.compile` with the optimizer, then one
+ * `model.fit` over the run's batches in order (epochs 1, no shuffling), so the optimizer sees
+ * exactly the calls and the run length that `fit` gives it. Resolves to the training time in ms
+ * (evaluations excluded).
+ */
+async function fitSteps(
+  layers: LayersTraining,
+  optimizer: tf.Optimizer,
+  steps: number,
+  batchSize: number,
+  afterStep: (step: number, loss: number) => boolean,
+): Promise<number> {
+  const batches = Array.from({ length: steps }, (_, i) => layers.batch(i));
+  const x = tf.concat(batches.map((b) => b.x));
+  const y = tf.concat(batches.map((b) => b.y));
+  tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+  layers.model.compile({ optimizer, loss: layers.loss });
+  let trainMs = 0;
+  let s0 = 0;
+  try {
+    await layers.model.fit(x, y, {
+      batchSize,
+      epochs: 1,
+      shuffle: false,
+      verbose: 0,
+      callbacks: {
+        onBatchBegin: async () => {
+          s0 = performance.now();
+        },
+        onBatchEnd: async (batch, logs) => {
+          trainMs += performance.now() - s0;
+          if (!afterStep(batch, Number(logs?.loss ?? NaN))) layers.model.stopTraining = true;
+        },
+      },
+    });
+  } finally {
+    tf.dispose([x, y]);
+  }
+  return trainMs;
+}
+
+export async function runOne(o: RunOptions): Promise<RunRecord> {
   const { task, opt, seed, steps } = o;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -67,35 +109,44 @@ export function runOne(o: RunOptions): RunRecord {
     optimizer.train?.();
     return m;
   };
+  /** After each step: log, check for divergence, evaluate; false stops the run. */
+  const afterStep = (step: number, loss: number): boolean => {
+    if (reasons && optimizer instanceof GeN && optimizer.lastStep)
+      reasons[optimizer.lastStep.reason] = (reasons[optimizer.lastStep.reason] ?? 0) + 1;
+    block += loss;
+    blockN++;
+    const lr = appliedLr(optimizer);
+    if ((step + 1) % logEvery === 0 || step === steps - 1) {
+      curve.step.push(step + 1);
+      curve.loss.push(block / blockN);
+      curve.lr.push(lr);
+      curve.ms.push(performance.now() - t0);
+      o.onProgress?.({ step: step + 1, steps, loss: block / blockN, lr, elapsedMs: performance.now() - t0 });
+      block = 0;
+      blockN = 0;
+    }
+    if (!Number.isFinite(loss) || loss > 1e6) {
+      diverged = true;
+      return false;
+    }
+    if (evalAt.has(step)) evals.push({ step: step + 1, ms: performance.now() - t0, metrics: evaluate('val') });
+    return true;
+  };
   try {
-    for (let step = 0; step < steps; step++) {
-      const current = next;
-      next = model.batch(step + 1);
-      const s0 = performance.now();
-      const lossT = tf.tidy(() => optimizer.minimize(() => current.loss(), true, model.vars) as tf.Scalar);
-      const loss = lossT ? lossT.dataSync()[0] : NaN;
-      trainMs += performance.now() - s0;
-      lossT?.dispose();
-      current.dispose();
-      if (reasons && optimizer instanceof GeN && optimizer.lastStep)
-        reasons[optimizer.lastStep.reason] = (reasons[optimizer.lastStep.reason] ?? 0) + 1;
-      block += loss;
-      blockN++;
-      const lr = appliedLr(optimizer);
-      if ((step + 1) % logEvery === 0 || step === steps - 1) {
-        curve.step.push(step + 1);
-        curve.loss.push(block / blockN);
-        curve.lr.push(lr);
-        curve.ms.push(performance.now() - t0);
-        o.onProgress?.({ step: step + 1, steps, loss: block / blockN, lr, elapsedMs: performance.now() - t0 });
-        block = 0;
-        blockN = 0;
+    if (model.layers) {
+      trainMs = await fitSteps(model.layers, optimizer, steps, task.batchSize, afterStep);
+    } else {
+      for (let step = 0; step < steps; step++) {
+        const current = next;
+        next = model.batch(step + 1);
+        const s0 = performance.now();
+        const lossT = tf.tidy(() => optimizer.minimize(() => current.loss(), true, model.vars) as tf.Scalar);
+        const loss = lossT ? lossT.dataSync()[0] : NaN;
+        trainMs += performance.now() - s0;
+        lossT?.dispose();
+        current.dispose();
+        if (!afterStep(step, loss)) break;
       }
-      if (!Number.isFinite(loss) || loss > 1e6) {
-        diverged = true;
-        break;
-      }
-      if (evalAt.has(step)) evals.push({ step: step + 1, ms: performance.now() - t0, metrics: evaluate('val') });
     }
     const final = o.evaluate === false ? { val: {}, test: {} } : { val: evaluate('val'), test: evaluate('test') };
     const value = final.test[task.metric.name];

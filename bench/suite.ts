@@ -143,10 +143,10 @@ export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<n
       try {
         if (o.prime !== false && !primed.has(run.task.name)) {
           primed.add(run.task.name);
-          runOne({ ...base, steps: Math.min(PRIMING_STEPS, run.steps), evaluate: false });
+          await runOne({ ...base, steps: Math.min(PRIMING_STEPS, run.steps), evaluate: false });
         }
         ev.onRunStart?.(run, i, todo.length);
-        const record = runOne({ ...base, steps: run.steps, onProgress: (p) => ev.onProgress?.(run, p) });
+        const record = await runOne({ ...base, steps: run.steps, onProgress: (p) => ev.onProgress?.(run, p) });
         await append(record);
         records.push(record);
         done.add(record.key);

@@ -38,7 +38,7 @@ for (const name of flags.tasks) {
   const task = findTask(name)!;
   for (const seed of flags.seeds) {
     for (const calibrationDivisor of WARM_UPS) {
-      const r = runOne({
+      const r = await runOne({
         task,
         seed,
         steps: stepsOf(name),

@@ -10,7 +10,14 @@
 export { GeN } from './tfjs/gen.js';
 export { GEN_DEFAULTS, type GeNOptions } from './tfjs/gen-options.js';
 export type { StepInfo } from './core/step-info.js';
-export type { ControllerOptions, Horizon, HorizonShape, ProbeDirection } from './core/options.js';
+export type {
+  ControllerOptions,
+  Horizon,
+  HorizonOption,
+  HorizonShape,
+  ProbeDirection,
+  RejectionRule,
+} from './core/options.js';
 export type { ControllerState } from './core/controller.js';
 export { STEP_REASONS, type StepReason } from './core/reasons.js';
 export { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './tfjs/adamw.js';

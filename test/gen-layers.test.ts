@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { AdamW, DirectionalOptimizer, GeN, SGDW } from '../src/index.js';
 import { normals, useCpu } from './helpers.js';
+import { HORIZON_SHAPE } from '../src/core/index.js';
+import { fitDatasetSteps, fitSteps } from '../src/tfjs/layers-hook.js';
 
 before(useCpu);
 
@@ -141,5 +143,56 @@ describe('GeN through model.fit and trainOnBatch', () => {
       `probe losses ${losses.join(', ')}`,
     );
     tf.dispose([x, y]);
+  });
+});
+
+describe("GeN learns the run length from model.fit (horizon 'auto')", () => {
+  const fitted = async (
+    options: ConstructorParameters<typeof GeN>[1],
+    fits: Parameters<tfl.LayersModel['fit']>[2][],
+  ) => {
+    const { x, y } = data();
+    const m = model(0);
+    const seen: { step: number; appliedLr: number; smoothedLr: number }[] = [];
+    const opt = new GeN(new AdamW(), { ...options, onStep: (i) => seen.push(i) });
+    m.compile({ optimizer: opt, loss: 'categoricalCrossentropy' });
+    const horizons = [];
+    for (const args of fits) {
+      await m.fit(x, y, { shuffle: false, verbose: 0, ...args });
+      horizons.push(opt.horizon);
+    }
+    tf.dispose([x, y]);
+    m.dispose();
+    return { horizons, seen };
+  };
+
+  test('epochs × ⌈examples / batchSize⌉ steps from the step the fit starts at, with the linear shape', async () => {
+    const { horizons, seen } = await fitted({}, [
+      { epochs: 3, batchSize: 16 },
+      { epochs: 1, batchSize: 32 },
+    ]);
+    assert.deepEqual(horizons[0], { steps: 12, shape: HORIZON_SHAPE, start: 0, on: 'step' });
+    assert.deepEqual(horizons[1], { steps: 2, shape: HORIZON_SHAPE, start: 12, on: 'step' });
+    assert.equal(seen.length, 14);
+    // The last step of the first fit is applied with (1 − 11/12) of the smoothed lr it started from.
+    const last = seen[11];
+    assert.ok(Math.abs(last.appliedLr - seen[10].smoothedLr * (1 / 12)) < 1e-12 * seen[10].smoothedLr);
+  });
+
+  test('validationSplit and initialEpoch shorten the run; fitSteps and fitDatasetSteps say so', () => {
+    const x = { shape: [100, 3] };
+    assert.equal(fitSteps(x, { batchSize: 10, epochs: 4, validationSplit: 0.2 }), 32);
+    assert.equal(fitSteps(x, { batchSize: 32, epochs: 5, initialEpoch: 2 }), 12);
+    assert.equal(fitSteps([x], {}), 4);
+    assert.ok(Number.isNaN(fitSteps({}, {})));
+    assert.equal(fitDatasetSteps({ epochs: 3, batchesPerEpoch: 7 }), 21);
+    assert.ok(Number.isNaN(fitDatasetSteps({ epochs: 3 })));
+  });
+
+  test('horizon null and an explicit horizon are left as they are', async () => {
+    const none = await fitted({ horizon: null }, [{ epochs: 2, batchSize: 16 }]);
+    assert.equal(none.horizons[0], null);
+    const given = await fitted({ horizon: { steps: 50, shape: 'cosine' } }, [{ epochs: 2, batchSize: 16 }]);
+    assert.deepEqual(given.horizons[0], { steps: 50, shape: 'cosine', start: 0, on: 'step' });
   });
 });

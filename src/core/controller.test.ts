@@ -109,6 +109,51 @@ describe('the learning-rate controller', () => {
     assert.equal(horizonFactor(3, null), 1);
   });
 
+  test('tracks stepFactor × x*: with c = 1.5 the accepted target is 1.5 times the proposal', () => {
+    const o = opts({ initialLr: 0.1, smoothing: 0.5, clip: null, stepFactor: 1.5 });
+    const d = decideRefit(initialControllerState(o), o, ok(0.1));
+    assert.ok(Math.abs(d.state.lr - (0.05 + 0.5 * 0.15)) < 1e-15);
+    assert.equal(d.reason, 'ok');
+  });
+
+  test("rejection 'hold' leaves the lr unchanged on not_descent, nonconvex and poor_fit; 'back-off' lowers it", () => {
+    const hold = opts({ initialLr: 0.1, rejection: 'hold' });
+    const back = opts({ initialLr: 0.1 });
+    for (const reason of ['not_descent', 'nonconvex', 'poor_fit'] as const) {
+      assert.equal(decideRefit(initialControllerState(hold), hold, rejected(reason)).state.lr, 0.1);
+      assert.ok(decideRefit(initialControllerState(back), back, rejected(reason)).state.lr < 0.1);
+    }
+  });
+
+  test('a horizon on the proposal scales the innovation inside the smoothing and leaves the applied step alone', () => {
+    const o = opts({
+      initialLr: 0.1,
+      smoothing: 0.9,
+      clip: [0.5, 2],
+      horizon: { steps: 10, shape: 'linear', on: 'proposal' },
+    });
+    const s = { ...initialControllerState(o), step: 5 };
+    const d = decideRefit(s, o, ok(0.1));
+    assert.ok(Math.abs(d.state.lr - (0.09 + 0.1 * 0.5 * 0.1)) < 1e-15);
+    assert.equal(appliedLr(d.state, o), d.state.lr);
+  });
+
+  test('the official placement decays geometrically once s < ½, whatever x* says', () => {
+    const o = opts({ initialLr: 0.1, horizon: { steps: 100, shape: 'linear', on: 'proposal' } });
+    let s = { ...initialControllerState(o), step: 80 }; // s = 0.2
+    const before = s.lr;
+    s = decideRefit(s, o, ok(1e3)).state; // clipped to 2·lr, then × 0.2
+    assert.ok(Math.abs(s.lr - before * (0.9 + 0.1 * 2 * 0.2)) < 1e-15);
+    assert.ok(s.lr < before);
+  });
+
+  test("a horizon starts at its 'start' step; 'auto' and null mean none", () => {
+    assert.equal(horizonFactor(10, { steps: 20, shape: 'linear', start: 10 }), 1);
+    assert.equal(horizonFactor(20, { steps: 20, shape: 'linear', start: 10 }), 0.5);
+    assert.equal(horizonFactor(5, { steps: 20, shape: 'linear', start: 10 }), 1);
+    assert.equal(horizonFactor(5, 'auto'), 1);
+  });
+
   describe('calibration', () => {
     // calibrationDivisor 1 isolates the calibration mechanics; the warm-up has its own test below.
     const cal = (o: Partial<ControllerOptions> = {}) =>

@@ -1,5 +1,5 @@
 import type { Acceptance } from './accept.js';
-import type { ControllerOptions, Horizon } from './options.js';
+import type { ControllerOptions, HorizonOption } from './options.js';
 import type { StepReason } from './reasons.js';
 
 /** How far the learning rate may move in one calibration step (up or down). */
@@ -39,18 +39,29 @@ export function probeOffsets(s: ControllerState, o: ControllerOptions): number[]
 }
 
 /**
- * The horizon multiplier s at a step: 1 without a horizon; with t = min(step / T, 1),
- * `linear` 1 − t, `cosine` (1 + cos πt) / 2, `constant` 1.
+ * The horizon multiplier s at a step: 1 without a horizon (null, or 'auto' before the run length
+ * is known); with t = clamp((step − start) / T, 0, 1), `linear` 1 − t, `cosine` (1 + cos πt) / 2,
+ * `constant` 1.
  */
-export function horizonFactor(step: number, horizon: Horizon | null): number {
-  if (horizon === null || horizon.shape === 'constant') return 1;
-  const t = Math.min(step / horizon.steps, 1);
+export function horizonFactor(step: number, horizon: HorizonOption): number {
+  if (horizon === null || horizon === 'auto' || horizon.shape === 'constant') return 1;
+  const t = Math.min(Math.max((step - (horizon.start ?? 0)) / horizon.steps, 0), 1);
   return horizon.shape === 'linear' ? 1 - t : (1 + Math.cos(Math.PI * t)) / 2;
+}
+
+/** The horizon multiplier on the applied step: s(step), or 1 when the horizon acts on the proposal. */
+export function appliedHorizonFactor(step: number, horizon: HorizonOption): number {
+  return horizon !== null && horizon !== 'auto' && horizon.on === 'proposal' ? 1 : horizonFactor(step, horizon);
+}
+
+/** The horizon multiplier on an accepted proposal: s(step) when the horizon acts on it (`on: 'proposal'`), else 1. */
+function proposalHorizonFactor(step: number, horizon: HorizonOption): number {
+  return horizon !== null && horizon !== 'auto' && horizon.on === 'proposal' ? horizonFactor(step, horizon) : 1;
 }
 
 /** The learning rate actually applied at the step `s.step`: lr × horizon multiplier. */
 export function appliedLr(s: ControllerState, o: ControllerOptions): number {
-  return s.lr * horizonFactor(s.step, o.horizon);
+  return s.lr * appliedHorizonFactor(s.step, o.horizon);
 }
 
 /** What a refit decided. */
@@ -77,7 +88,9 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  * Normal mode, with band [lo, hi] = clip and γ = smoothing:
  *   accepted       lr ← γ·lr + (1 − γ)·clamp(x*, lo·lr, hi·lr)
  *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time)
- *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit)
+ *   accepted uses the target c·x* with c = stepFactor (default 1)
+ *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit;
+ *                  lr unchanged with rejection 'hold')
  *   nonfinite      lr ← lr / 2, and the step is skipped
  * Calibration mode (no smoothing, J = 10, W = calibrationDivisor): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
  * calibration once x* ÷ W lies in [lo·lr, hi·lr]; insignificant lr ← J·lr; shape failure lr ← lr/2; nonfinite lr ← lr/J.
@@ -95,7 +108,7 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
 
   if (s.calibrating) {
     if (acc.accepted) {
-      const target = acc.proposal / o.calibrationDivisor;
+      const target = (o.stepFactor * acc.proposal) / o.calibrationDivisor;
       next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
       if (next !== target) reason = 'clipped';
       if (target >= bandLo * lr && target <= bandHi * lr) calibrating = false;
@@ -111,14 +124,17 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
   } else {
     const g = o.smoothing;
     if (acc.accepted) {
-      const clipped = clamp(acc.proposal, lo * lr, hi * lr);
-      if (clipped !== acc.proposal) reason = 'clipped';
-      next = g * lr + (1 - g) * clipped;
+      const target = o.stepFactor * acc.proposal;
+      const clipped = clamp(target, lo * lr, hi * lr);
+      if (clipped !== target) reason = 'clipped';
+      next = g * lr + (1 - g) * proposalHorizonFactor(s.step, o.horizon) * clipped;
     } else if (acc.reason === 'insignificant') {
       next = g * lr + (1 - g) * (o.clip ? hi : DEFAULT_BAND[1]) * lr;
     } else if (acc.reason === 'nonfinite') {
       next = lr / 2;
       skipUpdate = true;
+    } else if (o.rejection === 'hold') {
+      next = lr;
     } else {
       next = g * lr + (1 - g) * (o.clip ? lo : DEFAULT_BAND[0]) * lr;
     }

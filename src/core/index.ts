@@ -18,10 +18,13 @@ export {
 export {
   CONTROLLER_DEFAULTS,
   CONTROLLER_OPTION_NAMES,
+  HORIZON_SHAPE,
   resolveControllerOptions,
   type ControllerOptions,
   type Horizon,
+  type HorizonOption,
   type HorizonShape,
+  type RejectionRule,
   type ProbeDirection,
   RENAMED_OPTIONS,
 } from './options.js';

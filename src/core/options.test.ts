@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONTROLLER_DEFAULTS, resolveControllerOptions } from './options.js';
+import { CONTROLLER_DEFAULTS, HORIZON_SHAPE, resolveControllerOptions } from './options.js';
 
 const resolve = (o: Record<string, unknown>) => resolveControllerOptions('GeN', o as never);
 
@@ -51,6 +51,32 @@ describe('controller options', () => {
       { horizon: { steps: 10, shape: 'exp' } },
       /option 'horizon.shape' must be one of 'constant', 'linear', 'cosine'; got "exp"/,
     ],
+    [
+      'a stepFactor of 2 (no descent along a parabola)',
+      { stepFactor: 2 },
+      /option 'stepFactor' must be a number > 0 and < 2; got 2/,
+    ],
+    ['a zero stepFactor', { stepFactor: 0 }, /option 'stepFactor' must be a number > 0 and < 2; got 0/],
+    [
+      'an unknown rejection rule',
+      { rejection: 'halve' },
+      /option 'rejection' must be one of 'back-off', 'hold'; got "halve"/,
+    ],
+    [
+      'a horizon string other than auto',
+      { horizon: 'fit' },
+      /option 'horizon' must be 'auto', null or \{ steps, shape\?, start\? \}; got "fit"/,
+    ],
+    [
+      'a negative horizon start',
+      { horizon: { steps: 10, start: -1 } },
+      /option 'horizon.start' must be an integer >= 0; got -1/,
+    ],
+    [
+      'a horizon acting on something else',
+      { horizon: { steps: 10, on: 'lr' } },
+      /option 'horizon.on' must be one of 'step', 'proposal'; got "lr"/,
+    ],
     ['a non-boolean calibrate', { calibrate: 'yes' }, /option 'calibrate' must be true or false; got "yes"/],
     ['an unknown option', { learningRate: 0.1 }, /unknown option 'learningRate'\. Allowed options: initialLr, every/],
   ];
@@ -70,6 +96,17 @@ describe('controller options', () => {
     const o = resolve({ clip: null, maxLr: Infinity, horizon: { steps: 100, shape: 'cosine' } });
     assert.equal(o.clip, null);
     assert.equal(o.maxLr, Infinity);
-    assert.deepEqual(o.horizon, { steps: 100, shape: 'cosine' });
+    assert.deepEqual(o.horizon, { steps: 100, shape: 'cosine', start: 0, on: 'step' });
+  });
+
+  test("the horizon defaults to 'auto' (learned from model.fit) and a bare { steps } gets the default shape", () => {
+    assert.equal(resolve({}).horizon, 'auto');
+    assert.equal(resolve({ horizon: null }).horizon, null);
+    assert.deepEqual(resolve({ horizon: { steps: 7 } }).horizon, {
+      steps: 7,
+      shape: HORIZON_SHAPE,
+      start: 0,
+      on: 'step',
+    });
   });
 });

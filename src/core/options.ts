@@ -4,13 +4,31 @@ import { assertKnownKeys, checkBoolean, checkNumber, checkOneOf, formatValue, wi
 /** Shape of the horizon multiplier s(t) on the applied step, t = step / steps. */
 export type HorizonShape = 'constant' | 'linear' | 'cosine';
 
-/** A training horizon: the applied learning rate is multiplied by s(step / steps). */
+/** A training horizon: the applied learning rate is multiplied by s(t), t = (step − start) / steps. */
 export interface Horizon {
   /** Total number of steps T of the run. */
   steps: number;
-  /** `linear`: s = 1 − t/T; `cosine`: s = (1 + cos(πt/T)) / 2; `constant`: s = 1. */
+  /** `linear`: s = 1 − t; `cosine`: s = (1 + cos πt) / 2; `constant`: s = 1. Default {@link HORIZON_SHAPE}. */
   shape: HorizonShape;
+  /** The step the run begins at (GeN's step counter). Default 0; `model.fit` sets it to the step it starts at. */
+  start?: number;
+  /**
+   * What s multiplies. `step` (default): the applied step, lr_applied = s·lr, the smoothed lr
+   * untouched. `proposal`: the official code's placement, inside the smoothing,
+   * lr ← γ·lr + (1 − γ)·s·clip(x*); with the clip band [½, 2] that is a geometric decay by up to
+   * ×(γ + (1 − γ)·2s) per refit once s < ½, whatever x* says.
+   */
+  on?: 'step' | 'proposal';
 }
+
+/** The shape of a horizon given without one, and of the horizon GeN learns from `model.fit`. */
+export const HORIZON_SHAPE: HorizonShape = 'linear';
+
+/**
+ * `auto`: no horizon until the run length is known; `model.fit` (and `fitDataset` with
+ * `batchesPerEpoch`) tells it, and the horizon is then the {@link HORIZON_SHAPE} over that run.
+ */
+export type HorizonOption = Horizon | 'auto' | null;
 
 /** The numeric options of GeN's learning-rate controller (all plain numbers). */
 export interface ControllerOptions {
@@ -30,8 +48,12 @@ export interface ControllerOptions {
   minLr: number;
   /** Upper bound on the learning rate. Default Infinity. */
   maxLr: number;
-  /** Optional horizon multiplying the applied step (not the smoothed state). Default null. */
-  horizon: Horizon | null;
+  /**
+   * A horizon multiplying the applied step (not the smoothed state): `{ steps }` where the run
+   * length is known, `'auto'` to learn it from `model.fit`, null for none (the run length is
+   * unknown: every step uses the smoothed lr as it is). Default `'auto'`.
+   */
+  horizon: HorizonOption;
   /**
    * Start by refitting every step without smoothing, moving the lr up to 10× per step towards the
    * proposal, until a proposal lands inside the clip band (at most 25 steps). This makes the
@@ -60,7 +82,24 @@ export interface ControllerOptions {
    * current one.
    */
   probeDirection: ProbeDirection;
+  /**
+   * The learning rate tracks stepFactor × x* instead of the one-step optimum x* = a/b. Along the
+   * probed direction any factor in (0, 2) still lowers the fitted parabola (by (c − c²/2)·a²/b);
+   * the greedy choice c = 1 is biased small over many steps (the short-horizon bias of greedy step
+   * sizes, Wu et al., ICLR 2018; docs/algorithm.md). Default 1.
+   */
+  stepFactor: number;
+  /**
+   * What a rejected fit (`not_descent`, `nonconvex`, `poor_fit`) does to the lr. `back-off`:
+   * lr ← γ·lr + (1 − γ)·lo·lr (×0.95 at the defaults); `hold`: the lr is unchanged (the official
+   * code's rule). With noisy probes a rejection is often noise, and backing off on each one drags
+   * the lr below x* (docs/algorithm.md). Default `back-off`.
+   */
+  rejection: RejectionRule;
 }
+
+/** What a rejected fit does: see {@link ControllerOptions.rejection}. */
+export type RejectionRule = 'back-off' | 'hold';
 
 /** Which direction a refit probes: see {@link ControllerOptions.probeDirection}. */
 export type ProbeDirection = 'previous' | 'current';
@@ -75,12 +114,32 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   minR2: 0.9,
   minLr: 0,
   maxLr: Infinity,
-  horizon: null,
+  horizon: 'auto',
   calibrate: true,
   calibrationDivisor: 3,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
+  stepFactor: 1,
+  rejection: 'back-off',
 });
+
+/**
+ * Validates a horizon object and fills its defaults (shape {@link HORIZON_SHAPE}, start 0).
+ * @throws {TypeError | RangeError} naming the field, the value and what is allowed.
+ */
+export function resolveHorizon(owner: string, h: Record<string, unknown>): Readonly<Required<Horizon>> {
+  assertKnownKeys(`${owner} horizon`, h, ['steps', 'shape', 'start', 'on']);
+  checkNumber(owner, 'horizon.steps', h.steps, { min: 1, integer: true });
+  checkOneOf(owner, 'horizon.shape', h.shape ?? HORIZON_SHAPE, ['constant', 'linear', 'cosine']);
+  checkNumber(owner, 'horizon.start', h.start ?? 0, { min: 0, integer: true });
+  checkOneOf(owner, 'horizon.on', h.on ?? 'step', ['step', 'proposal']);
+  return Object.freeze({
+    steps: h.steps as number,
+    shape: (h.shape ?? HORIZON_SHAPE) as HorizonShape,
+    start: (h.start ?? 0) as number,
+    on: (h.on ?? 'step') as 'step' | 'proposal',
+  });
+}
 
 /** Options renamed in gen-optim 0.2.0, with their new names: an old name gets an error that says what to write. */
 export const RENAMED_OPTIONS: Readonly<Record<string, string>> = Object.freeze({
@@ -137,6 +196,8 @@ export function resolveControllerOptions(
   checkBoolean(owner, 'calibrate', o.calibrate);
   checkNumber(owner, 'calibrationDivisor', o.calibrationDivisor, { min: 1 });
   checkOneOf(owner, 'probeDirection', o.probeDirection, ['previous', 'current']);
+  checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
+  checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
   if (o.clip !== null) {
     const c = o.clip as unknown;
     if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number')) {
@@ -164,15 +225,14 @@ export function resolveControllerOptions(
       `${owner}: option 'probes' must hold at least 3 distinct finite offsets including 0; got ${formatValue(p)}.`,
     );
   }
-  if (o.horizon !== null) {
+  if (o.horizon !== null && o.horizon !== 'auto') {
     const h = o.horizon as unknown as Record<string, unknown>;
     if (typeof h !== 'object' || Array.isArray(h)) {
-      throw new TypeError(`${owner}: option 'horizon' must be null or { steps, shape }; got ${formatValue(h)}.`);
+      throw new TypeError(
+        `${owner}: option 'horizon' must be 'auto', null or { steps, shape?, start? }; got ${formatValue(h)}.`,
+      );
     }
-    assertKnownKeys(`${owner} horizon`, h, ['steps', 'shape']);
-    checkNumber(owner, 'horizon.steps', h.steps, { min: 1, integer: true });
-    checkOneOf(owner, 'horizon.shape', h.shape ?? 'linear', ['constant', 'linear', 'cosine']);
-    o.horizon = Object.freeze({ steps: h.steps as number, shape: (h.shape ?? 'linear') as HorizonShape });
+    o.horizon = resolveHorizon(owner, h);
   }
   o.probes = Object.freeze([...probes]);
   o.clip = o.clip === null ? null : (Object.freeze([o.clip[0], o.clip[1]]) as readonly [number, number]);

@@ -3,7 +3,7 @@ import {
   backOffNonfinite,
   carryOver,
   decideRefit,
-  horizonFactor,
+  appliedHorizonFactor,
   isRefitStep,
   probeOffsets,
   type ControllerState,
@@ -110,7 +110,7 @@ export function finishStep(
       skipUpdate: false,
     };
   }
-  const appliedLr = decision.skipUpdate ? 0 : decision.stepLr * horizonFactor(s.step, o.horizon);
+  const appliedLr = decision.skipUpdate ? 0 : decision.stepLr * appliedHorizonFactor(s.step, o.horizon);
   return {
     state: decision.state,
     appliedLr,

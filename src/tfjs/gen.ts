@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { appliedLr, initialControllerState, type ControllerState } from '../core/controller.js';
 import { finishNonfinite, finishStep, planStep, type StepOutcome } from '../core/step.js';
 import type { StepInfo } from '../core/step-info.js';
+import { HORIZON_SHAPE, resolveHorizon, type ControllerOptions, type Horizon } from '../core/options.js';
 import { baseDirection } from './base-direction.js';
 import { assertBase, IS_GEN } from './base-check.js';
 import { ownInstance } from './configured.js';
@@ -9,7 +10,7 @@ import { resolveGradients } from './directional.js';
 import { resolveGeNOptions, type GeNOptions } from './gen-options.js';
 import { genConfig, genFromConfig, loadGeN, saveGeN } from './gen-persistence.js';
 import { HeldDirection } from './held-direction.js';
-import { installLayersHook } from './layers-hook.js';
+import { installLayersHook, LEARN_RUN_LENGTH } from './layers-hook.js';
 import { addScaled } from './params.js';
 import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
 import { registerOnConstruction } from './register-once.js';
@@ -57,12 +58,15 @@ export class GeN extends tf.Optimizer {
   private last: StepInfo | null = null;
   /** The last step's direction and the lr it was applied with, kept when the next step probes it. */
   private readonly previous = new HeldDirection();
+  /** The options the core decides with: `options`, with horizon 'auto' replaced once `model.fit` tells the run length. */
+  private rule: Readonly<ControllerOptions>;
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
     assertBase(base);
     this.base = base;
     this.options = resolveGeNOptions(options);
+    this.rule = this.options;
     this.state = initialControllerState(this.options);
     installLayersHook();
     registerOnConstruction(new.target);
@@ -70,7 +74,22 @@ export class GeN extends tf.Optimizer {
 
   /** The learning rate applied at the last step (before the first: the one the first step would start from). */
   get appliedStepSize(): number {
-    return this.last ? this.last.appliedLr : appliedLr(this.state, this.options);
+    return this.last ? this.last.appliedLr : appliedLr(this.state, this.rule);
+  }
+
+  /** The horizon in force: the `horizon` option, or the one learned from `model.fit` when it is 'auto'; null for none. */
+  get horizon(): Horizon | null {
+    return this.rule.horizon === 'auto' ? null : this.rule.horizon;
+  }
+
+  /**
+   * Called by `model.fit` (through the layers hook) with the number of steps it is about to take.
+   * With horizon 'auto', those steps, from the current step on, become the horizon.
+   */
+  [LEARN_RUN_LENGTH](steps: number): void {
+    if (this.options.horizon !== 'auto' || !(steps >= 1)) return;
+    const horizon = resolveHorizon('GeN', { steps: Math.floor(steps), shape: HORIZON_SHAPE, start: this.state.step });
+    this.rule = Object.freeze({ ...this.options, horizon });
   }
 
   /** Diagnostics of the last step, or null before the first. */
@@ -97,19 +116,19 @@ export class GeN extends tf.Optimizer {
     const { loss, finite } = readLoss(value, gradients);
     if (!finite) {
       disposeGradients(grads);
-      this.finish(finishNonfinite(this.state, this.options, loss), null);
+      this.finish(finishNonfinite(this.state, this.rule, loss), null);
     } else {
       const directions = baseDirection(this.base, variables, gradients);
       disposeGradients(grads);
       const held = this.previous.fitting(variables);
-      const plan = planStep(this.state, this.options, { closure: true, previousLr: held?.lr ?? null });
+      const plan = planStep(this.state, this.rule, { closure: true, previousLr: held?.lr ?? null });
       const along = plan.probed === 'previous' && held ? held.directions : directions;
       const reuse = this.options.probeLoss === null;
       const probeLosses =
         plan.offsets.length === 0
           ? []
           : lossesAlong('GeN', this.options.probeLoss ?? f, variables, along, plan.offsets, tape, reuse ? loss : null);
-      this.apply(variables, directions, finishStep(this.state, this.options, plan, { loss, probeLosses }, true));
+      this.apply(variables, directions, finishStep(this.state, this.rule, plan, { loss, probeLosses }, true));
     }
     if (returnCost) return value;
     value.dispose();
@@ -122,14 +141,10 @@ export class GeN extends tf.Optimizer {
    */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const { variables, gradients } = resolveGradients('GeN', variableGradients);
-    if (!readLoss(null, gradients).finite) return this.finish(finishNonfinite(this.state, this.options, NaN), null);
-    const plan = planStep(this.state, this.options, { closure: false, previousLr: null });
+    if (!readLoss(null, gradients).finite) return this.finish(finishNonfinite(this.state, this.rule, NaN), null);
+    const plan = planStep(this.state, this.rule, { closure: false, previousLr: null });
     const directions = baseDirection(this.base, variables, gradients);
-    this.apply(
-      variables,
-      directions,
-      finishStep(this.state, this.options, plan, { loss: NaN, probeLosses: [] }, false),
-    );
+    this.apply(variables, directions, finishStep(this.state, this.rule, plan, { loss: NaN, probeLosses: [] }, false));
   }
 
   /** Writes the decided update through the guard; a non-finite update is refused and reported as such. */
@@ -137,7 +152,7 @@ export class GeN extends tf.Optimizer {
     const written = outcome.appliedLr === 0 || addScaled(variables, directions, outcome.appliedLr);
     if (!written) {
       tf.dispose(directions);
-      return this.finish(finishNonfinite(this.state, this.options, outcome.info.loss), null);
+      return this.finish(finishNonfinite(this.state, this.rule, outcome.info.loss), null);
     }
     this.finish(outcome, outcome.keepDirection ? directions : null);
     if (!outcome.keepDirection) tf.dispose(directions);
