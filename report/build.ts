@@ -1,6 +1,6 @@
 // `gen-bench report`: reads a results file (plain or gzip-compressed JSON lines) and writes a
-// self-contained HTML report, a Markdown summary for the README, and PNGs of the key plots rendered
-// from the same page with headless Chromium. With `publish`, the results go gzip-compressed to
+// self-contained HTML report, a Markdown summary for the README, and PNGs of its figures (Vega-Lite
+// rendered in Node, rasterised with resvg: no browser). With `publish`, the results go gzip-compressed to
 // docs/results/ and the report to docs/report/, so the committed report can be rebuilt from
 // committed data (`report --from docs/results/<suite>.jsonl.gz --publish`).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,8 @@ import { summarise, type Summary } from './analyze.js';
 import { renderPage } from './html-report.js';
 import { markdownSummary } from './markdown.js';
 import { localReportDir, publishedReportDir, publishedResults, suiteOf, type Suite } from './paths.js';
-import { renderPngs } from './png.js';
+import { headlineLines } from './headline.js';
+import { renderFigures, writePngs } from './render.js';
 
 export interface BuildOptions {
   /** The results file to read (`.jsonl`, or `.jsonl.gz`). */
@@ -62,19 +63,26 @@ export async function buildReport(o: BuildOptions): Promise<{ dir: string; resul
   const regenerate = o.publish ? `npx tsx cli/main.ts report --from ${results} --publish` : null;
   const s = summarise(records);
   mkdirSync(dir, { recursive: true });
+  const figures = await renderFigures(s);
   const htmlPath = join(dir, 'index.html');
-  writeFileSync(htmlPath, renderPage(s, { results, duplicates, generatedAt: new Date().toISOString(), regenerate }));
+  writeFileSync(
+    htmlPath,
+    renderPage(s, { results, duplicates, generatedAt: new Date().toISOString(), regenerate }, figures),
+  );
   o.log(`report: ${htmlPath}${duplicates ? ` (${duplicates} duplicate records dropped)` : ''}\n`);
-  const pngs = o.png ? await renderPngs(resolve(htmlPath), join(dir, 'png'), o.log) : [];
+  const pngs = o.png ? writePngs(figures, join(dir, 'png')) : [];
+  if (pngs.length) o.log(`report: ${pngs.length} PNGs in ${join(dir, 'png')}\n`);
   const md = markdownSummary(s, {
     results,
     duplicates,
     produced: producedBy(s, suite, o.publish),
     regenerate,
-    pngs: pngs.map((p) => relative(resolve(root), p)),
+    // relative to summary.md, so the links work wherever the folder is viewed (GitHub, an editor)
+    pngs: pngs.map((p) => relative(resolve(dir), resolve(p)).split('\\').join('/')),
     totalMs: s.runs.reduce((a, r) => a + r.wallMs, 0),
   });
   writeFileSync(join(dir, 'summary.md'), md);
   o.log(`report: ${join(dir, 'summary.md')}\n`);
+  for (const line of headlineLines(s)) o.log(`report: ${line}\n`);
   return { dir, results };
 }
