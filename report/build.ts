@@ -3,7 +3,7 @@
 // rendered in Node, rasterised with resvg: no browser). With `publish`, the results go gzip-compressed to
 // docs/results/ and the report to docs/report/, so the committed report can be rebuilt from
 // committed data (`report --from docs/results/<suite>.jsonl.gz --publish`).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadResults } from '../bench/results.js';
@@ -11,6 +11,7 @@ import { summarise, type Summary } from './analyze.js';
 import { renderPage } from './html-report.js';
 import { markdownSummary } from './markdown.js';
 import { localReportDir, publishedReportDir, publishedResults, suiteOf, type Suite } from './paths.js';
+import { ReportInputError } from './errors.js';
 import { headlineLines } from './headline.js';
 import { renderFigures, writePngs } from './render.js';
 
@@ -48,9 +49,10 @@ function publishResults(from: string, to: string): void {
 }
 
 export async function buildReport(o: BuildOptions): Promise<{ dir: string; results: string }> {
+  const make = `'gen-bench run${o.mode === 'full' ? ' --full' : ''}' makes it; or build from the committed results with 'gen-bench report --from ${publishedResults('full')}'`;
+  if (!existsSync(o.from)) throw new ReportInputError(`report: no results file ${o.from}; ${make}`);
   const { records, duplicates } = loadResults(o.from);
-  if (records.length === 0)
-    throw new Error(`report: no records in ${o.from}; run 'gen-bench run' first (or pass --from FILE)`);
+  if (records.length === 0) throw new ReportInputError(`report: no records in ${o.from}; ${make}`);
   const root = o.root ?? '.';
   const suite = suiteOf(records, o.mode);
   const dir = o.dir ?? join(root, o.publish ? publishedReportDir(suite) : localReportDir(suite));
