@@ -3,7 +3,7 @@
 // rendered in Node, rasterised with resvg: no browser). With `publish`, the results go gzip-compressed to
 // docs/results/ and the report to docs/report/, so the committed report can be rebuilt from
 // committed data (`report --from docs/results/<suite>.jsonl.gz --publish`).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadResults } from '../bench/results.js';
@@ -72,6 +72,8 @@ export async function buildReport(o: BuildOptions): Promise<{ dir: string; resul
     renderPage(s, { results, duplicates, generatedAt: new Date().toISOString(), regenerate }, figures),
   );
   o.log(`report: ${htmlPath}${duplicates ? ` (${duplicates} duplicate records dropped)` : ''}\n`);
+  // The png folder holds this report's figures only: a figure renamed or a task gone leaves no stale file.
+  if (o.png) rmSync(join(dir, 'png'), { recursive: true, force: true });
   const pngs = o.png ? writePngs(figures, join(dir, 'png')) : [];
   if (pngs.length) o.log(`report: ${pngs.length} PNGs in ${join(dir, 'png')}\n`);
   const md = markdownSummary(s, {

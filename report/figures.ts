@@ -56,8 +56,8 @@ export function decisionLines(t: TaskSummary): string[] {
       d.decides === true
         ? 'decides'
         : d.decides === false
-          ? 'does not decide (tuning moves the metric by ≤ 2 × seed sd)'
-          : `undecided (${d.reason})`;
+          ? 'not counted: tuning moves the metric by ≤ 2 × seed sd'
+          : `not counted: undecided (${d.reason})`;
     return `${baseTitle(d.base)}: ${decides}; ${verdict}`;
   });
 }

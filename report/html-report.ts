@@ -242,13 +242,8 @@ export function renderPage(s: Summary, src: PageSource, figures: Figures = new M
             max-width: 100%;
             height: auto;
           }
-          .overviews {
-            display: flex;
-            flex-wrap: wrap;
-            gap: 8px;
-          }
           .overviews figure {
-            flex: 1 1 540px;
+            margin: 0 0 1em 0;
           }
           .caption,
           .headline {

@@ -34,7 +34,7 @@ export async function renderFigures(s: Summary): Promise<Figures> {
 export const pngName = (kind: keyof TaskFigures, task: string) => `${kind}-${slug(task)}.png`;
 
 /** Writes every figure as PNG into `dir`; returns the paths written, overviews first. */
-export function writePngs(figures: Figures, dir: string, scale = 2): string[] {
+export function writePngs(figures: Figures, dir: string, scale = 1.5): string[] {
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
   for (const kind of ['overview', 'curves', 'reasons'] as const)
