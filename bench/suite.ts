@@ -104,7 +104,8 @@ export function robustnessPhase(o: SuiteOptions): PlannedRun[] {
 }
 
 export interface SuiteEvents {
-  onPhase?(name: string, runs: number, skipped: number): void;
+  /** `todo` lists the runs the phase will do, in order (for an ETA). */
+  onPhase?(name: string, runs: number, skipped: number, todo: PlannedRun[]): void;
   onRunStart?(run: PlannedRun, index: number, total: number): void;
   onProgress?(run: PlannedRun, p: StepProgress): void;
   onRunEnd?(run: PlannedRun, record: RunRecord): void;
@@ -129,7 +130,7 @@ export async function runSuite(o: SuiteOptions, ev: SuiteEvents = {}): Promise<n
   let count = 0;
   const execute = async (name: string, runs: PlannedRun[]) => {
     const todo = runs.filter((r) => !done.has(r.key));
-    ev.onPhase?.(name, todo.length, runs.length - todo.length);
+    ev.onPhase?.(name, todo.length, runs.length - todo.length, todo);
     for (const [i, run] of todo.entries()) {
       const base = {
         task: run.task,

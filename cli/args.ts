@@ -30,8 +30,14 @@ export interface CliOptions {
   /** `report --publish`: results gzip-compressed to docs/results/, the report to docs/report/. */
   publish: boolean;
   resume: boolean;
+  /** The initial-lr robustness runs: on for the default optimizers, off with --optimizers unless --robustness. */
   robustness: boolean;
-  overhead: boolean;
+  /**
+   * The overhead measurement after `run`. 'auto' (the default suite): measured when this call ran
+   * something or --out has no measurement yet; 'on' (--overhead): always; 'off' (--no-overhead, or
+   * --optimizers without --overhead): never.
+   */
+  overhead: 'auto' | 'on' | 'off';
   png: boolean;
   help: boolean;
 }
@@ -44,15 +50,16 @@ Usage:
 Commands:
   list                 list tasks and optimizers (and whether their data/implementation is present)
   run                  run the suite, appending one JSON line per finished run to --out
-  overhead             measure GeN's per-step overhead at every = 1, 4, 8 (also part of run)
-  report               build the HTML report, Markdown summary and PNG plots from --out
+  overhead             measure GeN's per-step overhead at every = 1, 4, 8 (also part of the default run)
+  report               build the HTML report, Markdown summary and PNG figures from --out
   help                 show this help
 
 Options:
   --tasks a,b          tasks to run (default: quick: the tasks whose data comes with npm; full: all)
-  --optimizers a,b     optimizers to run (default: gen-adamw,gen-sgd,gen-adamw-cosine,gen-sgd-cosine,
-                       adamw-grid,sgd-grid + available peers;
-                       full mode adds gen-adamw-next,gen-sgd-next,gen-adamw-current,gen-sgd-current)
+  --optimizers a,b     optimizers to run, and only those (default: gen-adamw,gen-sgd,gen-adamw-cosine,
+                       gen-sgd-cosine,adamw-grid,sgd-grid + available peers; full mode adds
+                       gen-adamw-next,gen-sgd-next,gen-adamw-current,gen-sgd-current). With --optimizers
+                       the extras (robustness runs, overhead) run only if asked: --robustness, --overhead
   --seeds N            seeds for GeN, peers and each grid's best config (default quick 1, full 3)
   --steps N            step budget per run, overriding each task's
   --jobs N             worker processes, one task each at a time (default quick 1, full: the number
@@ -67,10 +74,17 @@ Options:
                        report --from docs/results/<suite>.jsonl.gz --publish)
   --report-dir DIR     where report writes (default out/report/<suite>, or docs/report/<suite> with --publish)
   --resume             skip runs already in --out (default: on; --no-resume starts a fresh file)
-  --no-robustness      skip the initial-lr robustness runs (quick: first task only; full: every task)
-  --no-overhead        skip the overhead measurement in run
-  --no-png             report: skip the PNG rendering (needs /usr/bin/chromium)
+  --robustness         run the initial-lr robustness runs of GeN-AdamW and GeN-SGD (default: on without
+                       --optimizers; quick: first task only; full: every task); --no-robustness skips them
+  --overhead           measure the overhead after run (default without --optimizers: only when the run did
+                       something or --out has no measurement yet); --no-overhead never
+  --no-png             report: skip the PNG figures (rendered in Node with resvg; no browser needed)
   -h, --help           show this help
+
+Progress: one line on a terminal (label cut to fit, numbers kept), plain lines otherwise. ETA: median
+seconds per step of this task's finished runs × the steps left in the phase ('ETA ?' before a run has
+finished, 'ETA >…' while some task of the phase has none). Ctrl-C stops once the current run's record is
+written (a run is not interruptible half-way) and prints the command that resumes.
 
 Examples:
   gen-bench run --quick && gen-bench report
@@ -132,7 +146,9 @@ export function parseCli(
         'report-dir': { type: 'string' },
         resume: { type: 'boolean' },
         'no-resume': { type: 'boolean' },
+        robustness: { type: 'boolean' },
         'no-robustness': { type: 'boolean' },
+        overhead: { type: 'boolean' },
         'no-overhead': { type: 'boolean' },
         'no-png': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -151,6 +167,8 @@ export function parseCli(
   if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}' after '${command}'`);
   if (v.quick && v.full) throw new UsageError('options --quick and --full exclude each other; pass one');
   if (v.resume && v['no-resume']) throw new UsageError('options --resume and --no-resume exclude each other; pass one');
+  for (const f of ['robustness', 'overhead'] as const)
+    if (v[f] && v[`no-${f}`]) throw new UsageError(`options --${f} and --no-${f} exclude each other; pass one`);
   if (v.from !== undefined && v.out !== undefined)
     throw new UsageError('options --from and --out both name the results report reads; pass one');
   if ((v.from !== undefined || v.publish) && command !== 'report')
@@ -169,8 +187,8 @@ export function parseCli(
     from: v.from ?? null,
     publish: v.publish === true,
     resume: v['no-resume'] !== true,
-    robustness: v['no-robustness'] !== true,
-    overhead: v['no-overhead'] !== true,
+    robustness: v['no-robustness'] ? false : v.robustness === true || v.optimizers === undefined,
+    overhead: v['no-overhead'] ? 'off' : v.overhead ? 'on' : v.optimizers === undefined ? 'auto' : 'off',
     png: v['no-png'] !== true,
     help,
   };

@@ -6,13 +6,14 @@ import { Progress } from './progress.js';
 import { TASKS, findTask, type TaskSpec } from '../bench/tasks/index.js';
 import { OPTIMIZERS, findOptimizer, loadPeers } from '../bench/optimizers.js';
 import { runSuite } from '../bench/suite.js';
-import { appendResult, type RunRecord } from '../bench/results.js';
+import { appendResult, readResults, type RunRecord } from '../bench/results.js';
 import { acquireResultsLock, ResultsLockedError } from '../bench/results-lock.js';
 import { availableParallelism } from 'node:os';
 import { runInWorkers, sendToParent, WORKER_ENV } from './jobs.js';
 import { measureOverhead } from '../bench/overhead.js';
 import { packageVersions } from '../bench/versions.js';
 import { MissingDataError } from '../bench/data/paths.js';
+import { ReportInputError } from '../report/errors.js';
 
 const out = (s: string) => process.stdout.write(s);
 const err = (s: string) => process.stderr.write(s);
@@ -67,10 +68,12 @@ function defaultOptimizers(o: CliOptions): string[] {
   return [...names, ...OPTIMIZERS.filter((e) => e.kind === 'peer' && e.unavailable() === null).map((e) => e.name)];
 }
 
+/** The tasks the overhead is measured on: the ones asked for, else mnist-mlp (quick) or mnist-mlp and moby-char. */
+const overheadTasks = (o: CliOptions) => o.tasks ?? (o.mode === 'quick' ? ['mnist-mlp'] : ['mnist-mlp', 'moby-char']);
+
 async function overhead(o: CliOptions, backend: string): Promise<void> {
   const versions = packageVersions();
-  const tasks = o.mode === 'quick' ? ['mnist-mlp'] : ['mnist-mlp', 'moby-char'];
-  for (const name of o.tasks ?? tasks) {
+  for (const name of overheadTasks(o)) {
     const task = findTask(name);
     if (!task) continue;
     err(`overhead: ${name} (forward, AdamW step, GeN every 1/4/8; interleaved reps)\n`);
@@ -89,6 +92,19 @@ async function overhead(o: CliOptions, backend: string): Promise<void> {
         `  every ${g.every} (${g.probe}-batch probes): ${g.ms.toFixed(2)} ms/step, ×${g.ratio.toFixed(3)} of AdamW, bound ×${g.bound.toFixed(3)}\n`,
       );
   }
+}
+
+/** How this process was started, for the resume command ('gen-bench' when run as the installed bin). */
+function resumeCommand(): string {
+  const script = process.argv[1] ?? '';
+  const prog = /\.ts$/.test(script) ? 'npx tsx cli/main.ts' : 'gen-bench';
+  return [prog, ...process.argv.slice(2).filter((a) => a !== '--no-resume')].join(' ');
+}
+
+/** Whether `out` already holds an overhead measurement of every task the overhead would measure. */
+function overheadMeasured(o: CliOptions): boolean {
+  const have = new Set(readResults(o.out).flatMap((r) => (r.kind === 'overhead' ? [r.task] : [])));
+  return overheadTasks(o).every((t) => have.has(t));
 }
 
 const runSummary = (rec: RunRecord) =>
@@ -114,6 +130,10 @@ async function run(o: CliOptions): Promise<void> {
     }
     tasks.push(t);
   }
+  if (tasks.length === 0)
+    throw new FriendlyError(
+      `no task to run: ${taskNames.join(', ')} ${taskNames.length > 1 ? 'were' : 'was'} skipped (see above); 'gen-bench list' shows which tasks have their data`,
+    );
   // The parent is the only writer (workers send their records to it), so it alone takes the lock.
   if (!process.env[WORKER_ENV]) acquireResultsLock(o.out, err);
   if (!o.resume && existsSync(o.out)) {
@@ -156,6 +176,14 @@ async function run(o: CliOptions): Promise<void> {
   err(
     `gen-bench run (${o.mode}): tasks ${tasks.map((t) => t.name).join(', ')}; optimizers ${optimizers.join(', ')}; backend ${backend}; ${jobs} job${jobs > 1 ? 's' : ''}; results → ${o.out}\n`,
   );
+  // A run is synchronous, so this runs once the current run's record is written: nothing finished is lost.
+  process.once('SIGINT', () => {
+    const text = `gen-bench: interrupted; every finished run is in ${o.out}. Resume with: ${resumeCommand()}`;
+    if (progress) progress.line(text);
+    else err(`${process.stderr.isTTY ? '\r\x1b[K' : ''}${text}\n`);
+    process.exit(130);
+  });
+  let progress: Progress | null = null;
   if (jobs > 1) {
     // The quick suite's robustness runs are on its first task only, as in a single process.
     const robustOn = (task: string) => o.robustness && (o.mode === 'full' || task === tasks[0].name);
@@ -167,7 +195,7 @@ async function run(o: CliOptions): Promise<void> {
       `--${o.mode}`,
       '--no-overhead',
       ...(o.steps ? ['--steps', String(o.steps)] : []),
-      ...(robustOn(task) ? [] : ['--no-robustness']),
+      robustOn(task) ? '--robustness' : '--no-robustness',
     ];
     n = await runInWorkers({
       tasks: tasks.map((t) => t.name),
@@ -178,7 +206,7 @@ async function run(o: CliOptions): Promise<void> {
       tty: process.stderr.isTTY === true,
     });
   } else {
-    const progress = new Progress();
+    const bar = (progress = new Progress());
     n = await runSuite(
       {
         tasks,
@@ -193,16 +221,23 @@ async function run(o: CliOptions): Promise<void> {
         versions: packageVersions(),
       },
       {
-        onPhase: (name, runs, skipped) => progress.phase(name, runs, skipped),
-        onRunStart: (r, i, total) => progress.start(`${r.task.name} ${r.opt.label} seed ${r.seed}`, i, total),
-        onProgress: (_r, p) => progress.update(p.step, p.steps, p.loss, p.lr, p.elapsedMs),
-        onRunEnd: (_r, rec) => progress.end(runSummary(rec)),
-        onRunError: (r, e) => err(`\ngen-bench: run ${r.key} failed: ${e.stack ?? e.message}\n`),
+        onPhase: (name, _runs, skipped, todo) =>
+          bar.phase(
+            name,
+            todo.map((r) => ({ task: r.task.name, steps: r.steps })),
+            skipped,
+          ),
+        onRunStart: (r, i, total) => bar.start(`${r.opt.label} seed ${r.seed} · ${r.task.name}`, i, total),
+        onProgress: (_r, p) => bar.update(p.step, p.steps, p.loss, p.lr),
+        onRunEnd: (r, rec) => bar.end(r.task.name, rec.wallMs, rec.steps, runSummary(rec)),
+        onRunError: (r, e) => bar.line(`gen-bench: run ${r.key} failed: ${e.message}`),
       },
     );
   }
   err(`gen-bench: ${n} runs finished in ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${o.out}\n`);
-  if (o.overhead) await overhead(o, backend);
+  if (o.overhead === 'on' || (o.overhead === 'auto' && (n > 0 || !overheadMeasured(o)))) await overhead(o, backend);
+  else if (o.overhead === 'auto')
+    err(`gen-bench: overhead not measured again: nothing new ran and ${o.out} has it (--overhead measures anyway)\n`);
 }
 
 async function main(): Promise<number> {
@@ -244,12 +279,24 @@ async function main(): Promise<number> {
   }
 }
 
+/** An error whose message says all a user needs: printed without a stack trace. */
+class FriendlyError extends Error {}
+
+const friendly = (e: unknown): boolean =>
+  e instanceof FriendlyError ||
+  e instanceof ResultsLockedError ||
+  e instanceof ReportInputError ||
+  e instanceof MissingDataError ||
+  e instanceof UsageError;
+
 main().then(
   (code) => {
     process.exitCode = code;
   },
   (e: Error) => {
-    err(`gen-bench: ${e instanceof ResultsLockedError ? e.message : (e.stack ?? e.message)}\n`);
+    if (friendly(e) || !process.env.GEN_BENCH_DEBUG)
+      err(`gen-bench: ${e.message}${friendly(e) ? '' : ' (GEN_BENCH_DEBUG=1 prints the stack trace)'}\n`);
+    else err(`gen-bench: ${e.stack ?? e.message}\n`);
     process.exitCode = 1;
   },
 );

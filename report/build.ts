@@ -1,9 +1,9 @@
 // `gen-bench report`: reads a results file (plain or gzip-compressed JSON lines) and writes a
-// self-contained HTML report, a Markdown summary for the README, and PNGs of the key plots rendered
-// from the same page with headless Chromium. With `publish`, the results go gzip-compressed to
+// self-contained HTML report, a Markdown summary for the README, and PNGs of its figures (Vega-Lite
+// rendered in Node, rasterised with resvg: no browser). With `publish`, the results go gzip-compressed to
 // docs/results/ and the report to docs/report/, so the committed report can be rebuilt from
 // committed data (`report --from docs/results/<suite>.jsonl.gz --publish`).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { loadResults } from '../bench/results.js';
@@ -11,7 +11,9 @@ import { summarise, type Summary } from './analyze.js';
 import { renderPage } from './html-report.js';
 import { markdownSummary } from './markdown.js';
 import { localReportDir, publishedReportDir, publishedResults, suiteOf, type Suite } from './paths.js';
-import { renderPngs } from './png.js';
+import { ReportInputError } from './errors.js';
+import { headlineLines } from './headline.js';
+import { renderFigures, writePngs } from './render.js';
 
 export interface BuildOptions {
   /** The results file to read (`.jsonl`, or `.jsonl.gz`). */
@@ -47,9 +49,10 @@ function publishResults(from: string, to: string): void {
 }
 
 export async function buildReport(o: BuildOptions): Promise<{ dir: string; results: string }> {
+  const make = `'gen-bench run${o.mode === 'full' ? ' --full' : ''}' makes it; or build from the committed results with 'gen-bench report --from ${publishedResults('full')}'`;
+  if (!existsSync(o.from)) throw new ReportInputError(`report: no results file ${o.from}; ${make}`);
   const { records, duplicates } = loadResults(o.from);
-  if (records.length === 0)
-    throw new Error(`report: no records in ${o.from}; run 'gen-bench run' first (or pass --from FILE)`);
+  if (records.length === 0) throw new ReportInputError(`report: no records in ${o.from}; ${make}`);
   const root = o.root ?? '.';
   const suite = suiteOf(records, o.mode);
   const dir = o.dir ?? join(root, o.publish ? publishedReportDir(suite) : localReportDir(suite));
@@ -62,19 +65,28 @@ export async function buildReport(o: BuildOptions): Promise<{ dir: string; resul
   const regenerate = o.publish ? `npx tsx cli/main.ts report --from ${results} --publish` : null;
   const s = summarise(records);
   mkdirSync(dir, { recursive: true });
+  const figures = await renderFigures(s);
   const htmlPath = join(dir, 'index.html');
-  writeFileSync(htmlPath, renderPage(s, { results, duplicates, generatedAt: new Date().toISOString(), regenerate }));
+  writeFileSync(
+    htmlPath,
+    renderPage(s, { results, duplicates, generatedAt: new Date().toISOString(), regenerate }, figures),
+  );
   o.log(`report: ${htmlPath}${duplicates ? ` (${duplicates} duplicate records dropped)` : ''}\n`);
-  const pngs = o.png ? await renderPngs(resolve(htmlPath), join(dir, 'png'), o.log) : [];
+  // The png folder holds this report's figures only: a figure renamed or a task gone leaves no stale file.
+  if (o.png) rmSync(join(dir, 'png'), { recursive: true, force: true });
+  const pngs = o.png ? writePngs(figures, join(dir, 'png')) : [];
+  if (pngs.length) o.log(`report: ${pngs.length} PNGs in ${join(dir, 'png')}\n`);
   const md = markdownSummary(s, {
     results,
     duplicates,
     produced: producedBy(s, suite, o.publish),
     regenerate,
-    pngs: pngs.map((p) => relative(resolve(root), p)),
+    // relative to summary.md, so the links work wherever the folder is viewed (GitHub, an editor)
+    pngs: pngs.map((p) => relative(resolve(dir), resolve(p)).split('\\').join('/')),
     totalMs: s.runs.reduce((a, r) => a + r.wallMs, 0),
   });
   writeFileSync(join(dir, 'summary.md'), md);
   o.log(`report: ${join(dir, 'summary.md')}\n`);
+  for (const line of headlineLines(s)) o.log(`report: ${line}\n`);
   return { dir, results };
 }

@@ -1,20 +1,19 @@
-// The HTML page of the report: self-contained (inline SVG, no network). Every value from the
-// records goes through the `html` tag, which escapes it; only our own chart markup is `trusted`.
-import { STEP_REASONS } from '../src/index.js';
-import type { RunRecord } from '../bench/results.js';
+// The HTML page of the report: self-contained (the figures' SVG inlined, no network). Every value from
+// the records goes through the `html` tag, which escapes it; only Vega's SVG markup is `trusted`.
 import {
   baseTitle,
   fmtDelta,
   fmtStat,
   fmtValue,
-  genVariant,
   hasDefaultProbes,
   type Entry,
   type Summary,
   type TaskSummary,
 } from './analyze.js';
+import { ENCODING_CAPTION } from './encoding.js';
+import { headlineLines } from './headline.js';
 import { html, slug, trusted, type Html } from './html.js';
-import { legend, lineChart, PALETTE, stackedBars, type Series } from './svg.js';
+import type { Figures, TaskFigures } from './render.js';
 import { DECIDING_RULE, DIVERGED_RULE, TARGET_RULE } from './rules.js';
 
 /** What the page says about where its records came from. */
@@ -27,41 +26,9 @@ export interface PageSource {
   regenerate: string | null;
 }
 
-const hasHorizon = (e: Entry) => e.kind === 'gen' && !!e.config && genVariant(e.config).horizon !== null;
-
-function colorOf(e: Entry, k: number): string {
-  if (e.kind === 'gen') {
-    const horizon = hasHorizon(e);
-    if (e.base === 'adamw') return horizon ? '#8b0000' : '#d62728';
-    return horizon ? '#08306b' : '#1f77b4';
-  }
-  if (e.kind === 'grid-best') return e.base === 'adamw' ? '#ff9896' : '#aec7e8';
-  return PALETTE[3 + (k % 8)];
-}
-
-function seriesFor(
-  t: TaskSummary,
-  pick: (r: RunRecord) => { xs: number[]; ys: number[] },
-  keep: (e: Entry) => boolean = () => true,
-): Series[] {
-  const out: Series[] = [];
-  let k = 0;
-  for (const e of t.entries) {
-    if (e.kind === 'grid-median') continue;
-    const peerIndex = e.kind === 'peer' ? k++ : 0;
-    if (!keep(e)) continue;
-    const r = e.runs.find((x) => x.seed === 0) ?? e.runs[0];
-    if (!r) continue;
-    out.push({
-      label: e.label,
-      ...pick(r),
-      color: colorOf(e, peerIndex),
-      dash: e.kind === 'grid-best' || hasHorizon(e),
-      width: e.kind === 'gen' ? 2.2 : 1.4,
-    });
-  }
-  return out;
-}
+/** Vega's SVG: every text in it comes escaped from Vega's renderer (test/report/html.test.ts checks). */
+const figure = (svg: string | null | undefined, cls: string) =>
+  svg ? html`<figure class="${cls}">${trusted(svg)}</figure>` : null;
 
 const splitText = (t: TaskSummary) => t.split ?? '–';
 
@@ -76,14 +43,9 @@ function decidesText(d: TaskSummary['decisions'][number]): string {
   return d.decides === null ? `undecided: ${d.reason}` : d.decides ? 'decides' : `does not decide (${d.reason})`;
 }
 
-function taskSection(t: TaskSummary): Html {
+function taskSection(t: TaskSummary, f: TaskFigures | undefined): Html {
   const m = t.metric;
   const id = slug(t.task);
-  const loss = seriesFor(t, (r) => ({ xs: r.curve.step, ys: r.curve.loss }));
-  const lossTime = seriesFor(t, (r) => ({ xs: r.curve.ms.map((v) => v / 1000), ys: r.curve.loss }));
-  const val = seriesFor(t, (r) => ({ xs: r.evals.map((e) => e.step), ys: r.evals.map((e) => e.metrics[m.name]) }));
-  // Every optimizer of the library records `appliedStepSize`: the step it applied, in the units of its base direction.
-  const lr = seriesFor(t, (r) => ({ xs: r.curve.step, ys: r.curve.lr }));
   const rows = t.entries.map(
     (e) =>
       html`<tr class="${e.kind}">
@@ -105,14 +67,6 @@ function taskSection(t: TaskSummary): Html {
         ${c.decides === true ? 'this task decides' : c.decides === false ? 'this task does not decide' : 'this task is undecided'}
       </li>`,
   );
-  const genRuns = t.entries
-    .filter((e) => e.kind === 'gen')
-    .flatMap((e) =>
-      e.runs
-        .filter((r) => r.reasons)
-        .map((r) => ({ label: `${e.label} s${r.seed}`, counts: r.reasons as Record<string, number> })),
-    );
-  const cats = STEP_REASONS.filter((c) => genRuns.some((g) => (g.counts[c] ?? 0) > 0));
   const robust = t.robustness.length
     ? html`<h4>Robustness to GeN's initial lr</h4>
         <table>
@@ -131,8 +85,6 @@ function taskSection(t: TaskSummary): Html {
           )}
         </table>`
     : null;
-  const chart = (title: string, series: Series[], xLabel: string, yLabel: string, logY: boolean) =>
-    trusted(lineChart({ title, series, xLabel, yLabel, logY }));
   return html`<section id="${id}">
     <h2>${t.task}</h2>
     <p>
@@ -142,13 +94,8 @@ function taskSection(t: TaskSummary): Html {
     <ul class="verdicts">
       ${comparisons}
     </ul>
-    <div class="plots" data-png="${id}-curves">
-      <div>${chart(`${t.task}: training loss vs steps`, loss, 'step', 'training loss', true)}</div>
-      <div>${chart(`${t.task}: training loss vs wall time`, lossTime, 'seconds', 'training loss', true)}</div>
-      <div>${chart(`${t.task}: validation ${m.name} vs steps`, val, 'step', m.name, false)}</div>
-      <div>${chart(`${t.task}: learning rate applied`, lr, 'step', 'lr', true)}</div>
-      ${trusted(legend(loss))}
-    </div>
+    ${figure(f?.curves, 'curves')}
+    <p class="caption">${ENCODING_CAPTION}</p>
     <table>
       <tr>
         <th>entry</th>
@@ -161,8 +108,7 @@ function taskSection(t: TaskSummary): Html {
       </tr>
       ${rows}
     </table>
-    ${genRuns.length ? trusted(stackedBars({ title: `${t.task}: GeN lastStep.reason per step`, rows: genRuns, categories: cats })) : null}
-    ${robust}
+    ${figure(f?.reasons, 'reasons')} ${robust}
   </section>`;
 }
 
@@ -223,7 +169,7 @@ function decidingTable(s: Summary): Html {
 }
 
 /** The whole page. */
-export function renderPage(s: Summary, src: PageSource): string {
+export function renderPage(s: Summary, src: PageSource, figures: Figures = new Map()): string {
   const { tasks, overhead, runs, provenance } = s;
   const versions = runs[0]?.versions ?? overhead[0]?.versions ?? {};
   const backend = runs[0]?.backend ?? '?';
@@ -288,20 +234,23 @@ export function renderPage(s: Summary, src: PageSource): string {
             font-size: 13px;
             vertical-align: top;
           }
-          .plots {
-            display: grid;
-            grid-template-columns: 1fr 1fr;
-            gap: 4px;
-            background: #fff;
-            padding: 4px;
+          figure {
+            margin: 0.5em 0;
+            overflow-x: auto;
           }
-          .legend {
-            grid-column: 1/3;
-            font-size: 12px;
+          figure svg {
+            max-width: 100%;
+            height: auto;
           }
-          .legend span {
-            margin-right: 12px;
-            white-space: nowrap;
+          .overviews figure {
+            margin: 0 0 1em 0;
+          }
+          .caption,
+          .headline {
+            font-size: 13px;
+          }
+          .headline li {
+            margin: 0.2em 0;
           }
           tr.gen td {
             background: #fdf1f1;
@@ -331,7 +280,17 @@ export function renderPage(s: Summary, src: PageSource): string {
         </p>
         <p>
           Metric values are on the test split; the grid's best configuration is chosen on the validation split with seed
-          0 (DeepOBS protocol). Dashed lines: best grid configuration and GeN with a horizon; thick lines: GeN.
+          0 (DeepOBS protocol).
+        </p>
+        <h2>Headline (deciding tasks only)</h2>
+        <ul class="headline">
+          ${headlineLines(s).map((l) => html`<li>${l}</li>`)}
+        </ul>
+        <div class="overviews">${tasks.map((t) => figure(figures.get(t.task)?.overview, 'overview'))}</div>
+        <p class="caption">
+          Per task and base: GeN with its defaults, the best and the median configuration of the tuned grid, and the
+          best peer (final test metric; dot = mean over seeds, bar = ± 1 sd, ticks = seeds; green band = within target
+          of the best). Each title says whether the task decides the verdict and what one test example is worth.
         </p>
         <p><b>Target</b>: ${TARGET_RULE}</p>
         <p><b>Deciding tasks</b>: ${DECIDING_RULE}</p>
@@ -374,7 +333,7 @@ export function renderPage(s: Summary, src: PageSource): string {
           </tr>
           ${ohRows}
         </table>
-        ${tasks.map(taskSection)}
+        ${tasks.map((t) => taskSection(t, figures.get(t.task)))}
       </body>
     </html>`;
   return page.text;

@@ -13,6 +13,8 @@ import {
   type Summary,
   type TaskSummary,
 } from './analyze.js';
+import { ENCODING_CAPTION } from './encoding.js';
+import { headlineLines } from './headline.js';
 import { DECIDING_RULE, DIVERGED_RULE, TARGET_RULE } from './rules.js';
 
 export interface MarkdownSource {
@@ -23,6 +25,7 @@ export interface MarkdownSource {
   produced: string;
   /** The command that rebuilds this summary from committed data, if any. */
   regenerate: string | null;
+  /** The figures' PNGs, relative to the summary's folder (overviews first). */
   pngs: string[];
   totalMs: number;
 }
@@ -68,6 +71,12 @@ export function markdownSummary(s: Summary, src: MarkdownSource): string {
     `**Diverged runs**: ${DIVERGED_RULE}`,
     '',
   );
+
+  lines.push('**Headline** (deciding tasks only; ✓ within target, ✗ not):', '');
+  for (const l of headlineLines(s)) lines.push(`- ${cellText(l)}`);
+  const overviews = src.pngs.filter((p) => /(^|\/)overview-[^/]*$/.test(p));
+  if (overviews.length) lines.push('', ...overviews.map((p) => `![${cellText(p)}](${p})`));
+  lines.push('');
 
   const splits = [...new Set(s.variants.flatMap((v) => v.bySplit.map((b) => b.split)))];
   lines.push(
@@ -165,6 +174,7 @@ export function markdownSummary(s: Summary, src: MarkdownSource): string {
         `- ${cellText(t.task)}: ${t.robustness.map((r) => `GeN-${cellText(baseTitle(r.base))} lr0 ${r.lr}: ${r.diverged ? 'diverged' : fmtValue(r.value, t.metric)}`).join('; ')}`,
       );
   }
-  if (src.pngs.length) lines.push('', ...src.pngs.map((p) => `![${p}](${p})`));
+  const others = src.pngs.filter((p) => !/(^|\/)overview-[^/]*$/.test(p));
+  if (others.length) lines.push('', ENCODING_CAPTION, '', ...others.map((p) => `![${cellText(p)}](${p})`));
   return lines.join('\n') + '\n';
 }

@@ -27,6 +27,8 @@ const args = (out: string) => [
   '--jobs',
   '2',
   '--no-overhead',
+  // with --optimizers the robustness runs are an extra, asked for here to check they go to the first task only
+  '--robustness',
   '--out',
   out,
 ];

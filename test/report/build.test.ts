@@ -61,3 +61,53 @@ test('--publish writes the results gzip-compressed and the report under docs/; -
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test("summary.md's image links are relative to it and every one names a PNG that exists", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'gen-report-png-'));
+  try {
+    const r = await buildReport({
+      from: fixture,
+      mode: 'full',
+      dir: null,
+      publish: false,
+      png: true,
+      log: quiet,
+      root,
+    });
+    const md = readFileSync(join(r.dir, 'summary.md'), 'utf8');
+    const links = [...md.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]);
+    assert.ok(links.length >= 3, `one overview per task at least, got ${links.length}`);
+    assert.ok(links.some((l) => l === 'png/overview-toy-acc.png'));
+    for (const l of links) {
+      assert.ok(existsSync(join(r.dir, l)), `${l} exists next to summary.md`);
+      assert.deepEqual([...readFileSync(join(r.dir, l)).subarray(1, 4)], [0x50, 0x4e, 0x47], `${l} is a PNG`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the headline counts deciding tasks only, and names the others apart', async () => {
+  const lines: string[] = [];
+  const root = mkdtempSync(join(tmpdir(), 'gen-report-headline-'));
+  try {
+    await buildReport({
+      from: fixture,
+      mode: 'full',
+      dir: null,
+      publish: false,
+      png: false,
+      log: (s) => void lines.push(s),
+      root,
+    });
+    // test/report/analyze.test.ts works these out: toy-acc decides and is lost; toy-rmse and toy-one do not count
+    assert.ok(
+      lines.includes(
+        'report: GeN-AdamW with its defaults: within target on 0 of 1 deciding tasks: toy-acc ✗ (1 example = 0.50 pts); not counted (tuning does not matter there, or undecided): toy-rmse, toy-one\n',
+      ),
+      lines.join(''),
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

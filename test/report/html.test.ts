@@ -8,6 +8,7 @@ import type { RunRecord } from '../../bench/results.js';
 import { summarise } from '../../report/analyze.js';
 import { escapeHtml, html, slug, trusted } from '../../report/html.js';
 import { renderPage } from '../../report/html-report.js';
+import { pngName, renderFigures } from '../../report/render.js';
 import { markdownSummary } from '../../report/markdown.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/gaps.jsonl', import.meta.url));
@@ -20,7 +21,7 @@ test('the html tag escapes values, joins arrays and inserts only Html as is', ()
   assert.equal(slug('../../etc/x y'), '__.._etc_x_y');
 });
 
-test('a crafted task name, label and config value never reach the page as markup', () => {
+test('a crafted task name, label and config value never reach the page or its figures as markup', async () => {
   const records = readFileSync(fixture, 'utf8')
     .trim()
     .split('\n')
@@ -34,14 +35,20 @@ test('a crafted task name, label and config value never reach the page as markup
       backend: EVIL,
     }));
   const s = summarise(records);
-  const page = renderPage(s, { results: `r${EVIL}.jsonl`, duplicates: 0, generatedAt: 'now', regenerate: EVIL });
+  const figures = await renderFigures(s);
+  const page = renderPage(
+    s,
+    { results: `r${EVIL}.jsonl`, duplicates: 0, generatedAt: 'now', regenerate: EVIL },
+    figures,
+  );
+  assert.ok(page.includes('<svg'), 'the figures are inlined');
   assert.equal(page.includes('<script'), false, 'no script element anywhere');
   assert.ok(page.includes('toy&lt;script&gt;alert(1)&lt;/script&gt;'), 'the task name is shown, escaped');
   assert.ok(page.includes('GeN-AdamW&lt;script&gt;'), 'labels are shown, escaped');
   assert.ok(page.includes('cos\\&quot;&lt;script&gt;'), 'config values are shown, escaped');
   // ids and PNG names are slugs, so a name cannot break out of an attribute or the PNG folder
   assert.match(page, /id="toy_script_alert_1___script_"/);
-  assert.match(page, /data-png="toy_script_alert_1___script_-curves"/);
+  assert.equal(pngName('curves', `../toy${EVIL}`), 'curves-__toy_script_alert_1___script_.png');
   const md = markdownSummary(s, {
     results: 'r.jsonl',
     duplicates: 0,
