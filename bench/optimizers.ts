@@ -11,6 +11,8 @@ import { logSpaced, SCHEDULES, type ScheduleName } from './schedules.js';
 /** What a run gives an optimizer factory. */
 export interface BuildContext {
   totalSteps: number;
+  /** Whether the run trains through `model.fit`, which tells the optimizer the run length itself. */
+  fit: boolean;
   /** The loss of the next training batch: the 'next' GeN variants probe it (see `GenProbe`). */
   nextBatchLoss: () => tf.Scalar;
 }
@@ -69,8 +71,12 @@ interface GenVariant {
   probe?: GenProbe;
   /** Initial lr (default: the library's, untuned). */
   lr?: number;
-  /** A horizon over the run's step budget, with this shape. */
-  horizon?: HorizonShape;
+  /**
+   * A horizon over the run's step budget, with this shape; `run-length`: GeN's own default horizon,
+   * given the one documented argument `horizon: { steps }` in a custom loop, or nothing where
+   * `model.fit` tells GeN the run length (horizon 'auto').
+   */
+  horizon?: HorizonShape | 'run-length';
   /** Where the horizon acts (default: the applied step; 'proposal': inside the smoothing, as the official code). */
   horizonOn?: 'proposal';
   /** Further GeN options (recorded in the run's config), e.g. `{ stepFactor: 1.5 }`. */
@@ -79,15 +85,26 @@ interface GenVariant {
   tag?: string;
 }
 
+/** The `horizon` option of a GeN variant in a run (see {@link GenVariant.horizon}). */
+function horizonOption(
+  ctx: BuildContext,
+  horizon: GenVariant['horizon'],
+  on: GenVariant['horizonOn'],
+): Pick<GeNOptions, 'horizon'> | Record<string, never> {
+  if (horizon === undefined) return {};
+  if (horizon === 'run-length') return ctx.fit ? {} : { horizon: { steps: ctx.totalSteps } };
+  return { horizon: { steps: ctx.totalSteps, shape: horizon, ...(on ? { on } : {}) } };
+}
+
 function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): OptimizerEntry {
   const { probe = 'default', lr, horizon, horizonOn, options = {}, tag = '' } = v;
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
-  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
+  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon === 'run-length' ? '' : horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
   const extra = Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : '';
   return {
     name,
     kind: 'gen',
-    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}${extra}`,
+    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon === 'run-length' ? ", GeN's default horizon over the run length (given as horizon: { steps }, or learned from model.fit)" : horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}${extra}`,
     unavailable: () => null,
     configs: () => [
       {
@@ -107,9 +124,7 @@ function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): Opti
           new GeN(make(), {
             ...options,
             ...(lr !== undefined ? { initialLr: lr } : {}),
-            ...(horizon
-              ? { horizon: { steps: ctx.totalSteps, shape: horizon, ...(horizonOn ? { on: horizonOn } : {}) } }
-              : {}),
+            ...horizonOption(ctx, horizon, horizonOn),
             ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
             ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),
           }),
@@ -217,6 +232,11 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
     { horizon: 'linear', options: { rejection: 'hold', stepFactor: 1.5 }, tag: ' (hold, factor 1.5)' },
   ],
   ['linear', { horizon: 'linear' }],
+  [
+    'f18-hold-cosine',
+    { horizon: 'cosine', options: { rejection: 'hold', stepFactor: 1.8 }, tag: ' (hold, factor 1.8)' },
+  ],
+  ['f18-hold', { options: { rejection: 'hold', stepFactor: 1.8 }, tag: ' (hold, factor 1.8)' }],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [

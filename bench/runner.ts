@@ -51,6 +51,7 @@ async function fitSteps(
   optimizer: tf.Optimizer,
   steps: number,
   batchSize: number,
+  beforeStep: (step: number) => void,
   afterStep: (step: number, loss: number) => boolean,
 ): Promise<number> {
   const batches = Array.from({ length: steps }, (_, i) => layers.batch(i));
@@ -67,7 +68,8 @@ async function fitSteps(
       shuffle: false,
       verbose: 0,
       callbacks: {
-        onBatchBegin: async () => {
+        onBatchBegin: async (batch) => {
+          beforeStep(batch);
           s0 = performance.now();
         },
         onBatchEnd: async (batch, logs) => {
@@ -95,7 +97,11 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
     ),
   );
   let next: Batch = model.batch(0);
-  const optimizer = opt.build({ totalSteps: steps, nextBatchLoss: () => next.loss() }) as Switchable;
+  const optimizer = opt.build({
+    totalSteps: steps,
+    fit: model.layers !== undefined,
+    nextBatchLoss: () => next.loss(),
+  }) as Switchable;
   const curve: RunRecord['curve'] = { step: [], loss: [], lr: [], ms: [] };
   const evals: RunRecord['evals'] = [];
   const reasons: Record<string, number> | null = optimizer instanceof GeN ? {} : null;
@@ -134,7 +140,12 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
   };
   try {
     if (model.layers) {
-      trainMs = await fitSteps(model.layers, optimizer, steps, task.batchSize, afterStep);
+      // The batch after this one, for the probes of the GeN variants that use it (`nextBatchLoss`).
+      const advance = (step: number) => {
+        next.dispose();
+        next = model.batch(step + 1);
+      };
+      trainMs = await fitSteps(model.layers, optimizer, steps, task.batchSize, advance, afterStep);
     } else {
       for (let step = 0; step < steps; step++) {
         const current = next;

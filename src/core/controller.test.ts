@@ -109,6 +109,12 @@ describe('the learning-rate controller', () => {
     assert.equal(horizonFactor(3, null), 1);
   });
 
+  test('the cooldown shape holds 1 until the last 20% of the run, then falls linearly to 0', () => {
+    assert.equal(horizonFactor(79, { steps: 100, shape: 'cooldown' }), 1);
+    assert.ok(Math.abs(horizonFactor(90, { steps: 100, shape: 'cooldown' }) - 0.5) < 1e-12);
+    assert.equal(horizonFactor(100, { steps: 100, shape: 'cooldown' }), 0);
+  });
+
   test('tracks stepFactor × x*: with c = 1.5 the accepted target is 1.5 times the proposal', () => {
     const o = opts({ initialLr: 0.1, smoothing: 0.5, clip: null, stepFactor: 1.5 });
     const d = decideRefit(initialControllerState(o), o, ok(0.1));

@@ -1,5 +1,5 @@
 import type { Acceptance } from './accept.js';
-import type { ControllerOptions, HorizonOption } from './options.js';
+import { COOLDOWN_FRACTION, HORIZON_SHAPE, type ControllerOptions, type HorizonOption } from './options.js';
 import type { StepReason } from './reasons.js';
 
 /** How far the learning rate may move in one calibration step (up or down). */
@@ -44,9 +44,12 @@ export function probeOffsets(s: ControllerState, o: ControllerOptions): number[]
  * `constant` 1.
  */
 export function horizonFactor(step: number, horizon: HorizonOption): number {
-  if (horizon === null || horizon === 'auto' || horizon.shape === 'constant') return 1;
+  const shape = horizon === null || horizon === 'auto' ? 'constant' : (horizon.shape ?? HORIZON_SHAPE);
+  if (horizon === null || horizon === 'auto' || shape === 'constant') return 1;
   const t = Math.min(Math.max((step - (horizon.start ?? 0)) / horizon.steps, 0), 1);
-  return horizon.shape === 'linear' ? 1 - t : (1 + Math.cos(Math.PI * t)) / 2;
+  if (shape === 'linear') return 1 - t;
+  if (shape === 'cooldown') return Math.min(1, (1 - t) / COOLDOWN_FRACTION);
+  return (1 + Math.cos(Math.PI * t)) / 2;
 }
 
 /** The horizon multiplier on the applied step: s(step), or 1 when the horizon acts on the proposal. */

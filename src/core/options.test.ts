@@ -49,7 +49,7 @@ describe('controller options', () => {
     [
       'an unknown horizon shape',
       { horizon: { steps: 10, shape: 'exp' } },
-      /option 'horizon.shape' must be one of 'constant', 'linear', 'cosine'; got "exp"/,
+      /option 'horizon.shape' must be one of 'constant', 'linear', 'cosine', 'cooldown'; got "exp"/,
     ],
     [
       'a stepFactor of 2 (no descent along a parabola)',

@@ -2,14 +2,21 @@ import { FLOAT32_EPSILON } from './accept.js';
 import { assertKnownKeys, checkBoolean, checkNumber, checkOneOf, formatValue, withDefaults } from './validate.js';
 
 /** Shape of the horizon multiplier s(t) on the applied step, t = step / steps. */
-export type HorizonShape = 'constant' | 'linear' | 'cosine';
+export type HorizonShape = 'constant' | 'linear' | 'cosine' | 'cooldown';
+
+/** The final fraction of a run over which the `cooldown` shape decays linearly to 0. */
+export const COOLDOWN_FRACTION = 0.2;
 
 /** A training horizon: the applied learning rate is multiplied by s(t), t = (step − start) / steps. */
 export interface Horizon {
   /** Total number of steps T of the run. */
   steps: number;
-  /** `linear`: s = 1 − t; `cosine`: s = (1 + cos πt) / 2; `constant`: s = 1. Default {@link HORIZON_SHAPE}. */
-  shape: HorizonShape;
+  /**
+   * `linear`: s = 1 − t; `cosine`: s = (1 + cos πt) / 2; `cooldown`: s = 1 until the last
+   * {@link COOLDOWN_FRACTION} of the run, then linear to 0 (the warmup-stable-decay shape);
+   * `constant`: s = 1. Default {@link HORIZON_SHAPE}.
+   */
+  shape?: HorizonShape;
   /** The step the run begins at (GeN's step counter). Default 0; `model.fit` sets it to the step it starts at. */
   start?: number;
   /**
@@ -130,7 +137,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
 export function resolveHorizon(owner: string, h: Record<string, unknown>): Readonly<Required<Horizon>> {
   assertKnownKeys(`${owner} horizon`, h, ['steps', 'shape', 'start', 'on']);
   checkNumber(owner, 'horizon.steps', h.steps, { min: 1, integer: true });
-  checkOneOf(owner, 'horizon.shape', h.shape ?? HORIZON_SHAPE, ['constant', 'linear', 'cosine']);
+  checkOneOf(owner, 'horizon.shape', h.shape ?? HORIZON_SHAPE, ['constant', 'linear', 'cosine', 'cooldown']);
   checkNumber(owner, 'horizon.start', h.start ?? 0, { min: 0, integer: true });
   checkOneOf(owner, 'horizon.on', h.on ?? 'step', ['step', 'proposal']);
   return Object.freeze({
