@@ -232,6 +232,11 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
     { horizon: 'linear', options: { rejection: 'hold', stepFactor: 1.5 }, tag: ' (hold, factor 1.5)' },
   ],
   ['linear', { horizon: 'linear' }],
+  ['cooldown', { horizon: 'cooldown' }],
+  [
+    'f15-hold-cooldown',
+    { horizon: 'cooldown', options: { rejection: 'hold', stepFactor: 1.5 }, tag: ' (hold, factor 1.5)' },
+  ],
   [
     'f18-hold-cosine',
     { horizon: 'cosine', options: { rejection: 'hold', stepFactor: 1.8 }, tag: ' (hold, factor 1.8)' },
