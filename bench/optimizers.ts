@@ -74,9 +74,10 @@ interface GenVariant {
   /**
    * A horizon over the run's step budget, with this shape; `run-length`: GeN's own default horizon,
    * given the one documented argument `horizon: { steps }` in a custom loop, or nothing where
-   * `model.fit` tells GeN the run length (horizon 'auto').
+   * `model.fit` tells GeN the run length (horizon 'auto'); `none`: no horizon (`horizon: null`,
+   * the anytime mode: the run length unknown).
    */
-  horizon?: HorizonShape | 'run-length';
+  horizon?: HorizonShape | 'run-length' | 'none';
   /** Where the horizon acts (default: the applied step; 'proposal': inside the smoothing, as the official code). */
   horizonOn?: 'proposal';
   /** Further GeN options (recorded in the run's config), e.g. `{ stepFactor: 1.5 }`. */
@@ -92,6 +93,7 @@ function horizonOption(
   on: GenVariant['horizonOn'],
 ): Pick<GeNOptions, 'horizon'> | Record<string, never> {
   if (horizon === undefined) return {};
+  if (horizon === 'none') return { horizon: null };
   if (horizon === 'run-length') return ctx.fit ? {} : { horizon: { steps: ctx.totalSteps } };
   return { horizon: { steps: ctx.totalSteps, shape: horizon, ...(on ? { on } : {}) } };
 }
@@ -99,12 +101,12 @@ function horizonOption(
 function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): OptimizerEntry {
   const { probe = 'default', lr, horizon, horizonOn, options = {}, tag = '' } = v;
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
-  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon === 'run-length' ? '' : horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
+  const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon === 'run-length' ? '' : horizon === 'none' ? ' anytime (no run length)' : horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
   const extra = Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : '';
   return {
     name,
     kind: 'gen',
-    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon === 'run-length' ? ", GeN's default horizon over the run length (given as horizon: { steps }, or learned from model.fit)" : horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}${extra}`,
+    description: `${label}: GeN defaults over ${base === 'adamw' ? 'AdamW defaults' : `SGD momentum ${SGD_MOMENTUM}`}, ${PROBE_TEXT[probe]}${lr !== undefined ? `, initial lr ${lr}` : ', untuned initial lr 1e-3'}${horizon === 'run-length' ? ", GeN's default horizon over the run length (given as horizon: { steps }, or learned from model.fit)" : horizon === 'none' ? ', no horizon (horizon: null)' : horizon ? `, step multiplied by the ${horizon} horizon (1 → 0 over the run)` : ''}${extra}`,
     unavailable: () => null,
     configs: () => [
       {
@@ -245,8 +247,10 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
-  genEntry('gen-adamw', 'adamw'),
-  genEntry('gen-sgd', 'sgd'),
+  genEntry('gen-adamw', 'adamw', { horizon: 'run-length' }),
+  genEntry('gen-sgd', 'sgd', { horizon: 'run-length' }),
+  genEntry('gen-adamw-anytime', 'adamw', { horizon: 'none' }),
+  genEntry('gen-sgd-anytime', 'sgd', { horizon: 'none' }),
   genEntry('gen-adamw-cosine', 'adamw', { horizon: 'cosine' }),
   genEntry('gen-sgd-cosine', 'sgd', { horizon: 'cosine' }),
   genEntry('gen-adamw-next', 'adamw', { probe: 'next' }),
@@ -268,8 +272,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
 export const ROBUSTNESS_LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
 export function robustnessConfigs(): OptimizerConfig[] {
   return ROBUSTNESS_LRS.flatMap((lr) => [
-    ...genEntry(`gen-adamw-lr0`, 'adamw', { lr }).configs('full'),
-    ...genEntry(`gen-sgd-lr0`, 'sgd', { lr }).configs('full'),
+    ...genEntry(`gen-adamw-lr0`, 'adamw', { lr, horizon: 'run-length' }).configs('full'),
+    ...genEntry(`gen-sgd-lr0`, 'sgd', { lr, horizon: 'run-length' }).configs('full'),
   ]);
 }
 

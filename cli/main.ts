@@ -59,11 +59,11 @@ function defaultOptimizers(o: CliOptions): string[] {
   const names = [
     'gen-adamw',
     'gen-sgd',
-    'gen-adamw-cosine',
-    'gen-sgd-cosine',
+    'gen-adamw-anytime',
+    'gen-sgd-anytime',
     'adamw-grid',
     'sgd-grid',
-    ...(o.mode === 'full' ? ['gen-adamw-next', 'gen-sgd-next', 'gen-adamw-current', 'gen-sgd-current'] : []),
+    ...(o.mode === 'full' ? ['gen-adamw-official', 'gen-sgd-official'] : []),
   ];
   return [...names, ...OPTIMIZERS.filter((e) => e.kind === 'peer' && e.unavailable() === null).map((e) => e.name)];
 }

@@ -53,9 +53,16 @@ export interface Entry {
 /** What distinguishes GeN variants, read from a run's configuration. */
 export interface GenVariant {
   probe: string;
+  /**
+   * `run-length`: GeN's default horizon over the run length (the benchmark's default GeN);
+   * `none`: no horizon (anytime); a shape name: that horizon; null: records before 0.3, which
+   * ran without a horizon.
+   */
   horizon: string | null;
   /** An initial lr other than the library default. */
   lr: number | null;
+  /** Further GeN options of an experiment or of the official semantics. */
+  options: boolean;
 }
 
 export function genVariant(config: Record<string, unknown>): GenVariant {
@@ -63,14 +70,23 @@ export function genVariant(config: Record<string, unknown>): GenVariant {
     probe: typeof config.probe === 'string' ? config.probe : 'default',
     horizon: typeof config.horizon === 'string' ? config.horizon : null,
     lr: typeof config.lr === 'number' ? config.lr : null,
+    options: typeof config.options === 'object' && config.options !== null,
   };
 }
 
-/** GeN with the library defaults: default probes, no horizon, default initial lr. */
+/** GeN with the library defaults as the benchmark runs it: default probes and initial lr, the run length known. */
 export function isGenDefault(e: Pick<Entry, 'kind' | 'config'>): boolean {
   if (e.kind !== 'gen' || !e.config) return false;
   const v = genVariant(e.config);
-  return v.probe === 'default' && v.horizon === null && v.lr === null;
+  // Records before 0.3 had no horizon field for the defaults (they ran without one).
+  return v.probe === 'default' && (v.horizon === 'run-length' || v.horizon === null) && v.lr === null && !v.options;
+}
+
+/** GeN's anytime mode: the library defaults with no horizon (the run length unknown). */
+export function isGenAnytime(e: Pick<Entry, 'kind' | 'config'>): boolean {
+  if (e.kind !== 'gen' || !e.config) return false;
+  const v = genVariant(e.config);
+  return v.probe === 'default' && v.horizon === 'none' && v.lr === null && !v.options;
 }
 
 /** GeN with default probes (with or without a horizon): the variants the cost table shows. */

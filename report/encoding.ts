@@ -7,11 +7,12 @@ import { STEP_REASONS, type StepReason } from '../src/index.js';
 import { baseTitle, genVariant, type Entry } from './analyze.js';
 
 /** GeN's variants as the benchmark runs them (bench/optimizers.ts `GenProbe` plus the horizon). */
-export type Variant = 'defaults' | 'horizon' | 'paper' | 'official' | 'lr0';
+export type Variant = 'defaults' | 'anytime' | 'horizon' | 'paper' | 'official' | 'lr0';
 
 /** Stroke dash per variant, as Vega's `strokeDash` arrays (empty = solid). */
 export const VARIANT_DASH: Record<Variant, number[]> = {
   defaults: [],
+  anytime: [4, 2],
   horizon: [7, 3],
   paper: [2, 2],
   official: [8, 3, 2, 3],
@@ -20,10 +21,11 @@ export const VARIANT_DASH: Record<Variant, number[]> = {
 
 /** What each variant means, for legends and captions. */
 export const VARIANT_TEXT: Record<Variant, string> = {
-  defaults: 'library defaults',
-  horizon: 'with a cosine horizon',
+  defaults: 'library defaults, run length known',
+  anytime: 'anytime mode (no horizon)',
+  horizon: 'with a horizon of a given shape',
   paper: "the paper's probes (current direction, own batch)",
-  official: "the official code's probes (next batch)",
+  official: "the official code's semantics (fresh-batch probes)",
   lr0: 'another initial lr',
 };
 
@@ -34,7 +36,8 @@ export function variantOf(e: Pick<Entry, 'kind' | 'config'>): Variant {
   if (v.probe === 'current') return 'paper';
   if (v.probe === 'next') return 'official';
   if (v.lr !== null) return 'lr0';
-  return v.horizon !== null ? 'horizon' : 'defaults';
+  if (v.horizon === 'none') return 'anytime';
+  return v.horizon === 'run-length' || v.horizon === null ? 'defaults' : 'horizon';
 }
 
 /** The method family of an entry: the legend's colour entries. */
@@ -103,7 +106,7 @@ export const REASON_ORDER: readonly StepReason[] = STEP_REASONS;
 /** The caption that says what the line styles and colours mean (the same words the legends use). */
 export const ENCODING_CAPTION =
   'Colour: method family (GeN-AdamW dark red, GeN-SGD dark blue, the tuned grid of each base a light tone of ' +
-  'the same hue, each peer its own colour on every task). Line style: the GeN variant — solid: library ' +
-  `defaults; dashed: ${VARIANT_TEXT.horizon}; dotted: ${VARIANT_TEXT.paper}; dash-dot: ${VARIANT_TEXT.official}. ` +
+  'the same hue, each peer its own colour on every task). Line style: the GeN variant — solid: ' +
+  `${VARIANT_TEXT.defaults}; short dashes: ${VARIANT_TEXT.anytime}; dashed: ${VARIANT_TEXT.horizon}; dotted: ${VARIANT_TEXT.paper}; dash-dot: ${VARIANT_TEXT.official}. ` +
   'Grids and peers are solid. Seed 0 of each entry; ✕ marks the step where a run diverged (its line is left ' +
   'out of the axis range).';

@@ -6,8 +6,8 @@ import {
   fmtDelta,
   fmtStat,
   fmtValue,
-  genVariant,
   hasDefaultProbes,
+  isGenAnytime,
   isGenDefault,
   type Entry,
   type Summary,
@@ -36,9 +36,6 @@ export interface MarkdownSource {
  */
 const cellText = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-
-const withHorizon = (e: Entry, horizon: boolean) =>
-  e.kind === 'gen' && !!e.config && (genVariant(e.config).horizon !== null) === horizon;
 
 function find(t: TaskSummary, pred: (e: Entry) => boolean): Entry | undefined {
   return t.entries.find(pred);
@@ -106,7 +103,7 @@ export function markdownSummary(s: Summary, src: MarkdownSource): string {
 
   lines.push(
     '',
-    '| task | metric | GeN-AdamW | GeN-AdamW + cosine horizon | best AdamW grid | median AdamW grid | GeN-SGD | GeN-SGD + cosine horizon | best SGD grid | median SGD grid | peers |',
+    '| task | metric | GeN-AdamW | GeN-AdamW anytime | best AdamW grid | median AdamW grid | GeN-SGD | GeN-SGD anytime | best SGD grid | median SGD grid | peers |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const t of s.tasks) {
@@ -114,11 +111,7 @@ export function markdownSummary(s: Summary, src: MarkdownSource): string {
     const cfg = (e: Entry | undefined) =>
       e?.config ? ` (${cellText(String(e.config.schedule))}, lr ${cellText(String(e.config.lr))})` : '';
     const gen = (base: string) => find(t, (e) => isGenDefault(e) && e.base === base);
-    const genHorizon = (base: string) =>
-      find(
-        t,
-        (e) => hasDefaultProbes(e) && withHorizon(e, true) && genVariant(e.config!).lr === null && e.base === base,
-      );
+    const genAnytime = (base: string) => find(t, (e) => isGenAnytime(e) && e.base === base);
     const best = (base: string) => find(t, (e) => e.kind === 'grid-best' && e.base === base);
     const median = (base: string) => find(t, (e) => e.kind === 'grid-median' && e.base === base);
     const peers =
@@ -127,7 +120,7 @@ export function markdownSummary(s: Summary, src: MarkdownSource): string {
         .map((e) => `${cellText(e.label)} ${fmtStat(e.stat, t.metric)}`)
         .join('; ') || 'not run';
     const perBase = (b: string) =>
-      `${cell(gen(b))} | ${cell(genHorizon(b))} | ${cell(best(b))}${cfg(best(b))} | ${cell(median(b))}`;
+      `${cell(gen(b))} | ${cell(genAnytime(b))} | ${cell(best(b))}${cfg(best(b))} | ${cell(median(b))}`;
     lines.push(
       `| ${cellText(t.task)} | ${cellText(t.metric.name)} ${t.metric.higherIsBetter ? '↑' : '↓'} | ${perBase('adamw')} | ${perBase('sgd')} | ${peers} |`,
     );
