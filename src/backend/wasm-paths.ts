@@ -20,9 +20,11 @@ export function checkWasmPaths(value: unknown): WasmPaths | null {
       throw new RangeError(`setupBackend: option 'wasmPaths' must be ${what}; got ${formatValue(value)}.`);
     return value;
   }
+  // tfjs-backend-wasm's own setWasmPaths refuses a map without all three binaries.
   if (
     !isPlainObject(value) ||
-    Object.entries(value).some(([k, v]) => !(WASM_FILES as readonly string[]).includes(k) || typeof v !== 'string')
+    Object.keys(value).length !== WASM_FILES.length ||
+    !WASM_FILES.every((f) => typeof value[f] === 'string')
   )
     throw new TypeError(`setupBackend: option 'wasmPaths' must be ${what}; got ${formatValue(value)}.`);
   return value as WasmPaths;

@@ -34,10 +34,12 @@ function stepSizeOf(optimizer: tf.Optimizer | undefined): number | null {
 export class StepLogger extends tfl.Callback {
   private counts = new Map<StepReason, number>();
 
+  /** Starts the epoch's reason counts at zero. */
   override async onEpochBegin(): Promise<void> {
     this.counts = new Map(STEP_REASONS.map((r) => [r, 0]));
   }
 
+  /** Counts the step's reason (GeN) and writes `lr` into the batch's logs. */
   override async onBatchEnd(_batch: number, logs?: tfl.Logs): Promise<void> {
     const optimizer = this.model?.optimizer;
     if (optimizer instanceof GeN && optimizer.lastStep !== null) {
@@ -48,6 +50,7 @@ export class StepLogger extends tfl.Callback {
     if (logs !== undefined && lr !== null) logs.lr = lr;
   }
 
+  /** Writes `lr` and (GeN) the `reason_<reason>` counts into the epoch's logs, which `History` records. */
   override async onEpochEnd(_epoch: number, logs?: tfl.Logs): Promise<void> {
     if (logs === undefined) return;
     const optimizer = this.model?.optimizer;
