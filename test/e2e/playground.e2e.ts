@@ -275,8 +275,9 @@ async function main(): Promise<void> {
       `backend ${s.backend}, state ${s.state}${wasm ? `, GeN loss ${wasm.lossFirst.toFixed(3)} → ${wasm.lossLast.toFixed(3)}` : ''} (${elapsed()})`,
     );
 
-    // Stock wasm has no Conv2DBackpropFilter kernel; the library's setupBackend adds it, so a CNN trains on wasm.
-    await page.goto(`${origin}/?backend=wasm&model=cnn&base=adamw&fixedLr=0.001&steps=10&autostart=1`);
+    // Stock wasm has no Conv2DBackpropFilter kernel; the library's setupBackend adds it, so a CNN trains on wasm
+    // (30 steps: the summary compares the mean loss of the first and the last 10).
+    await page.goto(`${origin}/?backend=wasm&model=cnn&base=adamw&fixedLr=0.001&steps=30&autostart=1`);
     s = await waitFor(page, (x) => x.state === 'done', 60000);
     const note = (await page.locator('#note').textContent()) ?? '';
     const wasmCnn = s.runs.find((r) => r.id === 'gen');
