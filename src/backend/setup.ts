@@ -61,6 +61,8 @@ export async function setup(options: SetupOptions | undefined, node: NodeSupport
     if (await tryTfjsNode()) return report();
     await useWasm(patchKernels, threads, wasmPaths, node);
   } else if (backend === 'auto') {
+    // tfjs may pick wasm: it must know where the binaries are before it tries.
+    if (wasmPaths !== null && tf.findBackendFactory('wasm') != null) setPaths(await importWasm(), wasmPaths);
     await tf.ready();
     if (tf.getBackend() === 'wasm' && patchKernels) {
       registerWasmKernels();
