@@ -53,7 +53,8 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
     p.write(`\r\x1b[K${parts.join(' | ').slice(0, (process.stderr.columns ?? 160) - 1)}`);
   };
   const line = (s: string) => p.write(`${p.tty ? '\r\x1b[K' : ''}${s}\n`);
-  const script = fileURLToPath(new URL('./main.ts', import.meta.url));
+  // From source (tsx) the worker is main.ts; from the built bin, the bundle's main.js next to this code.
+  const script = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './main.ts' : './main.js', import.meta.url));
 
   const startNext = (): Promise<void> | null => {
     const task = queue.shift();

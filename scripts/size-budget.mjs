@@ -9,6 +9,9 @@
 //  - gen-optim/core imports anything at all (it is tensor-free);
 //  - gen-optim/backend imports a node: module at the top level of a module. Its dynamic `import('node:…')`
 //    calls inside Node-only branches are listed, not failed: a browser never runs them.
+//  - the browser entry of gen-optim/backend (package.json exports["./backend"].browser, built from
+//    src/backend/browser.ts) reaches any node: module at all, even a dynamic import: bundlers
+//    (Vite) warn about those and a bundle must not contain them.
 //
 //   node scripts/size-budget.mjs [--json]
 import { gzipSync } from 'node:zlib';
@@ -79,7 +82,10 @@ async function measure(label, options) {
 }
 
 const backendNodeImports = [];
-let root, peers, core, together, viaRoot, direct, backend;
+const browserNodeImports = [];
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const BROWSER_ENTRY = { dist: './dist/backend/browser.js', src: 'src/backend/browser.ts' };
+let root, peers, core, together, viaRoot, direct, backend, browserBackend;
 try {
   root = await measure('gen-optim (src/index.ts)', { entryPoints: ['src/index.ts'] });
   peers = await measure('gen-optim/peers (src/peers/index.ts)', { entryPoints: ['src/peers/index.ts'] });
@@ -96,6 +102,10 @@ try {
   backend = await measure('gen-optim/backend (src/backend/index.ts), node: external', {
     entryPoints: ['src/backend/index.ts'],
     plugins: [nodeImports(backendNodeImports)],
+  });
+  browserBackend = await measure('gen-optim/backend, browser entry (src/backend/browser.ts)', {
+    entryPoints: [BROWSER_ENTRY.src],
+    plugins: [nodeImports(browserNodeImports)],
   });
 } catch (e) {
   // esbuild lists each unresolvable import, e.g. a node: module on the browser path.
@@ -127,8 +137,17 @@ const topLevel = backendNodeImports.filter((i) => i.kind !== 'dynamic-import');
 for (const i of topLevel)
   problems.push(`gen-optim/backend: top-level import of ${i.module} at ${i.file}:${i.line} breaks the browser path`);
 const nodeOnly = backendNodeImports.filter((i) => i.kind === 'dynamic-import');
+for (const i of browserNodeImports)
+  problems.push(
+    `${browserBackend.label}: reaches ${i.module} (${i.kind}) at ${i.file}:${i.line}; a browser bundle must not`,
+  );
+const browserExport = pkg.exports?.['./backend']?.browser;
+if (browserExport !== BROWSER_ENTRY.dist)
+  problems.push(
+    `package.json exports["./backend"].browser is ${JSON.stringify(browserExport)}, not ${BROWSER_ENTRY.dist} (the entry checked here)`,
+  );
 
-const entries = [root, peers, core, together, viaRoot, direct, backend];
+const entries = [root, peers, core, together, viaRoot, direct, backend, browserBackend];
 if (process.argv.includes('--json')) {
   process.stdout.write(
     `${JSON.stringify(
@@ -137,6 +156,7 @@ if (process.argv.includes('--json')) {
         rootOverhead: { limit: ROOT_OVERHEAD, measured: overhead },
         entries: entries.map(({ inputs: _i, ...e }) => e),
         backendNodeImports,
+        browserNodeImports,
         problems,
       },
       null,
@@ -154,6 +174,9 @@ if (process.argv.includes('--json')) {
   );
   process.stdout.write(
     `gen-optim/backend, node: imports on Node-only paths (dynamic, not run in a browser): ${nodeOnly.map((i) => `${i.module} (${i.file}:${i.line})`).join(', ') || 'none'}\n`,
+  );
+  process.stdout.write(
+    `gen-optim/backend, browser entry (exports["./backend"].browser = ${browserExport}): node: imports ${browserNodeImports.map((i) => `${i.module} (${i.file}:${i.line})`).join(', ') || 'none'}\n`,
   );
   process.stdout.write(
     `budget (gen-optim + gen-optim/peers): ${kb(BUDGET.minified)} minified, ${kb(BUDGET.gzip)} gzip; esbuild ${esbuild.version}, ESM, es2020, platform browser, @tensorflow/* external\n`,

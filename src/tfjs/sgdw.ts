@@ -1,12 +1,19 @@
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { plusDecay } from './params.js';
-import { resolveOptions, type OptionRule } from '../core/validate.js';
+import type { OptionRule } from '../core/validate.js';
+import {
+  clipByGlobalNorm,
+  DECAY_AND_CLIP_DEFAULTS,
+  decays,
+  resolveWithDecayAndClip,
+  type DecayAndClipOptions,
+} from './decay-and-clip.js';
 import { DirectionalOptimizer } from './directional.js';
 import { Slot } from './slots.js';
 
 /** Options of {@link SGDW}; every field optional. */
-export interface SGDWOptions {
+export interface SGDWOptions extends DecayAndClipOptions {
   /** Learning rate (ignored under GeN, which picks its own). Default 0.01. */
   lr: number;
   /** Heavy-ball momentum μ (0 for plain SGD). Default 0. */
@@ -19,13 +26,14 @@ export interface SGDWOptions {
 
 /** Defaults of {@link SGDWOptions}. */
 export const SGDW_DEFAULTS: Readonly<SGDWOptions> = Object.freeze({
+  ...DECAY_AND_CLIP_DEFAULTS,
   lr: 0.01,
   momentum: 0,
   nesterov: false,
   weightDecay: 0,
 });
 
-const SGDW_RULES: { readonly [K in keyof SGDWOptions]: OptionRule } = {
+const SGDW_RULES: { readonly [K in keyof Omit<SGDWOptions, keyof DecayAndClipOptions>]: OptionRule } = {
   lr: { kind: 'number', min: 0 },
   momentum: { kind: 'number', min: 0, max: 1, maxExclusive: true },
   nesterov: { kind: 'boolean' },
@@ -38,7 +46,9 @@ const SGDW_RULES: { readonly [K in keyof SGDWOptions]: OptionRule } = {
  *
  *     b ← μb + g,   d = g + μb (Nesterov) or b,   D = −(d + λw),   w ← w + lr·D.
  *
- * With μ = 0 and λ = 0 this is plain gradient descent, D = −g.
+ * With μ = 0 and λ = 0 this is plain gradient descent, D = −g. With `clipNorm` c the gradients are
+ * first scaled by min(1, c/‖g‖) (global norm over all variables); `decayMask` sets λ = 0 on the
+ * variables it excludes (e.g. `'matrices'`: no decay on biases and norms).
  * @throws {TypeError|RangeError} an unknown option or a value out of range.
  */
 export class SGDW extends DirectionalOptimizer<SGDWOptions> {
@@ -49,7 +59,7 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
   private readonly buffer = new Slot('momentum');
 
   constructor(options: Partial<SGDWOptions> = {}) {
-    super(resolveOptions('SGDW', options, SGDW_DEFAULTS, SGDW_RULES));
+    super(resolveWithDecayAndClip('SGDW', options, SGDW_DEFAULTS, SGDW_RULES));
     if (this.options.nesterov && this.options.momentum === 0) {
       throw new RangeError("SGDW: option 'nesterov' needs 'momentum' > 0; got momentum 0.");
     }
@@ -60,10 +70,11 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
   }
 
   computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
-    const { momentum, nesterov, weightDecay } = this.options;
-    const out = tf.tidy(() =>
-      variables.map((w, i) => {
-        const g = gradients[i];
+    const { momentum, nesterov, weightDecay, clipNorm, decayMask } = this.options;
+    const out = tf.tidy(() => {
+      const clipped = clipByGlobalNorm(gradients, clipNorm);
+      return variables.map((w, i) => {
+        const g = clipped[i];
         let d: tf.Tensor = g;
         if (momentum > 0) {
           const b = this.buffer.get(i, w);
@@ -71,9 +82,9 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
           b.assign(bNew);
           d = nesterov ? tf.add(g, tf.mul(bNew, momentum)) : bNew;
         }
-        return tf.keep(tf.neg(plusDecay(d, w, weightDecay)));
-      }),
-    );
+        return tf.keep(tf.neg(plusDecay(d, w, decays(decayMask, w) ? weightDecay : 0)));
+      });
+    });
     this.incrementIterations();
     return out;
   }
