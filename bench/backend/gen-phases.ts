@@ -5,7 +5,8 @@
 //   npx tsx bench/backend/gen-phases.ts [--reps 15] [--only MLP,CNN,transformer]
 //
 // gradients (tf.variableGrads with the randomness recorded), readLoss (the loss and the finiteness
-// of every gradient in one readback: on every GeN step, not in the base step), the base direction,
+// of every gradient in one readback: on every GeN step, not in the base step; next to it the exact
+// check it made before, for comparison), the base direction,
 // one probe point (w ← w₀ + x·D, `assignAlong`), one probe forward at it (`probeLoss`: no side
 // effects, metrics off, randomness replayed), the two-probe `lossesAlong` (snapshot, 2 × (point +
 // forward), restore) and the guarded update `addScaled`. Medians after 3 untimed rounds.
@@ -43,6 +44,10 @@ function phases(name: string): Record<string, number> {
     time('forward F', timed, () => tf.tidy(() => model.loss().dataSync()));
     const g = time('gradients', timed, () => recordGradients('bench', () => model.loss(), model.vars));
     time('readLoss', timed, () => readLoss(g.value, g.gradients));
+    // The check readLoss made on every step before it summed the gradients themselves.
+    time('(previous readLoss: Σ sum(0·g))', timed, () =>
+      tf.tidy(() => tf.stack([g.value, tf.addN(g.gradients.map((x) => tf.sum(tf.mul(x, 0))))]).dataSync()),
+    );
     const d = time('base direction', timed, () => base.computeDirection(g.variables, g.gradients));
     tf.dispose(g.gradients);
     const own = new Set(g.variables);
