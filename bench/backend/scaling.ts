@@ -1,12 +1,13 @@
 // How the MLP's training step scales with work, ours against PyTorch in the same run:
 //
-//   npx tsx bench/backend/scaling.ts [--reps 11] [--quick]
+//   npx tsx bench/backend/scaling.ts [--reps 11] [--quick] [--torch-threads 2]
 //
 // MLP 784-w-w-10, Adam(1e-3) `minimize` + loss readback, as bench/backend/run.ts; width w from
 // 256 to 4096 at batch 128, and batch from 32 to 1024 at width 256. For each point our step is
 // timed (median of `reps` after 3 untimed priming calls), then PyTorch's right after it
-// (bench/backend/pytorch_mlp.py: Debian's torch 1.13 on OpenBLAS, 2 threads), so both see the
-// same load. Writes results/backend-scaling.json, the table docs/backend-scaling.md and the log-log
+// (bench/backend/pytorch_mlp.py: Debian's torch 1.13 on OpenBLAS, 2 intra-op threads unless
+// --torch-threads says otherwise: on an oversubscribed machine 1 is the fairer match for our
+// single thread), so both see the same load. Writes results/backend-scaling.json, the table docs/backend-scaling.md and the log-log
 // plot docs/backend-scaling.svg (vega-lite, rendered without a browser).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ const REPS = Number(argValue('--reps') ?? (quick ? 3 : 11));
 const PRIMING = quick ? 1 : 3;
 const WIDTHS = quick ? [256, 1024] : [256, 512, 1024, 2048, 4096];
 const BATCHES = quick ? [32, 256] : [32, 64, 128, 256, 512, 1024];
+const TORCH_THREADS = Number(argValue('--torch-threads') ?? 2);
 const log = (s: string) => process.stderr.write(s + '\n');
 
 interface Point {
@@ -76,6 +78,8 @@ function torch(width: number, batch: number): number | null {
       String(REPS),
       '--priming-calls',
       String(PRIMING),
+      '--threads',
+      String(TORCH_THREADS),
     ],
     { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
@@ -92,7 +96,9 @@ async function plot(points: Point[]): Promise<string> {
     const x = p.sweep === 'width' ? p.width : p.batch;
     return [
       { sweep, x, ms: p.oursMs, who: 'ours (wasm)' },
-      ...(p.torchMs === null ? [] : [{ sweep, x, ms: p.torchMs, who: 'PyTorch 1.13 + OpenBLAS' }]),
+      ...(p.torchMs === null
+        ? []
+        : [{ sweep, x, ms: p.torchMs, who: `PyTorch (${TORCH_THREADS} thread${TORCH_THREADS > 1 ? 's' : ''})` }]),
     ];
   });
   const spec: vegaLite.TopLevelSpec = {
@@ -106,7 +112,7 @@ async function plot(points: Point[]): Promise<string> {
       encoding: {
         x: { field: 'x', type: 'quantitative', scale: { type: 'log', base: 2 }, title: 'width or batch' },
         y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: 'ms per training step' },
-        color: { field: 'who', type: 'nominal', title: null },
+        color: { field: 'who', type: 'nominal', title: null, legend: { labelLimit: 400 } },
       },
     },
     resolve: { scale: { x: 'independent' } },
@@ -151,7 +157,7 @@ async function main(): Promise<void> {
     '# MLP scaling: ours against PyTorch',
     '',
     `Produced by \`npx tsx bench/backend/scaling.ts${args.length ? ' ' + args.join(' ') : ''}\` on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
-    'MLP 784-w-w-10, Adam(1e-3) training step with the loss read back; PyTorch (Debian torch 1.13, OpenBLAS, 2 threads) timed right after ours at each point. The machine is shared: read the ratios.',
+    `MLP 784-w-w-10, Adam(1e-3) training step with the loss read back; PyTorch (Debian torch 1.13, OpenBLAS, ${TORCH_THREADS} intra-op thread${TORCH_THREADS > 1 ? 's' : ''}) timed right after ours at each point. The machine is shared: read the ratios.`,
     '',
     ...table,
     '',

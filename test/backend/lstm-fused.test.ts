@@ -6,6 +6,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { registerWasmKernels, unregisterWasmKernels } from '../../src/backend/index.js';
 import { LSTM_GATES, type GateMode } from '../../src/backend/kernels/lstm-gates.js';
+import { setSimdEnabled } from '../../src/backend/kernels/simd.js';
 import { bothBackends, onWasmAndCpu, rand, REL_TOL, tf, worstRelError } from './helpers.js';
 
 before(bothBackends);
@@ -41,17 +42,24 @@ function gatesAndGradients(fused: boolean, mode: GateMode, rows: number, units: 
 for (const mode of [0, 1] as const) {
   const name = mode === 0 ? 'hard sigmoid' : 'logistic sigmoid';
   describe(`LSTM gate kernels, ${name} gates`, () => {
-    test(`match the unfused ops on cpu, forward and both gradients, to ${REL_TOL} relative`, async () => {
-      const r = await onWasmAndCpu(() => {
-        const fused = tf.getBackend() === 'wasm';
-        return gatesAndGradients(fused, mode, 6, 9);
+    for (const simd of [true, false]) {
+      test(`match the unfused ops on cpu, forward and both gradients, to ${REL_TOL} relative (${simd ? 'SIMD tanh' : 'TypeScript fallback'})`, async () => {
+        setSimdEnabled(simd);
+        try {
+          const r = await onWasmAndCpu(() => {
+            const fused = tf.getBackend() === 'wasm';
+            return gatesAndGradients(fused, mode, 6, 9);
+          });
+          const labels = ['h', 'c', 'dz', 'dc₋'];
+          r.wasm.forEach((w, i) => {
+            const e = worstRelError({ wasm: [w], cpu: [r.cpu[i]] });
+            assert.ok(e <= REL_TOL, `${labels[i]}: relative error ${e}`);
+          });
+        } finally {
+          setSimdEnabled(true);
+        }
       });
-      const labels = ['h', 'c', 'dz', 'dc₋'];
-      r.wasm.forEach((w, i) => {
-        const e = worstRelError({ wasm: [w], cpu: [r.cpu[i]] });
-        assert.ok(e <= REL_TOL, `${labels[i]}: relative error ${e}`);
-      });
-    });
+    }
   });
 }
 

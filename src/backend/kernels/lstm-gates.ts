@@ -17,8 +17,9 @@
  *
  * σ' = 0.2 inside the clip's closed interval and 0 outside (tfjs's ClipByValue gradient), or
  * σ(1 − σ). Every intermediate is rounded to float32 in the order tfjs-core's own ops and
- * gradients evaluate it, and tanh/exp are `Math`'s (as the `cpu` backend's), so results match the
- * unfused ops on `cpu` to float32 rounding. Rank-2 float32 only; the caller checks.
+ * gradients evaluate it; tanh runs on the SIMD module (as our `Tanh` kernel: within 3.6e-7
+ * relative of `Math.tanh`, which the fallback without the module uses, as `cpu` does), exp is
+ * `Math.exp`. Rank-2 float32 only; the caller checks.
  */
 import {
   registerGradient,
@@ -28,7 +29,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import * as tfc from '@tensorflow/tfjs-core';
-import { byteOffset, heapF32, type WasmBackend } from './heap.js';
+import { byteOffset, freeScratch, heapF32, scratch, type WasmBackend } from './heap.js';
+import { simdFor } from './simd.js';
 
 export const LSTM_GATES = 'GenOptimLstmGates';
 export const LSTM_GATES_GRAD = 'GenOptimLstmGatesGrad';
@@ -60,6 +62,29 @@ interface GateAttrs {
   mode: GateMode;
 }
 
+/**
+ * heap[dst + k] = tanh(heap[src + k·stride + j]) for `rows` runs of `n` (float offsets): on the
+ * SIMD module (Eigen's rational tanh, within 3.6e-7 relative of `Math.tanh`) or, without it,
+ * `Math.tanh` in float64 rounded to float32, as the `cpu` backend.
+ */
+function tanhRows(backend: WasmBackend, src: number, stride: number, dst: number, rows: number, n: number): void {
+  const simd = simdFor(backend);
+  if (simd !== undefined) {
+    if (stride === n) simd.unary_f32(0, src * 4, dst * 4, rows * n);
+    else for (let r = 0; r < rows; r++) simd.unary_f32(0, (src + r * stride) * 4, (dst + r * n) * 4, n);
+    return;
+  }
+  const heap = heapF32(backend);
+  for (let r = 0; r < rows; r++)
+    for (let j = 0; j < n; j++) heap[dst + r * n + j] = Math.tanh(heap[src + r * stride + j]);
+}
+
+/** Float offset of 4-byte-aligned scratch for `floats` floats, and its handle. */
+function scratchFloats(backend: WasmBackend, floats: number): { at: number; handle: { raw: number } } {
+  const s = scratch(backend, floats * 4);
+  return { at: s.ptr >> 2, handle: s };
+}
+
 function forward(args: { inputs: { z: TensorInfo; c: TensorInfo }; backend: WasmBackend; attrs: GateAttrs }) {
   const { backend } = args;
   const { z, c } = args.inputs;
@@ -67,24 +92,30 @@ function forward(args: { inputs: { z: TensorInfo; c: TensorInfo }; backend: Wasm
   const [rows, units] = c.shape;
   const hOut = backend.makeOutput([rows, units], 'float32');
   const cOut = backend.makeOutput([rows, units], 'float32');
-  const heap = heapF32(backend);
+  const g = scratchFloats(backend, rows * units);
   const zo = byteOffset(backend, z) >> 2;
   const co = byteOffset(backend, c) >> 2;
   const ho = byteOffset(backend, hOut) >> 2;
   const no = byteOffset(backend, cOut) >> 2;
+  tanhRows(backend, zo + 2 * units, 4 * units, g.at, rows, units);
+  let heap = heapF32(backend);
   for (let r = 0; r < rows; r++) {
     const zr = zo + r * 4 * units;
     for (let j = 0; j < units; j++) {
+      const k = r * units + j;
       const i = sigma(heap[zr + j], mode);
       const f = sigma(heap[zr + units + j], mode);
-      const g = f32(Math.tanh(heap[zr + 2 * units + j]));
-      const o = sigma(heap[zr + 3 * units + j], mode);
-      const k = r * units + j;
-      const cNew = f32(f32(f * heap[co + k]) + f32(i * g));
-      heap[no + k] = cNew;
-      heap[ho + k] = f32(o * f32(Math.tanh(cNew)));
+      heap[no + k] = f32(f32(f * heap[co + k]) + f32(i * heap[g.at + k]));
     }
   }
+  tanhRows(backend, no, rows * units, ho, 1, rows * units);
+  heap = heapF32(backend);
+  for (let r = 0; r < rows; r++) {
+    const zr = zo + r * 4 * units;
+    for (let j = 0; j < units; j++)
+      heap[ho + r * units + j] = f32(sigma(heap[zr + 3 * units + j], mode) * heap[ho + r * units + j]);
+  }
+  freeScratch(backend, g.handle);
   return [hOut, cOut];
 }
 
@@ -99,10 +130,15 @@ function gradient(args: {
   const [rows, units] = c.shape;
   const dzOut = backend.makeOutput([rows, 4 * units], 'float32');
   const dcOut = backend.makeOutput([rows, units], 'float32');
-  const heap = heapF32(backend);
-  const [zo, co, no, dho, dco] = [z, c, cNew, dh, dc].map((t) => byteOffset(backend, t) >> 2);
+  const t = scratchFloats(backend, 2 * rows * units); // tanh(z_g), then tanh(c)
+  const [zo, co, no, dho, dco] = [z, c, cNew, dh, dc].map((x) => byteOffset(backend, x) >> 2);
   const dzo = byteOffset(backend, dzOut) >> 2;
   const dpo = byteOffset(backend, dcOut) >> 2;
+  const go = t.at;
+  const tco = t.at + rows * units;
+  tanhRows(backend, zo + 2 * units, 4 * units, go, rows, units);
+  tanhRows(backend, no, rows * units, tco, 1, rows * units);
+  const heap = heapF32(backend);
   for (let r = 0; r < rows; r++) {
     const zr = zo + r * 4 * units;
     const dzr = dzo + r * 4 * units;
@@ -110,13 +146,12 @@ function gradient(args: {
       const k = r * units + j;
       const zi = heap[zr + j];
       const zf = heap[zr + units + j];
-      const zg = heap[zr + 2 * units + j];
       const zz = heap[zr + 3 * units + j];
       const i = sigma(zi, mode);
       const f = sigma(zf, mode);
-      const g = f32(Math.tanh(zg));
+      const g = heap[go + k];
       const o = sigma(zz, mode);
-      const tc = f32(Math.tanh(heap[no + k]));
+      const tc = heap[tco + k];
       const dhk = heap[dho + k];
       // h = o·tanh(c): d(tanh c) = dh·o, then Tanh's gradient (1 − y²)·dy; added to the carry's.
       const dcTotal = f32(heap[dco + k] + f32(f32(1 - f32(tc * tc)) * f32(dhk * o)));
@@ -127,6 +162,7 @@ function gradient(args: {
       heap[dzr + 3 * units + j] = sigmaGrad(zz, f32(dhk * tc), mode);
     }
   }
+  freeScratch(backend, t.handle);
   return [dzOut, dcOut];
 }
 
