@@ -1,14 +1,16 @@
 // The fused LSTM step (src/backend/kernels/lstm-gates.ts, lstm-cell.ts) on and off in one run:
 //
-//   npx tsx bench/backend/lstm-ab.ts [--reps 11]
+//   npx tsx bench/backend/lstm-ab.ts [--reps 11] [--cell gru]
 //
-// The benchmark's char LSTM (bench/backend/models.ts; 2 × 128 units, batch 32 × 64 steps),
+// The benchmark's char LSTM (bench/backend/models.ts; 2 × 128 units, batch 32 × 64 steps), or
+// the same model with GRU layers (--cell gru: the fused GRU step, kernels/gru-cell.ts),
 // Adam(1e-3) `minimize` + loss readback and the forward pass alone, with every other kernel of
 // this project active. "off" unregisters only the gate kernel, so tfjs-layers' stock cell runs.
 // Rounds alternate on, off, off, on, …; medians of `reps` rounds after 3 untimed ones.
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmKernels, setupBackend } from '../../src/backend/index.js';
+import { GRU_A } from '../../src/backend/kernels/gru-gates.js';
 import { LSTM_GATES } from '../../src/backend/kernels/lstm-gates.js';
 import { median } from '../stats.js';
 import { charRnn } from './models.js';
@@ -16,14 +18,17 @@ import { charRnn } from './models.js';
 const args = process.argv.slice(2);
 const i = args.indexOf('--reps');
 const REPS = i >= 0 ? Number(args[i + 1]) : 11;
+const CELL = args.includes('--cell') && args[args.indexOf('--cell') + 1] === 'gru' ? 'gru' : 'lstm';
+/** The kernel whose absence sends the cell down the stock path. */
+const GATE = CELL === 'gru' ? GRU_A : LSTM_GATES;
 const PRIMING = 3;
 
 await setupBackend();
-const model = charRnn();
+const model = charRnn({ vocab: 65, embed: 64, hidden: 128, batch: 32, seq: 64, cell: CELL });
 const opt = tf.train.adam(1e-3);
 const fused = (on: boolean) => {
   if (on) registerWasmKernels();
-  else if (tf.getKernel(LSTM_GATES, 'wasm') !== undefined) tf.unregisterKernel(LSTM_GATES, 'wasm');
+  else if (tf.getKernel(GATE, 'wasm') !== undefined) tf.unregisterKernel(GATE, 'wasm');
 };
 const ms: Record<string, number[]> = { 'train on': [], 'train off': [], 'forward on': [], 'forward off': [] };
 const calls = { on: 0, off: 0 };
@@ -58,7 +63,7 @@ const f = (x: number) => x.toFixed(0);
 process.stdout.write(
   [
     '',
-    '| char LSTM 2×128, b32×64 | fused gates | stock cell | fused ÷ stock |',
+    `| char ${CELL.toUpperCase()} 2×128, b32×64 | fused gates | stock cell | fused ÷ stock |`,
     '|---|---:|---:|---:|',
     `| train step ms | ${f(m['train on'])} | ${f(m['train off'])} | ${(m['train on'] / m['train off']).toFixed(2)} |`,
     `| forward ms | ${f(m['forward on'])} | ${f(m['forward off'])} | ${(m['forward on'] / m['forward off']).toFixed(2)} |`,

@@ -21,6 +21,8 @@ import { makeFusedMatMulConfig } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Config } from './kernels/gather-v2.js';
 import { runDataFreedCallbacks } from './kernels/heap.js';
 import { makeIdentityConfig } from './kernels/identity.js';
+import { installFusedGruCell } from './kernels/gru-cell.js';
+import { gruKernelConfigs } from './kernels/gru-gates.js';
 import { installFusedLstmCell } from './kernels/lstm-cell.js';
 import { lstmGatesConfig, lstmGatesGradConfig } from './kernels/lstm-gates.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
@@ -39,6 +41,7 @@ const ADDED: readonly KernelConfig[] = [
   depthwiseBackpropInputConfig,
   lstmGatesConfig,
   lstmGatesGradConfig,
+  ...gruKernelConfigs,
 ];
 
 /** Kernels the stock backend has, but wrong or slow; some wrap the stock one for strings. */
@@ -114,6 +117,7 @@ export function registerWasmKernels(): string[] {
     reg.ours.set(name, ours);
   }
   installFusedLstmCell();
+  installFusedGruCell();
   return activeWasmKernels();
 }
 

@@ -18,7 +18,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { LSTM_GATES, registerLstmGatesGradient, type GateMode } from './lstm-gates.js';
 
-interface Activation {
+export interface Activation {
   getClassName(): string;
 }
 
@@ -37,21 +37,33 @@ interface LstmCellLike {
 
 const WRAPPED = Symbol.for('gen-optim.backend.fusedLstmCell');
 
-/** The gate mode for this cell, or null when the fused kernel cannot compute its step. */
-function gateMode(cell: LstmCellLike, inputs: tfc.Tensor[]): GateMode | null {
-  if (tfc.getKernel(LSTM_GATES, tfc.getBackend()) === undefined) return null;
+/** What {@link fusedGateMode} reads of an LSTM or GRU cell. */
+export interface GatedCell {
+  dropout: number;
+  recurrentDropout: number;
+  activation: Activation;
+  recurrentActivation: Activation;
+}
+
+/**
+ * The gate mode for this cell's fused step, or null when the fused kernel `kernel` cannot compute
+ * it: not registered for the active backend, dropout, other activations, or `arity` rank-2
+ * float32 inputs expected and not given.
+ */
+export function fusedGateMode(cell: GatedCell, inputs: tfc.Tensor[], kernel: string, arity: number): GateMode | null {
+  if (tfc.getKernel(kernel, tfc.getBackend()) === undefined) return null;
   if (cell.dropout > 0 || cell.recurrentDropout > 0) return null;
   if (cell.activation.getClassName() !== 'tanh') return null;
   const recurrent = cell.recurrentActivation.getClassName();
   if (recurrent !== 'hardSigmoid' && recurrent !== 'sigmoid') return null;
-  if (inputs.length !== 3 || inputs.some((t) => t.rank !== 2 || t.dtype !== 'float32')) return null;
+  if (inputs.length !== arity || inputs.some((t) => t.rank !== 2 || t.dtype !== 'float32')) return null;
   return recurrent === 'hardSigmoid' ? 0 : 1;
 }
 
-/** tfjs-layers' `LSTMCell` class, from the serialization registry every layer registers in. */
-function lstmCellClass(): { prototype: LstmCellLike } | undefined {
-  const entry = tfc.serialization.SerializationMap.getMap().classNameMap['LSTMCell'];
-  return entry?.[0] as unknown as { prototype: LstmCellLike } | undefined;
+/** A tfjs-layers class by name, from the serialization registry every layer registers in. */
+export function layerClass<T>(name: string): { prototype: T } | undefined {
+  const entry = tfc.serialization.SerializationMap.getMap().classNameMap[name];
+  return entry?.[0] as unknown as { prototype: T } | undefined;
 }
 
 /**
@@ -60,7 +72,7 @@ function lstmCellClass(): { prototype: LstmCellLike } | undefined {
  * registered for the active backend. Does nothing if tfjs-layers is not loaded.
  */
 export function installFusedLstmCell(): void {
-  const cls = lstmCellClass();
+  const cls = layerClass<LstmCellLike>('LSTMCell');
   if (cls === undefined) return;
   const proto = cls.prototype as LstmCellLike & { [WRAPPED]?: boolean };
   if (proto[WRAPPED]) return;
@@ -68,7 +80,7 @@ export function installFusedLstmCell(): void {
   const stock = proto.call;
   proto.call = function (this: LstmCellLike, inputs, kwargs) {
     const list = Array.isArray(inputs) ? inputs : [inputs];
-    const mode = gateMode(this, list);
+    const mode = fusedGateMode(this, list, LSTM_GATES, 3);
     if (mode === null) return stock.call(this, inputs, kwargs);
     return tfc.tidy(() => {
       const [x, hPrev, cPrev] = list;

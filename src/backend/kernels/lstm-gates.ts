@@ -42,14 +42,14 @@ const f32 = Math.fround;
 const POINT2 = f32(0.2);
 
 /** σ(x) in float32 as tfjs evaluates it (hard: add(0.5, mul(0.2, x)) then clip). */
-function sigma(x: number, mode: GateMode): number {
+export function sigma(x: number, mode: GateMode): number {
   if (mode === 1) return f32(1 / (1 + Math.exp(-x))); // in float64, rounded once (the cpu kernel)
   const y = f32(0.5 + f32(POINT2 * x));
   return y < 0 ? 0 : y > 1 ? 1 : y;
 }
 
 /** dy·σ'(x) in float32 as tfjs's gradients evaluate it. */
-function sigmaGrad(x: number, dy: number, mode: GateMode): number {
+export function sigmaGrad(x: number, dy: number, mode: GateMode): number {
   if (mode === 1) {
     const s = sigma(x, 1);
     return f32(dy * f32(s * f32(1 - s)));
@@ -67,7 +67,14 @@ interface GateAttrs {
  * SIMD module (Eigen's rational tanh, within 3.6e-7 relative of `Math.tanh`) or, without it,
  * `Math.tanh` in float64 rounded to float32, as the `cpu` backend.
  */
-function tanhRows(backend: WasmBackend, src: number, stride: number, dst: number, rows: number, n: number): void {
+export function tanhRows(
+  backend: WasmBackend,
+  src: number,
+  stride: number,
+  dst: number,
+  rows: number,
+  n: number,
+): void {
   const simd = simdFor(backend);
   if (simd !== undefined) {
     if (stride === n) simd.unary_f32(0, src * 4, dst * 4, rows * n);
