@@ -21,6 +21,10 @@ import { makeFusedMatMulConfig } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Config } from './kernels/gather-v2.js';
 import { runDataFreedCallbacks } from './kernels/heap.js';
 import { makeIdentityConfig } from './kernels/identity.js';
+import { installFusedGruCell } from './kernels/gru-cell.js';
+import { gruKernelConfigs } from './kernels/gru-gates.js';
+import { installFusedLstmCell } from './kernels/lstm-cell.js';
+import { lstmGatesConfig, lstmGatesGradConfig } from './kernels/lstm-gates.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
 import { makeSliceConfig } from './kernels/slice.js';
 import { makeSplitVConfig } from './kernels/split-v.js';
@@ -35,6 +39,9 @@ const ADDED: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  lstmGatesConfig,
+  lstmGatesGradConfig,
+  ...gruKernelConfigs,
 ];
 
 /** Kernels the stock backend has, but wrong or slow; some wrap the stock one for strings. */
@@ -109,6 +116,8 @@ export function registerWasmKernels(): string[] {
     reg.stock.set(name, stock);
     reg.ours.set(name, ours);
   }
+  installFusedLstmCell();
+  installFusedGruCell();
   return activeWasmKernels();
 }
 

@@ -100,17 +100,22 @@ export function lossesAlong(
 }
 
 /**
- * The loss and whether it and every gradient are finite, in one readback (Σ sum(0·g) is 0 when
- * all gradients are finite and NaN otherwise). With `value` null the loss is NaN and only the
- * gradients are checked.
+ * The loss and whether it and every gradient are finite, in one readback on the common path:
+ * Σ sum(g) is finite only if every entry is, so a finite sum settles it with one reduction per
+ * gradient. A non-finite sum is either a non-finite entry or a float32 overflow of finite
+ * entries; only then is the exact test Σ sum(0·g) (0 when all are finite, NaN otherwise) read
+ * back as well. With `value` null the loss is NaN and only the gradients are checked.
  */
 export function readLoss(value: tf.Scalar | null, gradients: readonly tf.Tensor[]): { loss: number; finite: boolean } {
-  const both = tf.tidy(() => {
-    const zeros = gradients.map((g) => tf.sum(tf.mul(g, 0)));
-    const check = zeros.length > 0 ? tf.addN(zeros) : tf.scalar(0);
-    return tf.stack([value ?? tf.scalar(0), check]);
-  });
-  const [loss, check] = both.dataSync() as Float32Array;
+  const sumOf = (parts: tf.Tensor[]) => (parts.length > 0 ? tf.addN(parts) : tf.scalar(0));
+  const both = tf.tidy(() => tf.stack([value ?? tf.scalar(0), sumOf(gradients.map((g) => tf.sum(g)))]));
+  const [loss, sum] = both.dataSync() as Float32Array;
   both.dispose();
+  let check = sum;
+  if (!Number.isFinite(sum)) {
+    const exact = tf.tidy(() => sumOf(gradients.map((g) => tf.sum(tf.mul(g, 0)))));
+    check = exact.dataSync()[0];
+    exact.dispose();
+  }
   return { loss: value ? loss : NaN, finite: Number.isFinite(value ? loss : 0) && Number.isFinite(check) };
 }

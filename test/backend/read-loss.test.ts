@@ -1,0 +1,83 @@
+// GeN's per-step finiteness check (src/tfjs/probe.ts `readLoss`): one reduction per gradient and
+// one readback when the sum is finite, the exact test only when it is not; same answers as the
+// exact test Σ sum(0·g) in every case, on `cpu` and on `wasm` with our kernels.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readLoss } from '../../src/tfjs/probe.js';
+import { bothBackends, tf } from './helpers.js';
+
+before(bothBackends);
+
+/** readLoss on fresh tensors, with the number of readbacks it made. */
+function run(loss: number | null, gradients: number[][]): { loss: number; finite: boolean; readbacks: number } {
+  const value = loss === null ? null : tf.scalar(loss);
+  const gs = gradients.map((g) => tf.tensor1d(g));
+  const proto = tf.Tensor.prototype;
+  const real = proto.dataSync;
+  let readbacks = 0;
+  proto.dataSync = function (this: tf.Tensor) {
+    readbacks++;
+    return real.call(this);
+  } as typeof real;
+  try {
+    return { ...readLoss(value as tf.Scalar | null, gs), readbacks };
+  } finally {
+    proto.dataSync = real;
+    tf.dispose([...(value ? [value] : []), ...gs]);
+  }
+}
+
+for (const backend of ['cpu', 'wasm']) {
+  describe(`readLoss on ${backend}`, () => {
+    before(() => tf.setBackend(backend));
+
+    test('finite loss and gradients are finite, in one readback, and the loss is read back exactly', () => {
+      const r = run(1.25, [
+        [1, -2, 3],
+        [0.5, 1e30],
+      ]);
+      assert.deepEqual(r, { loss: 1.25, finite: true, readbacks: 1 });
+    });
+
+    test('a NaN, +∞ or −∞ entry in any gradient is not finite', () => {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const r = run(0.5, [
+          [1, 2],
+          [3, bad, 4],
+        ]);
+        assert.equal(r.finite, false, `entry ${bad}`);
+        assert.equal(r.loss, 0.5);
+      }
+    });
+
+    test('+∞ in one gradient and −∞ in another (their sum is NaN) is not finite', () => {
+      assert.equal(run(0.5, [[Infinity], [-Infinity]]).finite, false);
+    });
+
+    test('finite gradients whose float32 sum overflows are finite, told by the exact test in a second readback', () => {
+      const r = run(2, [
+        [3e38, 3e38],
+        [3e38, 1],
+      ]);
+      assert.deepEqual(r, { loss: 2, finite: true, readbacks: 2 });
+    });
+
+    test('a non-finite loss is not finite; without a loss only the gradients count and the loss is NaN', () => {
+      assert.equal(run(NaN, [[1]]).finite, false);
+      assert.equal(run(Infinity, [[1]]).finite, false);
+      const none = run(null, [[1, 2]]);
+      assert.ok(Number.isNaN(none.loss));
+      assert.equal(none.finite, true);
+      assert.equal(run(null, [[1, NaN]]).finite, false);
+      assert.equal(run(null, []).finite, true);
+    });
+
+    test('leaves no tensor behind, on either path', () => {
+      const before = tf.memory().numTensors;
+      run(1, [[1, 2, 3]]);
+      run(1, [[3e38, 3e38]]);
+      run(1, [[NaN]]);
+      assert.equal(tf.memory().numTensors, before);
+    });
+  });
+}
