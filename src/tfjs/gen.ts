@@ -13,6 +13,8 @@ import { installLayersHook } from './layers-hook.js';
 import { addScaled } from './params.js';
 import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
 import { registerOnConstruction } from './register-once.js';
+import { StepTransaction } from './step-transaction.js';
+import { assertLive } from './disposal.js';
 import type { NamedTensor } from './types.js';
 
 /**
@@ -57,6 +59,7 @@ export class GeN extends tf.Optimizer {
   private last: StepInfo | null = null;
   /** The last step's direction and the lr it was applied with, kept when the next step probes it. */
   private readonly previous = new HeldDirection();
+  private disposed = false;
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
@@ -92,28 +95,41 @@ export class GeN extends tf.Optimizer {
   override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
   override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
-    const grads = recordGradients('GeN', f, varList);
-    const { variables, gradients, tape, value } = grads;
-    const { loss, finite } = readLoss(value, gradients);
-    if (!finite) {
-      disposeGradients(grads);
-      this.finish(finishNonfinite(this.state, this.options, loss), null);
-    } else {
-      const directions = baseDirection(this.base, variables, gradients);
-      disposeGradients(grads);
-      const held = this.previous.fitting(variables);
-      const plan = planStep(this.state, this.options, { closure: true, previousLr: held?.lr ?? null });
-      const along = plan.probed === 'previous' && held ? held.directions : directions;
-      const reuse = this.options.probeLoss === null;
-      const probeLosses =
-        plan.offsets.length === 0
-          ? []
-          : lossesAlong('GeN', this.options.probeLoss ?? f, variables, along, plan.offsets, tape, reuse ? loss : null);
-      this.apply(variables, directions, finishStep(this.state, this.options, plan, { loss, probeLosses }, true));
-    }
-    if (returnCost) return value;
-    value.dispose();
-    return null;
+    assertLive(this, this.disposed, 'minimize');
+    return this.transaction((tx) => {
+      const grads = recordGradients('GeN', f, varList);
+      const { variables, gradients, tape, value } = grads;
+      tx.track([value, ...gradients]);
+      const { loss, finite } = readLoss(value, gradients);
+      if (!finite) {
+        disposeGradients(grads);
+        this.nonfinite(tx, variables, loss);
+      } else {
+        const directions = tx.track(baseDirection(this.base, variables, gradients));
+        disposeGradients(grads);
+        const held = this.previous.fitting(variables);
+        const plan = planStep(this.state, this.options, { closure: true, previousLr: held?.lr ?? null });
+        const along = plan.probed === 'previous' && held ? held.directions : directions;
+        const reuse = this.options.probeLoss === null;
+        const probeLosses =
+          plan.offsets.length === 0
+            ? []
+            : lossesAlong(
+                'GeN',
+                this.options.probeLoss ?? f,
+                variables,
+                along,
+                plan.offsets,
+                tape,
+                reuse ? loss : null,
+              );
+        const outcome = finishStep(this.state, this.options, plan, { loss, probeLosses }, true);
+        this.apply(tx, variables, directions, outcome, true);
+      }
+      if (returnCost) return value;
+      value.dispose();
+      return null;
+    });
   }
 
   /**
@@ -121,30 +137,85 @@ export class GeN extends tf.Optimizer {
    * probe is possible without the loss closure: `lastStep.reason` is `no_closure`.
    */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const { variables, gradients } = resolveGradients('GeN', variableGradients);
-    if (!readLoss(null, gradients).finite) return this.finish(finishNonfinite(this.state, this.options, NaN), null);
-    const plan = planStep(this.state, this.options, { closure: false, previousLr: null });
-    const directions = baseDirection(this.base, variables, gradients);
-    this.apply(
-      variables,
-      directions,
-      finishStep(this.state, this.options, plan, { loss: NaN, probeLosses: [] }, false),
-    );
+    assertLive(this, this.disposed, 'applyGradients');
+    this.transaction((tx) => {
+      const { variables, gradients } = resolveGradients('GeN', variableGradients);
+      if (!readLoss(null, gradients).finite) return this.nonfinite(tx, variables, null);
+      const plan = planStep(this.state, this.options, { closure: false, previousLr: null });
+      const directions = tx.track(baseDirection(this.base, variables, gradients));
+      const outcome = finishStep(this.state, this.options, plan, { loss: NaN, probeLosses: [] }, false);
+      this.apply(tx, variables, directions, outcome, false);
+    });
+  }
+
+  /**
+   * Runs one step so that it either completes or leaves no trace: if `body` (the loss closure, a
+   * probe, the base, `onStep`) throws, the weights, the base's state and GeN's own state are put
+   * back bit-exactly, the step's tensors are disposed, and the error is rethrown as it is.
+   */
+  private transaction<T>(body: (tx: StepTransaction) => T): T {
+    const tx = new StepTransaction([this.base]);
+    const own = { state: this.state, last: this.last, iterations: this.iterations_, held: this.previous.value };
+    try {
+      const result = body(tx);
+      tx.commit();
+      if (own.held !== null && own.held !== this.previous.value) tf.dispose(own.held.directions);
+      return result;
+    } catch (e) {
+      tx.rollback();
+      const now = this.previous.swap(own.held);
+      if (now !== null && now !== own.held) tf.dispose(now.directions);
+      this.state = own.state;
+      this.last = own.last;
+      this.iterations_ = own.iterations;
+      throw e;
+    }
+  }
+
+  /**
+   * A step whose loss or gradients are not finite: nothing of it is written and the lr backs off.
+   * When the loss overflows (±∞) right after a step whose direction GeN still holds, that step is
+   * what broke the run (a gradient spike can carry the weights far away while staying finite), so
+   * it is undone, w ← w − lr·D (reason `rolled_back`). A NaN loss is not taken as the step's fault
+   * (a bad batch or operation gives NaN wherever the weights are), so it only skips.
+   */
+  private nonfinite(tx: StepTransaction, variables: tf.Variable[], loss: number | null): void {
+    const outcome = finishNonfinite(this.state, this.options, loss ?? NaN);
+    const overflowed = loss === Infinity || loss === -Infinity;
+    const undo = overflowed ? this.previous.fitting(variables) : null;
+    if (undo !== null && undo.lr > 0) {
+      tx.beforeWrite(variables);
+      if (addScaled(variables, undo.directions, -undo.lr)) {
+        return this.finish({ ...outcome, info: { ...outcome.info, reason: 'rolled_back' } }, null);
+      }
+    }
+    this.finish(outcome, null);
   }
 
   /** Writes the decided update through the guard; a non-finite update is refused and reported as such. */
-  private apply(variables: tf.Variable[], directions: tf.Tensor[], outcome: StepOutcome): void {
+  private apply(
+    tx: StepTransaction,
+    variables: tf.Variable[],
+    directions: tf.Tensor[],
+    outcome: StepOutcome,
+    closure: boolean,
+  ): void {
+    if (outcome.appliedLr !== 0) tx.beforeWrite(variables);
     const written = outcome.appliedLr === 0 || addScaled(variables, directions, outcome.appliedLr);
     if (!written) {
       tf.dispose(directions);
       return this.finish(finishNonfinite(this.state, this.options, outcome.info.loss), null);
     }
-    this.finish(outcome, outcome.keepDirection ? directions : null);
-    if (!outcome.keepDirection) tf.dispose(directions);
+    // Held after every written closure step, not only before a refit: the same single copy, and
+    // the step can then be undone (see `nonfinite`). The probes only ever read it on a refit.
+    const keep = outcome.keepDirection || (closure && outcome.appliedLr > 0);
+    this.finish(outcome, keep ? directions : null);
+    if (!keep) tf.dispose(directions);
   }
 
   private finish(outcome: StepOutcome, keep: tf.Tensor[] | null): void {
-    this.previous.replace(keep === null ? null : { directions: keep, lr: outcome.appliedLr });
+    // swap, not replace: the old direction is disposed when the step commits (it may roll back).
+    this.previous.swap(keep === null ? null : { directions: keep, lr: outcome.appliedLr });
     this.state = outcome.state;
     this.last = outcome.info;
     this.incrementIterations();
@@ -152,6 +223,7 @@ export class GeN extends tf.Optimizer {
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
+    assertLive(this, this.disposed, 'getWeights');
     return [
       await this.saveIterations(),
       ...(await saveGeN(this.base, { state: this.state, previous: this.previous.value })),
@@ -159,6 +231,7 @@ export class GeN extends tf.Optimizer {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    assertLive(this, this.disposed, 'setWeights');
     const held = await loadGeN(this.base, weightValues);
     this.iterations_ = held.iterations;
     this.state = held.state;
@@ -166,6 +239,8 @@ export class GeN extends tf.Optimizer {
   }
 
   override dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.previous.replace(null);
     this.base.dispose();
     super.dispose();

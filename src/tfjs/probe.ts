@@ -100,14 +100,17 @@ export function lossesAlong(
 }
 
 /**
- * The loss and whether it and every gradient are finite, in one readback (Σ sum(0·g) is 0 when
- * all gradients are finite and NaN otherwise). With `value` null the loss is NaN and only the
- * gradients are checked.
+ * The loss and whether it and every gradient are usable, in one readback: Σ sum(g²) is NaN or ∞
+ * when a gradient entry is NaN or ±∞, and also when a finite entry is so large that its square
+ * overflows float32 (|g| ≳ 1.8e19). Such a gradient counts as not finite: no optimizer can use
+ * it (Adam's second moment would become ∞ for good, an SGD step would throw the weights to
+ * ~1e35 and end the run), so it must not reach the base. With `value` null the loss is NaN and
+ * only the gradients are checked.
  */
 export function readLoss(value: tf.Scalar | null, gradients: readonly tf.Tensor[]): { loss: number; finite: boolean } {
   const both = tf.tidy(() => {
-    const zeros = gradients.map((g) => tf.sum(tf.mul(g, 0)));
-    const check = zeros.length > 0 ? tf.addN(zeros) : tf.scalar(0);
+    const squares = gradients.map((g) => tf.sum(tf.square(g)));
+    const check = squares.length > 0 ? tf.addN(squares) : tf.scalar(0);
     return tf.stack([value ?? tf.scalar(0), check]);
   });
   const [loss, check] = both.dataSync() as Float32Array;
