@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { installLayersHook } from '../tfjs/layers-hook.js';
-import { assignAlong, restore, snapshot } from '../tfjs/params.js';
+import { allFinite, assignAlong, restore, snapshot } from '../tfjs/params.js';
 import { disposeGradients, probeLoss, recordGradients } from '../tfjs/probe.js';
 import { readScalars, readStateEntry, stateEntry } from './shared.js';
 
@@ -104,14 +104,17 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
   override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
   override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
+    this.assertLive('minimize');
     const grads = recordGradients('SLS', f, varList);
     const { value, variables, gradients, tape } = grads;
+    const triesBefore = this.tries;
     try {
       const [loss, ...g2] = readScalars(() => [value, ...gradients.map((g) => tf.sum(tf.square(g)) as tf.Scalar)]);
       const gradSq = g2.reduce((a, b) => a + b, 0);
       let eta = this.resetStep();
       this.tries = 0;
-      if (Math.sqrt(gradSq) >= MIN_GRAD_NORM && Number.isFinite(loss)) {
+      // A gradient whose squared norm is not finite gives no usable trial point: no search, no step.
+      if (Math.sqrt(gradSq) >= MIN_GRAD_NORM && Number.isFinite(loss) && Number.isFinite(gradSq)) {
         const own = new Set(variables);
         const origin = snapshot(variables);
         let found = false;
@@ -127,7 +130,9 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
             eta *= this.options.betaB;
           }
           if (!found) assignAlong(variables, origin, gradients, -FALLBACK_STEP);
-          tf.dispose(origin);
+          // The finite-weights guarantee: an accepted point with a non-finite entry is not kept.
+          if (allFinite(variables)) tf.dispose(origin);
+          else restore(variables, origin);
         } catch (e) {
           restore(variables, origin); // a throwing closure leaves the weights where they were
           throw e;
@@ -135,6 +140,7 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
       }
       this.step = eta;
     } catch (e) {
+      this.tries = triesBefore;
       value.dispose();
       throw e;
     } finally {
