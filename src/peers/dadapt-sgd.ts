@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
@@ -159,6 +160,12 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('DAdaptSGD', weightValues, {
+      slots: ['s', 'x0'],
+      slotsAfterFirstStep: false, // a zero first gradient is waited out without slots
+      state: { name: 'DAdaptSGD/state', length: 5 },
+    });
     const rest = await this.extractIterations(weightValues);
     [this.k, this.dCur, this.numerator, this.g0Norm, this.dHatLast] = readStateEntry('DAdaptSGD', rest, 5);
     this.s.restore(slotEntries(rest, 's'));

@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
@@ -198,6 +199,12 @@ export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOpti
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('ScheduleFreeAdamW', weightValues, {
+      slots: ['z', 'v'],
+      nonNegative: ['v'],
+      state: { name: 'ScheduleFreeAdamW/state', length: 6 },
+    });
     const rest = await this.extractIterations(weightValues);
     const [k, lrMax, weightSum, training, lastLr, lastWeight] = readStateEntry('ScheduleFreeAdamW', rest, 6);
     Object.assign(this, { k, lrMax, weightSum, training: training === 1, lastLr, lastWeight });

@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import { disposeGradients, recordGradients } from '../tfjs/probe.js';
@@ -365,6 +366,12 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('ScheduleFreePlus', weightValues, {
+      slots: ['z', 'x', 'm', 'v'],
+      nonNegative: ['v'],
+      state: { name: 'ScheduleFreePlus/state', length: 11 },
+    });
     const rest = await this.extractIterations(weightValues);
     const [
       k,

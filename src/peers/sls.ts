@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
@@ -175,6 +176,8 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('SLS', weightValues, { slots: [], state: { name: 'SLS/state', length: 2 } });
     const rest = await this.extractIterations(weightValues);
     [this.step, this.tries] = readStateEntry('SLS', rest, 2);
   }

@@ -90,7 +90,13 @@ export abstract class DirectionalOptimizer<O extends object = Record<string, nev
       return;
     }
     const before = StateSnapshot.capture([this]);
-    const directions = this.computeDirection(variables, gradients);
+    let directions: tf.Tensor[];
+    try {
+      directions = this.computeDirection(variables, gradients);
+    } catch (e) {
+      before.restore();
+      throw e;
+    }
     const scale = this.directionScale;
     if (addScaled(variables, directions, scale)) {
       this.lastScale = scale;

@@ -60,6 +60,8 @@ export class GeN extends tf.Optimizer {
   /** The last step's direction and the lr it was applied with, kept when the next step probes it. */
   private readonly previous = new HeldDirection();
   private disposed = false;
+  /** Whether the held direction came from setWeights and has not yet been checked against a step's variables. */
+  private heldRestored = false;
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
@@ -108,6 +110,8 @@ export class GeN extends tf.Optimizer {
         const directions = tx.track(baseDirection(this.base, variables, gradients));
         disposeGradients(grads);
         const held = this.previous.fitting(variables);
+        if (held === null && this.heldRestored) this.refuseRestoredDirection(variables);
+        this.heldRestored = false;
         const plan = planStep(this.state, this.options, { closure: true, previousLr: held?.lr ?? null });
         const along = plan.probed === 'previous' && held ? held.directions : directions;
         const reuse = this.options.probeLoss === null;
@@ -155,7 +159,13 @@ export class GeN extends tf.Optimizer {
    */
   private transaction<T>(body: (tx: StepTransaction) => T): T {
     const tx = new StepTransaction([this.base]);
-    const own = { state: this.state, last: this.last, iterations: this.iterations_, held: this.previous.value };
+    const own = {
+      state: this.state,
+      last: this.last,
+      iterations: this.iterations_,
+      held: this.previous.value,
+      heldRestored: this.heldRestored,
+    };
     try {
       const result = body(tx);
       tx.commit();
@@ -168,6 +178,7 @@ export class GeN extends tf.Optimizer {
       this.state = own.state;
       this.last = own.last;
       this.iterations_ = own.iterations;
+      this.heldRestored = own.heldRestored;
       throw e;
     }
   }
@@ -236,6 +247,16 @@ export class GeN extends tf.Optimizer {
     this.iterations_ = held.iterations;
     this.state = held.state;
     this.previous.replace(held.previous);
+    this.heldRestored = held.previous !== null;
+  }
+
+  /** @throws {Error} the restored held direction does not fit the variables: the state of another model. */
+  private refuseRestoredDirection(variables: tf.Variable[]): never {
+    const shapes = (ts: readonly { shape: number[] }[]) => ts.map((t) => `[${t.shape}]`).join(', ');
+    throw new Error(
+      `GeN: the restored state holds a direction of shapes ${shapes(this.previous.value?.directions ?? [])}, ` +
+        `but this step's variables have shapes ${shapes(variables)}: the state comes from another model (or a truncated list).`,
+    );
   }
 
   override dispose(): void {
