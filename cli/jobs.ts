@@ -119,9 +119,46 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
   return finished;
 }
 
-/** In a worker: sends a message to the parent; resolves once it has left this process. */
+/** Exit code of a worker whose parent has gone (killed, crashed): nobody is left to take its records. */
+export const ORPHANED_EXIT = 75;
+
+let parentPid: number | null = null;
+
+/**
+ * Ties a worker's life to its parent's. After `kill -9` of the parent nobody takes the records,
+ * so computing on is wasted and the next send fails with EPIPE. Three signals, because a training
+ * run keeps the event loop busy for long stretches: the IPC `disconnect` event (when the loop
+ * turns), a poll of `process.ppid` (reparented once the parent is gone), and the same check made
+ * synchronously on every {@link sendToParent}, which the runner calls during training.
+ */
+export function dieWithParent(): void {
+  if (parentPid !== null) return;
+  parentPid = process.ppid;
+  // The channel also closes when the worker itself disconnects at the end of its work, so the
+  // test is the parent pid (the kernel may reparent a moment after the channel closed: look again).
+  process.on('disconnect', () => {
+    exitIfOrphaned();
+    setTimeout(exitIfOrphaned, 100).unref();
+  });
+  setInterval(exitIfOrphaned, 250).unref();
+}
+
+function exitIfOrphaned(): void {
+  if (parentPid !== null && process.ppid !== parentPid) process.exit(ORPHANED_EXIT);
+}
+
+/**
+ * In a worker: sends a message to the parent; resolves once it has left this process. The first
+ * call ties the worker to its parent ({@link dieWithParent}); once the parent is gone the worker
+ * exits quietly instead of failing on a closed channel.
+ */
 export function sendToParent(m: WorkerMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.send!(m, undefined, {}, (e) => (e ? reject(e) : resolve()));
+  dieWithParent();
+  exitIfOrphaned();
+  return new Promise((resolve) => {
+    process.send!(m, undefined, {}, (e) => {
+      if (e) process.exit(ORPHANED_EXIT); // EPIPE / channel closed: the parent is gone
+      resolve();
+    });
   });
 }
