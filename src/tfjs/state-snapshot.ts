@@ -68,7 +68,12 @@ export class StateSnapshot {
         o.push(...(saved as unknown[]));
       } else {
         for (const k of Object.keys(o)) if (!(k in (saved as object))) delete (o as Record<string, unknown>)[k];
-        Object.assign(o, saved);
+        for (const [k, v] of Object.entries(saved as object)) {
+          // A constant tensor the step replaced and disposed (tf.train.sgd's −lr scalar, reset by
+          // setLearningRate) cannot come back; the replacement holds the same value and stays.
+          if (v instanceof tf.Tensor && !(v instanceof tf.Variable) && v.isDisposed) continue;
+          (o as Record<string, unknown>)[k] = v;
+        }
       }
     }
     for (const [v, old] of this.values) if (!v.isDisposed) v.assign(old);

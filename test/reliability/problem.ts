@@ -30,8 +30,11 @@ const scaleGradient = (factor: number) =>
 /** Builds the problem; `seed` shifts the data so that runs differ. */
 export function makeProblem(seed = 0): Problem {
   const id = serial++;
-  const w = tf.variable(tf.tensor2d([0.3, -0.2, 0.5, 0.1, -0.4, 0.2], [3, 2]), true, `rel_w_${id}`);
-  const b = tf.variable(tf.tensor1d([0.1, -0.1]), true, `rel_b_${id}`);
+  // In a tidy: the initial values are tensors of their own, the variables outlive it.
+  const [w, b] = tf.tidy(() => [
+    tf.variable(tf.tensor2d([0.3, -0.2, 0.5, 0.1, -0.4, 0.2], [3, 2]), true, `rel_w_${id}`),
+    tf.variable(tf.tensor1d([0.1, -0.1]), true, `rel_b_${id}`),
+  ]);
   const xs = Array.from({ length: 8 * 3 }, (_, i) => Math.sin(1.7 * i + seed));
   const ys = Array.from({ length: 8 * 2 }, (_, i) => Math.cos(0.9 * i + 2 * seed));
   const x = tf.tensor2d(xs, [8, 3]);

@@ -45,8 +45,10 @@ export async function refusal(
 /** A test problem of another shape (a 4→2 layer instead of 3→2). */
 export function otherModel(): Problem {
   const id = Math.random();
-  const w = tf.variable(tf.ones([4, 2]), true, `other_w_${id}`);
-  const b = tf.variable(tf.zeros([2]), true, `other_b_${id}`);
+  const [w, b] = tf.tidy(() => [
+    tf.variable(tf.ones([4, 2]), true, `other_w_${id}`),
+    tf.variable(tf.zeros([2]), true, `other_b_${id}`),
+  ]);
   const x = tf.ones([5, 4]);
   const loss = () => tf.mean(tf.square(tf.add(tf.matMul(x, w), b))) as tf.Scalar;
   return {
