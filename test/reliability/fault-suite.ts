@@ -61,15 +61,20 @@ export function faultRun(e: Entry, steps: number, schedule: [number, Fault][], t
         fail(t, `${e.name} step ${s}: ${tf.memory().numTensors - before} tensors leaked on the error path`);
     }
     if (!allFinite(p.values())) {
+      add(t, 'steps with non-finite weights', steps - s);
       fail(t, `${e.name} step ${s}: non-finite weights (${JSON.stringify(schedule)})`);
       break;
     }
   }
   void nStart;
+  add(t, 'runs');
   o.dispose();
   p.dispose();
   const leaked = tf.memory().numTensors - n0 - (e.leaksOnDispose ?? 0);
-  if (leaked !== 0) fail(t, `${e.name}: ${leaked} tensors left after dispose`);
+  if (leaked !== 0) {
+    add(t, 'tensors left after dispose', leaked);
+    fail(t, `${e.name}: ${leaked} tensors left after dispose`);
+  }
 }
 
 /** Fault runs over every optimizer: `runs` random schedules each, `steps` steps per run. */
@@ -116,7 +121,10 @@ export function spikeRecovery(runsPerBase: number, steps: number, seed: number):
       const tail = taken.slice(-20);
       const final = evalLoss(p);
       const pre = losses[spike.at - 1];
-      if (!tail.some(Boolean)) fail(t, `${e.name} ${JSON.stringify(spike)}: dead (no step taken in the last 20)`);
+      if (!tail.some(Boolean)) {
+        add(t, 'dead');
+        fail(t, `${e.name} ${JSON.stringify(spike)}: dead (no step taken in the last 20)`);
+      }
       if (!(final <= pre)) add(t, 'not recovered');
       if (!allFinite(p.values())) fail(t, `${e.name} ${JSON.stringify(spike)}: non-finite weights`);
       o.dispose();

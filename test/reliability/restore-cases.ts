@@ -139,3 +139,38 @@ export async function corruptions(e: Entry): Promise<Corruption[]> {
   }
   return out;
 }
+
+/**
+ * Every optimizer given the state of every other (except lists alike by design, `alike`) and
+ * every corruption of its own: how many are silently accepted.
+ */
+export async function stateRefusals(entries: Entry[], alike: (a: Entry, b: Entry) => boolean) {
+  let cases = 0;
+  const accepted: string[] = [];
+  for (const target of entries) {
+    for (const source of entries) {
+      if (source === target || alike(source, target)) continue;
+      cases++;
+      const outcome = await refusal(target, await trainedWeights(source, 3));
+      if (outcome.accepted) accepted.push(`${target.name} ← ${source.name}`);
+    }
+    for (const c of await corruptions(target)) {
+      cases++;
+      const outcome = await refusal(target, c.weights, c.model);
+      if (outcome.accepted || !c.expect.test(outcome.message)) accepted.push(`${target.name}: ${c.what}`);
+    }
+  }
+  return { cases, accepted };
+}
+
+/**
+ * Lists that are alike by design: a heavy-ball buffer is a heavy-ball buffer (SGDW's b = μb + g is
+ * tf.train.momentum's accumulator), Adam's moments are Adam's moments, and two optimizers that
+ * keep no slots have nothing to tell them apart but their step count.
+ */
+export const FAMILIES = [
+  ['GeN over SGDW momentum', 'GeN over tf.train.momentum'],
+  ['GeN over AdamW', 'GeN over tf.train.adam'],
+  ['GeN over SGDW', 'GeN over tf.train.sgd'],
+];
+export const sameLayout = (a: Entry, b: Entry) => FAMILIES.some((f) => f.includes(a.name) && f.includes(b.name));

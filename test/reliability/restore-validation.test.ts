@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useCpu } from '../helpers.js';
-import { ALL, type Entry } from './optimizers.js';
+import { ALL } from './optimizers.js';
 import { makeProblem } from './problem.js';
-import { corruptions, refusal, trainedWeights } from './restore-cases.js';
+import { corruptions, refusal, sameLayout, trainedWeights } from './restore-cases.js';
 
 before(useCpu);
 
@@ -29,20 +29,6 @@ describe('state of another optimizer is refused', () => {
     });
   }
 });
-
-/**
- * Lists that are alike by design: a heavy-ball buffer is a heavy-ball buffer (SGDW's b = μb + g is
- * tf.train.momentum's accumulator), Adam's moments are Adam's moments, and two optimizers that
- * keep no slots have nothing to tell them apart but their step count.
- */
-const FAMILIES = [
-  ['GeN over SGDW momentum', 'GeN over tf.train.momentum'],
-  ['GeN over AdamW', 'GeN over tf.train.adam'],
-  ['GeN over SGDW', 'GeN over tf.train.sgd'],
-];
-function sameLayout(a: Entry, b: Entry): boolean {
-  return FAMILIES.some((f) => f.includes(a.name) && f.includes(b.name));
-}
 
 describe('corrupted state is refused, naming what is wrong', () => {
   for (const e of ALL) {
