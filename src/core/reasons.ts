@@ -12,6 +12,8 @@
  *   overflows float32); the step was skipped, nothing was written.
  * - `rolled_back`: as `nonfinite`, and the loss overflowed (±∞) right after a step whose direction
  *   GeN still held: that step was undone (w ← w − lr·D, `appliedLr` 0), so one bad step cannot end a run.
+ * - `spike`: the gradient's norm was over 1e4× its recent maximum (a corrupted batch); the step
+ *   was skipped like a `nonfinite` one, so that the base never sees it.
  * - `skipped`: not a refit step; the learning rate was carried over.
  * - `no_closure`: `applyGradients` was called directly, so no probe was possible; a base step was
  *   taken at the current learning rate.
@@ -25,6 +27,7 @@ export type StepReason =
   | 'insignificant'
   | 'nonfinite'
   | 'rolled_back'
+  | 'spike'
   | 'skipped'
   | 'no_closure';
 
@@ -38,6 +41,7 @@ export const STEP_REASONS: readonly StepReason[] = Object.freeze([
   'insignificant',
   'nonfinite',
   'rolled_back',
+  'spike',
   'skipped',
   'no_closure',
 ]);

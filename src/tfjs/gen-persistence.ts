@@ -10,7 +10,7 @@ import type { NamedTensor } from './types.js';
 /**
  * GeN's part of `getWeights`/`setWeights` (and so of `model.save` with `includeOptimizer`):
  *
- *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr]
+ *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale]
  *     base/<name>                  every weight of the base optimizer's getWeights()
  *     base_scalar/<field>          the base's scalar variables that its getWeights() leaves out
  *     gen/previous_direction/<i>   the held direction of the previous step, if any
@@ -29,12 +29,22 @@ const PREVIOUS = 'gen/previous_direction/';
 export interface GeNHeld {
   state: ControllerState;
   previous: { directions: tf.Tensor[]; lr: number } | null;
+  /** The spike detector's scale of ‖g‖² (a 7th number of the state; lists of 0.2.0 have 6: read as 0). */
+  gradScale: number;
 }
 
 /** The weights of a GeN (after its `iter` entry). The tensors are the live ones, not copies. */
 export async function saveGeN(base: tf.Optimizer, held: GeNHeld): Promise<NamedTensor[]> {
   const s = held.state;
-  const values = [s.step, s.lr, s.calibrating ? 1 : 0, s.calibrationSteps, s.refits, held.previous?.lr ?? NaN];
+  const values = [
+    s.step,
+    s.lr,
+    s.calibrating ? 1 : 0,
+    s.calibrationSteps,
+    s.refits,
+    held.previous?.lr ?? NaN,
+    held.gradScale,
+  ];
   return [
     stateEntry(STATE, values),
     ...(await base.getWeights()).map((w) => ({ name: `${BASE}${w.name}`, tensor: w.tensor })),
@@ -58,7 +68,12 @@ export async function loadGeN(
   if (iter.tensor.size !== 1 || !Number.isInteger(iterations) || iterations < 0) {
     throw new Error(`GeN.setWeights: 'iter' must be one integer ≥ 0; got ${iterations}.`);
   }
-  const [step, lr, calibrating, calibrationSteps, refits, previousLr] = readStateEntry('GeN', weights, STATE, 6);
+  const [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale = 0] = readStateEntry(
+    'GeN',
+    weights,
+    STATE,
+    6,
+  );
   const check = (name: string, value: number, ok: boolean) => {
     if (!ok) throw new Error(`GeN.setWeights: the saved state has ${name} = ${value}, which is out of range.`);
   };
@@ -67,6 +82,7 @@ export async function loadGeN(
   check('calibrating', calibrating, calibrating === 0 || calibrating === 1);
   check('calibrationSteps', calibrationSteps, Number.isInteger(calibrationSteps) && calibrationSteps >= 0);
   check('refits', refits, Number.isInteger(refits) && refits >= 0);
+  check('gradScale', gradScale, Number.isFinite(gradScale) && gradScale >= 0);
   check('previousLr', previousLr, Number.isNaN(previousLr) || (Number.isFinite(previousLr) && previousLr >= 0));
   refuseNonfinite(weights.filter((w) => w.name.startsWith(BASE) || w.name.startsWith(PREVIOUS)));
   checkBaseEntries(base, weights);
@@ -97,6 +113,7 @@ export async function loadGeN(
     iterations,
     state: { step, lr, calibrating: calibrating === 1, calibrationSteps, refits },
     previous: directions.length > 0 ? { directions, lr: previousLr } : null,
+    gradScale,
   };
 }
 

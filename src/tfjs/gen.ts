@@ -14,6 +14,7 @@ import { addScaled } from './params.js';
 import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
 import { registerOnConstruction } from './register-once.js';
 import { StepTransaction } from './step-transaction.js';
+import { isSpike, nextScale } from './gradient-spike.js';
 import { assertLive } from './disposal.js';
 import type { NamedTensor } from './types.js';
 
@@ -60,6 +61,8 @@ export class GeN extends tf.Optimizer {
   /** The last step's direction and the lr it was applied with, kept when the next step probes it. */
   private readonly previous = new HeldDirection();
   private disposed = false;
+  /** Recent scale of ‖g‖² for the spike detector (see gradient-spike.ts); 0 before the first step. */
+  private gradScale = 0;
   /** Whether the held direction came from setWeights and has not yet been checked against a step's variables. */
   private heldRestored = false;
 
@@ -102,11 +105,15 @@ export class GeN extends tf.Optimizer {
       const grads = recordGradients('GeN', f, varList);
       const { variables, gradients, tape, value } = grads;
       tx.track([value, ...gradients]);
-      const { loss, finite } = readLoss(value, gradients);
+      const { loss, finite, gradSquares } = readLoss(value, gradients);
       if (!finite) {
         disposeGradients(grads);
         this.nonfinite(tx, variables, loss);
+      } else if (isSpike(gradSquares, this.gradScale)) {
+        disposeGradients(grads);
+        this.finish(spikeOutcome(finishNonfinite(this.state, this.options, loss)), null);
       } else {
+        this.gradScale = nextScale(gradSquares, this.gradScale);
         const directions = tx.track(baseDirection(this.base, variables, gradients));
         disposeGradients(grads);
         const held = this.previous.fitting(variables);
@@ -165,6 +172,7 @@ export class GeN extends tf.Optimizer {
       iterations: this.iterations_,
       held: this.previous.value,
       heldRestored: this.heldRestored,
+      gradScale: this.gradScale,
     };
     try {
       const result = body(tx);
@@ -179,6 +187,7 @@ export class GeN extends tf.Optimizer {
       this.last = own.last;
       this.iterations_ = own.iterations;
       this.heldRestored = own.heldRestored;
+      this.gradScale = own.gradScale;
       throw e;
     }
   }
@@ -237,7 +246,7 @@ export class GeN extends tf.Optimizer {
     assertLive(this, this.disposed, 'getWeights');
     return [
       await this.saveIterations(),
-      ...(await saveGeN(this.base, { state: this.state, previous: this.previous.value })),
+      ...(await saveGeN(this.base, { state: this.state, previous: this.previous.value, gradScale: this.gradScale })),
     ];
   }
 
@@ -248,6 +257,7 @@ export class GeN extends tf.Optimizer {
     this.state = held.state;
     this.previous.replace(held.previous);
     this.heldRestored = held.previous !== null;
+    this.gradScale = held.gradScale;
   }
 
   /** @throws {Error} the restored held direction does not fit the variables: the state of another model. */
@@ -278,4 +288,9 @@ export class GeN extends tf.Optimizer {
     const { base, options } = genFromConfig(config);
     return new cls(base, options);
   }
+}
+
+/** A spike is skipped like a non-finite step, under its own reason. */
+function spikeOutcome(o: StepOutcome): StepOutcome {
+  return { ...o, info: { ...o.info, reason: 'spike' } };
 }

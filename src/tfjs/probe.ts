@@ -105,9 +105,12 @@ export function lossesAlong(
  * overflows float32 (|g| ≳ 1.8e19). Such a gradient counts as not finite: no optimizer can use
  * it (Adam's second moment would become ∞ for good, an SGD step would throw the weights to
  * ~1e35 and end the run), so it must not reach the base. With `value` null the loss is NaN and
- * only the gradients are checked.
+ * only the gradients are checked. `gradSquares` is Σ‖g‖² (for GeN's spike detector).
  */
-export function readLoss(value: tf.Scalar | null, gradients: readonly tf.Tensor[]): { loss: number; finite: boolean } {
+export function readLoss(
+  value: tf.Scalar | null,
+  gradients: readonly tf.Tensor[],
+): { loss: number; finite: boolean; gradSquares: number } {
   const both = tf.tidy(() => {
     const squares = gradients.map((g) => tf.sum(tf.square(g)));
     const check = squares.length > 0 ? tf.addN(squares) : tf.scalar(0);
@@ -115,5 +118,9 @@ export function readLoss(value: tf.Scalar | null, gradients: readonly tf.Tensor[
   });
   const [loss, check] = both.dataSync() as Float32Array;
   both.dispose();
-  return { loss: value ? loss : NaN, finite: Number.isFinite(value ? loss : 0) && Number.isFinite(check) };
+  return {
+    loss: value ? loss : NaN,
+    finite: Number.isFinite(value ? loss : 0) && Number.isFinite(check),
+    gradSquares: check,
+  };
 }

@@ -90,8 +90,9 @@ export function faultInjection(runs: number, steps: number, seed: number, entrie
 /**
  * One spike per run for GeN over every base: at a random step the gradient (or the loss, and so
  * the gradient) is multiplied by a huge factor once. The run is dead when none of its last 20
- * steps takes a finite step, and not recovered when its final loss is above the loss before the
- * spike.
+ * steps takes a step. It is not recovered when its final loss is over 1.1× both its loss before
+ * the spike and the final loss of the same run without the spike (GeN over plain SGD diverges on
+ * this problem without any fault: that is not the spike's doing).
  */
 export function spikeRecovery(runsPerBase: number, steps: number, seed: number): Tally {
   const t = tally();
@@ -100,35 +101,46 @@ export function spikeRecovery(runsPerBase: number, steps: number, seed: number):
     kind: fc.constantFrom('gradient' as const, 'loss' as const),
     factor: fc.constantFrom(1e38, 1e30, 1e20, 1e15, 1e10, 1e5),
   });
+  const run = (e: Entry, spike: { at: number; kind: 'gradient' | 'loss'; factor: number } | null) => {
+    const p = makeProblem(0);
+    const o = e.make() as GeN;
+    const losses: number[] = [];
+    const taken: boolean[] = [];
+    const reasons: string[] = [];
+    for (let s = 0; s < steps; s++) {
+      if (spike && s === spike.at) p.faults.set(p.calls(), { kind: spike.kind, factor: spike.factor });
+      const l = o.minimize(p.loss, true, p.vars);
+      losses.push(l.dataSync()[0]);
+      l.dispose();
+      const r = o.lastStep!.reason;
+      reasons.push(r);
+      taken.push(r !== 'nonfinite' && r !== 'rolled_back' && r !== 'spike');
+    }
+    const final = evalLoss(p);
+    const finite = allFinite(p.values());
+    o.dispose();
+    p.dispose();
+    return { losses, taken, reasons, final, finite };
+  };
   genEntries().forEach((e, i) => {
+    const baseline = run(e, null).final;
     for (const spike of fc.sample(arb, { numRuns: runsPerBase, seed: seed + i })) {
       t.cases++;
-      const p = makeProblem(i);
-      const o = e.make() as GeN;
-      const losses: number[] = [];
-      const taken: boolean[] = [];
-      for (let s = 0; s < steps; s++) {
-        if (s === spike.at) p.faults.set(p.calls(), { kind: spike.kind, factor: spike.factor });
-        const before = p.calls();
-        const l = o.minimize(p.loss, true, p.vars);
-        void before;
-        losses.push(l.dataSync()[0]);
-        l.dispose();
-        const r = o.lastStep!.reason;
-        taken.push(r !== 'nonfinite' && r !== 'rolled_back');
-        if (r === 'rolled_back') add(t, 'rolled back');
-      }
-      const tail = taken.slice(-20);
-      const final = evalLoss(p);
-      const pre = losses[spike.at - 1];
-      if (!tail.some(Boolean)) {
+      const r = run(e, spike);
+      const pre = r.losses[spike.at - 1];
+      for (const reason of r.reasons) if (reason === 'rolled_back' || reason === 'spike') add(t, reason);
+      if (!r.taken.slice(-20).some(Boolean)) {
         add(t, 'dead');
         fail(t, `${e.name} ${JSON.stringify(spike)}: dead (no step taken in the last 20)`);
       }
-      if (!(final <= pre)) add(t, 'not recovered');
-      if (!allFinite(p.values())) fail(t, `${e.name} ${JSON.stringify(spike)}: non-finite weights`);
-      o.dispose();
-      p.dispose();
+      if (!(r.final <= 1.1 * Math.max(pre, baseline))) {
+        add(t, 'not recovered');
+        if (t.examples.length < 10)
+          t.examples.push(
+            `not recovered: ${e.name} ${JSON.stringify(spike)} ${pre} → ${r.final} (no spike: ${baseline})`,
+          );
+      }
+      if (!r.finite) fail(t, `${e.name} ${JSON.stringify(spike)}: non-finite weights`);
     }
   });
   return t;
