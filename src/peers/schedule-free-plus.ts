@@ -337,6 +337,7 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
    * @throws {Error} always: use `minimize(f)` (as `model.fit` does).
    */
   override applyGradients(_variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.assertLive('applyGradients');
     throw new Error(
       'ScheduleFreePlus: the Polyak step needs the loss value; call minimize(f) (model.fit does) instead of applyGradients.',
     );

@@ -166,6 +166,7 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
    * @throws {Error} always: use `minimize(f)` (as `model.fit` does).
    */
   override applyGradients(_variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.assertLive('applyGradients');
     throw new Error(
       'SLS: the line search needs the loss closure; call minimize(f) (model.fit does) instead of applyGradients.',
     );
