@@ -45,7 +45,7 @@ const spikes = await time('spikes', () => spikeRecovery(spikeRuns, 120, SEED));
 rows.push([
   'dead GeN runs after one spike',
   `${spikes.cases} runs of 120 steps (8 bases × ${spikeRuns}; gradient or loss ×1e5…×1e38 once, at a random step in 5…60)`,
-  `${spikes.counts.dead ?? 0} dead (no step taken in the last 20); ${spikes.counts['not recovered'] ?? 0} end above their pre-spike loss; ${spikes.counts['rolled back'] ?? 0} steps rolled back`,
+  `${spikes.counts.dead ?? 0} dead (no step taken in the last 20); ${spikes.counts['not recovered'] ?? 0} not recovered (final loss over 1.1× both the pre-spike loss and the spike-free run's); steps skipped as spike: ${spikes.counts.spike ?? 0}, rolled back: ${spikes.counts.rolled_back ?? 0}`,
 ]);
 
 // 3. Options.

@@ -76,17 +76,19 @@ export abstract class ConfiguredOptimizer<O extends object> extends tf.Optimizer
     return super.minimize(f, returnCost, varList);
   }
 
-  // getWeights and setWeights of every subclass start with these two.
+  /** tf.Optimizer's, refused after dispose (every subclass's getWeights starts with it). */
   override async saveIterations(): Promise<NamedTensor> {
     this.assertLive('getWeights');
     return super.saveIterations();
   }
 
+  /** tf.Optimizer's, refused after dispose (every subclass's setWeights starts with it). */
   protected override async extractIterations(weightValues: NamedTensor[]): Promise<NamedTensor[]> {
     this.assertLive('setWeights');
     return super.extractIterations(weightValues);
   }
 
+  /** Disposes the optimizer's state; any later step or getWeights/setWeights throws. */
   override dispose(): void {
     this.disposed = true;
     super.dispose();
