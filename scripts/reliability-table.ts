@@ -84,7 +84,7 @@ const writers = await time('writers', async () => {
 });
 rows.push([
   'duplicated records with two concurrent writers',
-  `${writers.length} trials of two processes writing the same 50 runs to one results file`,
+  `${writers.length} trials of two processes writing the same 50 runs to one results file, started to write at the same moment`,
   `${writers.reduce((a, w) => a + w.duplicates, 0)} duplicated; the second writer refused (exit 3) in ${writers.filter((w) => w.codes.includes(3)).length} of ${writers.length}`,
 ]);
 
