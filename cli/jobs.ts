@@ -16,7 +16,7 @@ export type WorkerMessage =
   | { type: 'end'; summary: string }
   | { type: 'error'; key: string; message: string };
 
-/** The environment variable that makes `gen-bench run` a worker reporting over IPC. */
+/** The environment variable that makes `gen-bench run` a worker reporting over IPC; its value is the parent's pid. */
 export const WORKER_ENV = 'GEN_BENCH_WORKER';
 
 export interface ParallelRun {
@@ -59,7 +59,7 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
     const task = queue.shift();
     if (!task) return null;
     const child = fork(script, ['run', '--tasks', task, '--out', p.out, '--resume', ...p.args(task)], {
-      env: { ...process.env, [WORKER_ENV]: '1' },
+      env: { ...process.env, [WORKER_ENV]: String(process.pid) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const slot: Slot = { task, phase: 'starting', run: '', index: 0, total: 0, frac: 0, eta: NaN };
@@ -133,7 +133,9 @@ let parentPid: number | null = null;
  */
 export function dieWithParent(): void {
   if (parentPid !== null) return;
-  parentPid = process.ppid;
+  // The pid the parent gave (a worker may first send after its parent is gone and it was reparented).
+  const given = Number(process.env[WORKER_ENV]);
+  parentPid = Number.isInteger(given) && given > 1 ? given : process.ppid;
   // The channel also closes when the worker itself disconnects at the end of its work, so the
   // test is the parent pid (the kernel may reparent a moment after the channel closed: look again).
   process.on('disconnect', () => {
