@@ -1,8 +1,8 @@
 // One writer per results file. Two suites appending to the same file would interleave their runs and
-// each resume from a stale view of the other's, so a writer first creates `<results>.lock` with
-// O_EXCL (atomic: of two processes racing, exactly one creates it) and writes its pid there. A lock
+// each resume from a stale view of the other's, so a writer first creates `<results>.lock` holding
+// its pid by a hard link (atomic: of two processes racing, exactly one creates it). A lock
 // whose pid no longer runs (a writer killed before it could remove it) is taken over, with a message.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** The lock file of a results file. */
@@ -37,18 +37,23 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Creates the lock holding this pid, atomically: the pid is written to a file of its own first and
+ * hard-linked into place (link fails if the lock exists), so a lock is never seen empty. With
+ * open('wx') then write, a second writer could read the new lock before the pid was in it, take
+ * it for stale, remove it and take its own: two writers, every record twice.
+ */
 function tryCreate(lock: string): boolean {
+  const mine = `${lock}.${process.pid}`;
+  writeFileSync(mine, `${process.pid}\n`);
   try {
-    const fd = openSync(lock, 'wx');
-    try {
-      writeSync(fd, `${process.pid}\n`);
-    } finally {
-      closeSync(fd);
-    }
+    linkSync(mine, lock);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
+  } finally {
+    rmSync(mine, { force: true });
   }
 }
 

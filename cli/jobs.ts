@@ -16,7 +16,7 @@ export type WorkerMessage =
   | { type: 'end'; summary: string }
   | { type: 'error'; key: string; message: string };
 
-/** The environment variable that makes `gen-bench run` a worker reporting over IPC. */
+/** The environment variable that makes `gen-bench run` a worker reporting over IPC; its value is the parent's pid. */
 export const WORKER_ENV = 'GEN_BENCH_WORKER';
 
 export interface ParallelRun {
@@ -60,7 +60,7 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
     const task = queue.shift();
     if (!task) return null;
     const child = fork(script, ['run', '--tasks', task, '--out', p.out, '--resume', ...p.args(task)], {
-      env: { ...process.env, [WORKER_ENV]: '1' },
+      env: { ...process.env, [WORKER_ENV]: String(process.pid) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const slot: Slot = { task, phase: 'starting', run: '', index: 0, total: 0, frac: 0, eta: NaN };
@@ -120,9 +120,48 @@ export async function runInWorkers(p: ParallelRun): Promise<number> {
   return finished;
 }
 
-/** In a worker: sends a message to the parent; resolves once it has left this process. */
+/** Exit code of a worker whose parent has gone (killed, crashed): nobody is left to take its records. */
+export const ORPHANED_EXIT = 75;
+
+let parentPid: number | null = null;
+
+/**
+ * Ties a worker's life to its parent's. After `kill -9` of the parent nobody takes the records,
+ * so computing on is wasted and the next send fails with EPIPE. Three signals, because a training
+ * run keeps the event loop busy for long stretches: the IPC `disconnect` event (when the loop
+ * turns), a poll of `process.ppid` (reparented once the parent is gone), and the same check made
+ * synchronously on every {@link sendToParent}, which the runner calls during training.
+ */
+export function dieWithParent(): void {
+  if (parentPid !== null) return;
+  // The pid the parent gave (a worker may first send after its parent is gone and it was reparented).
+  const given = Number(process.env[WORKER_ENV]);
+  parentPid = Number.isInteger(given) && given > 1 ? given : process.ppid;
+  // The channel also closes when the worker itself disconnects at the end of its work, so the
+  // test is the parent pid (the kernel may reparent a moment after the channel closed: look again).
+  process.on('disconnect', () => {
+    exitIfOrphaned();
+    setTimeout(exitIfOrphaned, 100).unref();
+  });
+  setInterval(exitIfOrphaned, 250).unref();
+}
+
+function exitIfOrphaned(): void {
+  if (parentPid !== null && process.ppid !== parentPid) process.exit(ORPHANED_EXIT);
+}
+
+/**
+ * In a worker: sends a message to the parent; resolves once it has left this process. The first
+ * call ties the worker to its parent ({@link dieWithParent}); once the parent is gone the worker
+ * exits quietly instead of failing on a closed channel.
+ */
 export function sendToParent(m: WorkerMessage): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.send!(m, undefined, {}, (e) => (e ? reject(e) : resolve()));
+  dieWithParent();
+  exitIfOrphaned();
+  return new Promise((resolve) => {
+    process.send!(m, undefined, {}, (e) => {
+      if (e) process.exit(ORPHANED_EXIT); // EPIPE / channel closed: the parent is gone
+      resolve();
+    });
   });
 }

@@ -98,6 +98,8 @@ export const REASON_COLORS: Readonly<Record<StepReason, string>> = {
   nonfinite: '#000000',
   skipped: '#bbdefb',
   no_closure: '#795548',
+  rolled_back: '#5d4037',
+  spike: '#e91e63',
 };
 
 /** The reasons in their fixed order (src/core/reasons.ts), for a colour scale's domain. */

@@ -8,7 +8,12 @@
  * - `poor_fit`: with 4 or more probes, R² fell below `minR2`.
  * - `insignificant`: the curvature was within float32 rounding noise of the loss: the probes were
  *   too close together to measure it, so the learning rate (and with it the probe distance) grows.
- * - `nonfinite`: a loss or gradient was NaN or infinite; the step was skipped, nothing was written.
+ * - `nonfinite`: a loss or gradient was NaN or infinite (or a gradient so large that its square
+ *   overflows float32); the step was skipped, nothing was written.
+ * - `rolled_back`: as `nonfinite`, and the loss overflowed (±∞) right after a step whose direction
+ *   GeN still held: that step was undone (w ← w − lr·D, `appliedLr` 0), so one bad step cannot end a run.
+ * - `spike`: the gradient's norm was over 1e4× its recent maximum (a corrupted batch); the step
+ *   was skipped like a `nonfinite` one, so that the base never sees it.
  * - `skipped`: not a refit step; the learning rate was carried over.
  * - `no_closure`: `applyGradients` was called directly, so no probe was possible; a base step was
  *   taken at the current learning rate.
@@ -21,6 +26,8 @@ export type StepReason =
   | 'poor_fit'
   | 'insignificant'
   | 'nonfinite'
+  | 'rolled_back'
+  | 'spike'
   | 'skipped'
   | 'no_closure';
 
@@ -33,6 +40,8 @@ export const STEP_REASONS: readonly StepReason[] = Object.freeze([
   'poor_fit',
   'insignificant',
   'nonfinite',
+  'rolled_back',
+  'spike',
   'skipped',
   'no_closure',
 ]);

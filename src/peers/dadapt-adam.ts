@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { plusDecay } from '../tfjs/params.js';
@@ -136,6 +137,12 @@ export class DAdaptAdam extends DistanceEstimator<DAdaptAdamOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('DAdaptAdam', weightValues, {
+      slots: ['m', 'v', 's'],
+      nonNegative: ['v'],
+      state: { name: 'DAdaptAdam/state', length: 4 },
+    });
     const rest = await this.extractIterations(weightValues);
     [this.k, this.dCur, this.numerator, this.dHatLast] = readStateEntry('DAdaptAdam', rest, 4);
     this.m.restore(slotEntries(rest, 'm'));

@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
@@ -6,6 +7,7 @@ import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { resolveGradients } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
+import { guardedStep } from './guarded-step.js';
 import { copySlot, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
 /** Options of {@link DAdaptSGD}; every field optional. */
@@ -63,6 +65,7 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
   private numerator = 0;
   private g0Norm = 0;
   private dHatLast: number;
+  private skipped = 0;
 
   constructor(options: Partial<DAdaptSGDOptions> = {}) {
     super(resolveOptions('DAdaptSGD', options, DADAPT_SGD_DEFAULTS, DADAPT_SGD_RULES));
@@ -88,9 +91,19 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
     return this.g0Norm > 0 ? (this.dCur * this.options.lr) / this.g0Norm : 0;
   }
 
+  /** Steps skipped because the gradient or the new weights were not finite (nothing of them is kept). */
+  get skippedSteps(): number {
+    return this.skipped;
+  }
+
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const { lr, momentum, weightDecay, growthRate } = this.options;
+    this.assertLive('applyGradients');
     const { variables, gradients } = resolveGradients('DAdaptSGD', variableGradients);
+    if (!guardedStep(this, variables, gradients, null, () => this.step(variables, gradients))) this.skipped += 1;
+  }
+
+  private step(variables: tf.Variable[], gradients: tf.Tensor[]): void {
+    const { lr, momentum, weightDecay, growthRate } = this.options;
     this.incrementIterations();
     const grads = tf.tidy(() =>
       variables.map((w, i) =>
@@ -147,6 +160,12 @@ export class DAdaptSGD extends ConfiguredOptimizer<DAdaptSGDOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('DAdaptSGD', weightValues, {
+      slots: ['s', 'x0'],
+      slotsAfterFirstStep: false, // a zero first gradient is waited out without slots
+      state: { name: 'DAdaptSGD/state', length: 5 },
+    });
     const rest = await this.extractIterations(weightValues);
     [this.k, this.dCur, this.numerator, this.g0Norm, this.dHatLast] = readStateEntry('DAdaptSGD', rest, 5);
     this.s.restore(slotEntries(rest, 's'));

@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
@@ -171,6 +172,11 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored(this.getClassName(), weightValues, {
+      slots: ['x0', 'average'],
+      state: { name: `${this.getClassName()}/state`, length: 3 },
+    });
     const rest = await this.extractIterations(weightValues);
     const state = readStateEntry(this.getClassName(), rest, 3);
     const [k, t, n] = state;

@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { plusDecay } from '../tfjs/params.js';
@@ -163,6 +164,12 @@ export class Prodigy extends DistanceEstimator<ProdigyOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('Prodigy', weightValues, {
+      slots: ['m', 'v', 's', 'x0'],
+      nonNegative: ['v'],
+      state: { name: 'Prodigy/state', length: 5 },
+    });
     const rest = await this.extractIterations(weightValues);
     [this.k, this.dCur, this.dMax, this.numerator, this.dHatLast] = readStateEntry('Prodigy', rest, 5);
     this.m.restore(slotEntries(rest, 'm'));

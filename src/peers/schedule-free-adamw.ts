@@ -1,3 +1,4 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
@@ -5,6 +6,7 @@ import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { resolveGradients } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
+import { guardedStep } from './guarded-step.js';
 import { copySlot, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
 /** Options of {@link ScheduleFreeAdamW}; every field optional. */
@@ -80,6 +82,7 @@ export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOpti
   private lastLr = 0;
   private lastWeight = 0;
   private tracked: tf.Variable[] = [];
+  private skipped = 0;
 
   constructor(options: Partial<ScheduleFreeAdamWOptions> = {}) {
     super(resolveOptions('ScheduleFreeAdamW', options, SCHEDULE_FREE_ADAMW_DEFAULTS, SCHEDULE_FREE_ADAMW_RULES));
@@ -133,14 +136,24 @@ export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOpti
     tf.tidy(() => variables.forEach((w, i) => w.assign(tf.add(w, tf.mul(tf.sub(zs[i].tensor, w), t)))));
   }
 
+  /** Steps skipped because the gradient or the new weights were not finite (nothing of them is kept). */
+  get skippedSteps(): number {
+    return this.skipped;
+  }
+
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.assertLive('applyGradients');
     if (!this.training) {
       throw new Error(
         'ScheduleFreeAdamW: not in train mode (the variables hold the evaluation point x); call opt.train() before stepping.',
       );
     }
-    const { lr, beta1, beta2, epsilon, weightDecay, warmupSteps, r, weightLrPower } = this.options;
     const { variables, gradients } = resolveGradients('ScheduleFreeAdamW', variableGradients);
+    if (!guardedStep(this, variables, gradients, null, () => this.step(variables, gradients))) this.skipped += 1;
+  }
+
+  private step(variables: tf.Variable[], gradients: tf.Tensor[]): void {
+    const { lr, beta1, beta2, epsilon, weightDecay, warmupSteps, r, weightLrPower } = this.options;
     const k = this.k;
     const sched = k < warmupSteps ? (k + 1) / warmupSteps : 1;
     const gamma = lr * sched * Math.sqrt(1 - beta2 ** (k + 1));
@@ -186,6 +199,12 @@ export class ScheduleFreeAdamW extends ConfiguredOptimizer<ScheduleFreeAdamWOpti
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('ScheduleFreeAdamW', weightValues, {
+      slots: ['z', 'v'],
+      nonNegative: ['v'],
+      state: { name: 'ScheduleFreeAdamW/state', length: 6 },
+    });
     const rest = await this.extractIterations(weightValues);
     const [k, lrMax, weightSum, training, lastLr, lastWeight] = readStateEntry('ScheduleFreeAdamW', rest, 6);
     Object.assign(this, { k, lrMax, weightSum, training: training === 1, lastLr, lastWeight });

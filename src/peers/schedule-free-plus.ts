@@ -1,6 +1,8 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import { disposeGradients, recordGradients } from '../tfjs/probe.js';
+import { guardedStep } from './guarded-step.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
@@ -151,6 +153,12 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
   private lastIp = 0;
   private lastL1Corr = 0;
   private tracked: tf.Variable[] = [];
+  private skipped = 0;
+
+  /** Steps skipped because the loss, the gradient or the new weights were not finite (nothing of them is kept). */
+  get skippedSteps(): number {
+    return this.skipped;
+  }
 
   constructor(options: Partial<ScheduleFreePlusOptions> = {}) {
     super(resolveOptions('ScheduleFreePlus', options, SCHEDULE_FREE_PLUS_DEFAULTS, SCHEDULE_FREE_PLUS_RULES));
@@ -236,6 +244,7 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
   override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
   override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
+    this.assertLive('minimize');
     if (!this.training) {
       throw new Error(
         'ScheduleFreePlus: not in train mode (the variables hold the evaluation point x); call opt.train() before stepping.',
@@ -243,7 +252,9 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
     }
     const grads = recordGradients('ScheduleFreePlus', f, varList);
     try {
-      this.step(grads.variables, grads.gradients, grads.value);
+      const { variables, gradients, value } = grads;
+      const taken = guardedStep(this, variables, gradients, value, () => this.step(variables, gradients, value));
+      if (!taken) this.skipped += 1;
     } catch (e) {
       grads.value.dispose();
       throw e;
@@ -326,6 +337,7 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
    * @throws {Error} always: use `minimize(f)` (as `model.fit` does).
    */
   override applyGradients(_variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.assertLive('applyGradients');
     throw new Error(
       'ScheduleFreePlus: the Polyak step needs the loss value; call minimize(f) (model.fit does) instead of applyGradients.',
     );
@@ -355,6 +367,12 @@ export class ScheduleFreePlus extends ConfiguredOptimizer<ScheduleFreePlusOption
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('ScheduleFreePlus', weightValues, {
+      slots: ['z', 'x', 'm', 'v'],
+      nonNegative: ['v'],
+      state: { name: 'ScheduleFreePlus/state', length: 11 },
+    });
     const rest = await this.extractIterations(weightValues);
     const [
       k,

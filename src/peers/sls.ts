@@ -1,10 +1,11 @@
+import { checkRestored } from '../tfjs/state-check.js';
 import type { NamedTensor } from '../tfjs/types.js';
 import { SETS_OWN_STEP_SIZE } from '../tfjs/base-check.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from '../tfjs/configured.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { installLayersHook } from '../tfjs/layers-hook.js';
-import { assignAlong, restore, snapshot } from '../tfjs/params.js';
+import { allFinite, assignAlong, restore, snapshot } from '../tfjs/params.js';
 import { disposeGradients, probeLoss, recordGradients } from '../tfjs/probe.js';
 import { readScalars, readStateEntry, stateEntry } from './shared.js';
 
@@ -104,14 +105,17 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
   override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
   override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
+    this.assertLive('minimize');
     const grads = recordGradients('SLS', f, varList);
     const { value, variables, gradients, tape } = grads;
+    const triesBefore = this.tries;
     try {
       const [loss, ...g2] = readScalars(() => [value, ...gradients.map((g) => tf.sum(tf.square(g)) as tf.Scalar)]);
       const gradSq = g2.reduce((a, b) => a + b, 0);
       let eta = this.resetStep();
       this.tries = 0;
-      if (Math.sqrt(gradSq) >= MIN_GRAD_NORM && Number.isFinite(loss)) {
+      // A gradient whose squared norm is not finite gives no usable trial point: no search, no step.
+      if (Math.sqrt(gradSq) >= MIN_GRAD_NORM && Number.isFinite(loss) && Number.isFinite(gradSq)) {
         const own = new Set(variables);
         const origin = snapshot(variables);
         let found = false;
@@ -127,7 +131,9 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
             eta *= this.options.betaB;
           }
           if (!found) assignAlong(variables, origin, gradients, -FALLBACK_STEP);
-          tf.dispose(origin);
+          // The finite-weights guarantee: an accepted point with a non-finite entry is not kept.
+          if (allFinite(variables)) tf.dispose(origin);
+          else restore(variables, origin);
         } catch (e) {
           restore(variables, origin); // a throwing closure leaves the weights where they were
           throw e;
@@ -135,6 +141,7 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
       }
       this.step = eta;
     } catch (e) {
+      this.tries = triesBefore;
       value.dispose();
       throw e;
     } finally {
@@ -159,6 +166,7 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
    * @throws {Error} always: use `minimize(f)` (as `model.fit` does).
    */
   override applyGradients(_variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.assertLive('applyGradients');
     throw new Error(
       'SLS: the line search needs the loss closure; call minimize(f) (model.fit does) instead of applyGradients.',
     );
@@ -169,6 +177,8 @@ export class SLS extends ConfiguredOptimizer<SLSOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('SLS', weightValues, { slots: [], state: { name: 'SLS/state', length: 2 } });
     const rest = await this.extractIterations(weightValues);
     [this.step, this.tries] = readStateEntry('SLS', rest, 2);
   }

@@ -1,3 +1,4 @@
+import { checkRestored } from './state-check.js';
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { plusDecay } from './params.js';
@@ -102,10 +103,11 @@ export class AdamW extends DirectionalOptimizer<AdamWOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('AdamW', weightValues, { slots: ['m', 'v'], nonNegative: ['v'] });
     const rest = await this.extractIterations(weightValues);
-    const half = rest.length / 2;
-    this.m.restore(rest.slice(0, half));
-    this.v.restore(rest.slice(half));
+    this.m.restore(rest.filter((w) => w.name.endsWith('/m')));
+    this.v.restore(rest.filter((w) => w.name.endsWith('/v')));
   }
 
   override dispose(): void {

@@ -1,4 +1,6 @@
+import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertLive } from './disposal.js';
 import { registerOnConstruction } from './register-once.js';
 
 /**
@@ -52,10 +54,17 @@ export abstract class ConfiguredOptimizer<O extends object> extends tf.Optimizer
     return ownInstance(this, x);
   }
 
+  private disposed = false;
+
   constructor(options: Readonly<O>) {
     super();
     this.options = options;
     registerOnConstruction(new.target);
+  }
+
+  /** Throws once the optimizer is disposed (every step and every getWeights/setWeights goes through here). */
+  protected assertLive(call: string): void {
+    assertLive(this, this.disposed, call);
   }
 
   /** tf.Optimizer's `minimize`, typed: the loss is returned exactly when `returnCost` is true. */
@@ -63,7 +72,26 @@ export abstract class ConfiguredOptimizer<O extends object> extends tf.Optimizer
   override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
   override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
+    this.assertLive('minimize');
     return super.minimize(f, returnCost, varList);
+  }
+
+  /** tf.Optimizer's, refused after dispose (every subclass's getWeights starts with it). */
+  override async saveIterations(): Promise<NamedTensor> {
+    this.assertLive('getWeights');
+    return super.saveIterations();
+  }
+
+  /** tf.Optimizer's, refused after dispose (every subclass's setWeights starts with it). */
+  protected override async extractIterations(weightValues: NamedTensor[]): Promise<NamedTensor[]> {
+    this.assertLive('setWeights');
+    return super.extractIterations(weightValues);
+  }
+
+  /** Disposes the optimizer's state; any later step or getWeights/setWeights throws. */
+  override dispose(): void {
+    this.disposed = true;
+    super.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {

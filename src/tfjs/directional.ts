@@ -2,6 +2,8 @@ import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfiguredOptimizer } from './configured.js';
 import { addScaled } from './params.js';
+import { readLoss } from './probe.js';
+import { StateSnapshot } from './state-snapshot.js';
 
 /**
  * An optimizer that can state its step as a direction without applying it: for weights w and
@@ -74,12 +76,35 @@ export abstract class DirectionalOptimizer<O extends object = Record<string, nev
 
   abstract computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[];
 
+  /**
+   * One step w ← w + s·D. A gradient that is not finite (or whose square overflows float32) is
+   * not fed to the state at all; an update that is not finite is not written and the state the
+   * step advanced (moments, counters, distance estimates) is put back, so one bad batch leaves no
+   * NaN or ∞ behind to poison the later steps. Both count in `skippedSteps`.
+   */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.assertLive('applyGradients');
     const { variables, gradients } = resolveGradients(this.getClassName(), variableGradients);
-    const directions = this.computeDirection(variables, gradients);
+    if (!readLoss(null, gradients).finite) {
+      this.skipped += 1;
+      return;
+    }
+    const before = StateSnapshot.capture([this]);
+    let directions: tf.Tensor[];
+    try {
+      directions = this.computeDirection(variables, gradients);
+    } catch (e) {
+      before.restore();
+      throw e;
+    }
     const scale = this.directionScale;
-    if (addScaled(variables, directions, scale)) this.lastScale = scale;
-    else this.skipped += 1;
+    if (addScaled(variables, directions, scale)) {
+      this.lastScale = scale;
+      before.release();
+    } else {
+      this.skipped += 1;
+      before.restore();
+    }
     tf.dispose(directions);
   }
 }

@@ -3,12 +3,14 @@ import type { ControllerState } from '../core/controller.js';
 import { configToOptions, optionsToConfig } from './configured.js';
 import type { GeNOptions } from './gen-options.js';
 import { readStateEntry, stateEntry } from './state-codec.js';
+import { checkRestored } from './state-check.js';
+import { tfjsLayout } from './tfjs-layouts.js';
 import type { NamedTensor } from './types.js';
 
 /**
  * GeN's part of `getWeights`/`setWeights` (and so of `model.save` with `includeOptimizer`):
  *
- *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr]
+ *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale]
  *     base/<name>                  every weight of the base optimizer's getWeights()
  *     base_scalar/<field>          the base's scalar variables that its getWeights() leaves out
  *     gen/previous_direction/<i>   the held direction of the previous step, if any
@@ -27,12 +29,22 @@ const PREVIOUS = 'gen/previous_direction/';
 export interface GeNHeld {
   state: ControllerState;
   previous: { directions: tf.Tensor[]; lr: number } | null;
+  /** The spike detector's scale of ‖g‖² (a 7th number of the state; lists of 0.2.0 have 6: read as 0). */
+  gradScale: number;
 }
 
 /** The weights of a GeN (after its `iter` entry). The tensors are the live ones, not copies. */
 export async function saveGeN(base: tf.Optimizer, held: GeNHeld): Promise<NamedTensor[]> {
   const s = held.state;
-  const values = [s.step, s.lr, s.calibrating ? 1 : 0, s.calibrationSteps, s.refits, held.previous?.lr ?? NaN];
+  const values = [
+    s.step,
+    s.lr,
+    s.calibrating ? 1 : 0,
+    s.calibrationSteps,
+    s.refits,
+    held.previous?.lr ?? NaN,
+    held.gradScale,
+  ];
   return [
     stateEntry(STATE, values),
     ...(await base.getWeights()).map((w) => ({ name: `${BASE}${w.name}`, tensor: w.tensor })),
@@ -53,7 +65,15 @@ export async function loadGeN(
   const iter = weights.find((w) => w.name === 'iter');
   if (iter == null) throw new Error("GeN.setWeights: expected the weights of GeN.getWeights() (an entry 'iter').");
   const iterations = (await iter.tensor.data())[0];
-  const [step, lr, calibrating, calibrationSteps, refits, previousLr] = readStateEntry('GeN', weights, STATE, 6);
+  if (iter.tensor.size !== 1 || !Number.isInteger(iterations) || iterations < 0) {
+    throw new Error(`GeN.setWeights: 'iter' must be one integer ≥ 0; got ${iterations}.`);
+  }
+  const [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale = 0] = readStateEntry(
+    'GeN',
+    weights,
+    STATE,
+    6,
+  );
   const check = (name: string, value: number, ok: boolean) => {
     if (!ok) throw new Error(`GeN.setWeights: the saved state has ${name} = ${value}, which is out of range.`);
   };
@@ -62,7 +82,10 @@ export async function loadGeN(
   check('calibrating', calibrating, calibrating === 0 || calibrating === 1);
   check('calibrationSteps', calibrationSteps, Number.isInteger(calibrationSteps) && calibrationSteps >= 0);
   check('refits', refits, Number.isInteger(refits) && refits >= 0);
+  check('gradScale', gradScale, Number.isFinite(gradScale) && gradScale >= 0);
   check('previousLr', previousLr, Number.isNaN(previousLr) || (Number.isFinite(previousLr) && previousLr >= 0));
+  refuseNonfinite(weights.filter((w) => w.name.startsWith(BASE) || w.name.startsWith(PREVIOUS)));
+  checkBaseEntries(base, weights);
   // Work on copies: the list may hold this optimizer's own live tensors (setWeights(getWeights())),
   // which the base disposes or assigns over while it restores (a self-assignment frees the data).
   const copies = weights.map((w) => ({ name: w.name, tensor: tf.keep(tf.clone(w.tensor)) }));
@@ -90,7 +113,54 @@ export async function loadGeN(
     iterations,
     state: { step, lr, calibrating: calibrating === 1, calibrationSteps, refits },
     previous: directions.length > 0 ? { directions, lr: previousLr } : null,
+    gradScale,
   };
+}
+
+/**
+ * Refuses base entries that this base could not have saved (checked before anything is restored):
+ * for a tf.train base the layout of its getWeights() (the library's bases check their own), scalar
+ * fields it does not have, and a held direction whose count differs from the base's slots.
+ * @throws {Error} naming the entry.
+ */
+function checkBaseEntries(base: tf.Optimizer, weights: readonly NamedTensor[]): void {
+  const entries = weights
+    .filter((w) => w.name.startsWith(BASE))
+    .map((w) => ({ name: w.name.slice(BASE.length), tensor: w.tensor }));
+  const layout = tfjsLayout(base);
+  if (layout) checkRestored(`GeN (base ${base.getClassName()})`, entries, layout);
+  const fields = new Set(scalarVariables(base).map(([k]) => k));
+  for (const w of weights) {
+    const key = w.name.slice(BASE_SCALAR.length);
+    if (w.name.startsWith(BASE_SCALAR) && !fields.has(key)) {
+      throw new Error(
+        `GeN.setWeights: the saved entry '${w.name}' is not a field of the base ${base.getClassName()}; is this the state of GeN over another base?`,
+      );
+    }
+  }
+  const slots = entries.filter((w) => w.name !== 'iter');
+  const perGroup = layout && layout.slots.length > 0 ? slots.length / layout.slots.length : null;
+  const previous = weights.filter((w) => w.name.startsWith(PREVIOUS)).length;
+  if (perGroup !== null && perGroup > 0 && previous > 0 && previous !== perGroup) {
+    throw new Error(
+      `GeN.setWeights: the list is truncated or mixed: ${previous} held direction tensors for a base with slots for ${perGroup} variables.`,
+    );
+  }
+}
+
+/**
+ * Refuses float entries holding NaN or ±∞ (one readback): a tf.train base would take them as they
+ * are and write NaN weights at the next step.
+ * @throws {Error} naming the first such entry.
+ */
+function refuseNonfinite(entries: readonly NamedTensor[]): void {
+  const floats = entries.filter((w) => w.tensor.dtype === 'float32');
+  if (floats.length === 0) return;
+  const check = tf.tidy(() => tf.stack(floats.map((w) => tf.sum(tf.mul(w.tensor, 0)))));
+  const sums = check.dataSync();
+  check.dispose();
+  const bad = floats.findIndex((_, i) => !Number.isFinite(sums[i]));
+  if (bad >= 0) throw new Error(`GeN.setWeights: the saved entry '${floats[bad].name}' holds NaN or ±∞.`);
 }
 
 /** Scalar variables an optimizer keeps outside getWeights (Adam's β₁ᵗ, β₂ᵗ; Adamax's iteration). */

@@ -14,6 +14,9 @@ import { installLayersHook, LEARN_RUN_LENGTH } from './layers-hook.js';
 import { addScaled } from './params.js';
 import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
 import { registerOnConstruction } from './register-once.js';
+import { StepTransaction } from './step-transaction.js';
+import { isSpike, nextScale } from './gradient-spike.js';
+import { assertLive } from './disposal.js';
 import type { NamedTensor } from './types.js';
 
 /**
@@ -60,6 +63,11 @@ export class GeN extends tf.Optimizer {
   private readonly previous = new HeldDirection();
   /** The options the core decides with: `options`, with horizon 'auto' replaced once `model.fit` tells the run length. */
   private rule: Readonly<ControllerOptions>;
+  private disposed = false;
+  /** Recent scale of ‖g‖² for the spike detector (see gradient-spike.ts); 0 before the first step. */
+  private gradScale = 0;
+  /** Whether the held direction came from setWeights and has not yet been checked against a step's variables. */
+  private heldRestored = false;
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
@@ -111,28 +119,47 @@ export class GeN extends tf.Optimizer {
   override minimize(f: () => tf.Scalar, returnCost?: false, varList?: tf.Variable[]): null;
   override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
-    const grads = recordGradients('GeN', f, varList);
-    const { variables, gradients, tape, value } = grads;
-    const { loss, finite } = readLoss(value, gradients);
-    if (!finite) {
-      disposeGradients(grads);
-      this.finish(finishNonfinite(this.state, this.rule, loss), null);
-    } else {
-      const directions = baseDirection(this.base, variables, gradients);
-      disposeGradients(grads);
-      const held = this.previous.fitting(variables);
-      const plan = planStep(this.state, this.rule, { closure: true, previousLr: held?.lr ?? null });
-      const along = plan.probed === 'previous' && held ? held.directions : directions;
-      const reuse = this.options.probeLoss === null;
-      const probeLosses =
-        plan.offsets.length === 0
-          ? []
-          : lossesAlong('GeN', this.options.probeLoss ?? f, variables, along, plan.offsets, tape, reuse ? loss : null);
-      this.apply(variables, directions, finishStep(this.state, this.rule, plan, { loss, probeLosses }, true));
-    }
-    if (returnCost) return value;
-    value.dispose();
-    return null;
+    assertLive(this, this.disposed, 'minimize');
+    return this.transaction((tx) => {
+      const grads = recordGradients('GeN', f, varList);
+      const { variables, gradients, tape, value } = grads;
+      tx.track([value, ...gradients]);
+      const { loss, finite, gradSquares } = readLoss(value, gradients);
+      if (!finite) {
+        disposeGradients(grads);
+        this.nonfinite(tx, variables, loss);
+      } else if (isSpike(gradSquares, this.gradScale)) {
+        disposeGradients(grads);
+        this.finish(spikeOutcome(finishNonfinite(this.state, this.rule, loss)), null);
+      } else {
+        this.gradScale = nextScale(gradSquares, this.gradScale);
+        const directions = tx.track(baseDirection(this.base, variables, gradients));
+        disposeGradients(grads);
+        const held = this.previous.fitting(variables);
+        if (held === null && this.heldRestored) this.refuseRestoredDirection(variables);
+        this.heldRestored = false;
+        const plan = planStep(this.state, this.rule, { closure: true, previousLr: held?.lr ?? null });
+        const along = plan.probed === 'previous' && held ? held.directions : directions;
+        const reuse = this.options.probeLoss === null;
+        const probeLosses =
+          plan.offsets.length === 0
+            ? []
+            : lossesAlong(
+                'GeN',
+                this.options.probeLoss ?? f,
+                variables,
+                along,
+                plan.offsets,
+                tape,
+                reuse ? loss : null,
+              );
+        const outcome = finishStep(this.state, this.rule, plan, { loss, probeLosses }, true);
+        this.apply(tx, variables, directions, outcome, true);
+      }
+      if (returnCost) return value;
+      value.dispose();
+      return null;
+    });
   }
 
   /**
@@ -140,26 +167,94 @@ export class GeN extends tf.Optimizer {
    * probe is possible without the loss closure: `lastStep.reason` is `no_closure`.
    */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const { variables, gradients } = resolveGradients('GeN', variableGradients);
-    if (!readLoss(null, gradients).finite) return this.finish(finishNonfinite(this.state, this.rule, NaN), null);
-    const plan = planStep(this.state, this.rule, { closure: false, previousLr: null });
-    const directions = baseDirection(this.base, variables, gradients);
-    this.apply(variables, directions, finishStep(this.state, this.rule, plan, { loss: NaN, probeLosses: [] }, false));
+    assertLive(this, this.disposed, 'applyGradients');
+    this.transaction((tx) => {
+      const { variables, gradients } = resolveGradients('GeN', variableGradients);
+      if (!readLoss(null, gradients).finite) return this.nonfinite(tx, variables, null);
+      const plan = planStep(this.state, this.rule, { closure: false, previousLr: null });
+      const directions = tx.track(baseDirection(this.base, variables, gradients));
+      const outcome = finishStep(this.state, this.rule, plan, { loss: NaN, probeLosses: [] }, false);
+      this.apply(tx, variables, directions, outcome, false);
+    });
+  }
+
+  /**
+   * Runs one step so that it either completes or leaves no trace: if `body` (the loss closure, a
+   * probe, the base, `onStep`) throws, the weights, the base's state and GeN's own state are put
+   * back bit-exactly, the step's tensors are disposed, and the error is rethrown as it is.
+   */
+  private transaction<T>(body: (tx: StepTransaction) => T): T {
+    const tx = new StepTransaction([this.base]);
+    const own = {
+      state: this.state,
+      last: this.last,
+      iterations: this.iterations_,
+      held: this.previous.value,
+      heldRestored: this.heldRestored,
+      gradScale: this.gradScale,
+    };
+    try {
+      const result = body(tx);
+      tx.commit();
+      if (own.held !== null && own.held !== this.previous.value) tf.dispose(own.held.directions);
+      return result;
+    } catch (e) {
+      tx.rollback();
+      const now = this.previous.swap(own.held);
+      if (now !== null && now !== own.held) tf.dispose(now.directions);
+      this.state = own.state;
+      this.last = own.last;
+      this.iterations_ = own.iterations;
+      this.heldRestored = own.heldRestored;
+      this.gradScale = own.gradScale;
+      throw e;
+    }
+  }
+
+  /**
+   * A step whose loss or gradients are not finite: nothing of it is written and the lr backs off.
+   * When the loss overflows (±∞) right after a step whose direction GeN still holds, that step is
+   * what broke the run (a gradient spike can carry the weights far away while staying finite), so
+   * it is undone, w ← w − lr·D (reason `rolled_back`). A NaN loss is not taken as the step's fault
+   * (a bad batch or operation gives NaN wherever the weights are), so it only skips.
+   */
+  private nonfinite(tx: StepTransaction, variables: tf.Variable[], loss: number | null): void {
+    const outcome = finishNonfinite(this.state, this.rule, loss ?? NaN);
+    const overflowed = loss === Infinity || loss === -Infinity;
+    const undo = overflowed ? this.previous.fitting(variables) : null;
+    if (undo !== null && undo.lr > 0) {
+      tx.beforeWrite(variables);
+      if (addScaled(variables, undo.directions, -undo.lr)) {
+        return this.finish({ ...outcome, info: { ...outcome.info, reason: 'rolled_back' } }, null);
+      }
+    }
+    this.finish(outcome, null);
   }
 
   /** Writes the decided update through the guard; a non-finite update is refused and reported as such. */
-  private apply(variables: tf.Variable[], directions: tf.Tensor[], outcome: StepOutcome): void {
+  private apply(
+    tx: StepTransaction,
+    variables: tf.Variable[],
+    directions: tf.Tensor[],
+    outcome: StepOutcome,
+    closure: boolean,
+  ): void {
+    if (outcome.appliedLr !== 0) tx.beforeWrite(variables);
     const written = outcome.appliedLr === 0 || addScaled(variables, directions, outcome.appliedLr);
     if (!written) {
       tf.dispose(directions);
       return this.finish(finishNonfinite(this.state, this.rule, outcome.info.loss), null);
     }
-    this.finish(outcome, outcome.keepDirection ? directions : null);
-    if (!outcome.keepDirection) tf.dispose(directions);
+    // Held after every written closure step, not only before a refit: the same single copy, and
+    // the step can then be undone (see `nonfinite`). The probes only ever read it on a refit.
+    const keep = outcome.keepDirection || (closure && outcome.appliedLr > 0);
+    this.finish(outcome, keep ? directions : null);
+    if (!keep) tf.dispose(directions);
   }
 
   private finish(outcome: StepOutcome, keep: tf.Tensor[] | null): void {
-    this.previous.replace(keep === null ? null : { directions: keep, lr: outcome.appliedLr });
+    // swap, not replace: the old direction is disposed when the step commits (it may roll back).
+    this.previous.swap(keep === null ? null : { directions: keep, lr: outcome.appliedLr });
     this.state = outcome.state;
     this.last = outcome.info;
     this.incrementIterations();
@@ -167,20 +262,35 @@ export class GeN extends tf.Optimizer {
   }
 
   override async getWeights(): Promise<NamedTensor[]> {
+    assertLive(this, this.disposed, 'getWeights');
     return [
       await this.saveIterations(),
-      ...(await saveGeN(this.base, { state: this.state, previous: this.previous.value })),
+      ...(await saveGeN(this.base, { state: this.state, previous: this.previous.value, gradScale: this.gradScale })),
     ];
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    assertLive(this, this.disposed, 'setWeights');
     const held = await loadGeN(this.base, weightValues);
     this.iterations_ = held.iterations;
     this.state = held.state;
     this.previous.replace(held.previous);
+    this.heldRestored = held.previous !== null;
+    this.gradScale = held.gradScale;
+  }
+
+  /** @throws {Error} the restored held direction does not fit the variables: the state of another model. */
+  private refuseRestoredDirection(variables: tf.Variable[]): never {
+    const shapes = (ts: readonly { shape: number[] }[]) => ts.map((t) => `[${t.shape}]`).join(', ');
+    throw new Error(
+      `GeN: the restored state holds a direction of shapes ${shapes(this.previous.value?.directions ?? [])}, ` +
+        `but this step's variables have shapes ${shapes(variables)}: the state comes from another model (or a truncated list).`,
+    );
   }
 
   override dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.previous.replace(null);
     this.base.dispose();
     super.dispose();
@@ -197,4 +307,9 @@ export class GeN extends tf.Optimizer {
     const { base, options } = genFromConfig(config);
     return new cls(base, options);
   }
+}
+
+/** A spike is skipped like a non-finite step, under its own reason. */
+function spikeOutcome(o: StepOutcome): StepOutcome {
+  return { ...o, info: { ...o.info, reason: 'spike' } };
 }

@@ -7,8 +7,9 @@ export interface Held {
 }
 
 /**
- * The one direction GeN keeps between steps (probeDirection 'previous'): at most one extra copy
- * of the parameters, replaced or dropped at every step.
+ * The one direction GeN keeps between steps: at most one extra copy of the parameters, replaced
+ * or dropped at every step. It serves the next refit's probes (probeDirection 'previous') and
+ * lets GeN undo the last step, w ← w − lr·D, when the loss right after it is not finite.
  */
 export class HeldDirection {
   private held: Held | null = null;
@@ -27,7 +28,14 @@ export class HeldDirection {
 
   /** Disposes what is held and holds `next` instead (null: nothing). */
   replace(next: Held | null): void {
-    if (this.held !== null) tf.dispose(this.held.directions);
+    const old = this.swap(next);
+    if (old !== null && old !== next) tf.dispose(old.directions);
+  }
+
+  /** Holds `next` and returns what was held, without disposing it (for a step that may roll back). */
+  swap(next: Held | null): Held | null {
+    const old = this.held;
     this.held = next;
+    return old;
   }
 }

@@ -100,22 +100,27 @@ export function lossesAlong(
 }
 
 /**
- * The loss and whether it and every gradient are finite, in one readback on the common path:
- * Σ sum(g) is finite only if every entry is, so a finite sum settles it with one reduction per
- * gradient. A non-finite sum is either a non-finite entry or a float32 overflow of finite
- * entries; only then is the exact test Σ sum(0·g) (0 when all are finite, NaN otherwise) read
- * back as well. With `value` null the loss is NaN and only the gradients are checked.
+ * The loss and whether it and every gradient are usable, in one readback: Σ sum(g²) is NaN or ∞
+ * when a gradient entry is NaN or ±∞, and also when a finite entry is so large that its square
+ * overflows float32 (|g| ≳ 1.8e19). Such a gradient counts as not finite: no optimizer can use
+ * it (Adam's second moment would become ∞ for good, an SGD step would throw the weights to
+ * ~1e35 and end the run), so it must not reach the base. With `value` null the loss is NaN and
+ * only the gradients are checked. `gradSquares` is Σ‖g‖² (for GeN's spike detector).
  */
-export function readLoss(value: tf.Scalar | null, gradients: readonly tf.Tensor[]): { loss: number; finite: boolean } {
-  const sumOf = (parts: tf.Tensor[]) => (parts.length > 0 ? tf.addN(parts) : tf.scalar(0));
-  const both = tf.tidy(() => tf.stack([value ?? tf.scalar(0), sumOf(gradients.map((g) => tf.sum(g)))]));
-  const [loss, sum] = both.dataSync() as Float32Array;
+export function readLoss(
+  value: tf.Scalar | null,
+  gradients: readonly tf.Tensor[],
+): { loss: number; finite: boolean; gradSquares: number } {
+  const both = tf.tidy(() => {
+    const squares = gradients.map((g) => tf.sum(tf.square(g)));
+    const check = squares.length > 0 ? tf.addN(squares) : tf.scalar(0);
+    return tf.stack([value ?? tf.scalar(0), check]);
+  });
+  const [loss, check] = both.dataSync() as Float32Array;
   both.dispose();
-  let check = sum;
-  if (!Number.isFinite(sum)) {
-    const exact = tf.tidy(() => sumOf(gradients.map((g) => tf.sum(tf.mul(g, 0)))));
-    check = exact.dataSync()[0];
-    exact.dispose();
-  }
-  return { loss: value ? loss : NaN, finite: Number.isFinite(value ? loss : 0) && Number.isFinite(check) };
+  return {
+    loss: value ? loss : NaN,
+    finite: Number.isFinite(value ? loss : 0) && Number.isFinite(check),
+    gradSquares: check,
+  };
 }

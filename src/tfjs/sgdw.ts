@@ -1,3 +1,4 @@
+import { checkRestored } from './state-check.js';
 import type { NamedTensor } from './types.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { plusDecay } from './params.js';
@@ -94,6 +95,8 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
+    this.assertLive('setWeights');
+    checkRestored('SGDW', weightValues, { slots: this.options.momentum > 0 ? ['momentum'] : [] });
     this.buffer.restore(await this.extractIterations(weightValues));
   }
 

@@ -8,14 +8,31 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export class Slot {
   private entries: { originalName: string; variable: tf.Variable }[] = [];
+  /** How many slots the last {@link restore} put in (0: none, they are created as needed). */
+  private restored = 0;
 
   constructor(
     readonly suffix: string,
     private readonly init = 0,
   ) {}
 
-  /** The slot of the i-th variable, created on first use. */
+  /**
+   * The slot of the i-th variable, created on first use.
+   * @throws {Error} restored slots that do not fit the variables (the state of another model):
+   *   a shape that differs, or more variables than restored slots.
+   */
   get(i: number, v: tf.Variable): tf.Variable {
+    const e = this.entries[i];
+    if (e != null && !tf.util.arraysEqual(e.variable.shape, v.shape)) {
+      throw new Error(
+        `the restored slot '${e.originalName}' has shape [${e.variable.shape}] but variable ${i} ('${v.name}') has shape [${v.shape}]: the optimizer state comes from a model of another shape.`,
+      );
+    }
+    if (e == null && this.restored > 0 && i >= this.restored) {
+      throw new Error(
+        `the restored optimizer state has ${this.restored} '${this.suffix}' slots but the step has more variables (variable ${i}, '${v.name}'): it comes from another model.`,
+      );
+    }
     if (this.entries[i] == null) {
       this.entries[i] = {
         originalName: `${v.name}/${this.suffix}`,
@@ -36,6 +53,7 @@ export class Slot {
     const fresh = weights.map((w) => ({ originalName: w.name, variable: w.tensor.variable(false) }));
     this.dispose();
     this.entries = fresh;
+    this.restored = fresh.length;
   }
 
   dispose(): void {
