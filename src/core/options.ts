@@ -29,7 +29,7 @@ export interface Horizon {
 }
 
 /** The shape of a horizon given without one, and of the horizon GeN learns from `model.fit`. */
-export const HORIZON_SHAPE: HorizonShape = 'linear';
+export const HORIZON_SHAPE: HorizonShape = 'cooldown';
 
 /**
  * `auto`: no horizon until the run length is known; `model.fit` (and `fitDataset` with
