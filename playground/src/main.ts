@@ -109,7 +109,13 @@ class Session {
   ) {
     const weights = initialWeights(spec, SEED);
     this.runs = makeRuns(
-      { base: settings.base, fixedLr: settings.fixedLr, peer: settings.peer, gen: settings.gen },
+      // The session's length is known, so GeN gets it as its documented horizon argument.
+      {
+        base: settings.base,
+        fixedLr: settings.fixedLr,
+        peer: settings.peer,
+        gen: { horizon: { steps: settings.steps }, ...settings.gen },
+      },
       spec,
       weights,
     );
