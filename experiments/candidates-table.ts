@@ -31,6 +31,7 @@ const count = new Map<string, number>();
 console.log(`| task, base | best tuned | target | ${CANDIDATES.join(' | ')} |`);
 console.log(`|---|---|---|${CANDIDATES.map(() => '---|').join('')}`);
 for (const [task, base, best, accuracy] of BEST) {
+  // The report's rule (report/analyze.ts): within 0.5 points for an accuracy, within 1% relative otherwise.
   const target = accuracy ? best - 0.005 : best * 1.01;
   const fmt = (v: number) => (accuracy ? `${(100 * v).toFixed(2)}%` : v.toPrecision(4));
   const cells = CANDIDATES.map((c) => {

@@ -122,7 +122,7 @@ export interface Comparison {
   relGap: number;
   /** Gap in points of accuracy (positive = GeN worse); NaN for other metrics. */
   pointsGap: number;
-  /** Within 1% relative or 0.5 points of accuracy, with no diverged GeN seed. */
+  /** Within 0.5 points of accuracy (accuracy metrics) or 1% relative (others), with no diverged GeN seed. */
   within: boolean;
   /** The task's decision for this base. */
   decides: boolean | null;
@@ -276,7 +276,8 @@ function compare(gen: Entry, best: Entry, metric: TaskSummary['metric'], decides
   const b = best.stat.mean;
   const relGap = metric.higherIsBetter ? (b - g) / Math.abs(b) : (g - b) / Math.abs(b);
   const pointsGap = metric.name === 'accuracy' ? (b - g) * 100 : NaN;
-  const closeEnough = relGap <= 0.01 || (Number.isFinite(pointsGap) && pointsGap <= 0.5);
+  // An accuracy must be within 0.5 points (1% relative would allow 0.97 points at 97%); other metrics within 1%.
+  const closeEnough = Number.isFinite(pointsGap) ? pointsGap <= 0.5 : relGap <= 0.01;
   return { gen, best, relGap, pointsGap, within: gen.stat.diverged === 0 && gen.stat.n > 0 && closeEnough, decides };
 }
 

@@ -76,7 +76,7 @@ interface OverviewRow {
 /**
  * The overview of one task: per base, GeN with its defaults, the best tuned configuration, the
  * median tuned configuration and the best peer; a dot at the mean, a bar over ± 1 sd, a tick per
- * seed, and the target band (within 1% relative or 0.5 points of the best). A value that is not
+ * seed, and the target band (within 0.5 points of an accuracy, 1% relative otherwise). A value that is not
  * finite (a diverged run, a median counting diverged configurations) is drawn as ✕ at the worse edge.
  */
 export function overviewSpec(t: TaskSummary): FigureSpec {
@@ -117,7 +117,7 @@ export function overviewSpec(t: TaskSummary): FigureSpec {
     }
     if (d.best && Number.isFinite(d.best.stat.mean)) {
       const b = d.best.stat.mean;
-      const tol = Math.max(Math.abs(b) * 0.01, t.metric.name === 'accuracy' ? 0.005 : 0);
+      const tol = t.metric.name === 'accuracy' ? 0.005 : Math.abs(b) * 0.01;
       bands.push({ panel, from: b * k, to: (t.metric.higherIsBetter ? b - tol : b + tol) * k });
     }
   }
