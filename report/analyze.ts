@@ -96,9 +96,10 @@ export function hasDefaultProbes(e: Pick<Entry, 'kind' | 'config'>): boolean {
 
 /**
  * Whether a task can decide the verdict for one base: the tuned grid's best and median (test
- * metric) must differ by more than twice the seed noise, the larger of the seed sds of the grid's
- * best configuration and of GeN with its defaults. Where tuning does not move the metric beyond
- * seed noise, "GeN is as good as the tuned grid" says nothing about GeN.
+ * metric) must differ by more than twice the seed noise: the seed sd of the grid's best
+ * configuration. Where tuning does not move the metric beyond seed noise, "GeN is as good as the
+ * tuned grid" says nothing about GeN. GeN's own seed spread does not count: an unstable GeN must
+ * not make the task that shows it stop deciding.
  */
 export interface Decision {
   base: string;
@@ -107,7 +108,7 @@ export interface Decision {
   genDefault: Entry | null;
   /** |best − median|. */
   spread: number;
-  /** max(sd of best, sd of GeN default). */
+  /** The seed sd of the grid's best configuration. */
   noise: number;
   /** null when it cannot be told (see `reason`). */
   decides: boolean | null;
@@ -244,7 +245,7 @@ function decide(base: string, entries: Entry[]): Decision {
   const median = entries.find((e) => e.kind === 'grid-median' && e.base === base) ?? null;
   const genDefault = entries.find((e) => isGenDefault(e) && e.base === base) ?? null;
   const spread = best && median ? Math.abs(best.stat.mean - median.stat.mean) : NaN;
-  const noise = best && genDefault ? Math.max(best.stat.sd, genDefault.stat.sd) : NaN;
+  const noise = best ? best.stat.sd : NaN;
   const undecided = (reason: string): Decision => ({
     base,
     best,

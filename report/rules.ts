@@ -7,8 +7,9 @@ export const TARGET_RULE =
 
 export const DECIDING_RULE =
   'a task decides the verdict for a base only if the tuned grid’s best and median differ by clearly more than ' +
-  'seed noise: |best − median| > 2 × max(seed sd of the grid’s best configuration, seed sd of GeN with its defaults), ' +
-  'on the test metric. With fewer than 2 finite seeds of either the noise is unknown and the task is undecided. ' +
+  'seed noise: |best − median| > 2 × the seed sd of the grid’s best configuration, on the test metric (GeN’s own ' +
+  'spread does not count: an unstable GeN must not exempt a task). With fewer than 2 finite seeds of that ' +
+  'configuration the noise is unknown and the task is undecided. ' +
   'Where tuning does not beat the median configuration by more than noise, matching the tuned grid says nothing.';
 
 export const DIVERGED_RULE =
