@@ -2,25 +2,18 @@
 // names the suite reports them by, so the final run does not repeat them:
 // - GeN's defaults (gen-adamw, gen-sgd: the cooldown horizon over the run length) = the candidate runs
 //   gen-<base>-cooldown of docs/results/defaults-candidates.jsonl.gz (seeds 0 and 1);
-// - the anytime mode (gen-<base>-anytime: no horizon) = 0.2.0's gen-<base> runs of docs/results/full.jsonl.gz.
+// - the anytime mode (gen-<base>-anytime: no horizon) = 0.2.0's gen-<base> runs of docs/results/full-0.2.0.jsonl.gz.
 // Same configuration, same code path: the final run reproduced both bit for bit on mnist-mlp (seed 0
 // and 1 of gen-adamw: 0.9772, 0.9781; seed 0 of gen-adamw-anytime: 0.9717). Each adopted record keeps
 // its commit and says where it came from (`adoptedFrom`).
 // Usage: npx tsx experiments/adopt-candidate-runs.ts OUT.jsonl
-import { appendFileSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { appendFileSync } from 'node:fs';
 import { findOptimizer } from '../bench/optimizers.js';
-import { runKey, type RunRecord } from '../bench/results.js';
+import { readResults, runKey, type RunRecord } from '../bench/results.js';
 
 const out = process.argv[2];
 if (!out) throw new Error('usage: npx tsx experiments/adopt-candidate-runs.ts OUT.jsonl');
-const read = (p: string) =>
-  gunzipSync(readFileSync(p))
-    .toString()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as RunRecord)
-    .filter((r) => r.kind === 'run' && r.phase === 'tune');
+const read = (p: string) => readResults(p).filter((r): r is RunRecord => r.kind === 'run' && r.phase === 'tune');
 const DEV = ['mnist-mlp', 'fashion-cnn', 'moby-char', 'movielens-mf', 'breast-cancer-logreg', 'diabetes-mlp'];
 const adopt = (from: RunRecord[], source: (base: string) => string, target: (base: string) => string) => {
   let n = 0;
@@ -54,7 +47,7 @@ const a = adopt(
   (b) => `gen-${b}`,
 );
 const b = adopt(
-  read('docs/results/full.jsonl.gz'),
+  read('docs/results/full-0.2.0.jsonl.gz'),
   (b) => `gen-${b}`,
   (b) => `gen-${b}-anytime`,
 );

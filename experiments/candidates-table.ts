@@ -2,18 +2,11 @@
 // development tasks, against the best-tuned grid of its base (the 0.2.0 full run), and how many
 // (task, base) pairs that decide it puts within target (1% relative, or 0.5 points of accuracy).
 // Usage: npx tsx experiments/candidates-table.ts
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import type { RunRecord } from '../bench/results.js';
+import { readResults, type RunRecord } from '../bench/results.js';
 
 const read = (p: string) =>
-  gunzipSync(readFileSync(p))
-    .toString()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as RunRecord)
-    .filter((r) => r.kind === 'run' && r.phase === 'tune' && r.seed <= 1);
-const records = [...read('docs/results/full.jsonl.gz'), ...read('docs/results/defaults-candidates.jsonl.gz')];
+  readResults(p).filter((r): r is RunRecord => r.kind === 'run' && r.phase === 'tune' && r.seed <= 1);
+const records = [...read('docs/results/full-0.2.0.jsonl.gz'), ...read('docs/results/defaults-candidates.jsonl.gz')];
 // The deciding (task, base) pairs of the 0.2.0 full run and their best-tuned test metric (README, report).
 const BEST: [string, 'adamw' | 'sgd', number, boolean][] = [
   ['mnist-mlp', 'adamw', 0.9795, true],
