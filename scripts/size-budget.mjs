@@ -19,7 +19,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Budgets in bytes: minified and gzip-compressed, gen-optim and gen-optim/peers together. */
-export const BUDGET = { minified: 50 * 1024, gzip: 16 * 1024 };
+// 0.3.0 raised it from 50 / 16 KiB: transactional steps, the spike detector, restored-state validation and
+// dispose guards (issue 12) took the root + peers from 47.8 to 60.8 KiB minified (18.6 KiB gzip). The budget
+// still catches what it is for: a bundled TensorFlow.js would be megabytes.
+export const BUDGET = { minified: 64 * 1024, gzip: 20 * 1024 };
 /** How much larger `{ GeN, AdamW }` may bundle through the root than from its source files. */
 export const ROOT_OVERHEAD = 0.1;
 
