@@ -16,23 +16,13 @@
 //
 //   node scripts/check-package.mjs [--tfjs 4.21.0,4.22.0] [--no-build] [--keep]
 import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:http';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, posix, resolve, sep } from 'node:path';
+import { dirname, join, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
+import { CHROMIUM_FLAGS, serve } from './static-server.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -43,14 +33,6 @@ const { values } = parseArgs({
   },
 });
 const VERSIONS = values.tfjs.split(',');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
 let failures = 0;
@@ -152,27 +134,6 @@ check(
 const own = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 
 // --- a static server and Chromium for the browser example -----------------------------------------
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-};
-function serve(root) {
-  return new Promise((ready) => {
-    const server = createServer((req, res) => {
-      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-      const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-      if (!file.startsWith(root + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-        res.writeHead(404).end('not found');
-        return;
-      }
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-      createReadStream(file).pipe(res);
-    });
-    server.listen(0, '127.0.0.1', () => ready(server));
-  });
-}
 
 async function browserCheck(dist, label) {
   const { chromium } = await import(join(repo, 'node_modules/playwright-core/index.mjs'));

@@ -7,13 +7,14 @@
 // --no-build serves the existing playground/dist; --dev tests the Vite dev server instead of the build.
 //
 // Prints one line per check and a final "N passed, N failed"; exits non-zero on any failure.
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CHROMIUM_FLAGS, serve } from '../../scripts/static-server.mjs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, createServer as createViteServer, type ViteDevServer } from 'vite';
 import type { PlaygroundApi, PlaygroundSummary } from '../../playground/src/api.js';
@@ -32,16 +33,6 @@ const playground = join(repo, 'playground');
 const dist = join(playground, 'dist');
 const screenshot = join(repo, 'docs', 'playground.png');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const t0 = performance.now();
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
@@ -51,35 +42,6 @@ function check(name: string, ok: boolean, detail = ''): void {
   if (ok) passed++;
   else failed++;
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? `: ${detail}` : ''}\n`);
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
-
-/** A static file server over `root` on 127.0.0.1 (random port). */
-function serve(root: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(root + sep) || !statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      'cache-control': 'no-store',
-    });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
 const summaryOf = (page: Page) =>
@@ -126,7 +88,7 @@ async function main(): Promise<void> {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: CHROMIUM_FLAGS,
       viewport: { width: 1360, height: 760 },
     });
     const page = context.pages()[0] ?? (await context.newPage());
