@@ -1,0 +1,101 @@
+// The runner's model.fit path (tasks with `layers`, e.g. austen-lstm): one compile + fit over the
+// run's batches in order, the optimizer told the run length by fit, a record per step, and no
+// tensor left behind.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-backend-cpu';
+import { AdamW, GeN } from '../../src/index.js';
+import type { OptimizerConfig } from '../../bench/optimizers.js';
+import { runOne } from '../../bench/runner.js';
+import type { TaskSpec } from '../../bench/tasks/types.js';
+
+const STEPS = 12;
+
+/** A dense softmax classifier on 4 features, trained with model.fit. */
+const fitTask: TaskSpec = {
+  name: 'tiny-fit',
+  family: 'tabular',
+  description: 'tiny fit',
+  data: 'synthetic',
+  splitSeed: 1,
+  batchSize: 8,
+  steps: { quick: STEPS, full: STEPS },
+  metric: { name: 'loss', higherIsBetter: false, format: 'number' },
+  evals: 2,
+  npmData: true,
+  create(seed) {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          inputShape: [4],
+          units: 3,
+          activation: 'softmax',
+          kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+        }),
+      ],
+    });
+    const batch = (step: number) =>
+      tf.tidy(() => {
+        const x = tf.randomNormal([8, 4], 0, 1, 'float32', 100 + step);
+        const y = tf.cast(tf.oneHot(tf.cast(tf.argMax(tf.slice(x, [0, 0], [8, 3]), 1), 'int32'), 3), 'float32');
+        return { x, y };
+      });
+    const lossOf = (b: { x: tf.Tensor; y: tf.Tensor }) =>
+      tf.mean(tfl.metrics.categoricalCrossentropy(b.y, model.apply(b.x, { training: true }) as tf.Tensor)) as tf.Scalar;
+    const evalSet = batch(999);
+    return {
+      vars: model.trainableWeights.map((w) => w.read() as tf.Variable),
+      batch(step) {
+        const b = batch(step);
+        return { loss: () => lossOf(b), dispose: () => tf.dispose([b.x, b.y]) };
+      },
+      evaluate: () => ({ loss: tf.tidy(() => lossOf(evalSet).dataSync()[0]) }),
+      layers: { model, loss: 'categoricalCrossentropy', batch },
+      dispose: () => {
+        model.dispose();
+        tf.dispose([evalSet.x, evalSet.y]);
+      },
+    };
+  },
+};
+
+test('a layers task trains through model.fit: GeN learns the run length, every step is logged, no tensor is left', async () => {
+  await tf.setBackend('cpu');
+  let gen: GeN | null = null;
+  const opt: OptimizerConfig = {
+    optimizer: 'gen-adamw',
+    kind: 'gen',
+    base: 'adamw',
+    label: 'GeN-AdamW',
+    config: {},
+    build: (ctx) => {
+      assert.equal(ctx.fit, true, 'the runner says the run trains through fit');
+      gen = new GeN(new AdamW());
+      return gen;
+    },
+  };
+  const before = tf.memory().numTensors;
+  const r = await runOne({
+    task: fitTask,
+    opt,
+    seed: 0,
+    steps: STEPS,
+    mode: 'quick',
+    phase: 't',
+    backend: 'cpu',
+    versions: {},
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.deepEqual(gen!.horizon, { steps: STEPS, shape: 'cooldown', start: 0, on: 'step' });
+  assert.equal(r.curve.step.at(-1), STEPS);
+  assert.equal(
+    Object.values(r.reasons ?? {}).reduce((a, b) => a + b, 0),
+    STEPS,
+    'one reason per step',
+  );
+  assert.equal(r.evals.length, 2);
+  assert.ok(r.curve.loss.every(Number.isFinite));
+  assert.ok(Number.isFinite(r.value) && !r.diverged);
+});
