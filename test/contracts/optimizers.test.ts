@@ -6,36 +6,20 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { AdamW, GeN, SGDW } from '../../src/index.js';
-import {
-  DAdaptAdam,
-  DAdaptSGD,
-  DoG,
-  LDoG,
-  Prodigy,
-  ScheduleFreeAdamW,
-  ScheduleFreePlus,
-  SLS,
-} from '../../src/peers/index.js';
+import { DoG, Prodigy } from '../../src/peers/index.js';
 import { assertBitIdentical, useCpu, values } from '../helpers.js';
+import { genEntries, PEERS } from '../reliability/optimizers.js';
 
 before(useCpu);
 
 type Make = () => tf.Optimizer;
+/** Every optimizer of the library, and GeN over our two bases and over tf.train.adam (the reliability suite's list). */
 const OWN: [string, Make][] = [
-  ['AdamW', () => new AdamW()],
-  ['SGDW', () => new SGDW({ momentum: 0.9 })],
-  ['GeN over AdamW', () => new GeN(new AdamW())],
-  ['GeN over SGDW', () => new GeN(new SGDW({ momentum: 0.9 }))],
-  ['GeN over tf.train.adam', () => new GeN(tf.train.adam())],
-  ['Prodigy', () => new Prodigy()],
-  ['DAdaptAdam', () => new DAdaptAdam()],
-  ['DAdaptSGD', () => new DAdaptSGD()],
-  ['DoG', () => new DoG()],
-  ['LDoG', () => new LDoG()],
-  ['ScheduleFreeAdamW', () => new ScheduleFreeAdamW()],
-  ['ScheduleFreePlus', () => new ScheduleFreePlus()],
-  ['SLS', () => new SLS()],
-];
+  ...PEERS,
+  ...genEntries().filter((e) =>
+    ['GeN over AdamW', 'GeN over SGDW momentum', 'GeN over tf.train.adam'].includes(e.name),
+  ),
+].map((e) => [e.name, e.make]);
 
 describe('class identity', () => {
   test('instanceof follows the prototype chain, not tf.Optimizer duck typing', () => {
