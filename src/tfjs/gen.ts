@@ -133,6 +133,7 @@ export class GeN extends tf.Optimizer {
         this.finish(spikeOutcome(finishNonfinite(this.state, this.rule, loss)), null);
       } else {
         this.gradScale = nextScale(gradSquares, this.gradScale);
+        tx.beforeBaseStep();
         const directions = tx.track(baseDirection(this.base, variables, gradients));
         disposeGradients(grads);
         const held = this.previous.fitting(variables);
@@ -172,6 +173,7 @@ export class GeN extends tf.Optimizer {
       const { variables, gradients } = resolveGradients('GeN', variableGradients);
       if (!readLoss(null, gradients).finite) return this.nonfinite(tx, variables, null);
       const plan = planStep(this.state, this.rule, { closure: false, previousLr: null });
+      tx.beforeBaseStep();
       const directions = tx.track(baseDirection(this.base, variables, gradients));
       const outcome = finishStep(this.state, this.rule, plan, { loss: NaN, probeLosses: [] }, false);
       this.apply(tx, variables, directions, outcome, false);

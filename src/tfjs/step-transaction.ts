@@ -9,23 +9,28 @@ import { StateSnapshot } from './state-snapshot.js';
  * error and carry on as if the step had never been attempted.
  *
  * Nothing is copied: the base's state and the weights are held by zero-copy references (see
- * {@link StateSnapshot}), taken before the first write; the old buffers live until the step
- * commits. The owner's own host-side fields are saved and restored by the owner.
+ * {@link StateSnapshot}), each taken right before its first write, not at the start of the step:
+ * tfjs counts a reference's bytes in `tf.memory().numBytes`, and taken early they would sit on
+ * top of the backward pass's peak. The old buffers live until the step commits. The owner's own
+ * host-side fields are saved and restored by the owner.
  */
 export class StepTransaction {
-  private readonly base: StateSnapshot;
+  private base: StateSnapshot | null = null;
   private weights: { variables: readonly tf.Variable[]; values: tf.Tensor[] } | null = null;
   private readonly temporaries: tf.Tensor[][] = [];
 
-  /** Captures the state of `stateOwners` (e.g. the base optimizer). */
-  constructor(stateOwners: readonly object[]) {
-    this.base = StateSnapshot.capture(stateOwners);
-  }
+  /** `stateOwners` (e.g. the base optimizer) are captured by {@link StepTransaction.beforeBaseStep}. */
+  constructor(private readonly stateOwners: readonly object[]) {}
 
   /** Tensors of this step that are disposed when it rolls back (those already disposed are skipped). */
   track<T extends tf.Tensor[]>(tensors: T): T {
     this.temporaries.push(tensors);
     return tensors;
+  }
+
+  /** Call before the base optimizer updates its state: keeps that state (once per step). */
+  beforeBaseStep(): void {
+    this.base ??= StateSnapshot.capture(this.stateOwners);
   }
 
   /** Call before writing the weights: keeps their current values (once per step). */
@@ -35,7 +40,8 @@ export class StepTransaction {
 
   /** The step succeeded: drops the references. */
   commit(): void {
-    this.base.release();
+    this.base?.release();
+    this.base = null;
     if (this.weights !== null) for (const t of this.weights.values) t.dispose();
     this.weights = null;
   }
@@ -44,7 +50,8 @@ export class StepTransaction {
   rollback(): void {
     if (this.weights !== null) restore(this.weights.variables, this.weights.values);
     this.weights = null;
-    this.base.restore();
+    this.base?.restore();
+    this.base = null;
     for (const list of this.temporaries) for (const t of list) t.dispose();
   }
 }
