@@ -202,25 +202,25 @@ async function main(): Promise<void> {
           ? ''
           : t === undefined
             ? ' – | – |'
-            : ` ${fmt(t.trainMs)} / ${fmt(t.forwardMs)} | ${r.trainMs !== null ? (r.trainMs / t.trainMs).toFixed(1) + '×' : '–'} |`;
+            : ` ${fmt(t.trainMs)} / ${fmt(t.forwardMs)} | ${r.trainMs !== null ? (r.trainMs / t.trainMs).toFixed(2) + '×' : '–'} |`;
       return `| ${r.model} | ${r.variant} | ${r.error ? `FAIL: ${r.error}` : fmt(r.trainMs)} | ${fmt(r.forwardMs)} | ${ratio} | ${pt} | ${vsPt} |${extra}`;
     }),
   ];
   const cnnRow = rows.find((r) => r.model === 'CNN' && r.variant.startsWith('wasm patched'));
+  // The goals of issue 14: the training step within 2× of PyTorch's timed in the same run (the
+  // reference column is a number from another day), and the CNN's step at most 3× its forward.
   const goals = [
     cnnRow?.trainMs != null && cnnRow.forwardMs != null
-      ? `- CNN goal (train step ≤ 3.5× forward): ${(cnnRow.trainMs / cnnRow.forwardMs).toFixed(2)}× → ${cnnRow.trainMs / cnnRow.forwardMs <= 3.5 ? 'met' : 'not met'}`
+      ? `- CNN goal (train step ≤ 3× forward): ${(cnnRow.trainMs / cnnRow.forwardMs).toFixed(2)}× → ${cnnRow.trainMs / cnnRow.forwardMs <= 3 ? 'met' : 'not met'}`
       : '- CNN goal: not measured',
     ...rows
       .filter((r) => r.variant.startsWith('wasm patched') && r.trainMs !== null)
-      .map(
-        (r) =>
-          `- ${r.model} within 3× of PyTorch+OpenBLAS (${PYTORCH_MS[r.model]} ms): ${(r.trainMs! / PYTORCH_MS[r.model]).toFixed(1)}× → ${r.trainMs! / PYTORCH_MS[r.model] <= 3 ? 'met' : 'not met'}` +
-          (now(r.model) === undefined
-            ? ''
-            : `; against PyTorch timed in this run (${fmt(now(r.model)!.trainMs)} ms): ` +
-              `${(r.trainMs! / now(r.model)!.trainMs).toFixed(1)}× → ${r.trainMs! / now(r.model)!.trainMs <= 3 ? 'met' : 'not met'}`),
-      ),
+      .map((r) => {
+        const t = now(r.model);
+        if (t === undefined) return `- ${r.model} within 2× of PyTorch: not checked (PyTorch not timed in this run)`;
+        const x = r.trainMs! / t.trainMs;
+        return `- ${r.model} within 2× of PyTorch timed in this run (${fmt(t.trainMs)} ms): ${x.toFixed(2)}× → ${x <= 2 ? 'met' : 'not met'}`;
+      }),
     ...(torchNote ? [`- ${torchNote}`] : []),
   ];
   const env =
