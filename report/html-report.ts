@@ -13,6 +13,7 @@ import {
 import { ENCODING_CAPTION } from './encoding.js';
 import { headlineLines } from './headline.js';
 import { html, slug, trusted, type Html } from './html.js';
+import { PEER_RULE, peerStandings, trailsText } from './peer-standing.js';
 import type { Figures, TaskFigures } from './render.js';
 import { DECIDING_RULE, DIVERGED_RULE, TARGET_RULE } from './rules.js';
 
@@ -130,6 +131,22 @@ function verdictTable(s: Summary): Html {
       <th>within target on deciding tasks</th>
       ${splits.map((sp) => html`<th>${sp} tasks (deciding)</th>`)}
       <th>all tasks</th>
+    </tr>
+    ${rows}
+  </table>`;
+}
+
+function peerTable(s: Summary): Html {
+  const rows = peerStandings(s).map(
+    (v) =>
+      html`<tr${v.isDefault ? html` class="gen"` : null}><td>${v.label}</td><td>${v.optimizer}</td><td><b>${v.level} of ${v.tasks.length}</b></td><td>${trailsText(v.tasks)}</td></tr>`,
+  );
+  return html`<table>
+    <tr>
+      <th>GeN variant</th>
+      <th>optimizer</th>
+      <th>tasks level with or ahead of every peer</th>
+      <th>where it trails (peers more than one sd ahead)</th>
     </tr>
     ${rows}
   </table>`;
@@ -297,6 +314,9 @@ export function renderPage(s: Summary, src: PageSource, figures: Figures = new M
         <p><b>Diverged runs</b>: ${DIVERGED_RULE}</p>
         <h2>Verdict</h2>
         ${verdictTable(s)}
+        <h2>Against the learning-rate-free peers</h2>
+        <p>${PEER_RULE}</p>
+        ${peerTable(s)}
         <h2>Which tasks decide</h2>
         ${decidingTable(s)}
         <h2>Final metric per task</h2>

@@ -15,6 +15,7 @@ import {
 } from './analyze.js';
 import { ENCODING_CAPTION } from './encoding.js';
 import { headlineLines } from './headline.js';
+import { PEER_RULE, peerStandings, trailsText } from './peer-standing.js';
 import { DECIDING_RULE, DIVERGED_RULE, TARGET_RULE } from './rules.js';
 
 export interface MarkdownSource {
@@ -90,6 +91,17 @@ export function markdownSummary(s: Summary, src: MarkdownSource): string {
         .join('')} ${v.allWithin} of ${v.all} |`,
     );
 
+  lines.push(
+    '',
+    `**Against the learning-rate-free peers**: ${PEER_RULE}`,
+    '',
+    '| GeN variant | tasks level with or ahead of every peer | where it trails (peers more than one sd ahead) |',
+    '|---|---|---|',
+  );
+  for (const v of peerStandings(s))
+    lines.push(
+      `| ${cellText(v.label)} (\`${cellText(v.optimizer)}\`${v.isDefault ? ', defaults' : ''}) | ${v.level} of ${v.tasks.length} | ${cellText(trailsText(v.tasks))} |`,
+    );
   lines.push(
     '',
     '| task | split, test set | grid | best (test) | median (test) | \\|best − median\\| | 2 × seed sd | decides? |',
