@@ -42,6 +42,12 @@ export interface CliOptions {
   help: boolean;
 }
 
+/** The GeN variants and grids `run` runs without --optimizers (peers are added: every one available). */
+export const DEFAULT_OPTIMIZERS = Object.freeze({
+  always: ['gen-adamw', 'gen-sgd', 'gen-adamw-anytime', 'gen-sgd-anytime', 'adamw-grid', 'sgd-grid'],
+  full: ['gen-adamw-official', 'gen-sgd-official'],
+} as const);
+
 export const HELP = `gen-bench: GeN against tuned learning rates on real data
 
 Usage:
@@ -56,9 +62,10 @@ Commands:
 
 Options:
   --tasks a,b          tasks to run (default: quick: the tasks whose data comes with npm; full: all)
-  --optimizers a,b     optimizers to run, and only those (default: gen-adamw,gen-sgd,gen-adamw-cosine,
-                       gen-sgd-cosine,adamw-grid,sgd-grid + available peers; full mode adds
-                       gen-adamw-next,gen-sgd-next,gen-adamw-current,gen-sgd-current). With --optimizers
+  --optimizers a,b     optimizers to run, and only those. Default: ${DEFAULT_OPTIMIZERS.always.slice(0, 2).join(', ')},
+                       ${DEFAULT_OPTIMIZERS.always.slice(2, 4).join(', ')},
+                       ${DEFAULT_OPTIMIZERS.always.slice(4).join(', ')} and every available peer; full mode adds
+                       ${DEFAULT_OPTIMIZERS.full.join(', ')}. With --optimizers
                        the extras (robustness runs, overhead) run only if asked: --robustness, --overhead
   --seeds N            seeds for GeN, peers and each grid's best config (default quick 1, full 3)
   --steps N            step budget per run, overriding each task's

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S npx tsx
 // gen-bench: the benchmark CLI. `gen-bench --help` for usage.
 import { existsSync, rmSync } from 'node:fs';
-import { HELP, parseCli, UsageError, type CliOptions } from './args.js';
+import { DEFAULT_OPTIMIZERS, HELP, parseCli, UsageError, type CliOptions } from './args.js';
 import { Progress } from './progress.js';
 import { TASKS, findTask, type TaskSpec } from '../bench/tasks/index.js';
 import { OPTIMIZERS, findOptimizer, loadPeers } from '../bench/optimizers.js';
@@ -56,15 +56,7 @@ function defaultTasks(o: CliOptions): string[] {
 }
 
 function defaultOptimizers(o: CliOptions): string[] {
-  const names = [
-    'gen-adamw',
-    'gen-sgd',
-    'gen-adamw-anytime',
-    'gen-sgd-anytime',
-    'adamw-grid',
-    'sgd-grid',
-    ...(o.mode === 'full' ? ['gen-adamw-official', 'gen-sgd-official'] : []),
-  ];
+  const names = [...DEFAULT_OPTIMIZERS.always, ...(o.mode === 'full' ? DEFAULT_OPTIMIZERS.full : [])];
   return [...names, ...OPTIMIZERS.filter((e) => e.kind === 'peer' && e.unavailable() === null).map((e) => e.name)];
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseCli, UsageError } from '../../cli/args.js';
+import { DEFAULT_OPTIMIZERS, HELP, parseCli, UsageError } from '../../cli/args.js';
+import { findOptimizer } from '../../bench/optimizers.js';
 
 const known = { tasks: ['mnist-mlp', 'moby-char'], optimizers: ['gen-adamw', 'adamw-grid'] };
 const parse = (s: string) => parseCli(s.split(' ').filter(Boolean), known);
@@ -59,4 +60,11 @@ test('conflicting and unknown options are rejected', () => {
 test('--help wins over the command', () => {
   assert.equal(parse('run --help').command, 'help');
   assert.equal(parse('').command, 'help');
+});
+
+test('the help names every default optimizer, and each is in the registry', () => {
+  for (const name of [...DEFAULT_OPTIMIZERS.always, ...DEFAULT_OPTIMIZERS.full]) {
+    assert.ok(HELP.includes(name), `${name} in the help`);
+    assert.ok(findOptimizer(name), `${name} in the registry`);
+  }
 });
