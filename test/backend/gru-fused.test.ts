@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { GRU_A, GRU_B } from '../../src/backend/kernels/gru-gates.js';
 import type { GateMode } from '../../src/backend/kernels/lstm-gates.js';
 import { setSimdEnabled } from '../../src/backend/kernels/simd.js';
-import { bothBackends, onWasmAndCpu, rand, REL_TOL, tf, worstRelError } from './helpers.js';
+import { bothBackends, onWasmAndCpu, rand, recurrentGradientStep, REL_TOL, tf, worstRelError } from './helpers.js';
 
 before(bothBackends);
 
@@ -107,19 +107,11 @@ describe('tf.layers.gru on wasm', () => {
 
   test('leaves no tensor behind over repeated gradient steps of a layer', async () => {
     await tf.setBackend('wasm');
-    const layer = tf.layers.gru({ units: 5, returnSequences: true });
-    const x = rand([3, 4, 2], 60);
-    tf.dispose(layer.apply(x) as tf.Tensor);
-    const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const step = () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, vars);
-      tf.dispose([value, ...Object.values(grads)]);
-    };
+    const { step, dispose } = recurrentGradientStep('gru');
     step();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) step();
     assert.equal(tf.memory().numTensors, before);
-    layer.dispose();
-    x.dispose();
+    dispose();
   });
 });

@@ -76,3 +76,19 @@ export function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function worstRelError(r: { wasm: Float32Array[]; cpu: Float32Array[] }): number {
   return Math.max(...r.wasm.map((w, i) => relError(w, r.cpu[i])));
 }
+
+/**
+ * A recurrent layer of 5 units over a [3, 4, 2] input, and a gradient step of it (the sum of its
+ * outputs against its trainable weights, everything disposed), for leak checks.
+ */
+export function recurrentGradientStep(kind: 'lstm' | 'gru'): { step: () => void; dispose: () => void } {
+  const layer = tf.layers[kind]({ units: 5, returnSequences: true });
+  const x = rand([3, 4, 2], 60);
+  tf.dispose(layer.apply(x) as tf.Tensor);
+  const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, vars);
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  return { step, dispose: () => (layer.dispose(), x.dispose()) };
+}

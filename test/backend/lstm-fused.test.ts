@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { registerWasmKernels, unregisterWasmKernels } from '../../src/backend/index.js';
 import { LSTM_GATES, type GateMode } from '../../src/backend/kernels/lstm-gates.js';
 import { setSimdEnabled } from '../../src/backend/kernels/simd.js';
-import { bothBackends, onWasmAndCpu, rand, REL_TOL, tf, worstRelError } from './helpers.js';
+import { bothBackends, onWasmAndCpu, rand, recurrentGradientStep, REL_TOL, tf, worstRelError } from './helpers.js';
 
 before(bothBackends);
 
@@ -157,20 +157,12 @@ describe('tf.layers.lstm on wasm', () => {
 
   test('leaves no tensor behind over repeated gradient steps of a layer', async () => {
     await tf.setBackend('wasm');
-    const layer = tf.layers.lstm({ units: 5, returnSequences: true });
-    const x = rand([3, 4, 2], 60);
-    tf.dispose(layer.apply(x) as tf.Tensor);
-    const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const step = () => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x) as tf.Tensor) as tf.Scalar, vars);
-      tf.dispose([value, ...Object.values(grads)]);
-    };
+    const { step, dispose } = recurrentGradientStep('lstm');
     step();
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) step();
     assert.equal(tf.memory().numTensors, before);
     assert.equal(await gateCalls(step), 4, 'one gate kernel per time step');
-    layer.dispose();
-    x.dispose();
+    dispose();
   });
 });
