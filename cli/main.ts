@@ -137,21 +137,22 @@ async function run(o: CliOptions): Promise<void> {
   const seeds = o.seeds ?? (o.mode === 'quick' ? 1 : 3);
   const t0 = performance.now();
   let n: number;
+  const suite = {
+    tasks,
+    optimizers,
+    seeds,
+    steps: o.steps,
+    mode: o.mode,
+    out: o.out,
+    resume: o.resume,
+    robustness: o.robustness,
+    backend,
+    versions: packageVersions(),
+  };
   if (process.env[WORKER_ENV] && process.send) {
     n = await runSuite(
-      {
-        tasks,
-        optimizers,
-        seeds,
-        steps: o.steps,
-        mode: o.mode,
-        out: o.out,
-        resume: true,
-        robustness: o.robustness,
-        backend,
-        versions: packageVersions(),
-        append: (record) => sendToParent({ type: 'record', record }),
-      },
+      // The parent decided what is resumed: a worker skips what --out already has.
+      { ...suite, resume: true, append: (record) => sendToParent({ type: 'record', record }) },
       {
         onPhase: (name, runs, skipped) => void sendToParent({ type: 'phase', name, runs, skipped }),
         onRunStart: (r, index, total) =>
@@ -199,32 +200,18 @@ async function run(o: CliOptions): Promise<void> {
     });
   } else {
     const bar = (progress = new Progress());
-    n = await runSuite(
-      {
-        tasks,
-        optimizers,
-        seeds,
-        steps: o.steps,
-        mode: o.mode,
-        out: o.out,
-        resume: o.resume,
-        robustness: o.robustness,
-        backend,
-        versions: packageVersions(),
-      },
-      {
-        onPhase: (name, _runs, skipped, todo) =>
-          bar.phase(
-            name,
-            todo.map((r) => ({ task: r.task.name, steps: r.steps })),
-            skipped,
-          ),
-        onRunStart: (r, i, total) => bar.start(`${r.opt.label} seed ${r.seed} · ${r.task.name}`, i, total),
-        onProgress: (_r, p) => bar.update(p.step, p.steps, p.loss, p.lr),
-        onRunEnd: (r, rec) => bar.end(r.task.name, rec.wallMs, rec.steps, runSummary(rec)),
-        onRunError: (r, e) => bar.line(`gen-bench: run ${r.key} failed: ${e.message}`),
-      },
-    );
+    n = await runSuite(suite, {
+      onPhase: (name, _runs, skipped, todo) =>
+        bar.phase(
+          name,
+          todo.map((r) => ({ task: r.task.name, steps: r.steps })),
+          skipped,
+        ),
+      onRunStart: (r, i, total) => bar.start(`${r.opt.label} seed ${r.seed} · ${r.task.name}`, i, total),
+      onProgress: (_r, p) => bar.update(p.step, p.steps, p.loss, p.lr),
+      onRunEnd: (r, rec) => bar.end(r.task.name, rec.wallMs, rec.steps, runSummary(rec)),
+      onRunError: (r, e) => bar.line(`gen-bench: run ${r.key} failed: ${e.message}`),
+    });
   }
   err(`gen-bench: ${n} runs finished in ${((performance.now() - t0) / 1000).toFixed(0)} s; results in ${o.out}\n`);
   if (o.overhead === 'on' || (o.overhead === 'auto' && (n > 0 || !overheadMeasured(o)))) await overhead(o, backend);
