@@ -9,7 +9,7 @@
 //    900 validate at the original's validationSplit 0.15), batch 128, evaluation on all 10,000 test images;
 //  - step: `--epochs 1 --num_train 151 --num_test 1000`: exactly one training step of 128 images (plus 23
 //    validation images) and 1,000 test images, because one full "before" run takes hours: on `cpu`,
-//    Conv2DBackpropFilter alone costs seconds per image (bench/mnist-node/cpu-step-profile.ts).
+//    Conv2DBackpropFilter alone costs seconds per image (bench/mnist-node/step-profile.ts).
 // "after" runs both settings (--runs times full, --step-runs times step); "before" runs the step setting
 // (--step-runs times, alternating with "after") and the full one only with --before-full. The full
 // "before" fit time is then extrapolated from the step: its fit ms per training image × 10,200.
@@ -183,8 +183,9 @@ async function main(): Promise<void> {
     const estimate = perImage * fullImages;
     summary.push(
       `- full setting, before: not run (hours). Extrapolated from the step setting, not measured: ` +
-        `${s(perImage)} s of fit per training image × ${fullImages} training images (× epochs) ≈ ${(estimate / 3600000).toFixed(1)} h of fit ` +
-        `≈ ${(estimate / afterFit).toFixed(0)}× the measured "after" fit`,
+        `${s(perImage)} s of fit per training image × ${fullImages} training images (${fullImages / fullAfter[0].epochs} × ${fullAfter[0].epochs} epochs) ` +
+        `≈ ${(estimate / 3600000).toFixed(1)} h of fit ≈ ${(estimate / afterFit).toFixed(0)}× the measured "after" fit ` +
+        `(the step's "after" fit includes its first-step start-up, so the step ratio above is the smaller, measured one)`,
     );
   }
   const versions = packageVersions();

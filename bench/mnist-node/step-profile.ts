@@ -1,8 +1,9 @@
-// Where one training step of the vendored mnist-node CNN spends its time on the `cpu` backend (what
-// @tensorflow/tfjs picks in Node without tfjs-node): kernel milliseconds from tf.profile, summed by
-// kernel name. Explains why run.ts times "before" on one step instead of the full two epochs.
+// Where one training step of the vendored mnist-node CNN spends its time: kernel milliseconds from
+// tf.profile, summed by kernel name, on `cpu` (what @tensorflow/tfjs picks in Node without tfjs-node) or,
+// with --setup_backend, on what setupBackend() picks. Explains why run.ts times "before" on one step
+// instead of the full two epochs.
 //
-//   npx tsx bench/mnist-node/cpu-step-profile.ts [--batch 8] [--setup_backend]
+//   npx tsx bench/mnist-node/step-profile.ts [--batch 8] [--setup_backend]
 //
 // The inputs are random: a kernel's time does not depend on the pixel values.
 import * as tf from '@tensorflow/tfjs';
