@@ -16,6 +16,7 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
 import { median } from '../stats.js';
+import { args, argValue } from './cli-args.js';
 
 /** One product C = op(A)·op(B), batched `batch` times; op(A) is m×k and op(B) k×n. */
 export interface GemmShape {
@@ -60,11 +61,6 @@ export const GEMM_SHAPES: readonly GemmShape[] = [
   g('transformer context att·v', 64, 64, 32, { batch: 64 }),
 ];
 
-const args = process.argv.slice(2);
-const argValue = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const ROUNDS = Number(argValue('--rounds') ?? 3);
 const REPS = Number(argValue('--reps') ?? 11);
 const PRIMING = 3;

@@ -24,12 +24,8 @@ import { setupBackend } from '../../src/backend/index.js';
 import { AdamW, GeN } from '../../src/index.js';
 import { median } from '../stats.js';
 import { BENCHMARK_MODELS, type Model } from './models.js';
+import { args, argValue } from './cli-args.js';
 
-const args = process.argv.slice(2);
-const argValue = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const REPS = Number(argValue('--reps') ?? 11);
 const EVERY = (argValue('--every') ?? '1,4,8').split(',').map(Number);
 const ONLY = (argValue('--only') ?? 'MLP,CNN,transformer').split(',');

@@ -18,12 +18,8 @@ import { addScaled, assignAlong, restore, snapshot } from '../../src/tfjs/params
 import { lossesAlong, probeLoss, readLoss, recordGradients } from '../../src/tfjs/probe.js';
 import { median } from '../stats.js';
 import { BENCHMARK_MODELS } from './models.js';
+import { argValue } from './cli-args.js';
 
-const args = process.argv.slice(2);
-const argValue = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const REPS = Number(argValue('--reps') ?? 15);
 const ONLY = (argValue('--only') ?? 'MLP,CNN,transformer').split(',');
 const PRIMING = 3;

@@ -18,12 +18,8 @@ import * as vegaLite from 'vega-lite';
 import { setupBackend } from '../../src/backend/index.js';
 import { median } from '../stats.js';
 import { mlp } from './models.js';
+import { args, argValue } from './cli-args.js';
 
-const args = process.argv.slice(2);
-const argValue = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const quick = args.includes('--quick');
 const REPS = Number(argValue('--reps') ?? (quick ? 3 : 11));
 const PRIMING = quick ? 1 : 3;

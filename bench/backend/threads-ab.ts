@@ -14,12 +14,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
 import { median } from '../stats.js';
 import { BENCHMARK_MODELS } from './models.js';
+import { args, argValue } from './cli-args.js';
 
-const args = process.argv.slice(2);
-const argValue = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
 const ROUNDS = Number(argValue('--rounds') ?? 3);
 const REPS = Number(argValue('--reps') ?? 11);
 const ONLY = (argValue('--only') ?? Object.keys(BENCHMARK_MODELS).join(',')).split(',');
