@@ -253,25 +253,27 @@ for (const version of VERSIONS) {
       ? `median ${t.medianMs.toFixed(0)} ms over ${t.runs} runs (min ${t.minMs.toFixed(0)}, max ${t.maxMs.toFixed(0)}); node -e "console.log(1)": median ${nodeAlone.medianMs.toFixed(0)} ms`
       : 'startup-time failed',
   );
-  const noWasm = sh(
-    'npx',
-    [
-      '--no-install',
-      'gen-bench',
-      'run',
-      '--tasks',
-      'breast-cancer-logreg',
-      '--optimizers',
-      'gen-sgd',
-      '--steps',
-      '5',
-      '--no-overhead',
-      '--no-robustness',
-      '--out',
-      'no-wasm.jsonl',
-    ],
-    proj,
-  );
+  // A short `gen-bench run` of GeN-SGD on breast cancer in the project, results to `out`.
+  const genBenchRun = (extra, out) =>
+    sh(
+      'npx',
+      [
+        '--no-install',
+        'gen-bench',
+        'run',
+        '--tasks',
+        'breast-cancer-logreg',
+        '--optimizers',
+        'gen-sgd',
+        ...extra,
+        '--no-overhead',
+        '--no-robustness',
+        '--out',
+        out,
+      ],
+      proj,
+    );
+  const noWasm = genBenchRun(['--steps', '5'], 'no-wasm.jsonl');
   check(
     `${label}: gen-bench run without the wasm package names the package to install`,
     noWasm.status !== 0 && noWasm.stderr.includes(`npm install @tensorflow/tfjs-backend-wasm@${version}`),
@@ -299,27 +301,7 @@ for (const version of VERSIONS) {
     list.status === 0 && list.stdout.includes('breast-cancer-logreg') && list.stdout.includes(mnistHint),
     list.status === 0 ? `${list.stdout.split('\n').length} lines` : list.stderr.trim().slice(-500),
   );
-  const run = sh(
-    'npx',
-    [
-      '--no-install',
-      'gen-bench',
-      'run',
-      '--tasks',
-      'breast-cancer-logreg',
-      '--optimizers',
-      'gen-sgd',
-      '--steps',
-      '20',
-      '--seeds',
-      '1',
-      '--no-overhead',
-      '--no-robustness',
-      '--out',
-      'results.jsonl',
-    ],
-    proj,
-  );
+  const run = genBenchRun(['--steps', '20', '--seeds', '1'], 'results.jsonl');
   const records = existsSync(join(proj, 'results.jsonl'))
     ? readFileSync(join(proj, 'results.jsonl'), 'utf8')
         .trim()

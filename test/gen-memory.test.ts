@@ -17,8 +17,10 @@ const HIDDEN = 64;
 const OUT = 10;
 
 function mlp(seed: number) {
-  const w1 = tf.variable(tf.mul(tf.tensor2d(normals(IN * HIDDEN, seed), [IN, HIDDEN]), 0.1));
-  const w2 = tf.variable(tf.mul(tf.tensor2d(normals(HIDDEN * OUT, seed + 1), [HIDDEN, OUT]), 0.1));
+  const scaled = (n: number, shape: [number, number], seed: number) =>
+    tf.tidy(() => tf.variable(tf.mul(tf.tensor2d(normals(n, seed), shape), 0.1)));
+  const w1 = scaled(IN * HIDDEN, [IN, HIDDEN], seed);
+  const w2 = scaled(HIDDEN * OUT, [HIDDEN, OUT], seed + 1);
   const x = tf.tensor2d(normals(BATCH * IN, seed + 2), [BATCH, IN]);
   const y = tf.tensor2d(normals(BATCH * OUT, seed + 3), [BATCH, OUT]);
   const loss = () => tf.losses.meanSquaredError(y, tf.matMul(tf.relu(tf.matMul(x, w1)), w2)) as tf.Scalar;
@@ -40,6 +42,7 @@ describe('GeN memory', () => {
 
   for (const every of [1, 4]) {
     test(`GeN's steps (every = ${every}) peak at most one parameter copy above its base's`, async () => {
+      const tensorsBefore = tf.memory().numTensors;
       const model = mlp(11);
       const base = new AdamW({ lr: 1e-3 });
       const basePeak = await peakOfSteps(base, model.loss, 2, every);
@@ -53,6 +56,7 @@ describe('GeN memory', () => {
       gen.dispose();
       assert.ok(refits.slice(2).includes(true), `a measured step refits (refits: ${refits})`);
       model.dispose();
+      assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensor left behind');
 
       const extra = (genPeak - basePeak) / model.paramBytes;
       assert.ok(extra <= 1 + 1e-3, `GeN's peak is ${extra.toFixed(3)} parameter copies above AdamW's (at most 1)`);

@@ -90,65 +90,58 @@ describe('a loss closure that throws in a probe', () => {
     ));
 });
 
+/** A callback failure injected on one step only: `spring()` throws while `during` runs its step. */
+class Trap {
+  private armed = false;
+  constructor(private readonly callback: string) {}
+  spring(): void {
+    if (this.armed) throw new Error(`injected ${this.callback} failure`);
+  }
+  during(step: () => void): void {
+    this.armed = true;
+    try {
+      step();
+    } finally {
+      this.armed = false;
+    }
+  }
+}
+
 describe("GeN's callbacks that throw", () => {
   for (const [name, base] of BASES) {
     test(`probeLoss throwing, over ${name}`, () => {
-      let armed = false;
+      const trap = new Trap('probeLoss');
       const probeLoss = () => {
-        if (armed) throw new Error('injected probeLoss failure');
+        trap.spring();
         return tf.scalar(1);
       };
       return failsCleanly(
-        () => new GeN(base(), { probeLoss: () => probeLoss() }),
+        () => new GeN(base(), { probeLoss }),
         3,
-        (o, p) => () => {
-          armed = true;
-          try {
-            o.minimize(p.loss, false, p.vars);
-          } finally {
-            armed = false;
-          }
-        },
+        (o, p) => () => trap.during(() => o.minimize(p.loss, false, p.vars)),
         `probeLoss over ${name}`,
       );
     });
     test(`onStep throwing, over ${name}: the step it reports is undone`, () => {
-      let armed = false;
-      const onStep = (_: StepInfo) => {
-        if (armed) throw new Error('injected onStep failure');
-      };
+      const trap = new Trap('onStep');
       return failsCleanly(
-        () => new GeN(base(), { onStep }),
+        () => new GeN(base(), { onStep: (_: StepInfo) => trap.spring() }),
         3,
-        (o, p) => () => {
-          armed = true;
-          try {
-            o.minimize(p.loss, false, p.vars);
-          } finally {
-            armed = false;
-          }
-        },
+        (o, p) => () => trap.during(() => o.minimize(p.loss, false, p.vars)),
         `onStep over ${name}`,
       );
     });
   }
   test('onStep throwing in applyGradients (no closure)', () => {
-    let armed = false;
+    const trap = new Trap('onStep');
     return failsCleanly(
-      () =>
-        new GeN(BASES[0][1](), {
-          onStep: () => {
-            if (armed) throw new Error('injected onStep failure');
-          },
-        }),
+      () => new GeN(BASES[0][1](), { onStep: () => trap.spring() }),
       3,
       (o, p) => () => {
         const { grads, value } = tf.variableGrads(p.loss, p.vars);
-        armed = true;
         try {
-          o.applyGradients(grads);
+          trap.during(() => o.applyGradients(grads));
         } finally {
-          armed = false;
           tf.dispose([value, ...Object.values(grads)]);
         }
       },
