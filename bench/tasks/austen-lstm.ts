@@ -1,122 +1,14 @@
-// Held-out. Character-level language model on Jane Austen's six novels (about 4.0 M characters):
-// a tfjs-layers model — embedding 32, one LSTM layer of 128 units over a context of 16
-// characters, a softmax over the characters at every position — meant to be trained with
-// `model.fit` (see `LayersTraining`); `batch(step).loss()` is the same categorical cross-entropy
-// through `model.apply` in training mode. The text is cut into 2,000-character chunks assigned
-// 90/5/5 to train/validation/test by the split seed; evaluation on 512 fixed windows of each
-// (8,192 predicted characters). Metric: perplexity per character.
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+// Held-out. Character-level LSTM language model (bench/tasks/char-lstm.ts) on Jane Austen's six
+// novels (about 4.0 M characters), trained with `model.fit`.
 import { loadJaneAusten } from '../data/jane-austen.js';
-import type { CharCorpus } from '../data/moby-dick.js';
-import { seededSplit } from '../data/split.js';
-import { mulberry32 } from '../rng.js';
-import type { TaskSpec } from './types.js';
+import { charLstmTask } from './char-lstm.js';
 
-export const AUSTEN_CHUNK = 2000;
-const T = 16;
-const EMBED = 32;
-const UNITS = 128;
-const EVAL_WINDOWS = 512;
-const EVAL_BATCH = 128;
-
-/** Start offsets of `count` windows of T+1 characters, each inside one of the given chunks. */
-export function chunkWindows(chunks: Int32Array, count: number, seed: number, context = T): Int32Array {
-  const rand = mulberry32(seed);
-  const out = new Int32Array(count);
-  for (let k = 0; k < count; k++)
-    out[k] =
-      chunks[Math.floor(rand() * chunks.length)] * AUSTEN_CHUNK + Math.floor(rand() * (AUSTEN_CHUNK - context - 1));
-  return out;
-}
-
-/** The character-LSTM: ids [B, T] → next-character probabilities [B, T, V]. Initialisers seeded. */
-export function charLstm(vocab: number, seed: number, context = T, units = UNITS): tfl.LayersModel {
-  const glorot = (k: number) => tfl.initializers.glorotUniform({ seed: seed * 10 + k });
-  return tfl.sequential({
-    layers: [
-      tfl.layers.embedding({
-        inputDim: vocab,
-        outputDim: EMBED,
-        inputLength: context,
-        embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed * 10 + 1 }),
-      }),
-      // Glorot rather than Keras' orthogonal recurrent initializer: tfjs' orthogonal one warns on
-      // the console for matrices of more than 2,000 entries.
-      tfl.layers.lstm({ units, returnSequences: true, kernelInitializer: glorot(2), recurrentInitializer: glorot(3) }),
-      tfl.layers.dense({ units: vocab, activation: 'softmax', kernelInitializer: glorot(4) }),
-    ],
-  });
-}
-
-let corpus: CharCorpus | null = null;
-
-export const austenLstm: TaskSpec = {
+export const austenLstm = charLstmTask({
   name: 'austen-lstm',
-  family: 'language',
-  description: `Jane Austen characters, tfjs-layers LSTM ${UNITS} (embedding ${EMBED}, context ${T}) for model.fit, batch 64`,
+  corpusName: 'Jane Austen',
   data: 'Debian r-cran-janeaustenr 1.0.0-1 (scripts/install-data.sh; texts public domain)',
   splitSeed: 2025,
-  batchSize: 64,
-  steps: { quick: 100, full: 300 },
-  metric: { name: 'perplexity', higherIsBetter: false, format: 'number' },
-  evals: 4,
   npmData: false,
   split: 'held-out',
-  testSize: EVAL_WINDOWS,
-  create(seed) {
-    corpus ??= loadJaneAusten();
-    const { ids, vocab } = corpus;
-    const V = vocab.length;
-    const split = seededSplit(Math.floor(ids.length / AUSTEN_CHUNK), this.splitSeed, 0.05, 0.05);
-    const model = charLstm(V, seed);
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const tensors = (starts: Int32Array) => {
-      const x = new Float32Array(starts.length * T);
-      const y = new Int32Array(starts.length * T);
-      starts.forEach((s, r) => {
-        x.set(ids.subarray(s, s + T), r * T);
-        y.set(ids.subarray(s + 1, s + T + 1), r * T);
-      });
-      return {
-        x: tf.tensor2d(x, [starts.length, T]),
-        y: tf.tidy(() => tf.oneHot(tf.tensor2d(y, [starts.length, T], 'int32'), V)),
-      };
-    };
-    const lossOf = (x: tf.Tensor, y: tf.Tensor, training: boolean) =>
-      tf.mean(tfl.metrics.categoricalCrossentropy(y, model.apply(x, { training }) as tf.Tensor)) as tf.Scalar;
-    const sets = {
-      val: tensors(chunkWindows(split.val, EVAL_WINDOWS, this.splitSeed + 1)),
-      test: tensors(chunkWindows(split.test, EVAL_WINDOWS, this.splitSeed + 2)),
-    };
-    const batchSize = this.batchSize;
-    const trainBatch = (step: number) => tensors(chunkWindows(split.train, batchSize, seed * 1_000_003 + step));
-    return {
-      vars,
-      batch(step) {
-        const b = trainBatch(step);
-        return { loss: () => lossOf(b.x, b.y, true), dispose: () => tf.dispose([b.x, b.y]) };
-      },
-      evaluate(which) {
-        const s = sets[which];
-        let total = 0;
-        for (let r = 0; r < EVAL_WINDOWS; r += EVAL_BATCH)
-          total += tf.tidy(
-            () =>
-              lossOf(
-                tf.slice(s.x, [r, 0], [EVAL_BATCH, T]),
-                tf.slice(s.y, [r, 0, 0], [EVAL_BATCH, T, V]),
-                false,
-              ).dataSync()[0],
-          );
-        const loss = total / (EVAL_WINDOWS / EVAL_BATCH);
-        return { loss, perplexity: Math.exp(loss), bitsPerChar: loss / Math.LN2 };
-      },
-      layers: { model, loss: 'categoricalCrossentropy', batch: trainBatch },
-      dispose: () => {
-        model.dispose();
-        tf.dispose([sets.val.x, sets.val.y, sets.test.x, sets.test.y]);
-      },
-    };
-  },
-};
+  load: loadJaneAusten,
+});

@@ -10,7 +10,7 @@ import { batchOrder, chunked, glorot, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 export const IMDB_SIZES = { train: 15000, val: 5000, test: 10000 } as const;
-const VOCAB = 5000;
+export const VOCAB = 5000;
 const MAX_LEN = 200;
 const DIM = 32;
 const HIDDEN = 32;
@@ -34,18 +34,20 @@ export function imdbSplit(n: number, seed: number, sizes: { train: number; val: 
 }
 
 /**
- * The model: logits = w2·relu(w1·mean_t E[ids_t] + b1) + b2, the mean over non-padding tokens.
- * Embedding rows start ~ U(±0.05) (the Keras default); the padding row never enters the mean.
+ * The model: logits = w2·relu(w1·mean_t E[ids_t] + b1) + b2, the mean over non-padding tokens,
+ * `outputs` logits (1: a logistic output). Embedding rows start ~ U(±0.05) (the Keras default); the
+ * padding row never enters the mean.
  */
 export function bagOfEmbeddings(
   vocab: number,
   seed: number,
+  outputs = 1,
 ): { vars: tf.Variable[]; logits: (ids: tf.Tensor2D) => tf.Tensor2D } {
   const emb = tf.variable(tf.mul(glorot([vocab, DIM], seed * 10 + 1), 0.05 / Math.sqrt(6 / (vocab + DIM))));
   const w1 = glorot([DIM, HIDDEN], seed * 10 + 2);
   const b1 = zeros([HIDDEN]);
-  const w2 = glorot([HIDDEN, 1], seed * 10 + 3);
-  const b2 = zeros([1]);
+  const w2 = glorot([HIDDEN, outputs], seed * 10 + 3);
+  const b2 = zeros([outputs]);
   const logits = (ids: tf.Tensor2D) => {
     const [b, t] = ids.shape;
     const mask = tf.cast(tf.notEqual(ids, PAD), 'float32');

@@ -12,7 +12,7 @@ before(async () => {
   await setupBackend({ backend: 'wasm' });
 });
 
-const HELD_OUT = ['letters-mlp', 'imdb-embed', 'austen-lstm', 'fashion-resnet'];
+const HELD_OUT = ['letters-mlp', 'imdb-embed', 'austen-lstm', 'fashion-resnet', 'imdb-gru'];
 
 /** Runs AdamW steps on the given batches; asserts the tensor count stays flat. */
 function train(m: TaskInstance, steps: number, lr: number): number[] {
@@ -42,8 +42,8 @@ function tryCreate(t: TaskSpec): TaskInstance | string {
   }
 }
 
-describe('the held-out tasks train on their real data (skipped when it is not installed)', () => {
-  for (const name of HELD_OUT) {
+describe('the held-out and the 0.4 development tasks train on their real data (skipped when it is not installed)', () => {
+  for (const name of [...HELD_OUT, 'moby-lstm', 'brown-genre']) {
     const task = TASKS.find((t) => t.name === name) as TaskSpec;
     test(`${name}: AdamW lr 1e-3 lowers the loss of a fixed training batch in 10 steps`, (t) => {
       const m = tryCreate(task);
@@ -63,23 +63,28 @@ describe('the held-out tasks train on their real data (skipped when it is not in
     });
   }
 
-  test('austen-lstm: the compiled model.fit loss of a batch equals the task closure on it', async (t) => {
-    const task = TASKS.find((x) => x.name === 'austen-lstm') as TaskSpec;
-    const m = tryCreate(task);
-    if (typeof m === 'string') return t.skip(`data not installed: ${m}`);
-    const layers = m.layers;
-    assert.ok(layers, 'austen-lstm exposes its tfjs-layers model');
-    layers.model.compile({ optimizer: new AdamW({ lr: 1e-3 }), loss: layers.loss });
-    const { x, y } = layers.batch(3);
-    const compiled = layers.model.evaluate(x, y) as tf.Scalar;
-    const b = m.batch(3);
-    const closure = tf.tidy(() => b.loss().dataSync()[0]);
-    assert.ok(Math.abs(compiled.dataSync()[0] - closure) <= 1e-5 * closure, `${compiled.dataSync()[0]} vs ${closure}`);
-    const h = await layers.model.fit(x, y, { epochs: 3, batchSize: task.batchSize, shuffle: false, verbose: 0 });
-    const losses = h.history.loss as number[];
-    assert.ok(losses[2] < losses[0], `model.fit losses ${losses}`);
-    tf.dispose([x, y, compiled]);
-    b.dispose();
-    m.dispose();
-  });
+  for (const name of ['austen-lstm', 'imdb-gru', 'moby-lstm']) {
+    test(`${name}: the compiled model.fit loss of a batch equals the task closure on it`, async (t) => {
+      const task = TASKS.find((x) => x.name === name) as TaskSpec;
+      const m = tryCreate(task);
+      if (typeof m === 'string') return t.skip(`data not installed: ${m}`);
+      const layers = m.layers;
+      assert.ok(layers, `${name} exposes its tfjs-layers model`);
+      layers.model.compile({ optimizer: new AdamW({ lr: 1e-3 }), loss: layers.loss });
+      const { x, y } = layers.batch(3);
+      const compiled = layers.model.evaluate(x, y) as tf.Scalar;
+      const b = m.batch(3);
+      const closure = tf.tidy(() => b.loss().dataSync()[0]);
+      assert.ok(
+        Math.abs(compiled.dataSync()[0] - closure) <= 1e-5 * closure,
+        `${compiled.dataSync()[0]} vs ${closure}`,
+      );
+      const h = await layers.model.fit(x, y, { epochs: 3, batchSize: task.batchSize, shuffle: false, verbose: 0 });
+      const losses = h.history.loss as number[];
+      assert.ok(losses[2] < losses[0], `model.fit losses ${losses}`);
+      tf.dispose([x, y, compiled]);
+      b.dispose();
+      m.dispose();
+    });
+  }
 });

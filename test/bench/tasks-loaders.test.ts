@@ -7,7 +7,7 @@ import { charCorpus, janeAustenDir, loadJaneAusten } from '../../bench/data/jane
 import { letterRecognitionFile, loadLetterRecognition, tableFromColumns } from '../../bench/data/letters.js';
 import { dataFrameColumns } from '../../bench/data/rds.js';
 import { readRda } from '../../bench/data/rda.js';
-import { AUSTEN_CHUNK, chunkWindows } from '../../bench/tasks/austen-lstm.js';
+import { CHAR_CHUNK, chunkWindows } from '../../bench/tasks/char-lstm.js';
 import { IMDB_SIZES, imdbSplit } from '../../bench/tasks/imdb-embed.js';
 
 /** A minimal writer of R's XDR serialization: enough for a data frame of integer and factor columns. */
@@ -176,9 +176,9 @@ describe('character streams', () => {
     const w = chunkWindows(chunks, 500, 5, 16);
     assert.deepEqual(w, chunkWindows(chunks, 500, 5, 16));
     for (const s of w) {
-      const chunk = Math.floor(s / AUSTEN_CHUNK);
+      const chunk = Math.floor(s / CHAR_CHUNK);
       assert.ok(chunks.includes(chunk), `window ${s} in chunk ${chunk}`);
-      assert.ok(s + 17 <= (chunk + 1) * AUSTEN_CHUNK, `window ${s} crosses its chunk's end`);
+      assert.ok(s + 17 <= (chunk + 1) * CHAR_CHUNK, `window ${s} crosses its chunk's end`);
     }
   });
 });

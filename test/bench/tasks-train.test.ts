@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { charLstm } from '../../bench/tasks/austen-lstm.js';
+import { charLstm } from '../../bench/tasks/char-lstm.js';
 import { smallResnet } from '../../bench/tasks/fashion-resnet.js';
 import { bagOfEmbeddings } from '../../bench/tasks/imdb-embed.js';
+import { embeddingGru, encodeFrontPadded } from '../../bench/tasks/imdb-gru.js';
 import { TASKS, type TaskSpec } from '../../bench/tasks/index.js';
 import { AdamW } from '../../src/index.js';
 import { mulberry32 } from '../../src/core/rng.js';
@@ -12,8 +13,17 @@ import { useCpu } from '../helpers.js';
 
 before(useCpu);
 
-const DEVELOPMENT = ['mnist-mlp', 'fashion-cnn', 'moby-char', 'movielens-mf', 'breast-cancer-logreg', 'diabetes-mlp'];
-const HELD_OUT = ['letters-mlp', 'imdb-embed', 'austen-lstm', 'fashion-resnet'];
+const DEVELOPMENT = [
+  'mnist-mlp',
+  'fashion-cnn',
+  'moby-char',
+  'movielens-mf',
+  'breast-cancer-logreg',
+  'diabetes-mlp',
+  'moby-lstm',
+  'brown-genre',
+];
+const HELD_OUT = ['letters-mlp', 'imdb-embed', 'austen-lstm', 'fashion-resnet', 'imdb-gru'];
 
 /** Runs `steps` AdamW steps of `loss`, returning the losses; asserts the tensor count stays flat. */
 function train(vars: tf.Variable[], loss: (step: number) => tf.Scalar, steps: number, lr: number): number[] {
@@ -34,7 +44,7 @@ function train(vars: tf.Variable[], loss: (step: number) => tf.Scalar, steps: nu
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 describe('task specs', () => {
-  test('the six original tasks are development tasks and the new four held-out', () => {
+  test('the development and held-out tasks are those docs/algorithm.md §9 and §10 declare', () => {
     assert.deepEqual(
       TASKS.filter((t) => t.split === 'development').map((t) => t.name),
       DEVELOPMENT,
@@ -88,6 +98,40 @@ describe('the new models learn on small synthetic data', () => {
     assert.ok(losses.every(Number.isFinite));
     assert.ok(mean(losses.slice(-5)) < 0.5 * mean(losses.slice(0, 5)), `loss ${losses[0]} → ${losses.at(-1)}`);
     tf.dispose([x, yt, ...model.vars]);
+  });
+
+  test('the embedding GRU learns, through model.fit, which word at the end of a front-padded text marks a positive one', async () => {
+    const n = 32;
+    const len = 6;
+    const rand = mulberry32(5);
+    const ids = new Float32Array(n * len);
+    const y = new Float32Array(n);
+    for (let r = 0; r < n; r++) {
+      y[r] = r % 2;
+      const words = 2 + Math.floor(rand() * (len - 2));
+      for (let t = len - words; t < len; t++) ids[r * len + t] = 4 + Math.floor(rand() * 10);
+      ids[r * len + len - 1 - Math.floor(rand() * 2)] = y[r] ? 2 : 3; // the marker, in the last two words
+    }
+    const x = tf.tensor2d(ids, [n, len]);
+    const yt = tf.tensor2d(y, [n, 1]);
+    const model = embeddingGru(14, 1, len, 8);
+    model.compile({ optimizer: new AdamW({ lr: 3e-2 }), loss: 'binaryCrossentropy' });
+    const h = await model.fit(x, yt, { epochs: 40, batchSize: 32, shuffle: false, verbose: 0 });
+    const losses = h.history.loss as number[];
+    assert.ok(losses.every(Number.isFinite));
+    assert.ok(losses[losses.length - 1] < 0.5 * losses[0], `loss ${losses[0]} → ${losses.at(-1)}`);
+    tf.dispose([x, yt]);
+    model.dispose();
+  });
+
+  test('front padding keeps the first tokens of a text and puts them at the end of the row', () => {
+    const vocab = new Map([
+      ['a', 2],
+      ['b', 3],
+    ]);
+    assert.deepEqual([...encodeFrontPadded(['a', 'b', 'zz'], vocab, 5)], [0, 0, 2, 3, 1]);
+    assert.deepEqual([...encodeFrontPadded(['b', 'a', 'a', 'b'], vocab, 3)], [3, 2, 2]);
+    assert.deepEqual([...encodeFrontPadded([], vocab, 2)], [0, 0]);
   });
 
   test('the character LSTM learns a periodic sequence through model.fit', async () => {
