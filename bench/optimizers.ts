@@ -244,6 +244,15 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
     { horizon: 'cosine', options: { rejection: 'hold', stepFactor: 1.8 }, tag: ' (hold, factor 1.8)' },
   ],
   ['f18-hold', { options: { rejection: 'hold', stepFactor: 1.8 }, tag: ' (hold, factor 1.8)' }],
+  // The 0.4 round (docs/algorithm.md §10): a downhill fit with negative curvature grows the lr.
+  [
+    'grow',
+    { horizon: 'run-length', options: { negativeCurvature: 'grow' }, tag: ' (grow on downhill negative curvature)' },
+  ],
+  [
+    'grow-anytime',
+    { horizon: 'none', options: { negativeCurvature: 'grow' }, tag: ' (grow on downhill negative curvature)' },
+  ],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [

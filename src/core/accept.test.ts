@@ -26,6 +26,19 @@ describe('acceptProposal', () => {
     assert.equal(judge(xs, xs.map(f(1, 0.5, -4))).reason, 'nonconvex');
   });
 
+  test('says whether a concave fit is downhill at its start (a − b·start above the noise)', () => {
+    const xs = [-0.1, 0, 0.1];
+    const falling = judge(xs, xs.map(f(1, 0.5, -4)));
+    assert.equal(falling.reason, 'nonconvex');
+    assert.equal(falling.downhill, true);
+    const hilltop = judge(xs, xs.map(f(1, -0.5, -4)));
+    assert.equal(hilltop.reason, 'nonconvex');
+    assert.equal(hilltop.downhill, false);
+    // Measured from start = −0.2 on the axis, the slope there is a − b·start = 0.5 − 0.8 < 0: uphill.
+    const fromBehind = acceptProposal(fitParabola(xs, xs.map(f(1, 0.5, -4))), xs, xs.map(f(1, 0.5, -4)), options, -0.2);
+    assert.equal(fromBehind.downhill, false);
+  });
+
   test('rejects an uphill direction with significant curvature as not_descent', () => {
     const xs = [-0.1, 0, 0.1];
     assert.equal(judge(xs, xs.map(f(1, -0.5, 4))).reason, 'not_descent');

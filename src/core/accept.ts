@@ -24,6 +24,13 @@ export interface Acceptance {
   proposal: number;
   /** Noise level of one loss value used for the significance tests. */
   noise: number;
+  /**
+   * Whether the fitted slope at the start is downhill by more than the noise over the probed span,
+   * (a − b·start)·h > 2δ. True for every accepted fit; on a `nonconvex` one it separates a loss that
+   * falls faster than linearly along the direction (a step too short to see the curvature turn) from
+   * a hilltop.
+   */
+  downhill: boolean;
 }
 
 /**
@@ -52,15 +59,22 @@ export function acceptProposal(
 ): Acceptance {
   const scale = Math.max(...losses.map(Math.abs));
   const noise = options.lossPrecision * scale;
-  const reject = (reason: Acceptance['reason']): Acceptance => ({ accepted: false, reason, proposal: NaN, noise });
+  const h = Math.max(...xs.map(Math.abs));
+  const downhill = (fit.a - fit.b * start) * h > 2 * noise;
+  const reject = (reason: Acceptance['reason']): Acceptance => ({
+    accepted: false,
+    reason,
+    proposal: NaN,
+    noise,
+    downhill: reason !== 'nonfinite' && downhill,
+  });
 
   if (!losses.every(Number.isFinite) || !Number.isFinite(fit.a) || !Number.isFinite(fit.b)) return reject('nonfinite');
-  const h = Math.max(...xs.map(Math.abs));
   if (Math.abs(fit.b) * h * h <= 4 * noise) {
     return reject(-fit.a * h > 2 * noise ? 'not_descent' : 'insignificant');
   }
   if (fit.b <= 0) return reject('nonconvex');
   if (fit.a - fit.b * start <= 0) return reject('not_descent');
   if (fit.points >= 4 && fit.r2 < options.minR2) return reject('poor_fit');
-  return { accepted: true, reason: 'ok', proposal: fit.a / fit.b - start, noise };
+  return { accepted: true, reason: 'ok', proposal: fit.a / fit.b - start, noise, downhill: true };
 }

@@ -16,8 +16,14 @@ import {
 import { resolveControllerOptions, type ControllerOptions } from './options.js';
 
 const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { calibrate: false, ...o });
-const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0 });
-const rejected = (reason: Acceptance['reason']): Acceptance => ({ accepted: false, reason, proposal: NaN, noise: 0 });
+const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0, downhill: true });
+const rejected = (reason: Acceptance['reason'], downhill = false): Acceptance => ({
+  accepted: false,
+  reason,
+  proposal: NaN,
+  noise: 0,
+  downhill,
+});
 
 describe('the learning-rate controller', () => {
   test('smooths an accepted proposal: lr ← γ·lr + (1 − γ)·x*', () => {
@@ -240,6 +246,44 @@ describe('the learning-rate controller', () => {
         n++;
       }
       assert.equal(n, MAX_CALIBRATION_STEPS);
+    });
+  });
+
+  describe('a downhill fit with negative curvature', () => {
+    const concaveDownhill = rejected('nonconvex', true);
+    const hilltop = rejected('nonconvex', false);
+
+    test("with negativeCurvature 'grow' raises the lr as an insignificant fit does, after calibration", () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9, negativeCurvature: 'grow' });
+      const s0 = initialControllerState(o);
+      const grown = decideRefit(s0, o, concaveDownhill);
+      assert.equal(grown.state.lr, decideRefit(s0, o, rejected('insignificant')).state.lr);
+      assert.ok(Math.abs(grown.state.lr - 0.1 * (0.9 + 0.1 * 2)) < 1e-15, `lr ${grown.state.lr}`);
+      assert.equal(grown.reason, 'nonconvex');
+      assert.equal(grown.accepted, false);
+    });
+
+    test("with negativeCurvature 'grow' jumps ×10 while calibrating, the jump waiting one step", () => {
+      const o = resolveControllerOptions('test', { initialLr: 1e-3, negativeCurvature: 'grow' });
+      const d = decideRefit(initialControllerState(o), o, concaveDownhill);
+      assert.ok(Math.abs(d.state.lr - 1e-3 * CALIBRATION_JUMP) < 1e-15);
+      assert.equal(d.stepLr, 1e-3);
+    });
+
+    test("with the default 'reject' halves the lr while calibrating and backs off after", () => {
+      const cal = resolveControllerOptions('test', { initialLr: 1e-3 });
+      assert.equal(decideRefit(initialControllerState(cal), cal, concaveDownhill).state.lr, 5e-4);
+      const o = opts({ initialLr: 0.1, smoothing: 0.9 });
+      const d = decideRefit(initialControllerState(o), o, concaveDownhill);
+      assert.ok(Math.abs(d.state.lr - 0.1 * (0.9 + 0.1 * 0.5)) < 1e-15);
+    });
+
+    test('a concave fit that is not downhill (a hilltop) backs off under either rule', () => {
+      for (const negativeCurvature of ['grow', 'reject'] as const) {
+        const o = opts({ initialLr: 0.1, smoothing: 0.9, negativeCurvature });
+        const d = decideRefit(initialControllerState(o), o, hilltop);
+        assert.ok(d.state.lr < 0.1, `${negativeCurvature}: lr ${d.state.lr}`);
+      }
     });
   });
 });

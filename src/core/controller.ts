@@ -90,13 +90,15 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *
  * Normal mode, with band [lo, hi] = clip and γ = smoothing:
  *   accepted       lr ← γ·lr + (1 − γ)·clamp(x*, lo·lr, hi·lr)
- *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time)
+ *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time; also a downhill
+ *                  nonconvex fit with negativeCurvature 'grow')
  *   accepted uses the target c·x* with c = stepFactor (default 1)
  *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit;
  *                  lr unchanged with rejection 'hold')
  *   nonfinite      lr ← lr / 2, and the step is skipped
  * Calibration mode (no smoothing, J = 10, W = calibrationDivisor): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
- * calibration once x* ÷ W lies in [lo·lr, hi·lr]; insignificant lr ← J·lr; shape failure lr ← lr/2; nonfinite lr ← lr/J.
+ * calibration once x* ÷ W lies in [lo·lr, hi·lr]; insignificant (or downhill nonconvex with 'grow') lr ← J·lr;
+ * shape failure lr ← lr/2; nonfinite lr ← lr/J.
  * Always clamped to [minLr, maxLr] afterwards. While calibrating, this step's update uses
  * min(old, new) lr: decreases act at once, increases from the next step on (see `stepLr`).
  */
@@ -108,6 +110,8 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
   let reason: StepReason = acc.reason;
   let calibrating = s.calibrating;
   let skipUpdate = false;
+  const grows =
+    acc.reason === 'insignificant' || (acc.reason === 'nonconvex' && acc.downhill && o.negativeCurvature === 'grow');
 
   if (s.calibrating) {
     if (acc.accepted) {
@@ -115,7 +119,7 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
       next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
       if (next !== target) reason = 'clipped';
       if (target >= bandLo * lr && target <= bandHi * lr) calibrating = false;
-    } else if (acc.reason === 'insignificant') {
+    } else if (grows) {
       next = lr * CALIBRATION_JUMP;
     } else if (acc.reason === 'nonfinite') {
       next = lr / CALIBRATION_JUMP;
@@ -131,7 +135,7 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
       const clipped = clamp(target, lo * lr, hi * lr);
       if (clipped !== target) reason = 'clipped';
       next = g * lr + (1 - g) * proposalHorizonFactor(s.step, o.horizon) * clipped;
-    } else if (acc.reason === 'insignificant') {
+    } else if (grows) {
       next = g * lr + (1 - g) * (o.clip ? hi : DEFAULT_BAND[1]) * lr;
     } else if (acc.reason === 'nonfinite') {
       next = lr / 2;

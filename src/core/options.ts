@@ -103,7 +103,20 @@ export interface ControllerOptions {
    * the lr below x* (docs/algorithm.md). Default `back-off`.
    */
   rejection: RejectionRule;
+  /**
+   * What a `nonconvex` fit (b < 0) with a downhill slope does. Along such a direction the loss fell
+   * faster than linearly over the whole probed span: the probes were too close to see where the
+   * curvature turns, which is evidence for a longer step, not a shorter one. `grow`: the lr grows
+   * as after an `insignificant` fit (×10 while calibrating, else ×(γ + (1 − γ)·clip[1])), so the
+   * next probes look further out; `reject`: it is a rejected fit like the others (gen-optim 0.3's
+   * rule: ½ while calibrating, else the `rejection` rule). A concave fit going uphill is always
+   * rejected. Default `reject`.
+   */
+  negativeCurvature: NegativeCurvatureRule;
 }
+
+/** What a downhill fit with negative curvature does: see {@link ControllerOptions.negativeCurvature}. */
+export type NegativeCurvatureRule = 'grow' | 'reject';
 
 /** What a rejected fit does: see {@link ControllerOptions.rejection}. */
 export type RejectionRule = 'back-off' | 'hold';
@@ -128,6 +141,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   probeDirection: 'previous',
   stepFactor: 1,
   rejection: 'back-off',
+  negativeCurvature: 'reject',
 });
 
 /**
@@ -205,6 +219,7 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'probeDirection', o.probeDirection, ['previous', 'current']);
   checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
+  checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
   if (o.clip !== null) {
     const c = o.clip as unknown;
     if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number')) {
