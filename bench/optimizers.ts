@@ -208,14 +208,21 @@ function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {
 /**
  * The official code's semantics (AutoGeN `lr_parabola`, docs/algorithm.md "Official GeN"): all three
  * probe losses on a fresh batch along the current direction, clip [½, 2] and γ = 0.9, the linear
- * horizon inside the smoothing, the lr unchanged on a rejected fit, no calibration, initial lr 1e-4
+ * horizon inside the smoothing, the lr unchanged on a rejected fit (a concave one included), no calibration, initial lr 1e-4
  * (its ResNet-SGD and ViT-AdamW scripts).
  */
 const OFFICIAL: GenVariant = {
   probe: 'next',
   horizon: 'linear',
   horizonOn: 'proposal',
-  options: { probeDirection: 'current', calibrate: false, initialLr: 1e-4, rejection: 'hold', minR2: 0.99 },
+  options: {
+    probeDirection: 'current',
+    calibrate: false,
+    initialLr: 1e-4,
+    rejection: 'hold',
+    negativeCurvature: 'reject',
+    minR2: 0.99,
+  },
   tag: ' (official semantics)',
 };
 

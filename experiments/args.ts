@@ -29,7 +29,11 @@ function choices(script: string, name: string, v: string, allowed: readonly stri
 /** Flags of one experiment: each has a default (its documented setting) and a help line. */
 export type FlagSpec = Record<
   string,
-  { default: string; help: string; kind: 'int' | 'int?' | 'ints' | 'numbers' | { oneOf: readonly string[] } }
+  {
+    default: string;
+    help: string;
+    kind: 'int' | 'int?' | 'ints' | 'numbers' | 'strings' | { oneOf: readonly string[] };
+  }
 >;
 
 /** Parses `--name value` flags (and --help) for an experiment; prints usage and exits on bad input. */
@@ -41,7 +45,7 @@ export function experimentFlags<S extends FlagSpec>(
     ? number
     : S[K]['kind'] extends 'int?'
       ? number | undefined
-      : S[K]['kind'] extends { oneOf: unknown }
+      : S[K]['kind'] extends { oneOf: unknown } | 'strings'
         ? string[]
         : number[];
 } {
@@ -73,6 +77,7 @@ export function experimentFlags<S extends FlagSpec>(
     else if (s.kind === 'int?') out[k] = v === '' ? undefined : numbers(script, k, v, true, true)[0];
     else if (s.kind === 'ints') out[k] = numbers(script, k, v, true);
     else if (s.kind === 'numbers') out[k] = numbers(script, k, v, false);
+    else if (s.kind === 'strings') out[k] = v.split(',').filter((x) => x.length > 0);
     else out[k] = choices(script, k, v, s.kind.oneOf);
   }
   return out as ReturnType<typeof experimentFlags<S>>;

@@ -68,9 +68,25 @@ describe('GeN failure modes', () => {
     assert.deepEqual(Array.from(w.dataSync()), [0.5]);
   });
 
-  test('a concave fit is rejected as nonconvex and the lr backs off', () => {
+  test('a concave fit going downhill is rejected as nonconvex, and the lr grows so the next probes look further', () => {
     const w = variable([1, -1]);
     const opt = new GeN(new Scaled(-1), { initialLr: 0.1, calibrate: false });
+    const info = step(opt, w, () => tf.neg(tf.sum(tf.square(w))));
+    assert.equal(info.reason, 'nonconvex');
+    assert.ok(Math.abs(info.smoothedLr - 0.1 * (0.9 + 0.1 * 2)) < 1e-9, `lr ${info.smoothedLr}`);
+  });
+
+  test('a concave fit going uphill (towards a hilltop) is rejected as nonconvex and the lr backs off', () => {
+    const w = variable([1, -1]);
+    const opt = new GeN(new Scaled(+1), { initialLr: 0.1, calibrate: false });
+    const info = step(opt, w, () => tf.neg(tf.sum(tf.square(w))));
+    assert.equal(info.reason, 'nonconvex');
+    assert.ok(info.smoothedLr < 0.1, `lr ${info.smoothedLr}`);
+  });
+
+  test("with negativeCurvature 'reject' the same concave fit backs the lr off (0.3's rule)", () => {
+    const w = variable([1, -1]);
+    const opt = new GeN(new Scaled(-1), { initialLr: 0.1, calibrate: false, negativeCurvature: 'reject' });
     const info = step(opt, w, () => tf.neg(tf.sum(tf.square(w))));
     assert.equal(info.reason, 'nonconvex');
     assert.ok(info.smoothedLr < 0.1);

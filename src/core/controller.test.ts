@@ -253,8 +253,8 @@ describe('the learning-rate controller', () => {
     const concaveDownhill = rejected('nonconvex', true);
     const hilltop = rejected('nonconvex', false);
 
-    test("with negativeCurvature 'grow' raises the lr as an insignificant fit does, after calibration", () => {
-      const o = opts({ initialLr: 0.1, smoothing: 0.9, negativeCurvature: 'grow' });
+    test('by default raises the lr as an insignificant fit does, after calibration', () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9 });
       const s0 = initialControllerState(o);
       const grown = decideRefit(s0, o, concaveDownhill);
       assert.equal(grown.state.lr, decideRefit(s0, o, rejected('insignificant')).state.lr);
@@ -263,17 +263,17 @@ describe('the learning-rate controller', () => {
       assert.equal(grown.accepted, false);
     });
 
-    test("with negativeCurvature 'grow' jumps ×10 while calibrating, the jump waiting one step", () => {
-      const o = resolveControllerOptions('test', { initialLr: 1e-3, negativeCurvature: 'grow' });
+    test('by default jumps ×10 while calibrating, the jump waiting one step', () => {
+      const o = resolveControllerOptions('test', { initialLr: 1e-3 });
       const d = decideRefit(initialControllerState(o), o, concaveDownhill);
       assert.ok(Math.abs(d.state.lr - 1e-3 * CALIBRATION_JUMP) < 1e-15);
       assert.equal(d.stepLr, 1e-3);
     });
 
-    test("with the default 'reject' halves the lr while calibrating and backs off after", () => {
-      const cal = resolveControllerOptions('test', { initialLr: 1e-3 });
+    test("with 'reject' (0.3's rule) halves the lr while calibrating and backs off after", () => {
+      const cal = resolveControllerOptions('test', { initialLr: 1e-3, negativeCurvature: 'reject' });
       assert.equal(decideRefit(initialControllerState(cal), cal, concaveDownhill).state.lr, 5e-4);
-      const o = opts({ initialLr: 0.1, smoothing: 0.9 });
+      const o = opts({ initialLr: 0.1, smoothing: 0.9, negativeCurvature: 'reject' });
       const d = decideRefit(initialControllerState(o), o, concaveDownhill);
       assert.ok(Math.abs(d.state.lr - 0.1 * (0.9 + 0.1 * 0.5)) < 1e-15);
     });

@@ -110,7 +110,7 @@ export interface ControllerOptions {
    * as after an `insignificant` fit (×10 while calibrating, else ×(γ + (1 − γ)·clip[1])), so the
    * next probes look further out; `reject`: it is a rejected fit like the others (gen-optim 0.3's
    * rule: ½ while calibrating, else the `rejection` rule). A concave fit going uphill is always
-   * rejected. Default `reject`.
+   * rejected. Default `grow` (chosen on the development tasks, docs/algorithm.md §10).
    */
   negativeCurvature: NegativeCurvatureRule;
 }
@@ -141,7 +141,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   probeDirection: 'previous',
   stepFactor: 1,
   rejection: 'back-off',
-  negativeCurvature: 'reject',
+  negativeCurvature: 'grow',
 });
 
 /**

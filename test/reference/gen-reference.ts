@@ -108,6 +108,7 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *    L(x) = f(w + x·P), with L(0) = L₀. Fit a = (L₋ − L₊)/(2h), b = (L₊ − 2L₀ + L₋)/h².
  * 4. Accept (δ = 32·2⁻²³·max|Lᵢ|): |b|h² ≤ 4δ → `not_descent` if −a·h > 2δ else `insignificant`;
  *    b ≤ 0 → `nonconvex`; a − b·start ≤ 0 → `not_descent`; else the proposal x* = a/b − start.
+ *    A `nonconvex` fit with (a − b·start)·h > 2δ (downhill) grows the lr like an `insignificant` one.
  * 5. Controller (docs/algorithm.md §6 table), then lr clamped to [minLr, maxLr] (kept if that gives
  *    0, NaN or ∞). While calibrating, this step uses min(old, new) lr.
  * 6. w ← w + η·D with η = stepLr·s(step). D is kept for the next step iff that step refits.
@@ -176,6 +177,9 @@ export class ReferenceGeN {
       const noise = LOSS_PRECISION * Math.max(Math.abs(lm), Math.abs(loss0), Math.abs(lp));
 
       let accepted = false;
+      // A concave fit whose slope at the start is downhill: the loss fell faster than linearly over
+      // the probed span, so the lr grows as after an insignificant fit (negativeCurvature 'grow').
+      let concaveDownhill = false;
       if (![lm, lp, a, b].every(Number.isFinite)) reason = 'nonfinite';
       else {
         const vsNoise = (name: string, value: number, threshold: number) =>
@@ -184,8 +188,11 @@ export class ReferenceGeN {
         if (Math.abs(b) * h * h <= 4 * noise) {
           vsNoise('−a·h vs 2δ', -a * h, 2 * noise);
           reason = -a * h > 2 * noise ? 'not_descent' : 'insignificant';
-        } else if (b <= 0) reason = 'nonconvex';
-        else {
+        } else if (b <= 0) {
+          reason = 'nonconvex';
+          vsNoise('(a − b·start)·h vs 2δ', (a - b * start) * h, 2 * noise);
+          concaveDownhill = (a - b * start) * h > 2 * noise;
+        } else {
           // The slope at the start of the judged step, times h: a loss difference like the others.
           vsNoise('(a − b·start)·h vs 0', (a - b * start) * h, 0);
           if (a - b * start <= 0) reason = 'not_descent';
@@ -210,7 +217,7 @@ export class ReferenceGeN {
           vsLr('x*/W vs 0.5·lr (ends calibration)', target, CLIP_LO * lr);
           vsLr('x*/W vs 2·lr (ends calibration)', target, CLIP_HI * lr);
           if (target >= CLIP_LO * lr && target <= CLIP_HI * lr) this.calibrating = false;
-        } else if (reason === 'insignificant') next = lr * JUMP;
+        } else if (reason === 'insignificant' || concaveDownhill) next = lr * JUMP;
         else if (reason === 'nonfinite') {
           next = lr / JUMP;
           skipUpdate = true;
@@ -223,7 +230,7 @@ export class ReferenceGeN {
         vsLr('x* vs 0.5·lr', proposal, CLIP_LO * lr);
         vsLr('x* vs 2·lr', proposal, CLIP_HI * lr);
         next = SMOOTHING * lr + (1 - SMOOTHING) * clipped;
-      } else if (reason === 'insignificant') next = SMOOTHING * lr + (1 - SMOOTHING) * CLIP_HI * lr;
+      } else if (reason === 'insignificant' || concaveDownhill) next = SMOOTHING * lr + (1 - SMOOTHING) * CLIP_HI * lr;
       else if (reason === 'nonfinite') {
         next = lr / 2;
         skipUpdate = true;
