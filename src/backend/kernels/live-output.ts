@@ -1,0 +1,94 @@
+/**
+ * The part of a convolution's output gradient that can contribute anything: the leading
+ * `height × width` pixels of dy[N, OH, OW, C] once trailing output rows and columns that are
+ * zero in every image and channel are dropped.
+ *
+ * Such borders are common: a floor-mode pooling that does not tile its input (11×11 → 5×5 with
+ * 2×2 windows) passes no gradient to its last row and column, so the convolution before it
+ * gets dy = 0 there (21 of its 121 pixels on the benchmark CNN's second layer). Both conv
+ * gradients are sums over output pixels,
+ *
+ *     dW = Σ_r cols[r]ᵀ · dy[r],   dx = col2im(dy · Wᵀ) = Σ_r scatter_r(dy[r] · Wᵀ),
+ *
+ * so the dropped pixels' terms are 0 · (finite) = ±0 and leaving them out changes nothing —
+ * provided the other factor is finite (0 · ∞ is NaN): callers check that with {@link allFinite}.
+ */
+import type { SimdKernels } from './simd.js';
+import { freeScratch, scratch, type WasmBackend } from './heap.js';
+
+/**
+ * The smallest column-matrix width K = KH·KW·C for which the scan pays: it costs a few ns per
+ * scanned element of dy, skipping saves 2·K flops per element (~0.05 ns each). On the benchmark
+ * CNN's first layer (K = 9) a 0.37 ms scan would save ~0.35 ms; on its second (K = 288) it saves ~2.5.
+ */
+export const MIN_K_TO_TRIM = 64;
+
+/** Output pixels (i, j) with i < height and j < width hold every nonzero entry of dy. */
+export interface LiveExtent {
+  height: number;
+  width: number;
+}
+
+/**
+ * Trims all-zero trailing rows, then all-zero trailing columns (of the remaining rows), off
+ * dy[n, oh, ow, c] at byte offset `dyOff`. −0 counts as zero, NaN as nonzero. Each candidate
+ * row or column is gathered into scratch (`copy_runs`), tested ≠ 0 (`compare_f32`) and the
+ * flags read eight at a time; an untrimmable dy costs one row and one column of that.
+ */
+export function liveExtent(
+  backend: WasmBackend,
+  simd: SimdKernels,
+  dyOff: number,
+  n: number,
+  oh: number,
+  ow: number,
+  c: number,
+): LiveExtent {
+  const most = n * Math.max(oh, ow) * c;
+  const flagBytes = (most + 7) & ~7;
+  const s = scratch(backend, 4 * flagBytes + flagBytes + 8); // gathered floats, their ≠ 0 flags, a zero
+  const gathered = s.ptr;
+  const flags = s.ptr + 4 * flagBytes;
+  const zero = flags + flagBytes;
+  new Float32Array(backend.wasm.HEAPU8.buffer, zero, 1)[0] = 0;
+  const allZero = (count: number) => {
+    simd.compare_f32(5, gathered, 0, zero, 3, flags, 1, count);
+    const buf = backend.wasm.HEAPU8.buffer;
+    // Flags are bytes 0/1, so eight of them read as a float64 are zero exactly when all are.
+    const words = new Float64Array(buf, flags, count >> 3);
+    for (let e = 0; e < words.length; e++) if (words[e] !== 0) return false;
+    const tail = new Uint8Array(buf, flags, count);
+    for (let e = words.length * 8; e < count; e++) if (tail[e] !== 0) return false;
+    return true;
+  };
+  const image = oh * ow * c;
+  let height = oh;
+  while (height > 0) {
+    simd.copy_runs(dyOff + 4 * (height - 1) * ow * c, gathered, ow * c, n, image, 1, 0, 1, 0);
+    if (!allZero(n * ow * c)) break;
+    height--;
+  }
+  let width = ow;
+  while (height > 0 && width > 0) {
+    simd.copy_runs(dyOff + 4 * (width - 1) * c, gathered, c, n, image, height, ow * c, 1, 0);
+    if (!allZero(n * height * c)) break;
+    width--;
+  }
+  freeScratch(backend, s);
+  return { height, width: height === 0 ? 0 : width };
+}
+
+/**
+ * Whether all `count` floats at byte offset `byteOff` are finite: their float64 sum (`sum_middle`
+ * on the SIMD module) is finite exactly then, since float32 values cannot overflow it.
+ */
+export function allFinite(backend: WasmBackend, simd: SimdKernels, byteOff: number, count: number): boolean {
+  if (count === 0) return true;
+  const inner = [16, 8, 4].find((v) => count % v === 0) ?? 1;
+  const s = scratch(backend, 12 * inner); // float64 accumulators, then the float32 sums
+  simd.sum_middle(byteOff, s.ptr + 8 * inner, s.ptr, 1, count / inner, inner);
+  const acc = new Float64Array(backend.wasm.HEAPU8.buffer, s.ptr, inner);
+  const finite = acc.every(Number.isFinite);
+  freeScratch(backend, s);
+  return finite;
+}
