@@ -109,10 +109,12 @@ function assertSameWithNonFinite(got: Float32Array, want: Float32Array): void {
 
 test('skipping zero rows of dy never turns a 0 · ∞ into 0 (direct kernel calls)', async () => {
   const [n, h, w, c, co] = [2, 13, 13, 8, 4];
-  const run = (nonFinite: 'x' | 'filter' | 'none', dyZero: boolean) =>
+  const run = (nonFinite: 'x below' | 'x right' | 'filter' | 'none', dyZero: boolean) =>
     onWasmAndCpu(() => {
       const xv = rand([n, h, w, c], 91).dataSync().slice();
-      if (nonFinite === 'x') xv[((1 * h + 12) * w + 12) * c + 3] = Infinity; // read only by the dropped output (10, 10)
+      // Read only by dropped outputs: (12, 12) by (10, 10); (5, 12) by (5, 10), (4, 10) and (3, 10).
+      if (nonFinite === 'x below') xv[((1 * h + 12) * w + 12) * c + 3] = Infinity;
+      if (nonFinite === 'x right') xv[((0 * h + 5) * w + 12) * c + 6] = -Infinity;
       const x = tf.tensor(xv, [n, h, w, c]);
       const fv = rand([3, 3, c, co], 92).dataSync().slice();
       if (nonFinite === 'filter') fv[(2 * 3 + 2) * c * co + 5] = -Infinity;
@@ -129,9 +131,10 @@ test('skipping zero rows of dy never turns a 0 · ∞ into 0 (direct kernel call
       return [dW as tf.Tensor, dx as tf.Tensor];
     });
   for (const [nonFinite, dyZero] of [
-    ['x', false],
+    ['x below', false],
+    ['x right', false],
     ['filter', false],
-    ['x', true],
+    ['x below', true],
     ['none', true],
   ] as const) {
     const r = await run(nonFinite, dyZero);

@@ -24,7 +24,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { im2col, im2colT, imagesPerChunk } from './im2col.js';
-import { allFinite, liveExtent, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
+import { finiteWhereDropped, liveExtent, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
 import {
   byteOffset,
   free,
@@ -42,7 +42,8 @@ import { simdFor, type SimdKernels } from './simd.js';
  * dW on the SIMD module, in chunks of images whose column matrix stays in cache: per chunk,
  * dW (+)= colsᵀ · dy on our GEMM (cols read transposed in place, the product [KH·KW·C, CO]
  * already in filter layout), the chunks' products summed. Only the live part of dy enters
- * (see live-output.ts: all-zero trailing output rows and columns are skipped when x is finite).
+ * (see live-output.ts: all-zero trailing output rows and columns are skipped when the inputs
+ * they read are finite).
  * With one input channel and unit horizontal stride, colsᵀ is built directly as KH·KW runs
  * of input rows (`copy_runs`) instead of by im2col, whose runs would be single floats.
  */
@@ -59,7 +60,12 @@ function filterGradSimd(
   const k = taps * c;
   let live: LiveExtent =
     k >= MIN_K_TO_TRIM ? liveExtent(backend, simd, byteOffset(backend, dy), n, oh, ow, co) : { height: oh, width: ow };
-  if ((live.height < oh || live.width < ow) && !allFinite(backend, simd, byteOffset(backend, x), n * h * w * c)) {
+  const rowFrom = live.height * info.strideHeight - info.padInfo.top;
+  const colFrom = live.width * info.strideWidth - info.padInfo.left;
+  if (
+    (live.height < oh || live.width < ow) &&
+    !finiteWhereDropped(backend, simd, byteOffset(backend, x), { n, h, w, c }, rowFrom, colFrom)
+  ) {
     live = { height: oh, width: ow }; // 0 · ∞ must still give NaN
   }
   const trimmed = live.height < oh || live.width < ow;

@@ -33,7 +33,8 @@ export interface LiveExtent {
  * Trims all-zero trailing rows, then all-zero trailing columns (of the remaining rows), off
  * dy[n, oh, ow, c] at byte offset `dyOff`. −0 counts as zero, NaN as nonzero. Each candidate
  * row or column is gathered into scratch (`copy_runs`), tested ≠ 0 (`compare_f32`) and the
- * flags read eight at a time; an untrimmable dy costs one row and one column of that.
+ * flags read eight at a time, the first image's part first: an untrimmable dy usually costs
+ * one row and one column of one image.
  */
 export function liveExtent(
   backend: WasmBackend,
@@ -62,18 +63,35 @@ export function liveExtent(
     return true;
   };
   const image = oh * ow * c;
+  // A live row or column is usually nonzero in the first image already: test that alone first.
+  const rowIsZero = (i: number) => {
+    const src = dyOff + 4 * i * ow * c;
+    for (const [b0, nb] of [
+      [0, 1],
+      [1, n - 1],
+    ]) {
+      if (nb === 0) continue;
+      simd.copy_runs(src + 4 * b0 * image, gathered, ow * c, nb, image, 1, 0, 1, 0);
+      if (!allZero(nb * ow * c)) return false;
+    }
+    return true;
+  };
+  const columnIsZero = (j: number, rows: number) => {
+    const src = dyOff + 4 * j * c;
+    for (const [b0, nb] of [
+      [0, 1],
+      [1, n - 1],
+    ]) {
+      if (nb === 0) continue;
+      simd.copy_runs(src + 4 * b0 * image, gathered, c, nb, image, rows, ow * c, 1, 0);
+      if (!allZero(nb * rows * c)) return false;
+    }
+    return true;
+  };
   let height = oh;
-  while (height > 0) {
-    simd.copy_runs(dyOff + 4 * (height - 1) * ow * c, gathered, ow * c, n, image, 1, 0, 1, 0);
-    if (!allZero(n * ow * c)) break;
-    height--;
-  }
+  while (height > 0 && rowIsZero(height - 1)) height--;
   let width = ow;
-  while (height > 0 && width > 0) {
-    simd.copy_runs(dyOff + 4 * (width - 1) * c, gathered, c, n, image, height, ow * c, 1, 0);
-    if (!allZero(n * height * c)) break;
-    width--;
-  }
+  while (height > 0 && width > 0 && columnIsZero(width - 1, height)) width--;
   freeScratch(backend, s);
   return { height, width: height === 0 ? 0 : width };
 }
@@ -89,6 +107,36 @@ export function allFinite(backend: WasmBackend, simd: SimdKernels, byteOff: numb
   simd.sum_middle(byteOff, s.ptr + 8 * inner, s.ptr, 1, count / inner, inner);
   const acc = new Float64Array(backend.wasm.HEAPU8.buffer, s.ptr, inner);
   const finite = acc.every(Number.isFinite);
+  freeScratch(backend, s);
+  return finite;
+}
+
+/**
+ * Whether x[n, h, w, c] (byte offset `xOff`) is finite wherever a dropped output pixel of the
+ * live extent reads it: rows from `rowFrom` on (the first row of output row `live.height`'s
+ * window), and columns from `colFrom` on in the rows above. Gathered into scratch, then
+ * {@link allFinite}. Only these inputs meet a skipped 0 in the filter gradient.
+ */
+export function finiteWhereDropped(
+  backend: WasmBackend,
+  simd: SimdKernels,
+  xOff: number,
+  x: { n: number; h: number; w: number; c: number },
+  rowFrom: number,
+  colFrom: number,
+): boolean {
+  const { n, h, w, c } = x;
+  const r0 = Math.min(h, Math.max(0, rowFrom));
+  const c0 = Math.min(w, Math.max(0, colFrom));
+  const below = (h - r0) * w * c;
+  const right = r0 * (w - c0) * c;
+  const count = n * (below + right);
+  if (count === 0) return true;
+  const s = scratch(backend, 4 * count);
+  const image = h * w * c;
+  if (below > 0) simd.copy_runs(xOff + 4 * r0 * w * c, s.ptr, below, n, image, 1, 0, 1, 0);
+  if (right > 0) simd.copy_runs(xOff + 4 * c0 * c, s.ptr + 4 * n * below, (w - c0) * c, n, image, r0, w * c, 1, 0);
+  const finite = allFinite(backend, simd, s.ptr, count);
   freeScratch(backend, s);
   return finite;
 }
