@@ -1,7 +1,8 @@
 // The conv gradient paths added for issue 14 agree with the cpu backend: chunks of images, dy's
 // all-zero trailing rows and columns skipped (as a floor-mode pooling after the convolution leaves
-// them), colsᵀ from whole input rows for one input channel, and 0 · ∞ still giving NaN.
-// Tolerance: REL_TOL (1e-5) of the largest reference magnitude, as in conv.test.ts.
+// them), colsᵀ from whole input rows for one input channel, the Winograd filter gradient, and
+// 0 · ∞ still giving NaN.
+// Tolerance: REL_TOL (1e-5) of the largest reference magnitude, as in conv.test.ts (Winograd included).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveExtent } from '../../src/backend/kernels/live-output.js';
@@ -21,14 +22,18 @@ interface Case {
 // conv → relu → max-pool (floor mode): the pool drops the last rows/columns when it does not tile.
 // K = KH·KW·C ≥ 64 (MIN_K_TO_TRIM) wherever C > 1, so that those rows are really skipped.
 const cases: Case[] = [
+  // Winograd F(3×3, 2×2) for dW: 3×3, stride 1, live extent of whole 2×2 tiles, C and CO ≥ 8.
   {
     name: 'the benchmark CNN second layer, small',
     x: [3, 13, 13, 8],
-    f: [3, 3, 8, 6],
+    f: [3, 3, 8, 8],
     strides: 1,
     pad: 'valid',
     pool: 2,
   },
+  { name: 'Winograd, wider', x: [2, 15, 15, 16], f: [3, 3, 16, 12], strides: 1, pad: 'valid', pool: 2 },
+  { name: 'odd live extent (no Winograd)', x: [2, 13, 13, 8], f: [3, 3, 8, 8], strides: 1, pad: 'valid', pool: 3 },
+  { name: 'fewer outputs than 8', x: [3, 13, 13, 8], f: [3, 3, 8, 6], strides: 1, pad: 'valid', pool: 2 },
   { name: 'stride 2, same padding', x: [2, 13, 13, 8], f: [3, 3, 8, 4], strides: 2, pad: 'same', pool: 2 },
   { name: 'non-square strides', x: [2, 12, 11, 12], f: [3, 2, 12, 3], strides: [2, 1], pad: 'valid', pool: 3 },
   { name: 'one input channel, valid', x: [2, 12, 12, 1], f: [3, 3, 1, 5], strides: 1, pad: 'valid', pool: 3 },
@@ -43,6 +48,7 @@ const cases: Case[] = [
   },
   // Column matrices above 256 KiB per image: one image per chunk, chunk products summed.
   { name: 'several chunks, trimmed', x: [3, 21, 21, 32], f: [3, 3, 32, 4], strides: 1, pad: 'valid', pool: 2 },
+  { name: 'several chunks, Winograd', x: [3, 21, 21, 32], f: [3, 3, 32, 8], strides: 1, pad: 'valid', pool: 2 },
   { name: 'several chunks, one input channel', x: [3, 90, 90, 1], f: [3, 3, 1, 4], strides: 1, pad: 'valid', pool: 2 },
 ];
 
@@ -108,7 +114,7 @@ function assertSameWithNonFinite(got: Float32Array, want: Float32Array): void {
 }
 
 test('skipping zero rows of dy never turns a 0 · ∞ into 0 (direct kernel calls)', async () => {
-  const [n, h, w, c, co] = [2, 13, 13, 8, 4];
+  const [n, h, w, c, co] = [2, 13, 13, 8, 8]; // the Winograd filter gradient applies when nothing is non-finite
   const run = (nonFinite: 'x below' | 'x right' | 'filter' | 'none', dyZero: boolean) =>
     onWasmAndCpu(() => {
       const xv = rand([n, h, w, c], 91).dataSync().slice();
@@ -153,7 +159,7 @@ test('the new conv gradient paths leave no tensors or heap buffers behind', asyn
   const backend = tf.backend() as unknown as { numDataIds(): number };
   const before = backend.numDataIds();
   const tensors = tf.memory().numTensors;
-  for (const c of [cases[0], cases[4], cases[6]]) {
+  for (const c of cases.filter((k) => k.name.startsWith('several') || k.name.includes('same'))) {
     tf.tidy(() => {
       const x = rand(c.x, 1) as tf.Tensor4D;
       const f = rand(c.f, 2) as tf.Tensor4D;

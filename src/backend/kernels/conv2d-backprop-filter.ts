@@ -23,6 +23,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { filterGradWinograd, winogradFilterGradApplies } from './filter-grad-winograd.js';
 import { im2col, im2colT, imagesPerChunk } from './im2col.js';
 import { finiteWhereDropped, liveExtent, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
 import {
@@ -72,6 +73,10 @@ function filterGradSimd(
   const outOff = byteOffset(backend, out);
   if (live.height === 0 || live.width === 0) {
     heapF32(backend).fill(0, outOff / 4, outOff / 4 + k * co); // dy = 0
+    return;
+  }
+  if (winogradFilterGradApplies(info, live)) {
+    filterGradWinograd(backend, simd, x, dy, info, live, out);
     return;
   }
   const liveInfo = { ...info, outHeight: live.height, outWidth: live.width };
