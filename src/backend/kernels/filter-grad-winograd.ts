@@ -13,7 +13,7 @@
  * M_uv[c, co] = Σ_tiles V_uv[tile, c] · D_uv[tile, co], one batched call of our SIMD GEMM
  * (2·16·T·C·CO flops for T tiles, against 2·36·T·C·CO for im2col), and dW = Gᵀ M G once at the end.
  * The transforms are whole-array additions on the SIMD module (`binary_f32`) over chunks of
- * images gathered into cache (`copy_runs`); the output transform runs in float64 in JS.
+ * images gathered into cache (`copy_runs`), and so is the output transform.
  */
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import { byteOffset, free, heapF32, type WasmBackend } from './heap.js';
@@ -23,13 +23,7 @@ import type { SimdKernels } from './simd.js';
 
 const ADD = 0;
 const SUB = 1;
-
-/** Gᵀ with the sign of A's last row folded in (see the file comment). */
-const GT = [
-  [1, 0.5, 0.5, 0],
-  [0, 0.5, -0.5, 0],
-  [0, 0.5, 0.5, -1],
-];
+const MUL = 2;
 
 /**
  * Whether dW can run here: a 3×3 filter at stride 1, a live extent of whole 2×2 tiles whose
@@ -130,29 +124,42 @@ export function filterGradWinograd(
       op(SUB, ds(u, 0), ds(u, 3), ds(u, 2), lenD);
     }
   }
-  // M_uv = V_uvᵀ · D_uv: V read transposed in place (rs 1, cs C).
+  // M_uvᵀ = D_uvᵀ · V_uv [CO, C], D read transposed in place (rs 1, cs CO): ~8% faster than
+  // V_uvᵀ · D_uv on the benchmark CNN (6.2 against 6.7 ms, interleaved), and the transform below transposes for free.
   const mOff = byteOffset(backend, m);
-  simd.gemm(vOff, dOff, mOff, 16, c, tiles, co, tiles * c, tiles * co, c * co, 1, c);
-  // dW[p, q] = Σ_uv Gᵀ[p, u] Gᵀ[q, v] M_uv, in float64.
-  const heap = heapF32(backend);
-  const mo = mOff / 4;
-  const oo = byteOffset(backend, out) / 4;
+  simd.gemm(dOff, vOff, mOff, 16, co, tiles, c, tiles * co, tiles * c, c * co, 1, co);
+  // dW[p, q] = Σ_uv Gᵀ[p, u] Gᵀ[q, v] M_uv: rows then columns of Gᵀ M G, each as
+  // s = M_1 + M_2, Z_0 = M_0 + ½s, Z_1 = ½(M_1 − M_2), Z_2 = ½s − M_3; then [CO, C] → [C, CO].
   const cc = c * co;
-  const acc = new Float64Array(cc);
-  for (let p = 0; p < 3; p++) {
-    for (let q = 0; q < 3; q++) {
-      acc.fill(0);
-      for (let u = 0; u < 4; u++) {
-        for (let j = 0; j < 4; j++) {
-          const f = GT[p][u] * GT[q][j];
-          if (f === 0) continue;
-          const base = mo + (u * 4 + j) * cc;
-          for (let e = 0; e < cc; e++) acc[e] += f * heap[base + e];
-        }
-      }
-      const dst = oo + (p * 3 + q) * cc;
-      for (let e = 0; e < cc; e++) heap[dst + e] = acc[e];
-    }
+  const z = backend.makeOutput([(12 + 9 + 2) * cc + 1], 'float32'); // Z rows, the 9 results, s, ½s, ½
+  const zOff = byteOffset(backend, z);
+  const half = zOff + 4 * 23 * cc;
+  heapF32(backend)[half / 4] = 0.5;
+  const sum = zOff + 4 * 21 * cc;
+  const halfSum = zOff + 4 * 22 * cc;
+  const combine = (at: (i: number) => number, to: (p: number) => number) => {
+    simd.binary_f32(ADD, at(1), 0, at(2), 0, sum, 1, cc);
+    simd.binary_f32(MUL, sum, 0, half, 3, halfSum, 1, cc);
+    simd.binary_f32(ADD, at(0), 0, halfSum, 0, to(0), 1, cc);
+    simd.binary_f32(SUB, at(1), 0, at(2), 0, to(1), 1, cc);
+    simd.binary_f32(MUL, to(1), 0, half, 3, to(1), 1, cc);
+    simd.binary_f32(SUB, halfSum, 0, at(3), 0, to(2), 1, cc);
+  };
+  const zAt = (p: number, j: number) => zOff + 4 * (p * 4 + j) * cc;
+  const result = (p: number, q: number) => zOff + 4 * (12 + p * 3 + q) * cc;
+  for (let j = 0; j < 4; j++) {
+    combine(
+      (u) => mOff + 4 * (u * 4 + j) * cc,
+      (p) => zAt(p, j),
+    );
   }
+  for (let p = 0; p < 3; p++) {
+    combine(
+      (j) => zAt(p, j),
+      (q) => result(p, q),
+    );
+  }
+  simd.transpose_strided(result(0, 0), byteOffset(backend, out), 9, co, c, cc, c, cc, co);
+  free(backend, z);
   for (const tensor of [v, d, xa, xb, m]) free(backend, tensor);
 }
