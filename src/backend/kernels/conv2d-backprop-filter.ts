@@ -25,7 +25,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { filterGradWinograd, winogradFilterGradApplies } from './filter-grad-winograd.js';
 import { im2col, im2colT, imagesPerChunk } from './im2col.js';
-import { finiteWhereDropped, liveExtent, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
+import { finiteWhereDropped, liveExtentOf, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
 import {
   byteOffset,
   free,
@@ -59,8 +59,7 @@ function filterGradSimd(
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const taps = info.filterHeight * info.filterWidth;
   const k = taps * c;
-  let live: LiveExtent =
-    k >= MIN_K_TO_TRIM ? liveExtent(backend, simd, byteOffset(backend, dy), n, oh, ow, co) : { height: oh, width: ow };
+  let live: LiveExtent = k >= MIN_K_TO_TRIM ? liveExtentOf(backend, simd, dy) : { height: oh, width: ow };
   const rowFrom = live.height * info.strideHeight - info.padInfo.top;
   const colFrom = live.width * info.strideWidth - info.padInfo.left;
   if (

@@ -19,7 +19,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { col2im, imagesPerChunk } from './im2col.js';
-import { allFinite, liveExtent, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
+import { allFinite, liveExtentOf, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
 import { byteOffset, free, heapF32, matMul2d, tensorId, transpose, type WasmBackend } from './heap.js';
 import { simdFor, type SimdKernels } from './simd.js';
 
@@ -38,8 +38,7 @@ function inputGradSimd(
 ): void {
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow, outChannels: co } = info;
   const k = info.filterHeight * info.filterWidth * c;
-  let live: LiveExtent =
-    k >= MIN_K_TO_TRIM ? liveExtent(backend, simd, byteOffset(backend, dy), n, oh, ow, co) : { height: oh, width: ow };
+  let live: LiveExtent = k >= MIN_K_TO_TRIM ? liveExtentOf(backend, simd, dy) : { height: oh, width: ow };
   if ((live.height < oh || live.width < ow) && !allFinite(backend, simd, byteOffset(backend, filter), k * co)) {
     live = { height: oh, width: ow }; // 0 · ∞ must still give NaN
   }

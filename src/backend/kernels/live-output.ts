@@ -14,7 +14,8 @@
  * provided the other factor is finite (0 · ∞ is NaN): callers check that with {@link allFinite}.
  */
 import type { SimdKernels } from './simd.js';
-import { freeScratch, scratch, type WasmBackend } from './heap.js';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { byteOffset, freeScratch, scratch, type WasmBackend } from './heap.js';
 
 /**
  * The smallest column-matrix width K = KH·KW·C for which the scan pays: it costs a few ns per
@@ -94,6 +95,20 @@ export function liveExtent(
   while (height > 0 && width > 0 && columnIsZero(width - 1, height)) width--;
   freeScratch(backend, s);
   return { height, width: height === 0 ? 0 : width };
+}
+
+/** The last extents found, per dy (its data never changes): dx and dW of a layer share one dy. */
+const recent = new WeakMap<object, { shape: string; extent: LiveExtent }>();
+
+/** {@link liveExtent} of the tensor dy [n, oh, ow, c], remembered for the next kernel given the same dy. */
+export function liveExtentOf(backend: WasmBackend, simd: SimdKernels, dy: TensorInfo): LiveExtent {
+  const shape = dy.shape.join(',');
+  const known = recent.get(dy.dataId);
+  if (known !== undefined && known.shape === shape) return known.extent;
+  const [n, oh, ow, c] = dy.shape;
+  const extent = liveExtent(backend, simd, byteOffset(backend, dy), n, oh, ow, c);
+  recent.set(dy.dataId, { shape, extent });
+  return extent;
 }
 
 /**
