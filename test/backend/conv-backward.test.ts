@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { liveExtent } from '../../src/backend/kernels/live-output.js';
 import { byteOffset, type WasmBackend } from '../../src/backend/kernels/heap.js';
-import { simdFor } from '../../src/backend/kernels/simd.js';
+import { setSimdEnabled, simdFor } from '../../src/backend/kernels/simd.js';
 import { bothBackends, onWasmAndCpu, rand, REL_TOL, relError, tf, worstRelError } from './helpers.js';
 
 interface Case {
@@ -65,6 +65,25 @@ for (const [i, c] of cases.entries()) {
     assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)} > ${REL_TOL}`);
   });
 }
+
+test('without the SIMD module (JS loops, XNNPACK products) the conv → relu → pool gradients still match cpu', async () => {
+  for (const [i, c] of cases.filter((k) => !k.name.startsWith('several')).entries()) {
+    setSimdEnabled(false);
+    try {
+      const r = await onWasmAndCpu(() => {
+        const x = rand(c.x, 170 + i) as tf.Tensor4D;
+        const f = rand(c.f, 180 + i) as tf.Tensor4D;
+        return tf.grads((a: tf.Tensor, w: tf.Tensor) => {
+          const y = tf.relu(tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad));
+          return tf.sum(tf.square(tf.maxPool(y as tf.Tensor4D, c.pool, c.pool, 'valid')));
+        })([x, f]);
+      });
+      assert.ok(worstRelError(r) <= REL_TOL, `${c.name}: relative error ${worstRelError(r)} > ${REL_TOL}`);
+    } finally {
+      setSimdEnabled(true);
+    }
+  }
+});
 
 test('liveExtent trims exactly the all-zero trailing rows and columns of dy (−0 is zero, NaN is not)', async () => {
   await bothBackends();
