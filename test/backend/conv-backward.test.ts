@@ -5,6 +5,7 @@
 // Tolerance: REL_TOL (1e-5) of the largest reference magnitude, as in conv.test.ts (Winograd included).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { filterGradWinograd } from '../../src/backend/kernels/filter-grad-winograd.js';
 import { liveExtent } from '../../src/backend/kernels/live-output.js';
 import { byteOffset, type WasmBackend } from '../../src/backend/kernels/heap.js';
 import { setSimdEnabled, simdFor } from '../../src/backend/kernels/simd.js';
@@ -78,6 +79,29 @@ test('pool → conv → relu → pool (the benchmark CNN without its first convo
     })([x, f]);
   });
   assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)} > ${REL_TOL}`);
+});
+
+test('the Winograd filter gradient summed over several products (a memory cap) equals one product', async () => {
+  await bothBackends();
+  const backend = tf.backend() as unknown as WasmBackend;
+  const simd = simdFor(backend)!;
+  const [n, c, co] = [5, 8, 8];
+  const x = rand([n, 13, 13, c], 97);
+  const mask = tf.tensor4d(
+    Array.from({ length: 121 }, (_, p) => (p % 11 < 10 && p < 110 ? 1 : 0)),
+    [1, 11, 11, 1],
+  );
+  const dy = tf.mul(rand([n, 11, 11, co], 98), mask);
+  const info = tf.backend_util.computeConv2DInfo([n, 13, 13, c], [3, 3, c, co], 1, 1, 'valid');
+  const gradient = (productBytes?: number) => {
+    const out = tf.zeros([3, 3, c, co]);
+    filterGradWinograd(backend, simd, x, dy, info, { height: 10, width: 10 }, out, productBytes);
+    return out.dataSync().slice();
+  };
+  const one = gradient();
+  const perImage = gradient(1); // one image per product: five products summed
+  assert.ok(relError(perImage, one) <= REL_TOL, `relative error ${relError(perImage, one)}`);
+  tf.dispose([x, mask, dy]);
 });
 
 test('without the SIMD module (JS loops, XNNPACK products) the conv → relu → pool gradients still match cpu', async () => {
