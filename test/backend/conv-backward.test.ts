@@ -170,14 +170,16 @@ function assertSameWithNonFinite(got: Float32Array, want: Float32Array): void {
   assert.ok(err <= REL_TOL, `relative error ${err} on the finite entries`);
 }
 
-test('skipping zero rows of dy never turns a 0 · ∞ into 0 (direct kernel calls)', async () => {
+test('non-finite inputs give the NaN and ±∞ of cpu: skipped zero rows never turn 0 · ∞ into 0, Winograd gives way', async () => {
   const [n, h, w, c, co] = [2, 13, 13, 8, 8]; // the Winograd filter gradient applies when nothing is non-finite
-  const run = (nonFinite: 'x below' | 'x right' | 'filter' | 'none', dyZero: boolean) =>
+  const run = (nonFinite: 'x below' | 'x right' | 'x inside' | 'dy inside' | 'filter' | 'none', dyZero: boolean) =>
     onWasmAndCpu(() => {
       const xv = rand([n, h, w, c], 91).dataSync().slice();
       // Read only by dropped outputs: (12, 12) by (10, 10); (5, 12) by (5, 10), (4, 10) and (3, 10).
       if (nonFinite === 'x below') xv[((1 * h + 12) * w + 12) * c + 3] = Infinity;
       if (nonFinite === 'x right') xv[((0 * h + 5) * w + 12) * c + 6] = -Infinity;
+      // Read by live outputs too: the Winograd filter gradient must then give way to the direct sum.
+      if (nonFinite === 'x inside') xv[((1 * h + 5) * w + 6) * c + 2] = Infinity;
       const x = tf.tensor(xv, [n, h, w, c]);
       const fv = rand([3, 3, c, co], 92).dataSync().slice();
       if (nonFinite === 'filter') fv[(2 * 3 + 2) * c * co + 5] = -Infinity;
@@ -187,7 +189,17 @@ test('skipping zero rows of dy never turns a 0 · ∞ into 0 (direct kernel call
         Array.from({ length: 11 * 11 }, (_, p) => (!dyZero && p % 11 < 10 && p < 110 ? 1 : 0)),
         [1, 11, 11, 1],
       );
-      const dy = tf.mul(rand([n, 11, 11, co], 93), mask);
+      const dyv = tf.mul(rand([n, 11, 11, co], 93), mask);
+      const dy =
+        nonFinite === 'dy inside'
+          ? tf.add(
+              dyv,
+              tf
+                .oneHot([3 * 11 + 4], 121)
+                .reshape([1, 11, 11, 1])
+                .mul(Infinity),
+            )
+          : dyv;
       const attrs = { strides: 1, pad: 'valid', dataFormat: 'NHWC' } as const;
       const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: [3, 3, c, co] });
       const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: [n, h, w, c] });
@@ -196,17 +208,20 @@ test('skipping zero rows of dy never turns a 0 · ∞ into 0 (direct kernel call
   for (const [nonFinite, dyZero] of [
     ['x below', false],
     ['x right', false],
+    ['x inside', false],
+    ['dy inside', false],
     ['filter', false],
     ['x below', true],
     ['none', true],
   ] as const) {
     const r = await run(nonFinite, dyZero);
-    const nans = r.cpu.map((a) => a.filter(Number.isNaN).length);
-    if (nonFinite !== 'none')
+    const nonFiniteCounts = r.cpu.map((a) => a.filter((v) => !Number.isFinite(v)).length);
+    if (nonFinite !== 'none') {
       assert.ok(
-        nans.some((k) => k > 0),
-        `the ${nonFinite} case must produce NaN on cpu`,
+        nonFiniteCounts.some((k) => k > 0),
+        `the ${nonFinite} case must give non-finite values on cpu`,
       );
+    }
     r.wasm.forEach((got, i) => assertSameWithNonFinite(got, r.cpu[i]));
   }
 });

@@ -25,7 +25,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { filterGradWinograd, winogradFilterGradApplies } from './filter-grad-winograd.js';
 import { im2col, im2colT, imagesPerChunk } from './im2col.js';
-import { finiteWhereDropped, liveExtentOf, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
+import { allFinite, finiteWhereDropped, liveExtentOf, MIN_K_TO_TRIM, type LiveExtent } from './live-output.js';
 import {
   byteOffset,
   free,
@@ -76,7 +76,7 @@ function filterGradSimd(
   }
   if (winogradFilterGradApplies(info, live)) {
     filterGradWinograd(backend, simd, x, dy, info, live, out);
-    return;
+    if (allFinite(backend, simd, outOff, k * co)) return;
   }
   const liveInfo = { ...info, outHeight: live.height, outWidth: live.width };
   const pixels = live.height * live.width;

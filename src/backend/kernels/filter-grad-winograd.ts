@@ -31,7 +31,9 @@ const PRODUCT_BYTES = 32 * 1024 * 1024;
 /**
  * Whether dW can run here: a 3×3 filter at stride 1, a live extent of whole 2×2 tiles whose
  * 4×4 patches lie inside x (no padding read), and enough channels for the transforms to pay
- * (they cost ~16·(3·C + CO) additions per tile; they save 40·C·CO flops).
+ * (they cost ~16·(3·C + CO) additions per tile; they save 40·C·CO flops). Callers check the
+ * result is finite and otherwise recompute exactly: with ±∞ among the inputs the transforms make
+ * NaN (∞ − ∞) where the direct sum has ±∞.
  */
 export function winogradFilterGradApplies(info: backend_util.Conv2DInfo, live: LiveExtent): boolean {
   return (
