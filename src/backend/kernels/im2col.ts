@@ -146,3 +146,17 @@ export function col2im(
     for (let e = 0; e < c; e++) heap[dst + e] += heap[src + e];
   });
 }
+
+/** Bytes of column matrix built per chunk: a half of a core's L2 on the benchmark machine (512 KiB per core, lscpu). */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * How many images of a batch of `n` to put in one chunk of column matrix (`floatsPerImage` each,
+ * at most `bytes` per chunk) so that a chunk stays in cache between being written and being read by the GEMM: chunks of
+ * equal size, at least one image. On the benchmark CNN's second layer this made dx and dW faster than
+ * one whole-batch column matrix, and chunks of 1 to 16 images measured alike.
+ */
+export function imagesPerChunk(n: number, floatsPerImage: number, bytes = CHUNK_BYTES): number {
+  const fit = Math.max(1, Math.floor(bytes / (4 * Math.max(1, floatsPerImage))));
+  return Math.ceil(n / Math.ceil(n / Math.min(n, fit)));
+}
