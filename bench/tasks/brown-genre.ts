@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BROWN_GENRES, loadBrown, passages } from '../data/brown.js';
 import { buildVocab, encode } from '../data/imdb.js';
 import { seededSplit, takeEntries } from '../data/split.js';
-import { batchOrder, chunked, classify } from './common.js';
+import { batchOrder, chunked, classify, gatherRows } from './common.js';
 import { bagOfEmbeddings, VOCAB } from './imdb-embed.js';
 import type { TaskSpec } from './types.js';
 
@@ -73,17 +73,12 @@ export const brownGenre: TaskSpec = {
   create(seed) {
     const data = prepare(this.splitSeed);
     const { vars, logits } = bagOfEmbeddings(VOCAB, seed, CLASSES);
-    const rows = (s: Encoded, idx: ArrayLike<number>) => {
-      const ids = new Int32Array(idx.length * LENGTH);
-      for (let r = 0; r < idx.length; r++) ids.set(s.ids.subarray(idx[r] * LENGTH, (idx[r] + 1) * LENGTH), r * LENGTH);
-      return ids;
-    };
     const order = batchOrder(data.train.n, this.batchSize, seed);
     return {
       vars,
       batch(step) {
         const idx = order(step);
-        const ids = tf.tensor2d(rows(data.train, idx), [idx.length, LENGTH], 'int32');
+        const ids = tf.tensor2d(gatherRows(data.train.ids, LENGTH, idx), [idx.length, LENGTH], 'int32');
         const y = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(data.train.y, idx), 'int32'), CLASSES));
         return {
           loss: () => tf.losses.softmaxCrossEntropy(y, logits(ids)) as tf.Scalar,

@@ -45,6 +45,13 @@ export function batchOrder(n: number, batch: number, seed: number): (step: numbe
   };
 }
 
+/** Rows `idx` of a row-major array of rows of `length` entries, in that order. */
+export function gatherRows<T extends Int32Array | Float32Array>(rows: T, length: number, idx: ArrayLike<number>): T {
+  const out = new (rows.constructor as new (n: number) => T)(idx.length * length);
+  for (let r = 0; r < idx.length; r++) out.set(rows.subarray(idx[r] * length, (idx[r] + 1) * length), r * length);
+  return out;
+}
+
 /** Sums `f(start, end)` over chunks of n rows (to bound memory), returning per-key means weighted by rows. */
 export function chunked(
   n: number,

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildVocab, encode, loadImdb, PAD, tokenize } from '../data/imdb.js';
 import { seededSplit, takeEntries, type Split } from '../data/split.js';
-import { batchOrder, chunked, glorot, zeros } from './common.js';
+import { batchOrder, chunked, gatherRows, glorot, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 export const IMDB_SIZES = { train: 15000, val: 5000, test: 10000 } as const;
@@ -15,8 +15,8 @@ const MAX_LEN = 200;
 const DIM = 32;
 const HIDDEN = 32;
 
-/** Token ids (rows of MAX_LEN) and labels of each part. */
-interface Encoded {
+/** Token ids (rows of a fixed length) and labels of each part. */
+export interface Encoded {
   ids: Int32Array;
   y: Float32Array;
   n: number;
@@ -59,27 +59,34 @@ export function bagOfEmbeddings(
   return { vars: [emb, w1, b1, w2, b2], logits };
 }
 
-let cached: { train: Encoded; val: Encoded; test: Encoded } | null = null;
-
-function prepare(seed: number) {
-  if (cached) return cached;
+/**
+ * The reviews of the split drawn with `seed` (sizes {@link IMDB_SIZES}), each part as rows of `length`
+ * token ids made by `encodeOne` from the tokens, with a {@link VOCAB}-word vocabulary built from the
+ * training reviews only.
+ */
+export function encodeImdb(
+  seed: number,
+  length: number,
+  encodeOne: (tokens: string[], vocab: Map<string, number>, length: number) => Int32Array,
+): { train: Encoded; val: Encoded; test: Encoded } {
   const reviews = loadImdb();
   const split = imdbSplit(reviews.n, seed, IMDB_SIZES);
   const tokens = (idx: Int32Array) => Array.from(idx, (i) => tokenize(reviews.text[i]));
   const trainTokens = tokens(split.train);
   const vocab = buildVocab(trainTokens, VOCAB);
   const enc = (docs: string[][], idx: Int32Array): Encoded => {
-    const ids = new Int32Array(docs.length * MAX_LEN);
-    docs.forEach((d, r) => ids.set(encode(d, vocab, MAX_LEN), r * MAX_LEN));
+    const ids = new Int32Array(docs.length * length);
+    docs.forEach((d, r) => ids.set(encodeOne(d, vocab, length), r * length));
     return { ids, y: Float32Array.from(takeEntries(Int32Array.from(reviews.label), idx)), n: docs.length };
   };
-  cached = {
+  return {
     train: enc(trainTokens, split.train),
     val: enc(tokens(split.val), split.val),
     test: enc(tokens(split.test), split.test),
   };
-  return cached;
 }
+
+let cached: { train: Encoded; val: Encoded; test: Encoded } | null = null;
 
 export const imdbEmbed: TaskSpec = {
   name: 'imdb-embed',
@@ -95,20 +102,15 @@ export const imdbEmbed: TaskSpec = {
   split: 'held-out',
   testSize: IMDB_SIZES.test,
   create(seed) {
-    const data = prepare(this.splitSeed);
+    cached ??= encodeImdb(this.splitSeed, MAX_LEN, encode);
+    const data = cached;
     const { vars, logits } = bagOfEmbeddings(VOCAB, seed);
-    const rows = (s: Encoded, idx: ArrayLike<number>) => {
-      const ids = new Int32Array(idx.length * MAX_LEN);
-      for (let r = 0; r < idx.length; r++)
-        ids.set(s.ids.subarray(idx[r] * MAX_LEN, (idx[r] + 1) * MAX_LEN), r * MAX_LEN);
-      return ids;
-    };
     const order = batchOrder(data.train.n, this.batchSize, seed);
     return {
       vars,
       batch(step) {
         const idx = order(step);
-        const ids = tf.tensor2d(rows(data.train, idx), [idx.length, MAX_LEN], 'int32');
+        const ids = tf.tensor2d(gatherRows(data.train.ids, MAX_LEN, idx), [idx.length, MAX_LEN], 'int32');
         const y = tf.tensor2d(takeEntries(data.train.y, idx), [idx.length, 1]);
         return {
           loss: () => tf.losses.sigmoidCrossEntropy(y, logits(ids)) as tf.Scalar,

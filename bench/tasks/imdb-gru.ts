@@ -6,10 +6,10 @@
 // 15,000 train, 5,000 validation, 10,000 test (accuracy resolves to 0.01 points).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildVocab, encode, loadImdb, tokenize } from '../data/imdb.js';
+import { encode } from '../data/imdb.js';
 import { takeEntries } from '../data/split.js';
-import { batchOrder, chunked } from './common.js';
-import { IMDB_SIZES, imdbSplit, VOCAB } from './imdb-embed.js';
+import { batchOrder, chunked, gatherRows } from './common.js';
+import { encodeImdb, IMDB_SIZES, VOCAB, type Encoded } from './imdb-embed.js';
 import type { TaskSpec } from './types.js';
 
 const LENGTH = 100;
@@ -43,33 +43,7 @@ export function embeddingGru(vocab: number, seed: number, length = LENGTH, units
   });
 }
 
-interface Encoded {
-  ids: Float32Array;
-  y: Float32Array;
-  n: number;
-}
-
 let cached: { train: Encoded; val: Encoded; test: Encoded } | null = null;
-
-function prepare(seed: number) {
-  if (cached) return cached;
-  const reviews = loadImdb();
-  const split = imdbSplit(reviews.n, seed, IMDB_SIZES);
-  const tokens = (idx: Int32Array) => Array.from(idx, (i) => tokenize(reviews.text[i]));
-  const trainTokens = tokens(split.train);
-  const vocab = buildVocab(trainTokens, VOCAB);
-  const enc = (docs: string[][], idx: Int32Array): Encoded => {
-    const ids = new Float32Array(docs.length * LENGTH);
-    docs.forEach((d, r) => ids.set(encodeFrontPadded(d, vocab, LENGTH), r * LENGTH));
-    return { ids, y: Float32Array.from(takeEntries(Int32Array.from(reviews.label), idx)), n: docs.length };
-  };
-  cached = {
-    train: enc(trainTokens, split.train),
-    val: enc(tokens(split.val), split.val),
-    test: enc(tokens(split.test), split.test),
-  };
-  return cached;
-}
 
 export const imdbGru: TaskSpec = {
   name: 'imdb-gru',
@@ -85,19 +59,15 @@ export const imdbGru: TaskSpec = {
   split: 'held-out',
   testSize: IMDB_SIZES.test,
   create(seed) {
-    const data = prepare(this.splitSeed);
+    cached ??= encodeImdb(this.splitSeed, LENGTH, encodeFrontPadded);
+    const data = cached;
     const model = embeddingGru(VOCAB, seed);
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const rows = (s: Encoded, idx: ArrayLike<number>) => {
-      const ids = new Float32Array(idx.length * LENGTH);
-      for (let r = 0; r < idx.length; r++) ids.set(s.ids.subarray(idx[r] * LENGTH, (idx[r] + 1) * LENGTH), r * LENGTH);
-      return ids;
-    };
     const order = batchOrder(data.train.n, this.batchSize, seed);
     const trainBatch = (step: number) => {
       const idx = order(step);
       return {
-        x: tf.tensor2d(rows(data.train, idx), [idx.length, LENGTH]),
+        x: tf.tensor2d(Float32Array.from(gatherRows(data.train.ids, LENGTH, idx)), [idx.length, LENGTH]),
         y: tf.tensor2d(takeEntries(data.train.y, idx), [idx.length, 1]),
       };
     };
@@ -113,7 +83,7 @@ export const imdbGru: TaskSpec = {
         const s = data[which];
         return chunked(s.n, 1000, (a, c) =>
           tf.tidy(() => {
-            const x = tf.tensor2d(s.ids.subarray(a * LENGTH, c * LENGTH), [c - a, LENGTH]);
+            const x = tf.tensor2d(Float32Array.from(s.ids.subarray(a * LENGTH, c * LENGTH)), [c - a, LENGTH]);
             const y = tf.tensor2d(s.y.subarray(a, c), [c - a, 1]);
             const p = model.apply(x, { training: false }) as tf.Tensor;
             const loss = tf.mean(tfl.metrics.binaryCrossentropy(y, p)).dataSync()[0];
