@@ -16,6 +16,7 @@ export type {
   HorizonOption,
   HorizonShape,
   ProbeDirection,
+  NegativeCurvatureRule,
   RejectionRule,
 } from './core/options.js';
 export type { ControllerState } from './core/controller.js';

@@ -24,6 +24,7 @@ export {
   type Horizon,
   type HorizonOption,
   type HorizonShape,
+  type NegativeCurvatureRule,
   type RejectionRule,
   type ProbeDirection,
   RENAMED_OPTIONS,
