@@ -20,6 +20,11 @@ describe('controller options', () => {
       /GeN: option 'warmUp' was renamed to 'calibrationDivisor' in gen-optim 0.2.0/,
     ],
     ['a probeDirection outside the list', { probeDirection: 'next' }, /option 'probeDirection' must be one of/],
+    [
+      'a negativeCurvature outside the list',
+      { negativeCurvature: 'halve' },
+      /GeN: option 'negativeCurvature' must be one of 'grow', 'reject'; got "halve"/,
+    ],
     ['a fractional every', { every: 2.5 }, /option 'every' must be an integer >= 1; got 2.5/],
     ['every = 0', { every: 0 }, /option 'every' must be an integer >= 1; got 0/],
     ['smoothing = 1', { smoothing: 1 }, /option 'smoothing' must be a number >= 0 and < 1; got 1/],
