@@ -10,6 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { CharCorpus } from '../data/moby-dick.js';
 import { seededSplit } from '../data/split.js';
 import { mulberry32 } from '../rng.js';
+import { seededEmbedding, seededGlorot } from './layers.js';
 import type { TaskSpec } from './types.js';
 
 export const CHAR_CHUNK = 2000;
@@ -30,15 +31,10 @@ export function chunkWindows(chunks: Int32Array, count: number, seed: number, co
 
 /** The character-LSTM: ids [B, T] → next-character probabilities [B, T, V]. Initialisers seeded. */
 export function charLstm(vocab: number, seed: number, context = T, units = UNITS): tfl.LayersModel {
-  const glorot = (k: number) => tfl.initializers.glorotUniform({ seed: seed * 10 + k });
+  const glorot = (k: number) => seededGlorot(seed, k);
   return tfl.sequential({
     layers: [
-      tfl.layers.embedding({
-        inputDim: vocab,
-        outputDim: EMBED,
-        inputLength: context,
-        embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed * 10 + 1 }),
-      }),
+      seededEmbedding(vocab, EMBED, context, seed),
       // Glorot rather than Keras' orthogonal recurrent initializer: tfjs' orthogonal one warns on
       // the console for matrices of more than 2,000 entries.
       tfl.layers.lstm({ units, returnSequences: true, kernelInitializer: glorot(2), recurrentInitializer: glorot(3) }),

@@ -10,6 +10,7 @@ import { encode } from '../data/imdb.js';
 import { takeEntries } from '../data/split.js';
 import { batchOrder, chunked, gatherRows } from './common.js';
 import { encodeImdb, IMDB_SIZES, VOCAB, type Encoded } from './imdb-embed.js';
+import { seededEmbedding, seededGlorot } from './layers.js';
 import type { TaskSpec } from './types.js';
 
 const LENGTH = 100;
@@ -27,15 +28,10 @@ export function encodeFrontPadded(tokens: string[], vocab: Map<string, number>, 
 
 /** The model: ids [B, LENGTH] → P(positive) [B, 1]. Initialisers seeded. */
 export function embeddingGru(vocab: number, seed: number, length = LENGTH, units = UNITS): tfl.LayersModel {
-  const glorot = (k: number) => tfl.initializers.glorotUniform({ seed: seed * 10 + k });
+  const glorot = (k: number) => seededGlorot(seed, k);
   return tfl.sequential({
     layers: [
-      tfl.layers.embedding({
-        inputDim: vocab,
-        outputDim: DIM,
-        inputLength: length,
-        embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed * 10 + 1 }),
-      }),
+      seededEmbedding(vocab, DIM, length, seed),
       // Glorot rather than the orthogonal recurrent initializer (tfjs warns on its large matrices).
       tfl.layers.gru({ units, kernelInitializer: glorot(2), recurrentInitializer: glorot(3) }),
       tfl.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: glorot(4) }),
