@@ -260,6 +260,9 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
     'grow-anytime',
     { horizon: 'none', options: { negativeCurvature: 'grow' }, tag: ' (grow on downhill negative curvature)' },
   ],
+  // The 0.5 round (docs/algorithm.md §11): the smoothing averages log lr.
+  ['geometric', { horizon: 'run-length', options: { averaging: 'geometric' }, tag: ' (geometric averaging)' }],
+  ['geometric-anytime', { horizon: 'none', options: { averaging: 'geometric' }, tag: ' (geometric averaging)' }],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [

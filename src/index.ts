@@ -17,6 +17,7 @@ export type {
   HorizonShape,
   ProbeDirection,
   NegativeCurvatureRule,
+  AveragingRule,
   RejectionRule,
 } from './core/options.js';
 export type { ControllerState } from './core/controller.js';

@@ -1,5 +1,11 @@
 import type { Acceptance } from './accept.js';
-import { COOLDOWN_FRACTION, HORIZON_SHAPE, type ControllerOptions, type HorizonOption } from './options.js';
+import {
+  COOLDOWN_FRACTION,
+  HORIZON_SHAPE,
+  type AveragingRule,
+  type ControllerOptions,
+  type HorizonOption,
+} from './options.js';
 import type { StepReason } from './reasons.js';
 
 /** How far the learning rate may move in one calibration step (up or down). */
@@ -85,6 +91,13 @@ export interface RefitDecision {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
+/** The smoothing step towards a target: γ·lr + (1 − γ)·target, or lr^γ·target^(1 − γ) (`averaging`). */
+function smoother(g: number, averaging: AveragingRule): (lr: number, target: number) => number {
+  return averaging === 'geometric'
+    ? (lr, target) => lr * Math.pow(target / lr, 1 - g)
+    : (lr, target) => g * lr + (1 - g) * target;
+}
+
 /**
  * Updates the learning rate from one fit (the proposal is in learning-rate units).
  *
@@ -96,6 +109,7 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit;
  *                  lr unchanged with rejection 'hold')
  *   nonfinite      lr ← lr / 2, and the step is skipped
+ * With averaging 'geometric' each γ·lr + (1 − γ)·t above is lr^γ·t^(1 − γ) instead.
  * Calibration mode (no smoothing, J = 10, W = calibrationDivisor): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
  * calibration once x* ÷ W lies in [lo·lr, hi·lr]; insignificant (or downhill nonconvex with 'grow') lr ← J·lr;
  * shape failure lr ← lr/2; nonfinite lr ← lr/J.
@@ -129,21 +143,21 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
     }
     if (s.calibrationSteps + 1 >= MAX_CALIBRATION_STEPS) calibrating = false;
   } else {
-    const g = o.smoothing;
+    const smooth = smoother(o.smoothing, o.averaging);
     if (acc.accepted) {
       const target = o.stepFactor * acc.proposal;
       const clipped = clamp(target, lo * lr, hi * lr);
       if (clipped !== target) reason = 'clipped';
-      next = g * lr + (1 - g) * proposalHorizonFactor(s.step, o.horizon) * clipped;
+      next = smooth(lr, proposalHorizonFactor(s.step, o.horizon) * clipped);
     } else if (grows) {
-      next = g * lr + (1 - g) * (o.clip ? hi : DEFAULT_BAND[1]) * lr;
+      next = smooth(lr, (o.clip ? hi : DEFAULT_BAND[1]) * lr);
     } else if (acc.reason === 'nonfinite') {
       next = lr / 2;
       skipUpdate = true;
     } else if (o.rejection === 'hold') {
       next = lr;
     } else {
-      next = g * lr + (1 - g) * (o.clip ? lo : DEFAULT_BAND[0]) * lr;
+      next = smooth(lr, (o.clip ? lo : DEFAULT_BAND[0]) * lr);
     }
   }
   next = clamp(next, o.minLr, o.maxLr);

@@ -25,6 +25,7 @@ export {
   type HorizonOption,
   type HorizonShape,
   type NegativeCurvatureRule,
+  type AveragingRule,
   type RejectionRule,
   type ProbeDirection,
   RENAMED_OPTIONS,

@@ -113,7 +113,21 @@ export interface ControllerOptions {
    * rejected. Default `grow` (chosen on the development tasks, docs/algorithm.md §10).
    */
   negativeCurvature: NegativeCurvatureRule;
+  /**
+   * How the smoothing averages the lr with its target (the clipped proposal, or hi·lr / lo·lr).
+   * `arithmetic`: lr ← γ·lr + (1 − γ)·target (the paper's and the official code's EMA);
+   * `geometric`: lr ← lr^γ · target^(1 − γ), the same EMA on log lr. With the clip band [½, 2]
+   * the arithmetic rule moves a clipped-high fit by ×1.1 and a clipped-low or rejected one by
+   * ×0.95, so proposals that scatter evenly (in ratio) around the current lr raise it on average,
+   * by up to ×1.022 per refit when the fits are pure noise: the lr settles above the proposals'
+   * median, the more so the noisier the fits. The geometric rule moves those by ×2^0.1 ≈ 1.072 and
+   * ×2^−0.1, and settles at the median (docs/algorithm.md §11). Default `arithmetic`.
+   */
+  averaging: AveragingRule;
 }
+
+/** How the smoothing averages: see {@link ControllerOptions.averaging}. */
+export type AveragingRule = 'arithmetic' | 'geometric';
 
 /** What a downhill fit with negative curvature does: see {@link ControllerOptions.negativeCurvature}. */
 export type NegativeCurvatureRule = 'grow' | 'reject';
@@ -142,6 +156,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   stepFactor: 1,
   rejection: 'back-off',
   negativeCurvature: 'grow',
+  averaging: 'arithmetic',
 });
 
 /**
@@ -220,6 +235,7 @@ export function resolveControllerOptions(
   checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
   checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
+  checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   if (o.clip !== null) {
     const c = o.clip as unknown;
     if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number')) {
