@@ -286,4 +286,53 @@ describe('the learning-rate controller', () => {
       }
     });
   });
+
+  describe("averaging 'geometric'", () => {
+    const geo = (o: Partial<ControllerOptions> = {}) =>
+      opts({ initialLr: 0.1, smoothing: 0.9, averaging: 'geometric', ...o });
+    const close = (a: number, b: number) => Math.abs(a - b) <= 1e-15 * Math.abs(b);
+
+    test('smooths log lr: lr ← lr^γ · x*^(1 − γ)', () => {
+      const o = geo();
+      const d = decideRefit(initialControllerState(o), o, ok(0.15));
+      assert.ok(close(d.state.lr, Math.pow(0.1, 0.9) * Math.pow(0.15, 0.1)), `lr ${d.state.lr}`);
+    });
+
+    test('moves a fit clipped high and one clipped low by reciprocal factors, 2^±0.1', () => {
+      const o = geo();
+      const up = decideRefit(initialControllerState(o), o, ok(10)).state.lr;
+      const down = decideRefit(initialControllerState(o), o, ok(1e-9)).state.lr;
+      assert.ok(close(up, 0.1 * Math.pow(2, 0.1)), `up ${up}`);
+      assert.ok(close(down, 0.1 * Math.pow(2, -0.1)), `down ${down}`);
+      assert.ok(close(up * down, 0.01));
+    });
+
+    test('grows on insignificant and backs off on a rejected fit by the same factors', () => {
+      const o = geo();
+      const s0 = initialControllerState(o);
+      assert.ok(close(decideRefit(s0, o, rejected('insignificant')).state.lr, 0.1 * Math.pow(2, 0.1)));
+      assert.ok(close(decideRefit(s0, o, rejected('not_descent')).state.lr, 0.1 * Math.pow(2, -0.1)));
+      assert.equal(decideRefit(s0, geo({ rejection: 'hold' }), rejected('not_descent')).state.lr, 0.1);
+      assert.equal(decideRefit(s0, o, rejected('nonfinite')).state.lr, 0.05);
+    });
+
+    test('on fits alternately clipped high and low it stays put, where the arithmetic rule drifts up', () => {
+      const run = (averaging: 'arithmetic' | 'geometric') => {
+        const o = geo({ averaging });
+        let s = initialControllerState(o);
+        for (let i = 0; i < 100; i++) s = decideRefit(s, o, ok(i % 2 === 0 ? 1e9 : 1e-9)).state;
+        return s.lr;
+      };
+      assert.ok(Math.abs(run('geometric') / 0.1 - 1) < 1e-12, `geometric ${run('geometric')}`);
+      // (1.1 · 0.95)^50 = 3.0
+      assert.ok(Math.abs(run('arithmetic') / 0.1 - Math.pow(1.1 * 0.95, 50)) < 1e-9, `arithmetic ${run('arithmetic')}`);
+    });
+
+    test('converges to a steady proposal like the arithmetic rule', () => {
+      const o = geo();
+      let s = initialControllerState(o);
+      for (let i = 0; i < 400; i++) s = decideRefit(s, o, ok(0.13)).state;
+      assert.ok(Math.abs(s.lr - 0.13) < 1e-12, `lr ${s.lr}`);
+    });
+  });
 });

@@ -132,7 +132,8 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
       const target = (o.stepFactor * acc.proposal) / o.calibrationDivisor;
       next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
       if (next !== target) reason = 'clipped';
-      if (target >= bandLo * lr && target <= bandHi * lr) calibrating = false;
+      const inBand = target >= bandLo * lr && target <= bandHi * lr;
+      if (inBand && s.calibrationSteps + 1 >= o.minCalibrationSteps) calibrating = false;
     } else if (grows) {
       next = lr * CALIBRATION_JUMP;
     } else if (acc.reason === 'nonfinite') {

@@ -25,6 +25,11 @@ describe('controller options', () => {
       { negativeCurvature: 'halve' },
       /GeN: option 'negativeCurvature' must be one of 'grow', 'reject'; got "halve"/,
     ],
+    [
+      'an averaging outside the list',
+      { averaging: 'harmonic' },
+      /GeN: option 'averaging' must be one of 'arithmetic', 'geometric'; got "harmonic"/,
+    ],
     ['a fractional every', { every: 2.5 }, /option 'every' must be an integer >= 1; got 2.5/],
     ['every = 0', { every: 0 }, /option 'every' must be an integer >= 1; got 0/],
     ['smoothing = 1', { smoothing: 1 }, /option 'smoothing' must be a number >= 0 and < 1; got 1/],

@@ -77,6 +77,13 @@ export interface ControllerOptions {
    * docs/algorithm.md §2). Default 3.
    */
   calibrationDivisor: number;
+  /**
+   * The fewest calibration steps before a proposal in the clip band may end calibration. The first
+   * refit of a run probes the first direction from the initial weights, and no step has been applied
+   * yet that any fit has judged; with 1, a first proposal that happens to land near `initialLr`
+   * ends calibration at once (docs/algorithm.md §11). Default 1.
+   */
+  minCalibrationSteps: number;
   /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
   lossPrecision: number;
   /**
@@ -151,6 +158,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   horizon: 'auto',
   calibrate: true,
   calibrationDivisor: 3,
+  minCalibrationSteps: 1,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
   stepFactor: 1,
@@ -231,6 +239,7 @@ export function resolveControllerOptions(
   checkNumber(owner, 'lossPrecision', o.lossPrecision, { min: 0 });
   checkBoolean(owner, 'calibrate', o.calibrate);
   checkNumber(owner, 'calibrationDivisor', o.calibrationDivisor, { min: 1 });
+  checkNumber(owner, 'minCalibrationSteps', o.minCalibrationSteps, { min: 1, max: 25, integer: true });
   checkOneOf(owner, 'probeDirection', o.probeDirection, ['previous', 'current']);
   checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);

@@ -1,0 +1,55 @@
+// Which benchmark runs end GeN's calibration at their very first refit (docs/algorithm.md §11): for each
+// task, each GeN configuration of the suite (defaults and anytime mode, seeds 0–2; the initial-lr runs,
+// seed 0) takes its first step on the run's first batch, and the script prints whether calibration is
+// still on afterwards, with the first proposal ÷ (calibrationDivisor · initialLr) (in [½, 2]: the band
+// that ends calibration). Only the runs printed "ends" can change under `minCalibrationSteps: 2`; every
+// other run takes the same steps under either value. Under `model.fit` the first step's loss is the
+// task's own `batch(0).loss()` here, the same cross-entropy through `model.apply`, so a ratio within 1%
+// of a band edge is flagged as borderline.
+// Usage: npx tsx experiments/first-fit-check.ts [--tasks a,b] > first-fit.txt
+import * as tf from '@tensorflow/tfjs-core';
+import { findOptimizer, robustnessConfigs, type OptimizerConfig } from '../bench/optimizers.js';
+import { TASKS } from '../bench/tasks/index.js';
+import { setupBackend } from '../src/backend/index.js';
+import { GeN } from '../src/index.js';
+import { experimentFlags } from './args.js';
+
+const flags = experimentFlags('experiments/first-fit-check.ts', {
+  tasks: { default: '', help: 'tasks (default: every task of the suite)', kind: 'strings' },
+});
+await setupBackend();
+const configs: { cfg: OptimizerConfig; seeds: number[] }[] = [
+  ...['gen-adamw', 'gen-sgd', 'gen-adamw-anytime', 'gen-sgd-anytime'].flatMap((name) =>
+    findOptimizer(name)!
+      .configs('full')
+      .map((cfg) => ({ cfg, seeds: [0, 1, 2] })),
+  ),
+  ...robustnessConfigs().map((cfg) => ({ cfg, seeds: [0] })),
+];
+console.log('| task | optimizer | config | seed | first reason | proposal ÷ (W·lr0) | calibration after step 0 |');
+console.log('|---|---|---|---|---|---:|---|');
+for (const task of TASKS) {
+  if (flags.tasks.length > 0 && !flags.tasks.includes(task.name)) continue;
+  for (const { cfg, seeds } of configs) {
+    for (const seed of seeds) {
+      const model = task.create(seed);
+      const batch = model.batch(0);
+      const opt = cfg.build({ totalSteps: task.steps.full, fit: model.layers !== undefined, nextBatchLoss: () => batch.loss() });
+      if (!(opt instanceof GeN)) throw new Error(`${cfg.optimizer} is not GeN`);
+      const lr0 = opt.options.initialLr;
+      tf.tidy(() => {
+        opt.minimize(() => batch.loss(), false, model.vars);
+      });
+      const st = opt.lastStep!;
+      const ratio = st.proposedLr / (opt.options.calibrationDivisor * lr0);
+      const ends = !opt.controllerState.calibrating;
+      const borderline = [0.5, 2].some((edge) => Math.abs(ratio / edge - 1) < 0.01);
+      console.log(
+        `| ${task.name} | ${cfg.optimizer} | ${JSON.stringify(cfg.config)} | ${seed} | ${st.reason} | ${Number.isFinite(ratio) ? ratio.toPrecision(3) : '–'} | ${ends ? '**ends**' : 'continues'}${borderline ? ' (borderline)' : ''} |`,
+      );
+      batch.dispose();
+      opt.dispose();
+      model.dispose();
+    }
+  }
+}
