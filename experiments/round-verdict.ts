@@ -1,60 +1,78 @@
-// The decision rule of a defaults round (docs/algorithm.md §11), applied to a candidate against the
-// default: per deciding (development task, base) pair, the mean test metric over the given seeds, its
-// shortfall from the tuned best in units of the target (0.5 points of accuracy, else 1% of the best; 0
-// within target), and whether a pair the default has within target falls out of it by more than twice
-// the tuned best's seed sd. The tuned best and "decides" are the report's (report/analyze.ts).
-// Usage: npx tsx experiments/round-verdict.ts --from a.jsonl,b.jsonl.gz --default gen-adamw,gen-sgd
-//          --candidate gen-adamw-geometric,gen-sgd-geometric [--seeds 0,1] [--split development]
-import { readResults, type RunRecord } from '../bench/results.js';
-import { summarise } from '../report/analyze.js';
+// The decision rules of a defaults round (docs/algorithm.md §11), applied to a candidate against the
+// default. Records: `--from` are the default's (a later file replaces an earlier record of the same run
+// key); the candidate's are the same with `--with`'s records replacing theirs by key (a candidate run
+// under the default's registry names, from a commit that changes the default), or, with `--candidate`
+// names, the runs of those registry entries.
+//
+// 1. Default runs: per deciding (task, base) pair of the split, the mean test metric over `--seeds`, its
+//    shortfall from the tuned best in units of the target (0.5 points of accuracy, else 1% of the best; 0
+//    within target), and whether a pair the default has within target falls out of it by more than twice
+//    the tuned best's seed sd. The tuned best and "decides" are the report's (report/analyze.ts).
+// 2. Initial-lr runs (with --lr0): per (task, base) pair of the split, the five lr0 runs' range in target
+//    units (within the lr0 goal when ≤ 1), and the runs worse than the grid's median configuration.
+// Usage: npx tsx experiments/round-verdict.ts --from a.jsonl,b.jsonl.gz [--with c.jsonl]
+//          [--candidate gen-adamw-x,gen-sgd-x] [--seeds 0,1] [--split development] [--lr0]
+import { readResults, type ResultRecord, type RunRecord } from '../bench/results.js';
+import { summarise, type TaskSummary } from '../report/analyze.js';
 import { experimentFlags } from './args.js';
 
 const flags = experimentFlags('experiments/round-verdict.ts', {
-  from: { default: '', help: 'results files, comma-separated (.jsonl or .jsonl.gz)', kind: 'strings' },
+  from: { default: '', help: "the default's results files, comma-separated (.jsonl or .jsonl.gz)", kind: 'strings' },
+  with: { default: '', help: "the candidate's runs, replacing the default's of the same key", kind: 'strings' },
   default: { default: 'gen-adamw,gen-sgd', help: 'the default registry entries, one per base', kind: 'strings' },
-  candidate: { default: '', help: 'the candidate registry entries, in the same base order', kind: 'strings' },
-  seeds: { default: '0,1', help: 'seeds to average', kind: 'strings' },
+  candidate: { default: '', help: 'the candidate registry entries (default: the default names)', kind: 'strings' },
+  seeds: { default: '0,1', help: 'seeds to average (default runs)', kind: 'strings' },
   split: { default: 'development', help: 'task split to judge on', kind: { oneOf: ['development', 'held-out'] } },
+  lr0: { default: 'no', help: 'also the initial-lr table', kind: { oneOf: ['yes', 'no'] } },
 });
-const all = flags.from.flatMap((f) => readResults(f));
-const records = all.filter((r): r is RunRecord => r.kind === 'run');
-const seeds = new Set(flags.seeds.map(Number));
-const summary = summarise(all);
 
-/** Mean test metric of an optimizer's default-config runs on a task over the chosen seeds (NaN if none). */
-function meanOf(task: string, optimizer: string): { mean: number; n: number; values: number[] } {
-  const runs = records.filter(
-    (r) =>
-      r.task === task &&
-      r.optimizer === optimizer &&
-      seeds.has(r.seed) &&
-      (r.config as { lr0?: unknown } | null)?.lr0 === undefined,
-  );
-  const values = runs.map((r) => (r.diverged ? NaN : r.value));
-  return { mean: values.reduce((a, b) => a + b, 0) / values.length, n: values.length, values };
+const byKey = (files: readonly string[], start: ResultRecord[] = []) => {
+  const m = new Map<string, ResultRecord>();
+  for (const r of [...start, ...files.flatMap((f) => readResults(f))]) m.set(r.key, r);
+  return [...m.values()];
+};
+const defaultSide = byKey(flags.from);
+const candidateSide = flags.with.length > 0 ? byKey(flags.with, defaultSide) : defaultSide;
+const candidateNames = flags.candidate.length > 0 ? flags.candidate : flags.default;
+const seeds = new Set(flags.seeds.map(Number));
+const summary = summarise(defaultSide);
+const runs = (records: ResultRecord[]) => records.filter((r): r is RunRecord => r.kind === 'run');
+const defaultRuns = runs(defaultSide);
+const candidateRuns = runs(candidateSide);
+
+const isAccuracy = (t: TaskSummary) => t.metric.name === 'accuracy';
+/** The target's allowance: 0.5 points of accuracy, else 1% of the tuned best. */
+const allowance = (t: TaskSummary, best: number) => (isAccuracy(t) ? 0.005 : 0.01 * Math.abs(best));
+const fmt = (t: TaskSummary, v: number) => (isAccuracy(t) ? `${(v * 100).toFixed(2)}%` : v.toPrecision(4));
+
+function meanOf(records: RunRecord[], task: string, optimizer: string): { mean: number; n: number } {
+  const values = records
+    .filter((r) => r.task === task && r.optimizer === optimizer && seeds.has(r.seed) && r.phase !== 'robustness')
+    .map((r) => (r.diverged ? NaN : r.value));
+  return { mean: values.reduce((a, b) => a + b, 0) / values.length, n: values.length };
 }
 
-const shortfall = (value: number, best: number, higher: boolean, accuracy: boolean) => {
+const shortfall = (t: TaskSummary, value: number, best: number) => {
   if (!Number.isFinite(value)) return Infinity;
-  const gap = higher ? best - value : value - best;
-  const allowance = accuracy ? 0.005 : 0.01 * Math.abs(best);
-  return gap <= allowance ? 0 : gap / allowance;
+  const gap = t.metric.higherIsBetter ? best - value : value - best;
+  return gap <= allowance(t, best) ? 0 : gap / allowance(t, best);
 };
 
-const rows: string[] = [];
+const tasks = summary.tasks.filter((t) => t.split === flags.split[0]);
 const totals = { def: { within: 0, short: 0 }, cand: { within: 0, short: 0 }, pairs: 0, broken: [] as string[] };
-for (const t of summary.tasks) {
-  if (t.split !== flags.split[0]) continue;
+console.log(`Default runs (mean over seeds ${flags.seeds.join(', ')}; shortfall in target units, 0 = within target)\n`);
+console.log(`| pair | best tuned | ${flags.default.join(' / ')} | shortfall | ${candidateNames.join(' / ')} | shortfall | |`);
+console.log('|---|---|---|---:|---|---:|---|');
+for (const t of tasks) {
   for (const d of t.decisions) {
     if (!d.decides || !d.best) continue;
-    const i = flags.default.findIndex((v) => v.endsWith(`-${d.base}`));
-    if (i < 0 || flags.candidate[i] === undefined) continue;
-    const accuracy = t.metric.name === 'accuracy';
+    const i = flags.default.findIndex((v) => new RegExp(`-${d.base}(-|$)`).test(v));
+    if (i < 0 || candidateNames[i] === undefined) continue;
     const best = d.best.stat.mean;
-    const def = meanOf(t.task, flags.default[i]);
-    const cand = meanOf(t.task, flags.candidate[i]);
-    const sd = shortfall(def.mean, best, t.metric.higherIsBetter, accuracy);
-    const sc = shortfall(cand.mean, best, t.metric.higherIsBetter, accuracy);
+    const def = meanOf(defaultRuns, t.task, flags.default[i]);
+    const cand = meanOf(candidateRuns, t.task, candidateNames[i]);
+    const sd = shortfall(t, def.mean, best);
+    const sc = shortfall(t, cand.mean, best);
     totals.pairs++;
     if (sd === 0) totals.def.within++;
     if (sc === 0) totals.cand.within++;
@@ -63,23 +81,54 @@ for (const t of summary.tasks) {
     const drop = t.metric.higherIsBetter ? def.mean - cand.mean : cand.mean - def.mean;
     const broken = sd === 0 && sc > 0 && drop > 2 * d.best.stat.sd;
     if (broken) totals.broken.push(`${t.task} ${d.base}`);
-    const f = (m: { mean: number; n: number }) => `${accuracy ? (m.mean * 100).toFixed(2) + '%' : m.mean.toPrecision(4)} (n=${m.n})`;
-    rows.push(
-      `| ${t.task}, ${d.base} | ${accuracy ? (best * 100).toFixed(2) + '%' : best.toPrecision(4)} | ${f(def)}${sd === 0 ? ' ✓' : ''} | ${sd.toFixed(2)} | ${f(cand)}${sc === 0 ? ' ✓' : ''} | ${sc.toFixed(2)} |${broken ? ' falls out |' : ' |'}`,
+    const cell = (m: { mean: number; n: number }, s: number) => `${fmt(t, m.mean)} (n=${m.n})${s === 0 ? ' ✓' : ''}`;
+    console.log(
+      `| ${t.task}, ${d.base} | ${fmt(t, best)} | ${cell(def, sd)} | ${sd.toFixed(2)} | ${cell(cand, sc)} | ${sc.toFixed(2)} |${broken ? ' falls out' : ''} |`,
     );
   }
 }
-console.log(`| pair | best tuned | ${flags.default.join(' / ')} | shortfall | ${flags.candidate.join(' / ')} | shortfall | |`);
-console.log('|---|---|---|---:|---|---:|---|');
-for (const r of rows) console.log(r);
 const n = totals.pairs;
 console.log(
-  `\nwithin target: default ${totals.def.within} of ${n}, candidate ${totals.cand.within} of ${n}; mean shortfall (target units): default ${(totals.def.short / n).toFixed(3)}, candidate ${(totals.cand.short / n).toFixed(3)}`,
+  `\nwithin target: default ${totals.def.within} of ${n}, candidate ${totals.cand.within} of ${n}; mean shortfall: ` +
+    `default ${(totals.def.short / n).toFixed(3)}, candidate ${(totals.cand.short / n).toFixed(3)}; falls out of target ` +
+    `by more than 2 × seed sd: ${totals.broken.length === 0 ? 'none' : totals.broken.join(', ')}`,
 );
-const better =
-  totals.cand.within > totals.def.within ||
-  (totals.cand.within === totals.def.within && totals.cand.short < totals.def.short);
-console.log(
-  `falls out of target by more than 2 × seed sd: ${totals.broken.length === 0 ? 'none' : totals.broken.join(', ')}\n` +
-    `verdict (docs/algorithm.md §11): ${better && totals.broken.length === 0 ? 'adopt the candidate' : 'keep the default'}`,
-);
+
+if (flags.lr0[0] === 'yes') {
+  console.log('\nInitial-lr runs (seed 0; range = max − min of the five in target units; ✗ = worse than the grid median)\n');
+  console.log('| pair | grid median | default: lr0 1e-5 … 1e-1 | range | candidate: lr0 1e-5 … 1e-1 | range |');
+  console.log('|---|---|---|---:|---|---:|');
+  const lr0 = { def: { within: 0, range: 0, collapses: 0 }, cand: { within: 0, range: 0, collapses: 0 }, pairs: 0 };
+  for (const t of tasks) {
+    for (const d of t.decisions) {
+      if (!d.best || !d.median) continue;
+      const median = d.median.stat.mean;
+      const side = (records: RunRecord[]) => {
+        const rs = records
+          .filter((r) => r.task === t.task && r.phase === 'robustness' && r.optimizer === `gen-${d.base}-lr0`)
+          .sort((a, b) => Number(a.config.lr) - Number(b.config.lr));
+        const values = rs.map((r) => (r.diverged ? NaN : r.value));
+        const range = (Math.max(...values) - Math.min(...values)) / allowance(t, d.best!.stat.mean);
+        const worse = (v: number) => !Number.isFinite(v) || (t.metric.higherIsBetter ? v < median : v > median);
+        const cells = values.map((v) => `${fmt(t, v)}${worse(v) ? ' ✗' : ''}`).join(', ');
+        return { range: Number.isFinite(range) ? range : Infinity, cells, collapses: values.filter(worse).length, n: values.length };
+      };
+      const a = side(defaultRuns);
+      const b = side(candidateRuns);
+      if (a.n === 0) continue;
+      lr0.pairs++;
+      lr0.def.within += a.range <= 1 ? 1 : 0;
+      lr0.cand.within += b.range <= 1 ? 1 : 0;
+      lr0.def.range += a.range;
+      lr0.cand.range += b.range;
+      lr0.def.collapses += a.collapses;
+      lr0.cand.collapses += b.collapses;
+      console.log(`| ${t.task}, ${d.base} | ${fmt(t, median)} | ${a.cells} | ${a.range.toFixed(2)} | ${b.cells} | ${b.range.toFixed(2)} |`);
+    }
+  }
+  console.log(
+    `\nlr0 runs within 1 target unit of each other: default ${lr0.def.within} of ${lr0.pairs} pairs, candidate ` +
+      `${lr0.cand.within}; summed range: default ${lr0.def.range.toFixed(2)}, candidate ${lr0.cand.range.toFixed(2)}; ` +
+      `runs worse than the grid median: default ${lr0.def.collapses}, candidate ${lr0.cand.collapses}`,
+  );
+}

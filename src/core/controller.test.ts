@@ -226,6 +226,28 @@ describe('the learning-rate controller', () => {
       }
     });
 
+    test('with minCalibrationSteps 1 a first proposal in the band ends calibration at once', () => {
+      const o = cal({ minCalibrationSteps: 1 });
+      const first = decideRefit(initialControllerState(o), o, ok(1.5e-5));
+      assert.equal(first.state.calibrating, false);
+    });
+
+    test('with minCalibrationSteps 2 the first in-band proposal is taken but the next step refits again', () => {
+      const o = cal({ minCalibrationSteps: 2, every: 4 });
+      const first = decideRefit(initialControllerState(o), o, ok(1.5e-5));
+      assert.equal(first.state.lr, 1.5e-5);
+      assert.equal(first.state.calibrating, true);
+      assert.equal(isRefitStep(first.state, o), true, 'step 1 refits although every = 4');
+      const second = decideRefit(first.state, o, ok(1.2e-5));
+      assert.equal(second.state.lr, 1.2e-5);
+      assert.equal(second.state.calibrating, false, 'the second in-band proposal ends it');
+    });
+
+    test('minCalibrationSteps is validated: an integer from 1 to 25', () => {
+      for (const bad of [0, 1.5, 26, Number.NaN])
+        assert.throws(() => cal({ minCalibrationSteps: bad }), /option 'minCalibrationSteps' must be/);
+    });
+
     test('calibrationDivisor is validated: a number of at least 1', () => {
       assert.throws(() => cal({ calibrationDivisor: 0.5 }), /calibrationDivisor.*0\.5/);
       assert.throws(() => cal({ calibrationDivisor: Number.NaN }), /calibrationDivisor/);
