@@ -81,7 +81,7 @@ export interface ControllerOptions {
    * The fewest calibration steps before a proposal in the clip band may end calibration. The first
    * refit of a run probes the first direction from the initial weights, and no step has been applied
    * yet that any fit has judged; with 1, a first proposal that happens to land near `initialLr`
-   * ends calibration at once (docs/algorithm.md §11). Default 1.
+   * ends calibration at once (docs/algorithm.md §11). Default 2.
    */
   minCalibrationSteps: number;
   /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
@@ -158,7 +158,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   horizon: 'auto',
   calibrate: true,
   calibrationDivisor: 3,
-  minCalibrationSteps: 1,
+  minCalibrationSteps: 2,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
   stepFactor: 1,
