@@ -34,7 +34,11 @@ for (const task of TASKS) {
     for (const seed of seeds) {
       const model = task.create(seed);
       const batch = model.batch(0);
-      const opt = cfg.build({ totalSteps: task.steps.full, fit: model.layers !== undefined, nextBatchLoss: () => batch.loss() });
+      const opt = cfg.build({
+        totalSteps: task.steps.full,
+        fit: model.layers !== undefined,
+        nextBatchLoss: () => batch.loss(),
+      });
       if (!(opt instanceof GeN)) throw new Error(`${cfg.optimizer} is not GeN`);
       const lr0 = opt.options.initialLr;
       tf.tidy(() => {

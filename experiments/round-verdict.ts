@@ -61,7 +61,9 @@ const shortfall = (t: TaskSummary, value: number, best: number) => {
 const tasks = summary.tasks.filter((t) => t.split === flags.split[0]);
 const totals = { def: { within: 0, short: 0 }, cand: { within: 0, short: 0 }, pairs: 0, broken: [] as string[] };
 console.log(`Default runs (mean over seeds ${flags.seeds.join(', ')}; shortfall in target units, 0 = within target)\n`);
-console.log(`| pair | best tuned | ${flags.default.join(' / ')} | shortfall | ${candidateNames.join(' / ')} | shortfall | |`);
+console.log(
+  `| pair | best tuned | ${flags.default.join(' / ')} | shortfall | ${candidateNames.join(' / ')} | shortfall | |`,
+);
 console.log('|---|---|---|---:|---|---:|---|');
 for (const t of tasks) {
   for (const d of t.decisions) {
@@ -95,7 +97,9 @@ console.log(
 );
 
 if (flags.lr0[0] === 'yes') {
-  console.log('\nInitial-lr runs (seed 0; range = max − min of the five in target units; ✗ = worse than the grid median)\n');
+  console.log(
+    '\nInitial-lr runs (seed 0; range = max − min of the five in target units; ✗ = worse than the grid median)\n',
+  );
   console.log('| pair | grid median | default: lr0 1e-5 … 1e-1 | range | candidate: lr0 1e-5 … 1e-1 | range |');
   console.log('|---|---|---|---:|---|---:|');
   const lr0 = { def: { within: 0, range: 0, collapses: 0 }, cand: { within: 0, range: 0, collapses: 0 }, pairs: 0 };
@@ -111,7 +115,12 @@ if (flags.lr0[0] === 'yes') {
         const range = (Math.max(...values) - Math.min(...values)) / allowance(t, d.best!.stat.mean);
         const worse = (v: number) => !Number.isFinite(v) || (t.metric.higherIsBetter ? v < median : v > median);
         const cells = values.map((v) => `${fmt(t, v)}${worse(v) ? ' ✗' : ''}`).join(', ');
-        return { range: Number.isFinite(range) ? range : Infinity, cells, collapses: values.filter(worse).length, n: values.length };
+        return {
+          range: Number.isFinite(range) ? range : Infinity,
+          cells,
+          collapses: values.filter(worse).length,
+          n: values.length,
+        };
       };
       const a = side(defaultRuns);
       const b = side(candidateRuns);
@@ -123,7 +132,9 @@ if (flags.lr0[0] === 'yes') {
       lr0.cand.range += b.range;
       lr0.def.collapses += a.collapses;
       lr0.cand.collapses += b.collapses;
-      console.log(`| ${t.task}, ${d.base} | ${fmt(t, median)} | ${a.cells} | ${a.range.toFixed(2)} | ${b.cells} | ${b.range.toFixed(2)} |`);
+      console.log(
+        `| ${t.task}, ${d.base} | ${fmt(t, median)} | ${a.cells} | ${a.range.toFixed(2)} | ${b.cells} | ${b.range.toFixed(2)} |`,
+      );
     }
   }
   console.log(

@@ -130,6 +130,41 @@ describe('GeN on a full-batch quadratic', () => {
   });
 });
 
+describe('calibration on a quadratic', () => {
+  // L(w) = ½·c·w², plain gradient descent: along D = −c·w the one-step optimum is x* = 1/c, so from
+  // initialLr = x*/3 the first proposal ÷ calibrationDivisor lands exactly on the lr, inside the band.
+  const c = 4;
+  const run = (minCalibrationSteps?: number) => {
+    const w = tf.variable(tf.scalar(1), true, `wc_${Math.random()}`);
+    const f = () => tf.tidy(() => tf.mul(0.5 * c, tf.square(w)) as tf.Scalar);
+    const opt = new GeN(new SGDW(), {
+      initialLr: 1 / (3 * c),
+      ...(minCalibrationSteps ? { minCalibrationSteps } : {}),
+    });
+    opt.minimize(f);
+    const first = { reason: opt.lastStep!.reason, calibrating: opt.controllerState.calibrating };
+    opt.minimize(f);
+    const second = { refit: opt.lastStep!.refit, calibrating: opt.controllerState.calibrating };
+    opt.dispose();
+    w.dispose();
+    return { first, second };
+  };
+
+  test('does not end at the first refit by default: the next step refits the step just taken', () => {
+    const { first, second } = run();
+    assert.equal(first.reason, 'ok');
+    assert.equal(first.calibrating, true, 'an in-band first proposal does not end calibration');
+    assert.equal(second.refit, true);
+    assert.equal(second.calibrating, false, 'the second in-band proposal ends it');
+  });
+
+  test('with minCalibrationSteps 1 the in-band first proposal ends it at once', () => {
+    const { first, second } = run(1);
+    assert.equal(first.calibrating, false);
+    assert.equal(second.refit, false, 'step 1 is a plain step (every = 4)');
+  });
+});
+
 /** Solves A x = y by Gaussian elimination in float64. */
 function solve(A: number[][], y: number[]): number[] {
   const n = y.length;

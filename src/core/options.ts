@@ -63,7 +63,8 @@ export interface ControllerOptions {
   horizon: HorizonOption;
   /**
    * Start by refitting every step without smoothing, moving the lr up to 10× per step towards the
-   * proposal, until a proposal lands inside the clip band (at most 25 steps). This makes the
+   * proposal, until a proposal lands inside the clip band (at most 25 steps; never at the first step with the
+   * default `minCalibrationSteps`). This makes the
    * initial `lr` matter little. Default true.
    */
   calibrate: boolean;

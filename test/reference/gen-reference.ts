@@ -48,6 +48,8 @@ const CLIP_HI = 2;
 const JUMP = 10;
 /** Calibration ends after this many steps at the latest. */
 const MAX_CALIBRATION = 25;
+/** Calibration ends on an in-band proposal only from its second step on (minCalibrationSteps). */
+const MIN_CALIBRATION = 2;
 /** Calibration lands at proposal / W (the warm-up divisor). */
 const WARM_UP = 3;
 /** Relative precision δ/max|L| of one float32 loss value: 32 ulps of float32. */
@@ -109,7 +111,8 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  * 4. Accept (δ = 32·2⁻²³·max|Lᵢ|): |b|h² ≤ 4δ → `not_descent` if −a·h > 2δ else `insignificant`;
  *    b ≤ 0 → `nonconvex`; a − b·start ≤ 0 → `not_descent`; else the proposal x* = a/b − start.
  *    A `nonconvex` fit with (a − b·start)·h > 2δ (downhill) grows the lr like an `insignificant` one.
- * 5. Controller (docs/algorithm.md §6 table), then lr clamped to [minLr, maxLr] (kept if that gives
+ * 5. Controller (docs/algorithm.md §6 table; calibration ends on an in-band proposal from its second
+ *    step on), then lr clamped to [minLr, maxLr] (kept if that gives
  *    0, NaN or ∞). While calibrating, this step uses min(old, new) lr.
  * 6. w ← w + η·D with η = stepLr·s(step). D is kept for the next step iff that step refits.
  */
@@ -216,7 +219,8 @@ export class ReferenceGeN {
           vsLr('x*/W vs 10·lr', target, lr * JUMP);
           vsLr('x*/W vs 0.5·lr (ends calibration)', target, CLIP_LO * lr);
           vsLr('x*/W vs 2·lr (ends calibration)', target, CLIP_HI * lr);
-          if (target >= CLIP_LO * lr && target <= CLIP_HI * lr) this.calibrating = false;
+          const inBand = target >= CLIP_LO * lr && target <= CLIP_HI * lr;
+          if (inBand && this.calibrationSteps + 1 >= MIN_CALIBRATION) this.calibrating = false;
         } else if (reason === 'insignificant' || concaveDownhill) next = lr * JUMP;
         else if (reason === 'nonfinite') {
           next = lr / JUMP;
