@@ -49,7 +49,7 @@ export interface ControllerOptions {
   clip: readonly [number, number] | null;
   /** Probe offsets in units of the current lr; must contain 0 and at least 3 distinct values. Default [-1, 0, 1]. */
   probes: readonly number[];
-  /** Minimum R² of a fit with 4 or more probes. Default 0.9. */
+  /** Minimum R² of a fit with 4 or more probes: a finite number ≤ 1. Default 0.9. */
   minR2: number;
   /** Lower bound on the learning rate. Default 0. */
   minLr: number;
