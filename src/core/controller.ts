@@ -2,6 +2,7 @@ import type { Acceptance } from './accept.js';
 import {
   COOLDOWN_FRACTION,
   HORIZON_SHAPE,
+  MAX_CALIBRATION_STEPS,
   type AveragingRule,
   type ControllerOptions,
   type HorizonOption,
@@ -10,8 +11,7 @@ import type { StepReason } from './reasons.js';
 
 /** How far the learning rate may move in one calibration step (up or down). */
 export const CALIBRATION_JUMP = 10;
-/** Calibration ends after this many steps even if no proposal landed in the clip band. */
-export const MAX_CALIBRATION_STEPS = 25;
+export { MAX_CALIBRATION_STEPS } from './options.js';
 /** Band that ends calibration when `clip` is null. */
 const DEFAULT_BAND: readonly [number, number] = [0.5, 2];
 
@@ -111,7 +111,7 @@ function smoother(g: number, averaging: AveragingRule): (lr: number, target: num
  *   nonfinite      lr ← lr / 2, and the step is skipped
  * With averaging 'geometric' each γ·lr + (1 − γ)·t above is lr^γ·t^(1 − γ) instead.
  * Calibration mode (no smoothing, J = 10, W = calibrationDivisor): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
- * calibration once x* ÷ W lies in [lo·lr, hi·lr]; insignificant (or downhill nonconvex with 'grow') lr ← J·lr;
+ * calibration once x* ÷ W lies in [lo·lr, hi·lr] at calibration step minCalibrationSteps or later; insignificant (or downhill nonconvex with 'grow') lr ← J·lr;
  * shape failure lr ← lr/2; nonfinite lr ← lr/J.
  * Always clamped to [minLr, maxLr] afterwards. While calibrating, this step's update uses
  * min(old, new) lr: decreases act at once, increases from the next step on (see `stepLr`).

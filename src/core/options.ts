@@ -4,6 +4,9 @@ import { assertKnownKeys, checkBoolean, checkNumber, checkOneOf, formatValue, wi
 /** Shape of the horizon multiplier s(t) on the applied step, t = step / steps. */
 export type HorizonShape = 'constant' | 'linear' | 'cosine' | 'cooldown';
 
+/** Calibration ends after this many steps even if no proposal landed in the clip band. */
+export const MAX_CALIBRATION_STEPS = 25;
+
 /** The final fraction of a run over which the `cooldown` shape decays linearly to 0. */
 export const COOLDOWN_FRACTION = 0.2;
 
@@ -240,7 +243,11 @@ export function resolveControllerOptions(
   checkNumber(owner, 'lossPrecision', o.lossPrecision, { min: 0 });
   checkBoolean(owner, 'calibrate', o.calibrate);
   checkNumber(owner, 'calibrationDivisor', o.calibrationDivisor, { min: 1 });
-  checkNumber(owner, 'minCalibrationSteps', o.minCalibrationSteps, { min: 1, max: 25, integer: true });
+  checkNumber(owner, 'minCalibrationSteps', o.minCalibrationSteps, {
+    min: 1,
+    max: MAX_CALIBRATION_STEPS,
+    integer: true,
+  });
   checkOneOf(owner, 'probeDirection', o.probeDirection, ['previous', 'current']);
   checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
