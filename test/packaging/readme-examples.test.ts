@@ -31,3 +31,12 @@ test('every example program is quoted in the README', () => {
     [],
   );
 });
+
+test("the README's options table documents every GeN option, and only those", async () => {
+  const { GEN_DEFAULTS } = await import('../../src/index.js');
+  const section = readme.slice(readme.indexOf('\n## Options\n'), readme.indexOf('\n## How it works\n'));
+  const documented = [...section.matchAll(/^\| ((?:`\w+`(?:, )?)+) \|/gm)].flatMap((m) =>
+    [...m[1].matchAll(/`(\w+)`/g)].map((n) => n[1]),
+  );
+  assert.deepEqual([...documented].sort(), Object.keys(GEN_DEFAULTS).sort());
+});
