@@ -11,12 +11,12 @@
 // With the default calibrationDivisor = 3 the lr rises from a third of the first proposal and the run ends near
 // the grid (pass --calibration-divisor 3 to compare).
 //   scripts/install-data.sh && npx tsx experiments/movielens-adamw-trace.ts [--every 4] [--calibration-divisor 1] [--steps 240]
-import * as tf from '@tensorflow/tfjs-core';
 import { movielensMf } from '../bench/tasks/movielens-mf.js';
 import { setupBackend } from '../src/backend/index.js';
 import { AdamW, GeN } from '../src/index.js';
 import { experimentFlags } from './args.js';
 import { ExperimentLog, num } from './store.js';
+import { stepOnTask } from './task-step.js';
 
 const flags = experimentFlags('experiments/movielens-adamw-trace.ts', {
   every: { default: '4', help: "GeN's refit period", kind: 'int' },
@@ -38,11 +38,7 @@ const trace = {
   probeLosses: [] as number[][],
 };
 for (let s = 0; s < config.steps; s++) {
-  const batch = model.batch(s);
-  const lossT = tf.tidy(() => opt.minimize(() => batch.loss(), true, model.vars) as tf.Scalar);
-  const loss = lossT.dataSync()[0];
-  lossT.dispose();
-  batch.dispose();
+  const loss = stepOnTask(opt, model, s);
   const st = opt.lastStep!;
   // Every refit of the first 40 steps, then the refits on every 8th step.
   if (st.refit && (s < 40 || s % 8 === 0)) {

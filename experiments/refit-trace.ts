@@ -4,10 +4,10 @@
 // collapse (every fit of the first 25 steps concave and downhill).
 // Usage: npx tsx experiments/refit-trace.ts <task> <adamw|sgd> [steps] ['{"negativeCurvature":"reject"}']
 // (the steps' refits are all printed up to step 60, then every 20th step's).
-import * as tf from '@tensorflow/tfjs-core';
 import { findTask } from '../bench/tasks/index.js';
 import { setupBackend } from '../src/backend/index.js';
 import { AdamW, GeN, SGDW, type GeNOptions } from '../src/index.js';
+import { stepOnTask } from './task-step.js';
 
 const [name, baseName, stepsText = '40', optionsJson = '{}'] = process.argv.slice(2);
 const task = name === undefined ? undefined : findTask(name);
@@ -21,11 +21,7 @@ const base = baseName === 'sgd' ? new SGDW({ momentum: 0.9 }) : new AdamW();
 const opt = new GeN(base, { horizon: null, ...(JSON.parse(optionsJson) as Partial<GeNOptions>) });
 const e = (v: number) => v.toExponential(2);
 for (let s = 0; s < Number(stepsText); s++) {
-  const batch = model.batch(s);
-  const lossT = tf.tidy(() => opt.minimize(() => batch.loss(), true, model.vars) as tf.Scalar);
-  const loss = lossT.dataSync()[0];
-  lossT.dispose();
-  batch.dispose();
+  const loss = stepOnTask(opt, model, s);
   const st = opt.lastStep!;
   if (st.refit && (s < 60 || s % 20 === 0))
     console.log(
