@@ -165,6 +165,48 @@ describe('calibration on a quadratic', () => {
   });
 });
 
+describe('calibrationRefits on a valley that is a parabola only near its floor', () => {
+  // L(w) = log cosh w from w = 0.5, plain gradient descent: curvature 1 near 0, linear tails. Probes
+  // far out see a flat valley, so x* grows with the probe span, as on a network from a large lr0.
+  const firstStep = (initialLr: number, calibrationRefits: number) => {
+    const tensors = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.scalar(0.5), true, `wl_${Math.random()}`));
+    const f = () => tf.tidy(() => tf.log(tf.cosh(w)) as tf.Scalar);
+    const opt = new GeN(new SGDW(), { initialLr, calibrationRefits });
+    const before = f();
+    const lossBefore = before.dataSync()[0];
+    before.dispose();
+    opt.minimize(f);
+    const after = f();
+    const out = { lossBefore, lossAfter: after.dataSync()[0], info: opt.lastStep! };
+    after.dispose();
+    opt.dispose();
+    w.dispose();
+    return { ...out, tensors: tf.memory().numTensors - tensors };
+  };
+
+  test('without extra fits, from lr0 100 the first update applies an lr it never probed and the loss rises', () => {
+    const { lossBefore, lossAfter, info } = firstStep(100, 0);
+    assert.equal(info.calibrationRefits, 0);
+    assert.ok(info.appliedLr <= 0.1 * info.probeOffsets[2], 'applied 10× below the probed distance');
+    assert.ok(lossAfter > lossBefore, `${lossBefore} → ${lossAfter}`);
+  });
+
+  test('with 4, the first update from lr0 1e-4 … 100 applies an lr its last probes spanned, and the loss falls', () => {
+    const applied: number[] = [];
+    for (const lr0 of [1e-4, 1e-2, 1, 100]) {
+      const { lossBefore, lossAfter, info, tensors } = firstStep(lr0, 4);
+      assert.ok(info.calibrationRefits >= 1 || lr0 === 1, `lr0 ${lr0}: extra fits were taken`);
+      const ratio = info.appliedLr / info.probeOffsets[2];
+      assert.ok(ratio >= 0.5 && ratio <= 1, `lr0 ${lr0}: applied ÷ probed = ${ratio}`);
+      assert.ok(lossAfter < lossBefore, `lr0 ${lr0}: ${lossBefore} → ${lossAfter}`);
+      assert.equal(tensors, 0, `lr0 ${lr0}: no tensor left behind`);
+      applied.push(info.appliedLr);
+    }
+    assert.ok(Math.max(...applied) / Math.min(...applied) < 1.1, `the four starts apply ${applied.join(', ')}`);
+  });
+});
+
 /** Solves A x = y by Gaussian elimination in float64. */
 function solve(A: number[][], y: number[]): number[] {
   const n = y.length;

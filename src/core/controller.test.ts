@@ -12,6 +12,7 @@ import {
   isRefitStep,
   MAX_CALIBRATION_STEPS,
   probeOffsets,
+  retryCalibration,
 } from './controller.js';
 import { resolveControllerOptions, type ControllerOptions } from './options.js';
 
@@ -246,6 +247,69 @@ describe('the learning-rate controller', () => {
     test('minCalibrationSteps is validated: an integer from 1 to 25', () => {
       for (const bad of [0, 1.5, 26, Number.NaN])
         assert.throws(() => cal({ minCalibrationSteps: bad }), /option 'minCalibrationSteps' must be/);
+    });
+
+    describe('calibrationRefits: a calibration step probes again before it applies an lr it did not probe', () => {
+      test('with 0 (the default) no fit is retried', () => {
+        const o = cal();
+        assert.equal(o.calibrationRefits, 0);
+        assert.equal(retryCalibration(initialControllerState(o), o, ok(3e-3), 0), null);
+      });
+
+      test('a target outside the band is probed again at the target, same step, same calibration count', () => {
+        const o = cal({ calibrationRefits: 4, calibrationDivisor: 3 });
+        const s0 = initialControllerState(o); // lr 1e-5
+        const again = retryCalibration(s0, o, ok(9e-5), 0);
+        assert.ok(again !== null);
+        assert.ok(Math.abs(again.lr - 3e-5) < 1e-18, 'lands at x* ÷ W as a calibration step would');
+        assert.equal(again.step, s0.step);
+        assert.equal(again.calibrationSteps, s0.calibrationSteps);
+        assert.equal(again.calibrating, true);
+        assert.equal(again.refits, s0.refits + 1);
+      });
+
+      test('a target in the band is not retried: the step is decided from that fit', () => {
+        const o = cal({ calibrationRefits: 4, calibrationDivisor: 3 });
+        assert.equal(retryCalibration(initialControllerState(o), o, ok(4.5e-5), 0), null, 'x* ÷ W = 1.5·lr');
+      });
+
+      test('moves at most the calibration jump per retry, down as well as up', () => {
+        const o = cal({ calibrationRefits: 4, calibrationDivisor: 1, initialLr: 0.1 });
+        const down = retryCalibration(initialControllerState(o), o, ok(1e-6), 0);
+        assert.ok(down !== null && Math.abs(down.lr - 0.1 / CALIBRATION_JUMP) < 1e-15);
+      });
+
+      test('an insignificant fit is retried further out; a rejected or nonfinite one is not', () => {
+        const o = cal({ calibrationRefits: 4 });
+        const s0 = initialControllerState(o);
+        assert.ok(Math.abs(retryCalibration(s0, o, rejected('insignificant'), 0)!.lr - 1e-4) < 1e-18);
+        for (const reason of ['not_descent', 'poor_fit', 'nonfinite'] as const)
+          assert.equal(retryCalibration(s0, o, rejected(reason), 0), null, reason);
+        assert.equal(retryCalibration(s0, o, rejected('nonconvex', false), 0), null, 'an uphill concave fit');
+      });
+
+      test('stops after calibrationRefits retries in one step', () => {
+        const o = cal({ calibrationRefits: 2 });
+        const s0 = initialControllerState(o);
+        assert.ok(retryCalibration(s0, o, ok(1), 1) !== null);
+        assert.equal(retryCalibration(s0, o, ok(1), 2), null);
+      });
+
+      test('never retries outside calibration, nor past maxLr', () => {
+        const o = cal({ calibrationRefits: 4, maxLr: 1e-5 });
+        assert.equal(
+          retryCalibration(initialControllerState(o), o, ok(1), 0),
+          null,
+          'clamped to maxLr = lr: nothing new to probe',
+        );
+        const after = { ...initialControllerState(o), calibrating: false };
+        assert.equal(retryCalibration(after, cal({ calibrationRefits: 4 }), ok(1), 0), null);
+      });
+
+      test('is validated: an integer from 0 to 10', () => {
+        for (const bad of [-1, 0.5, 11, Number.NaN])
+          assert.throws(() => cal({ calibrationRefits: bad }), /option 'calibrationRefits' must be/);
+      });
     });
 
     test('calibrationDivisor is validated: a number of at least 1', () => {

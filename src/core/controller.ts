@@ -91,6 +91,56 @@ export interface RefitDecision {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
+/** Whether a fit grows the lr: an insignificant one, or a downhill nonconvex one under negativeCurvature 'grow'. */
+const growsLr = (acc: Acceptance, o: ControllerOptions) =>
+  acc.reason === 'insignificant' || (acc.reason === 'nonconvex' && acc.downhill && o.negativeCurvature === 'grow');
+
+/** Where calibration would land the lr from an accepted proposal: c·x* ÷ W. */
+const calibrationTarget = (acc: Acceptance, o: ControllerOptions) =>
+  (o.stepFactor * acc.proposal) / o.calibrationDivisor;
+
+/** Whether a calibration target lies in the band [lo·lr, hi·lr] that ends calibration. */
+function inCalibrationBand(target: number, lr: number, o: ControllerOptions): boolean {
+  const [bandLo, bandHi] = o.clip ?? DEFAULT_BAND;
+  return target >= bandLo * lr && target <= bandHi * lr;
+}
+
+/**
+ * Whether a calibration fit is taken again, at the same weights and on the same batch, before
+ * the step is applied (option `calibrationRefits`): when its target c·x* ÷ W lies outside the band
+ * [lo·lr, hi·lr], or the fit is one that grows the lr (insignificant, or downhill nonconvex with
+ * 'grow'), and fewer than `calibrationRefits` refits were taken at this step. Returns the state
+ * to probe from again, lr ← clamp(c·x* ÷ W, lr/J, J·lr) (growing: J·lr), clamped to [minLr, maxLr];
+ * the step counter and the calibration steps are unchanged. Null: decide the step from this fit.
+ *
+ * Why: a calibration step applies an lr the probes measured only at the old distance. From a
+ * large initial lr the probes span far beyond the region where the loss is a parabola, x* comes
+ * out large, and the first update overshoots the local optimum (docs/algorithm.md §12). Probing
+ * again at the new distance before stepping makes the first update one whose distance was probed.
+ */
+export function retryCalibration(
+  s: ControllerState,
+  o: ControllerOptions,
+  acc: Acceptance,
+  refitsThisStep: number,
+): ControllerState | null {
+  if (!s.calibrating || refitsThisStep >= o.calibrationRefits) return null;
+  const lr = s.lr;
+  let next: number;
+  if (acc.accepted) {
+    const target = calibrationTarget(acc, o);
+    if (inCalibrationBand(target, lr, o)) return null;
+    next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
+  } else if (growsLr(acc, o)) {
+    next = lr * CALIBRATION_JUMP;
+  } else {
+    return null;
+  }
+  next = clamp(next, o.minLr, o.maxLr);
+  if (!(next > 0) || !Number.isFinite(next) || next === lr) return null;
+  return { ...s, lr: next, refits: s.refits + 1 };
+}
+
 /** The smoothing step towards a target: γ·lr + (1 − γ)·target, or lr^γ·target^(1 − γ) (`averaging`). */
 function smoother(g: number, averaging: AveragingRule): (lr: number, target: number) => number {
   return averaging === 'geometric'
@@ -118,22 +168,19 @@ function smoother(g: number, averaging: AveragingRule): (lr: number, target: num
  */
 export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Acceptance): RefitDecision {
   const [lo, hi] = o.clip ?? [0, Infinity];
-  const [bandLo, bandHi] = o.clip ?? DEFAULT_BAND;
   const lr = s.lr;
   let next: number;
   let reason: StepReason = acc.reason;
   let calibrating = s.calibrating;
   let skipUpdate = false;
-  const grows =
-    acc.reason === 'insignificant' || (acc.reason === 'nonconvex' && acc.downhill && o.negativeCurvature === 'grow');
+  const grows = growsLr(acc, o);
 
   if (s.calibrating) {
     if (acc.accepted) {
-      const target = (o.stepFactor * acc.proposal) / o.calibrationDivisor;
+      const target = calibrationTarget(acc, o);
       next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
       if (next !== target) reason = 'clipped';
-      const inBand = target >= bandLo * lr && target <= bandHi * lr;
-      if (inBand && s.calibrationSteps + 1 >= o.minCalibrationSteps) calibrating = false;
+      if (inCalibrationBand(target, lr, o) && s.calibrationSteps + 1 >= o.minCalibrationSteps) calibrating = false;
     } else if (grows) {
       next = lr * CALIBRATION_JUMP;
     } else if (acc.reason === 'nonfinite') {

@@ -8,6 +8,7 @@ export { STEP_REASONS, type StepReason } from './reasons.js';
 export type { StepInfo } from './step-info.js';
 export {
   planStep,
+  replanStep,
   finishStep,
   finishNonfinite,
   type StepPlan,
@@ -37,6 +38,7 @@ export {
   horizonFactor,
   appliedLr,
   decideRefit,
+  retryCalibration,
   carryOver,
   backOffNonfinite,
   CALIBRATION_JUMP,

@@ -7,6 +7,9 @@ export type HorizonShape = 'constant' | 'linear' | 'cosine' | 'cooldown';
 /** Calibration ends after this many steps even if no proposal landed in the clip band. */
 export const MAX_CALIBRATION_STEPS = 25;
 
+/** The most extra fits `calibrationRefits` may allow one calibration step (each moves the lr up to 10×). */
+export const MAX_CALIBRATION_REFITS = 10;
+
 /** The final fraction of a run over which the `cooldown` shape decays linearly to 0. */
 export const COOLDOWN_FRACTION = 0.2;
 
@@ -88,6 +91,14 @@ export interface ControllerOptions {
    * ends calibration at once (docs/algorithm.md §11). Default 2.
    */
   minCalibrationSteps: number;
+  /**
+   * The most extra fits one calibration step takes before its update, at the same weights and on the
+   * same batch, while the proposal's target lies outside the clip band (or the fit grows the lr): each
+   * probes again at the distance the previous fit proposed, so the update a calibration step applies
+   * is one whose distance was probed. 0: every calibration step applies after one fit (0.5's rule).
+   * Each extra fit costs the probe forwards only (no gradient). Default 0.
+   */
+  calibrationRefits: number;
   /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
   lossPrecision: number;
   /**
@@ -163,6 +174,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   calibrate: true,
   calibrationDivisor: 3,
   minCalibrationSteps: 2,
+  calibrationRefits: 0,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
   stepFactor: 1,
@@ -248,6 +260,7 @@ export function resolveControllerOptions(
     max: MAX_CALIBRATION_STEPS,
     integer: true,
   });
+  checkNumber(owner, 'calibrationRefits', o.calibrationRefits, { min: 0, max: MAX_CALIBRATION_REFITS, integer: true });
   checkOneOf(owner, 'probeDirection', o.probeDirection, ['previous', 'current']);
   checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);

@@ -45,4 +45,9 @@ export interface StepInfo {
   probed: ProbeDirection | null;
   /** Whether GeN was still calibrating the learning rate during this step. */
   calibrating: boolean;
+  /**
+   * Extra fits this step took at the same weights before its update (option `calibrationRefits`); the
+   * probe fields describe the last of them. 0 outside calibration.
+   */
+  calibrationRefits: number;
 }

@@ -4,6 +4,7 @@ import {
   carryOver,
   decideRefit,
   appliedHorizonFactor,
+  retryCalibration,
   isRefitStep,
   probeOffsets,
   type ControllerState,
@@ -80,6 +81,31 @@ export function planStep(s: ControllerState, o: ControllerOptions, ctx: StepCont
 }
 
 /**
+ * Whether a calibration step is probed again before it is decided (option `calibrationRefits`;
+ * {@link retryCalibration} says when): the state and plan of the next fit, at the same weights and
+ * on the same batch with offsets at the new lr, or null to decide the step from `obs` with
+ * {@link finishStep}. `refitsThisStep` counts the extra fits already taken at this step.
+ */
+export function replanStep(
+  s: ControllerState,
+  o: ControllerOptions,
+  plan: StepPlan,
+  obs: StepObservation,
+  refitsThisStep: number,
+): { state: ControllerState; plan: StepPlan } | null {
+  if (plan.offsets.length === 0) return null;
+  const acceptance = acceptProposal(
+    fitParabola(plan.offsets, obs.probeLosses),
+    plan.offsets,
+    obs.probeLosses,
+    o,
+    plan.start,
+  );
+  const state = retryCalibration(s, o, acceptance, refitsThisStep);
+  return state === null ? null : { state, plan: { ...plan, offsets: probeOffsets(state, o) } };
+}
+
+/**
  * Decides a step from its observations: fit the parabola L(x) ≈ l₀ − a·x + (b/2)·x² to the
  * probes, accept or reject it ({@link acceptProposal}), update the learning rate
  * ({@link decideRefit}), and apply the horizon: appliedLr = stepLr × s(step / T). Without a
@@ -91,6 +117,7 @@ export function finishStep(
   plan: StepPlan,
   obs: StepObservation,
   closure: boolean,
+  refitsThisStep = 0,
 ): StepOutcome {
   let decision: RefitDecision;
   let fit = { l0: NaN, a: NaN, b: NaN, r2: NaN };
@@ -133,6 +160,7 @@ export function finishStep(
       loss: obs.loss,
       probed: plan.probed,
       calibrating: s.calibrating,
+      calibrationRefits: refitsThisStep,
     },
   };
 }
@@ -166,6 +194,7 @@ export function finishNonfinite(s: ControllerState, o: ControllerOptions, loss: 
       loss,
       probed: null,
       calibrating: s.calibrating,
+      calibrationRefits: 0,
     },
   };
 }

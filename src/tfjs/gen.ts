@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { appliedLr, initialControllerState, type ControllerState } from '../core/controller.js';
-import { finishNonfinite, finishStep, planStep, type StepOutcome } from '../core/step.js';
+import { finishNonfinite, finishStep, planStep, replanStep, type StepOutcome } from '../core/step.js';
 import type { StepInfo } from '../core/step-info.js';
 import { HORIZON_SHAPE, resolveHorizon, type ControllerOptions, type Horizon } from '../core/options.js';
 import { baseDirection } from './base-direction.js';
@@ -139,22 +139,21 @@ export class GeN extends tf.Optimizer {
         const held = this.previous.fitting(variables);
         if (held === null && this.heldRestored) this.refuseRestoredDirection(variables);
         this.heldRestored = false;
-        const plan = planStep(this.state, this.rule, { closure: true, previousLr: held?.lr ?? null });
+        let state = this.state;
+        let plan = planStep(state, this.rule, { closure: true, previousLr: held?.lr ?? null });
         const along = plan.probed === 'previous' && held ? held.directions : directions;
         const reuse = this.options.probeLoss === null;
-        const probeLosses =
-          plan.offsets.length === 0
+        const measure = (offsets: number[]) =>
+          offsets.length === 0
             ? []
-            : lossesAlong(
-                'GeN',
-                this.options.probeLoss ?? f,
-                variables,
-                along,
-                plan.offsets,
-                tape,
-                reuse ? loss : null,
-              );
-        const outcome = finishStep(this.state, this.rule, plan, { loss, probeLosses }, true);
+            : lossesAlong('GeN', this.options.probeLoss ?? f, variables, along, offsets, tape, reuse ? loss : null);
+        let probeLosses = measure(plan.offsets);
+        let refits = 0;
+        for (let again; (again = replanStep(state, this.rule, plan, { loss, probeLosses }, refits)); refits++) {
+          ({ state, plan } = again);
+          probeLosses = measure(plan.offsets);
+        }
+        const outcome = finishStep(state, this.rule, plan, { loss, probeLosses }, true, refits);
         this.apply(tx, variables, directions, outcome, true);
       }
       if (returnCost) return value;

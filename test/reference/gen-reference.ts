@@ -27,6 +27,8 @@ export interface ReferenceOptions {
   /** Bounds on the smoothed lr. Defaults 0 and ∞. */
   minLr: number;
   maxLr: number;
+  /** The most extra fits at the same weights per calibration step (`calibrationRefits`). Default 0. */
+  calibrationRefits: number;
 }
 
 /** Defaults of the reference, equal to GeN's (docs/algorithm.md §6). */
@@ -35,6 +37,7 @@ export const REFERENCE_DEFAULTS: Readonly<ReferenceOptions> = Object.freeze({
   horizon: null,
   minLr: 0,
   maxLr: Infinity,
+  calibrationRefits: 0,
 });
 
 /** Refit period Φ. */
@@ -91,6 +94,8 @@ export interface ReferenceStep {
   proposal: number;
   /** Margins of the discrete decisions of this step (empty without refit). */
   margins: Margin[];
+  /** Extra fits taken at this step's weights before its update (`calibrationRefits`). */
+  calibrationRefits: number;
 }
 
 const axpy = (w: readonly Float64Array[], x: number, d: readonly Float64Array[]): Float64Array[] =>
@@ -111,6 +116,9 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  * 4. Accept (δ = 32·2⁻²³·max|Lᵢ|): |b|h² ≤ 4δ → `not_descent` if −a·h > 2δ else `insignificant`;
  *    b ≤ 0 → `nonconvex`; a − b·start ≤ 0 → `not_descent`; else the proposal x* = a/b − start.
  *    A `nonconvex` fit with (a − b·start)·h > 2δ (downhill) grows the lr like an `insignificant` one.
+ *    While calibrating, with `calibrationRefits` R > 0: a fit whose target x* ÷ W lies outside
+ *    [½, 2]·lr moves lr to clamp(x* ÷ W, lr/10, 10·lr), one that grows the lr moves it ×10, and the
+ *    probes are taken again at the new h, same w, same batch, up to R times; the last fit decides.
  * 5. Controller (docs/algorithm.md §6 table; calibration ends on an in-band proposal from its second
  *    step on), then lr clamped to [minLr, maxLr] (kept if that gives
  *    0, NaN or ∞). While calibrating, this step uses min(old, new) lr.
@@ -158,7 +166,13 @@ export class ReferenceGeN {
       this.previous = null;
       this.lr = Math.max(this.lr / (this.calibrating ? JUMP : 2), this.options.minLr) || this.lr;
       this.step += 1;
-      return { ...this.record(before, false, 'nonfinite', 0), probed: null, proposal: NaN, margins: [] };
+      return {
+        ...this.record(before, false, 'nonfinite', 0),
+        probed: null,
+        proposal: NaN,
+        margins: [],
+        calibrationRefits: 0,
+      };
     }
     const D = this.base.direction(w, g);
 
@@ -166,48 +180,71 @@ export class ReferenceGeN {
     let stepLr = this.lr;
     let skipUpdate = false;
     let proposal = NaN;
+    let extraFits = 0;
     const margins: Margin[] = [];
     const refit = this.isRefit(this.step, this.calibrating);
     const probed = refit ? (this.previous === null ? 'current' : 'previous') : null;
     if (refit) {
       const along = this.previous?.direction ?? D;
       const start = this.previous === null ? 0 : -this.previous.length;
-      const h = this.lr;
-      const lm = f.loss(axpy(w, -h, along));
-      const lp = f.loss(axpy(w, h, along));
-      const a = (lm - lp) / (2 * h);
-      const b = (lp - 2 * loss0 + lm) / (h * h);
-      const noise = LOSS_PRECISION * Math.max(Math.abs(lm), Math.abs(loss0), Math.abs(lp));
-
-      let accepted = false;
+      const { minLr, maxLr } = this.options;
       // A concave fit whose slope at the start is downhill: the loss fell faster than linearly over
       // the probed span, so the lr grows as after an insignificant fit (negativeCurvature 'grow').
-      let concaveDownhill = false;
-      if (![lm, lp, a, b].every(Number.isFinite)) reason = 'nonfinite';
-      else {
-        const vsNoise = (name: string, value: number, threshold: number) =>
-          margins.push({ name, kind: 'noise', value, threshold, scale: noise });
-        vsNoise('|b|·h² vs 4δ', Math.abs(b) * h * h, 4 * noise);
-        if (Math.abs(b) * h * h <= 4 * noise) {
-          vsNoise('−a·h vs 2δ', -a * h, 2 * noise);
-          reason = -a * h > 2 * noise ? 'not_descent' : 'insignificant';
-        } else if (b <= 0) {
-          reason = 'nonconvex';
-          vsNoise('(a − b·start)·h vs 2δ', (a - b * start) * h, 2 * noise);
-          concaveDownhill = (a - b * start) * h > 2 * noise;
-        } else {
-          // The slope at the start of the judged step, times h: a loss difference like the others.
-          vsNoise('(a − b·start)·h vs 0', (a - b * start) * h, 0);
-          if (a - b * start <= 0) reason = 'not_descent';
-          else {
-            accepted = true;
-            reason = 'ok';
-            proposal = a / b - start;
+      const fitAt = (h: number) => {
+        const lm = f.loss(axpy(w, -h, along));
+        const lp = f.loss(axpy(w, h, along));
+        const a = (lm - lp) / (2 * h);
+        const b = (lp - 2 * loss0 + lm) / (h * h);
+        const noise = LOSS_PRECISION * Math.max(Math.abs(lm), Math.abs(loss0), Math.abs(lp));
+        const out = { reason: 'ok', accepted: false, concaveDownhill: false, proposal: NaN };
+        if (![lm, lp, a, b].every(Number.isFinite)) out.reason = 'nonfinite';
+        else {
+          const vsNoise = (name: string, value: number, threshold: number) =>
+            margins.push({ name, kind: 'noise', value, threshold, scale: noise });
+          vsNoise('|b|·h² vs 4δ', Math.abs(b) * h * h, 4 * noise);
+          if (Math.abs(b) * h * h <= 4 * noise) {
+            vsNoise('−a·h vs 2δ', -a * h, 2 * noise);
+            out.reason = -a * h > 2 * noise ? 'not_descent' : 'insignificant';
+          } else if (b <= 0) {
+            out.reason = 'nonconvex';
+            vsNoise('(a − b·start)·h vs 2δ', (a - b * start) * h, 2 * noise);
+            out.concaveDownhill = (a - b * start) * h > 2 * noise;
+          } else {
+            // The slope at the start of the judged step, times h: a loss difference like the others.
+            vsNoise('(a − b·start)·h vs 0', (a - b * start) * h, 0);
+            if (a - b * start <= 0) out.reason = 'not_descent';
+            else {
+              out.accepted = true;
+              out.proposal = a / b - start;
+            }
           }
         }
-      }
+        return out;
+      };
       const vsLr = (name: string, value: number, threshold: number) =>
         margins.push({ name, kind: 'ratio', value, threshold, scale: threshold });
+      let fit = fitAt(this.lr);
+      // calibrationRefits: while calibrating, a target outside the band (or a fit that grows the lr)
+      // is probed again at the same weights, at the distance it proposes, before the step is decided.
+      for (let k = 0; this.calibrating && k < this.options.calibrationRefits; k++) {
+        const lr = this.lr;
+        let next: number;
+        if (fit.accepted) {
+          const target = fit.proposal / WARM_UP;
+          vsLr('x*/W vs 0.5·lr (refits)', target, CLIP_LO * lr);
+          vsLr('x*/W vs 2·lr (refits)', target, CLIP_HI * lr);
+          if (target >= CLIP_LO * lr && target <= CLIP_HI * lr) break;
+          next = clamp(target, lr / JUMP, lr * JUMP);
+        } else if (fit.reason === 'insignificant' || fit.concaveDownhill) next = lr * JUMP;
+        else break;
+        next = clamp(next, minLr, maxLr);
+        if (!(next > 0) || !Number.isFinite(next) || next === lr) break;
+        this.lr = next;
+        fit = fitAt(next);
+        extraFits += 1;
+      }
+      ({ reason, proposal } = fit);
+      const { accepted, concaveDownhill } = fit;
       const lr = this.lr;
       let next: number;
       if (this.calibrating) {
@@ -239,7 +276,6 @@ export class ReferenceGeN {
         next = lr / 2;
         skipUpdate = true;
       } else next = SMOOTHING * lr + (1 - SMOOTHING) * CLIP_LO * lr;
-      const { minLr, maxLr } = this.options;
       next = clamp(next, minLr, maxLr);
       if (!(next > 0) || !Number.isFinite(next)) next = lr;
       stepLr = before.calibrating ? Math.min(next, lr) : next;
@@ -249,7 +285,7 @@ export class ReferenceGeN {
     if (applied > 0) this.weights = axpy(w, applied, D);
     this.step += 1;
     this.previous = this.isRefit(this.step, this.calibrating) ? { direction: D, length: applied } : null;
-    return { ...this.record(before, refit, reason, applied), probed, proposal, margins };
+    return { ...this.record(before, refit, reason, applied), probed, proposal, margins, calibrationRefits: extraFits };
   }
 
   private record(
@@ -257,7 +293,7 @@ export class ReferenceGeN {
     refit: boolean,
     reason: string,
     appliedLr: number,
-  ): Omit<ReferenceStep, 'probed' | 'proposal' | 'margins'> {
+  ): Omit<ReferenceStep, 'probed' | 'proposal' | 'margins' | 'calibrationRefits'> {
     return { step: before.step, refit, reason, appliedLr, smoothedLr: this.lr, calibrating: before.calibrating };
   }
 }

@@ -34,6 +34,14 @@ const SEED = 54;
  */
 const TOL = 1e-5;
 /**
+ * The tolerance of the runs with `calibrationRefits` (measured worst: 4.7e-5 on the lr, 1.6e-5 on
+ * the weights). Their first updates come from fits taken at the distance they propose, so the
+ * steps start nearer the optimum and the correction a/b, the part made of loss differences, is a
+ * larger share of the proposal; its relative error is still bounded by δ over the curvature,
+ * ≤ 1/MIN_OK_CURVATURE = 5e-4 of it, and a changed rule moves the lr by percents.
+ */
+const TOL_REFITS = 1e-4;
+/**
  * Least distance of any decision from its threshold in the reference run. Loss combinations are
  * compared with multiples of δ = 32 float32 ulps of max|L|; each float32 loss here is a mean of 8
  * squares, good to a few ulps, so L₊ − 2L₀ + L₋ is good to ~δ/2: a margin of 1·δ cannot be
@@ -53,6 +61,7 @@ function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
   const given: Record<string, unknown> = {};
   if (options.horizon) given.horizon = options.horizon;
   if (options.maxLr !== undefined) given.maxLr = options.maxLr;
+  if (options.calibrationRefits !== undefined) given.calibrationRefits = options.calibrationRefits;
   const opt = new GeN(base, given);
   const read = () => {
     const s = opt.lastStep!;
@@ -63,6 +72,7 @@ function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
       smoothedLr: s.smoothedLr,
       calibrating: s.calibrating,
       probed: s.probed,
+      calibrationRefits: s.calibrationRefits,
     };
   };
   return { opt, read };
@@ -95,6 +105,8 @@ const RUNS: Run[] = [
   { name: 'GeN over AdamW, defaults', ...adamw, options: {} },
   { name: 'GeN over SGDW (momentum 0.9), cosine horizon', ...sgdm, options: cosine },
   { name: 'GeN over AdamW, cosine horizon', ...adamw, options: cosine },
+  { name: 'GeN over SGDW (momentum 0.9), calibrationRefits 4', ...sgdm, options: { calibrationRefits: 4 } },
+  { name: 'GeN over AdamW, calibrationRefits 4', ...adamw, options: { calibrationRefits: 4 } },
 ];
 
 /** Max |a − b| over all weights, relative to the largest reference weight. */
@@ -110,6 +122,7 @@ function runBoth(run: Run, t: TestContext): ReferenceStep[] {
   const poisoned = (step: number, call: number) => (run.poison ?? []).some(([s, c]) => s === step && c === call);
   const data = batchedLeastSquaresData(SEED);
   const problem = tfjsBatchedLeastSquares(data);
+  const tol = run.options.calibrationRefits ? TOL_REFITS : TOL;
   const { opt, read } = tfjsGeN(run.tfjsBase(), run.options);
   const reference = new ReferenceGeN(run.referenceBase(), data.init, run.options);
   const steps: ReferenceStep[] = [];
@@ -132,11 +145,12 @@ function runBoth(run: Run, t: TestContext): ReferenceStep[] {
     assert.equal(actual.refit, expected.refit, `${at}: refit`);
     assert.equal(actual.calibrating, expected.calibrating, `${at}: calibrating`);
     assert.equal(actual.probed, expected.probed, `${at}: probed direction`);
-    assertClose(actual.appliedLr, expected.appliedLr, TOL, `${at}: applied lr`);
-    assertClose(actual.smoothedLr, expected.smoothedLr, TOL, `${at}: smoothed lr`);
+    assert.equal(actual.calibrationRefits, expected.calibrationRefits, `${at}: extra calibration fits`);
+    assertClose(actual.appliedLr, expected.appliedLr, tol, `${at}: applied lr`);
+    assertClose(actual.smoothedLr, expected.smoothedLr, tol, `${at}: smoothed lr`);
     const w = problem.vars.map((v) => v.dataSync() as Float32Array);
     const err = weightError(w, reference.weights);
-    assert.ok(err <= TOL, `${at}: weights differ by ${err} relative`);
+    assert.ok(err <= tol, `${at}: weights differ by ${err} relative`);
     const lrErr = (x: number, y: number) => (y === 0 ? Math.abs(x) : Math.abs(x / y - 1));
     worstLr = Math.max(
       worstLr,
@@ -153,7 +167,7 @@ function runBoth(run: Run, t: TestContext): ReferenceStep[] {
       assert.ok(marginOf(m) >= min, `step ${s.step}: ${m.name} margin ${marginOf(m)} < ${min}`);
     }
   for (const s of steps.filter((x) => x.reason === 'ok')) {
-    const curvature = s.margins.find((m) => m.name.startsWith('|b|·h²'))!;
+    const curvature = [...s.margins].reverse().find((m) => m.name.startsWith('|b|·h²'))!; // the fit that decided
     assert.ok(marginOf(curvature) >= MIN_OK_CURVATURE, `step ${s.step}: accepted curvature ${marginOf(curvature)}δ`);
   }
   t.diagnostic(`worst relative error: lr ${worstLr.toExponential(2)}, weights ${worstWeights.toExponential(2)}`);
@@ -173,11 +187,16 @@ describe('the tfjs GeN steps exactly as the float64 reference', () => {
       // The run must exercise what it claims to pin.
       const calibrating = steps.filter((s) => s.calibrating);
       assert.ok(calibrating.length >= 2, `calibrates over ${calibrating.length} steps`);
-      assert.ok(
-        calibrating.some((s) => s.reason === 'clipped'),
-        'a calibration step is clipped at 10×',
-      );
-      for (const r of ['insignificant', 'clipped', 'ok', 'skipped', 'not_descent']) {
+      // With calibrationRefits the jumps happen in the extra fits, and the fit that decides lands in the band.
+      if (!run.options.calibrationRefits)
+        assert.ok(
+          calibrating.some((s) => s.reason === 'clipped'),
+          'a calibration step is clipped at 10×',
+        );
+      // With calibrationRefits an insignificant first fit is probed again further out before it decides anything.
+      const expectedReasons = ['clipped', 'ok', 'skipped', 'not_descent'];
+      if (!run.options.calibrationRefits) expectedReasons.push('insignificant');
+      for (const r of expectedReasons) {
         assert.ok(reasons.has(r), `reason '${r}' occurs (got ${[...reasons].join(', ')})`);
       }
       const refits = steps.filter((s) => s.refit && !s.calibrating);
@@ -185,7 +204,14 @@ describe('the tfjs GeN steps exactly as the float64 reference', () => {
         (s, i) =>
           i > 0 && s.reason === 'clipped' && Math.abs(s.smoothedLr / refits[i - 1].smoothedLr - WARM_UP_FACTOR) < 1e-12,
       );
-      assert.ok(rises.length >= 1, 'after calibration, the warm-up raises the lr by ×1.1 at least once');
+      // (The default runs pin the warm-up; a run with calibrationRefits pins the extra fits below.)
+      if (!run.options.calibrationRefits)
+        assert.ok(rises.length >= 1, 'after calibration, the warm-up raises the lr by ×1.1 at least once');
+      if (run.options.calibrationRefits) {
+        const retried = steps.filter((s) => s.calibrationRefits > 0);
+        assert.ok(retried.length >= 1, 'a calibration step probes again before its update');
+        t.diagnostic(`extra fits per step: ${steps.map((s) => s.calibrationRefits).join(' ')}`);
+      }
       if (run.options.horizon) {
         const last = steps[STEPS - 1];
         assert.ok(last.appliedLr < 0.01 * last.smoothedLr, 'the cosine horizon brings the applied lr near 0');

@@ -60,6 +60,7 @@ export const DOMAINS: Domain[] = [
       calibrate: bool,
       calibrationDivisor: ge1,
       minCalibrationSteps: finite((x) => Number.isInteger(x) && x >= 1 && x <= 25),
+      calibrationRefits: finite((x) => Number.isInteger(x) && x >= 0 && x <= 10),
       lossPrecision: nonneg,
     },
   },
