@@ -18,6 +18,7 @@ export type {
   ProbeDirection,
   NegativeCurvatureRule,
   AveragingRule,
+  CalibrationRefitRule,
   RejectionRule,
 } from './core/options.js';
 export type { ControllerState } from './core/controller.js';

@@ -306,6 +306,15 @@ describe('the learning-rate controller', () => {
         assert.equal(retryCalibration(after, cal({ calibrationRefits: 4 }), ok(1), 0), null);
       });
 
+      test("with calibrationRefitsOn 'decrease' only a target below the band is taken again", () => {
+        const o = cal({ calibrationRefits: 4, calibrationRefitsOn: 'decrease', initialLr: 1e-3 });
+        const s0 = initialControllerState(o);
+        assert.ok(Math.abs(retryCalibration(s0, o, ok(1e-4), 0)!.lr - 1e-4) < 1e-18, 'a decrease is probed first');
+        assert.equal(retryCalibration(s0, o, ok(1e-2), 0), null, 'an increase waits a step as without refits');
+        assert.equal(retryCalibration(s0, o, rejected('insignificant'), 0), null);
+        assert.throws(() => cal({ calibrationRefitsOn: 'up' as never }), /option 'calibrationRefitsOn' must be/);
+      });
+
       test('is validated: an integer from 0 to 10', () => {
         for (const bad of [-1, 0.5, 11, Number.NaN])
           assert.throws(() => cal({ calibrationRefits: bad }), /option 'calibrationRefits' must be/);

@@ -109,7 +109,8 @@ function inCalibrationBand(target: number, lr: number, o: ControllerOptions): bo
  * Whether a calibration fit is taken again, at the same weights and on the same batch, before
  * the step is applied (option `calibrationRefits`): when its target c·x* ÷ W lies outside the band
  * [lo·lr, hi·lr], or the fit is one that grows the lr (insignificant, or downhill nonconvex with
- * 'grow'), and fewer than `calibrationRefits` refits were taken at this step. Returns the state
+ * 'grow'), and fewer than `calibrationRefits` refits were taken at this step. With
+ * `calibrationRefitsOn: 'decrease'` only a target below the band is taken again. Returns the state
  * to probe from again, lr ← clamp(c·x* ÷ W, lr/J, J·lr) (growing: J·lr), clamped to [minLr, maxLr];
  * the step counter and the calibration steps are unchanged. Null: decide the step from this fit.
  *
@@ -127,11 +128,12 @@ export function retryCalibration(
   if (!s.calibrating || refitsThisStep >= o.calibrationRefits) return null;
   const lr = s.lr;
   let next: number;
+  const increases = o.calibrationRefitsOn === 'any';
   if (acc.accepted) {
     const target = calibrationTarget(acc, o);
-    if (inCalibrationBand(target, lr, o)) return null;
+    if (inCalibrationBand(target, lr, o) || (target > lr && !increases)) return null;
     next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
-  } else if (growsLr(acc, o)) {
+  } else if (growsLr(acc, o) && increases) {
     next = lr * CALIBRATION_JUMP;
   } else {
     return null;

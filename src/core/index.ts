@@ -27,6 +27,7 @@ export {
   type HorizonShape,
   type NegativeCurvatureRule,
   type AveragingRule,
+  type CalibrationRefitRule,
   type RejectionRule,
   type ProbeDirection,
   RENAMED_OPTIONS,

@@ -99,6 +99,14 @@ export interface ControllerOptions {
    * Each extra fit costs the probe forwards only (no gradient). Default 0.
    */
   calibrationRefits: number;
+  /**
+   * Which calibration fits `calibrationRefits` takes again. `decrease`: only those whose target lies below
+   * the band, the decreases, which a calibration step would otherwise apply at once at a distance its probes
+   * did not span (an increase waits one step, so the next probes span it first). `any`: also the targets
+   * above the band and the fits that grow the lr, so that an increase too is probed before it is applied;
+   * this skips the geometric ramp from a small `initialLr` (docs/algorithm.md §12). Default `any`.
+   */
+  calibrationRefitsOn: CalibrationRefitRule;
   /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
   lossPrecision: number;
   /**
@@ -151,6 +159,9 @@ export interface ControllerOptions {
 /** How the smoothing averages: see {@link ControllerOptions.averaging}. */
 export type AveragingRule = 'arithmetic' | 'geometric';
 
+/** Which calibration fits are taken again (`calibrationRefitsOn`). */
+export type CalibrationRefitRule = 'decrease' | 'any';
+
 /** What a downhill fit with negative curvature does: see {@link ControllerOptions.negativeCurvature}. */
 export type NegativeCurvatureRule = 'grow' | 'reject';
 
@@ -175,6 +186,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   calibrationDivisor: 3,
   minCalibrationSteps: 2,
   calibrationRefits: 0,
+  calibrationRefitsOn: 'any',
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
   stepFactor: 1,
@@ -266,6 +278,7 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
   checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
+  checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
   if (o.clip !== null) {
     const c = o.clip as unknown;
     if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number')) {

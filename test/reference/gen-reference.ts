@@ -29,6 +29,8 @@ export interface ReferenceOptions {
   maxLr: number;
   /** The most extra fits at the same weights per calibration step (`calibrationRefits`). Default 0. */
   calibrationRefits: number;
+  /** Which fits are taken again: 'decrease' (targets below the band only) or 'any'. Default 'any'. */
+  calibrationRefitsOn: 'decrease' | 'any';
 }
 
 /** Defaults of the reference, equal to GeN's (docs/algorithm.md §6). */
@@ -38,6 +40,7 @@ export const REFERENCE_DEFAULTS: Readonly<ReferenceOptions> = Object.freeze({
   minLr: 0,
   maxLr: Infinity,
   calibrationRefits: 0,
+  calibrationRefitsOn: 'any',
 });
 
 /** Refit period Φ. */
@@ -119,6 +122,7 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *    While calibrating, with `calibrationRefits` R > 0: a fit whose target x* ÷ W lies outside
  *    [½, 2]·lr moves lr to clamp(x* ÷ W, lr/10, 10·lr), one that grows the lr moves it ×10, and the
  *    probes are taken again at the new h, same w, same batch, up to R times; the last fit decides.
+ *    With `calibrationRefitsOn: 'decrease'` only a target below the band is taken again.
  * 5. Controller (docs/algorithm.md §6 table; calibration ends on an in-band proposal from its second
  *    step on), then lr clamped to [minLr, maxLr] (kept if that gives
  *    0, NaN or ∞). While calibrating, this step uses min(old, new) lr.
@@ -224,6 +228,7 @@ export class ReferenceGeN {
       const vsLr = (name: string, value: number, threshold: number) =>
         margins.push({ name, kind: 'ratio', value, threshold, scale: threshold });
       let fit = fitAt(this.lr);
+      const increases = this.options.calibrationRefitsOn === 'any';
       // calibrationRefits: while calibrating, a target outside the band (or a fit that grows the lr)
       // is probed again at the same weights, at the distance it proposes, before the step is decided.
       for (let k = 0; this.calibrating && k < this.options.calibrationRefits; k++) {
@@ -234,8 +239,9 @@ export class ReferenceGeN {
           vsLr('x*/W vs 0.5·lr (refits)', target, CLIP_LO * lr);
           vsLr('x*/W vs 2·lr (refits)', target, CLIP_HI * lr);
           if (target >= CLIP_LO * lr && target <= CLIP_HI * lr) break;
+          if (target > CLIP_HI * lr && !increases) break;
           next = clamp(target, lr / JUMP, lr * JUMP);
-        } else if (fit.reason === 'insignificant' || fit.concaveDownhill) next = lr * JUMP;
+        } else if ((fit.reason === 'insignificant' || fit.concaveDownhill) && increases) next = lr * JUMP;
         else break;
         next = clamp(next, minLr, maxLr);
         if (!(next > 0) || !Number.isFinite(next) || next === lr) break;

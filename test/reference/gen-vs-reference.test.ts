@@ -60,8 +60,10 @@ const MIN_OK_CURVATURE = 2e3;
 function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
   const given: Record<string, unknown> = {};
   if (options.horizon) given.horizon = options.horizon;
+  if (options.lr !== undefined) given.initialLr = options.lr;
   if (options.maxLr !== undefined) given.maxLr = options.maxLr;
   if (options.calibrationRefits !== undefined) given.calibrationRefits = options.calibrationRefits;
+  if (options.calibrationRefitsOn !== undefined) given.calibrationRefitsOn = options.calibrationRefitsOn;
   const opt = new GeN(base, given);
   const read = () => {
     const s = opt.lastStep!;
@@ -107,6 +109,11 @@ const RUNS: Run[] = [
   { name: 'GeN over AdamW, cosine horizon', ...adamw, options: cosine },
   { name: 'GeN over SGDW (momentum 0.9), calibrationRefits 4', ...sgdm, options: { calibrationRefits: 4 } },
   { name: 'GeN over AdamW, calibrationRefits 4', ...adamw, options: { calibrationRefits: 4 } },
+  {
+    name: 'GeN over SGDW (momentum 0.9) from lr0 10, calibrationRefits 4 on decreases',
+    ...sgdm,
+    options: { lr: 10, calibrationRefits: 4, calibrationRefitsOn: 'decrease' },
+  },
 ];
 
 /** Max |a − b| over all weights, relative to the largest reference weight. */
