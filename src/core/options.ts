@@ -96,7 +96,7 @@ export interface ControllerOptions {
    * same batch, while the proposal's target lies outside the clip band (or the fit grows the lr): each
    * probes again at the distance the previous fit proposed, so the update a calibration step applies
    * is one whose distance was probed. 0: every calibration step applies after one fit (0.5's rule).
-   * Each extra fit costs the probe forwards only (no gradient). Default 0.
+   * Each extra fit costs the probe forwards only (no gradient). Default 4.
    */
   calibrationRefits: number;
   /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
@@ -174,7 +174,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   calibrate: true,
   calibrationDivisor: 3,
   minCalibrationSteps: 2,
-  calibrationRefits: 0,
+  calibrationRefits: 4,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
   stepFactor: 1,
