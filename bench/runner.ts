@@ -46,7 +46,7 @@ function appliedLr(o: Switchable): number {
  * exactly the calls and the run length that `fit` gives it. Resolves to the training time in ms
  * (evaluations excluded).
  */
-async function fitSteps(
+export async function fitSteps(
   layers: LayersTraining,
   optimizer: tf.Optimizer,
   steps: number,

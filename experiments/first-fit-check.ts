@@ -7,56 +7,42 @@
 // of a band edge is flagged as borderline.
 // Usage: npx tsx experiments/first-fit-check.ts [--tasks a,b] > first-fit.txt
 import * as tf from '@tensorflow/tfjs-core';
-import { findOptimizer, robustnessConfigs, type OptimizerConfig } from '../bench/optimizers.js';
-import { TASKS } from '../bench/tasks/index.js';
 import { setupBackend } from '../src/backend/index.js';
 import { GeN } from '../src/index.js';
 import { experimentFlags } from './args.js';
+import { suiteGenRuns } from './gen-runs.js';
 
 const flags = experimentFlags('experiments/first-fit-check.ts', {
   tasks: { default: '', help: 'tasks (default: every task of the suite)', kind: 'strings' },
 });
 await setupBackend();
-const configs: { cfg: OptimizerConfig; seeds: number[] }[] = [
-  ...['gen-adamw', 'gen-sgd', 'gen-adamw-anytime', 'gen-sgd-anytime'].flatMap((name) =>
-    findOptimizer(name)!
-      .configs('full')
-      .map((cfg) => ({ cfg, seeds: [0, 1, 2] })),
-  ),
-  ...robustnessConfigs().map((cfg) => ({ cfg, seeds: [0] })),
-];
 console.log(
   '| task | optimizer | config | seed | first reason | proposal ÷ (W·lr0) | calibration after step 0 (0.4 rule) |',
 );
 console.log('|---|---|---|---|---|---:|---|');
-for (const task of TASKS) {
-  if (flags.tasks.length > 0 && !flags.tasks.includes(task.name)) continue;
-  for (const { cfg, seeds } of configs) {
-    for (const seed of seeds) {
-      const model = task.create(seed);
-      const batch = model.batch(0);
-      const opt = cfg.build({
-        totalSteps: task.steps.full,
-        fit: model.layers !== undefined,
-        nextBatchLoss: () => batch.loss(),
-      });
-      if (!(opt instanceof GeN)) throw new Error(`${cfg.optimizer} is not GeN`);
-      const lr0 = opt.options.initialLr;
-      tf.tidy(() => {
-        opt.minimize(() => batch.loss(), false, model.vars);
-      });
-      const st = opt.lastStep!;
-      const ratio = st.proposedLr / (opt.options.calibrationDivisor * lr0);
-      // 0.4's rule (minCalibrationSteps 1) ended calibration on an accepted first proposal whose target x*/W lay in
-      // [½, 2]·lr0; judged from the step's numbers, so the check reads the same under either default.
-      const ends = st.accepted && ratio >= 0.5 && ratio <= 2;
-      const borderline = [0.5, 2].some((edge) => Math.abs(ratio / edge - 1) < 0.01);
-      console.log(
-        `| ${task.name} | ${cfg.optimizer} | ${JSON.stringify(cfg.config)} | ${seed} | ${st.reason} | ${Number.isFinite(ratio) ? ratio.toPrecision(3) : '–'} | ${ends ? '**ends**' : 'continues'}${borderline ? ' (borderline)' : ''} |`,
-      );
-      batch.dispose();
-      opt.dispose();
-      model.dispose();
-    }
-  }
+for (const { task, cfg, seed } of suiteGenRuns(flags.tasks)) {
+  const model = task.create(seed);
+  const batch = model.batch(0);
+  const opt = cfg.build({
+    totalSteps: task.steps.full,
+    fit: model.layers !== undefined,
+    nextBatchLoss: () => batch.loss(),
+  });
+  if (!(opt instanceof GeN)) throw new Error(`${cfg.optimizer} is not GeN`);
+  const lr0 = opt.options.initialLr;
+  tf.tidy(() => {
+    opt.minimize(() => batch.loss(), false, model.vars);
+  });
+  const st = opt.lastStep!;
+  const ratio = st.proposedLr / (opt.options.calibrationDivisor * lr0);
+  // 0.4's rule (minCalibrationSteps 1) ended calibration on an accepted first proposal whose target x*/W lay in
+  // [½, 2]·lr0; judged from the step's numbers, so the check reads the same under either default.
+  const ends = st.accepted && ratio >= 0.5 && ratio <= 2;
+  const borderline = [0.5, 2].some((edge) => Math.abs(ratio / edge - 1) < 0.01);
+  console.log(
+    `| ${task.name} | ${cfg.optimizer} | ${JSON.stringify(cfg.config)} | ${seed} | ${st.reason} | ${Number.isFinite(ratio) ? ratio.toPrecision(3) : '–'} | ${ends ? '**ends**' : 'continues'}${borderline ? ' (borderline)' : ''} |`,
+  );
+  batch.dispose();
+  opt.dispose();
+  model.dispose();
 }

@@ -8,12 +8,12 @@
 // horizon), and a calibration longer than that is printed "uncertain" and counted as changed.
 // Usage: npx tsx experiments/refit-check.ts [--tasks a,b] > refit-check.md
 import * as tf from '@tensorflow/tfjs-core';
-import { findOptimizer, robustnessConfigs, type OptimizerConfig } from '../bench/optimizers.js';
-import { TASKS } from '../bench/tasks/index.js';
 import type { TaskInstance } from '../bench/tasks/types.js';
 import { setupBackend } from '../src/backend/index.js';
 import { GeN } from '../src/index.js';
+import { fitSteps } from '../bench/runner.js';
 import { experimentFlags } from './args.js';
+import { suiteGenRuns } from './gen-runs.js';
 import { stepOnTask } from './task-step.js';
 
 /** Calibration lasts at most 25 steps (MAX_CALIBRATION_STEPS). */
@@ -23,14 +23,6 @@ const flags = experimentFlags('experiments/refit-check.ts', {
   tasks: { default: '', help: 'tasks (default: every task of the suite)', kind: 'strings' },
 });
 await setupBackend();
-const configs: { cfg: OptimizerConfig; seeds: number[] }[] = [
-  ...['gen-adamw', 'gen-sgd', 'gen-adamw-anytime', 'gen-sgd-anytime'].flatMap((name) =>
-    findOptimizer(name)!
-      .configs('full')
-      .map((cfg) => ({ cfg, seeds: [0, 1, 2] })),
-  ),
-  ...robustnessConfigs().map((cfg) => ({ cfg, seeds: [0] })),
-];
 
 /** The calibration steps of one run: extra fits and applied lr per step. */
 async function calibration(
@@ -49,24 +41,7 @@ async function calibration(
     return opt.controllerState.calibrating;
   };
   if (model.layers) {
-    const { layers } = model;
-    const batches = Array.from({ length: MAX_STEPS }, (_, i) => layers.batch(i));
-    const x = tf.concat(batches.map((b) => b.x));
-    const y = tf.concat(batches.map((b) => b.y));
-    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
-    layers.model.compile({ optimizer: opt, loss: layers.loss });
-    await layers.model.fit(x, y, {
-      batchSize,
-      epochs: 1,
-      shuffle: false,
-      verbose: 0,
-      callbacks: {
-        onBatchEnd: async () => {
-          if (!record()) layers.model.stopTraining = true;
-        },
-      },
-    });
-    tf.dispose([x, y]);
+    await fitSteps(model.layers, opt, MAX_STEPS, batchSize, () => {}, record);
   } else {
     for (let step = 0; step < MAX_STEPS; step++) {
       stepOnTask(opt, model, step);
@@ -84,25 +59,20 @@ console.log(
   '| task | optimizer | config | seed | calibration steps | extra fits per step | applied lr per step | changed? |',
 );
 console.log('|---|---|---|---|---:|---|---|---|');
-for (const task of TASKS) {
-  if (flags.tasks.length > 0 && !flags.tasks.includes(task.name)) continue;
-  for (const { cfg, seeds } of configs) {
-    for (const seed of seeds) {
-      const model = task.create(seed);
-      const opt = cfg.build({
-        totalSteps: task.steps.full,
-        fit: model.layers !== undefined,
-        nextBatchLoss: noNextBatch,
-      });
-      if (!(opt instanceof GeN)) throw new Error(`${cfg.optimizer} is not GeN`);
-      const { fits, lrs } = await calibration(model, opt, task.batchSize);
-      const uncertain = model.layers !== undefined && fits.length > 0.8 * MAX_STEPS;
-      const changed = fits.some((k) => k > 0) || uncertain;
-      console.log(
-        `| ${task.name} | ${cfg.optimizer} | ${JSON.stringify(cfg.config)} | ${seed} | ${fits.length} | ${fits.join(' ')} | ${lrs.map((v) => v.toPrecision(2)).join(' ')} | ${uncertain ? '**uncertain**' : changed ? '**changed**' : 'same'} |`,
-      );
-      opt.dispose();
-      model.dispose();
-    }
-  }
+for (const { task, cfg, seed } of suiteGenRuns(flags.tasks)) {
+  const model = task.create(seed);
+  const opt = cfg.build({
+    totalSteps: task.steps.full,
+    fit: model.layers !== undefined,
+    nextBatchLoss: noNextBatch,
+  });
+  if (!(opt instanceof GeN)) throw new Error(`${cfg.optimizer} is not GeN`);
+  const { fits, lrs } = await calibration(model, opt, task.batchSize);
+  const uncertain = model.layers !== undefined && fits.length > 0.8 * MAX_STEPS;
+  const changed = fits.some((k) => k > 0) || uncertain;
+  console.log(
+    `| ${task.name} | ${cfg.optimizer} | ${JSON.stringify(cfg.config)} | ${seed} | ${fits.length} | ${fits.join(' ')} | ${lrs.map((v) => v.toPrecision(2)).join(' ')} | ${uncertain ? '**uncertain**' : changed ? '**changed**' : 'same'} |`,
+  );
+  opt.dispose();
+  model.dispose();
 }
