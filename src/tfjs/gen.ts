@@ -148,10 +148,14 @@ export class GeN extends tf.Optimizer {
             ? []
             : lossesAlong('GeN', this.options.probeLoss ?? f, variables, along, offsets, tape, reuse ? loss : null);
         let probeLosses = measure(plan.offsets);
+        // While calibrating, the core may ask for the fit again at the new distance (calibrationRefits).
         let refits = 0;
-        for (let again; (again = replanStep(state, this.rule, plan, { loss, probeLosses }, refits)); refits++) {
+        for (;;) {
+          const again = replanStep(state, this.rule, plan, { loss, probeLosses }, refits);
+          if (again === null) break;
           ({ state, plan } = again);
           probeLosses = measure(plan.offsets);
+          refits += 1;
         }
         const outcome = finishStep(state, this.rule, plan, { loss, probeLosses }, true, refits);
         this.apply(tx, variables, directions, outcome, true);
