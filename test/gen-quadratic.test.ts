@@ -205,6 +205,29 @@ describe('calibrationRefits on a valley that is a parabola only near its floor',
     }
     assert.ok(Math.max(...applied) / Math.min(...applied) < 1.1, `the four starts apply ${applied.join(', ')}`);
   });
+
+  test('a loss closure that throws during an extra fit leaves weights, state and tensors as they were', () => {
+    const tensors = tf.memory().numTensors;
+    const w = tf.tidy(() => tf.variable(tf.scalar(0.5), true, `wt_${Math.random()}`));
+    let calls = 0;
+    // Calls 1–3 are the step's loss and its two probes; call 4 is the first probe of the first extra fit.
+    const f = () => {
+      calls += 1;
+      if (calls === 4) throw new Error('probe failed');
+      return tf.tidy(() => tf.log(tf.cosh(w)) as tf.Scalar);
+    };
+    const opt = new GeN(new SGDW(), { initialLr: 100, calibrationRefits: 4 });
+    const state = opt.controllerState;
+    assert.throws(() => opt.minimize(f), /probe failed/);
+    assert.equal(w.dataSync()[0], 0.5);
+    assert.deepEqual(opt.controllerState, state);
+    assert.equal(opt.lastStep, null);
+    opt.minimize(f);
+    assert.ok(opt.lastStep!.calibrationRefits >= 1, 'the retried step takes its extra fits');
+    opt.dispose();
+    w.dispose();
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
+  });
 });
 
 /** Solves A x = y by Gaussian elimination in float64. */

@@ -93,7 +93,8 @@ export function replanStep(
   obs: StepObservation,
   refitsThisStep: number,
 ): { state: ControllerState; plan: StepPlan } | null {
-  if (plan.offsets.length === 0) return null;
+  // Outside calibration, or with no extra fit left, nothing is fitted twice: finishStep fits once.
+  if (plan.offsets.length === 0 || !s.calibrating || refitsThisStep >= o.calibrationRefits) return null;
   const acceptance = acceptProposal(
     fitParabola(plan.offsets, obs.probeLosses),
     plan.offsets,
