@@ -263,6 +263,8 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   // The 0.5 round (docs/algorithm.md §11): the smoothing averages log lr.
   ['geometric', { horizon: 'run-length', options: { averaging: 'geometric' }, tag: ' (geometric averaging)' }],
   ['geometric-anytime', { horizon: 'none', options: { averaging: 'geometric' }, tag: ' (geometric averaging)' }],
+  // The 0.7 round (docs/algorithm.md §13): the anytime mode evaluates a polynomial-decay iterate average.
+  ['anytime-average', { horizon: 'none', options: { iterateAverage: 8 }, tag: ' (iterate average, γ = 8)' }],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [

@@ -33,6 +33,11 @@ export interface RunRecord {
   final: { val: Record<string, number>; test: Record<string, number> };
   /** The headline number: the task metric on the test split. */
   value: number;
+  /**
+   * The task metric on the test split at the trained weights, for optimizers that evaluate elsewhere (an
+   * eval mode: Schedule-Free's x, GeN's iterate average); absent otherwise and in older records.
+   */
+  valueTrain?: number;
   wallMs: number;
   /** Time in optimizer steps alone (no evaluation, no batch building). */
   trainMs: number;

@@ -32,7 +32,8 @@ export interface RunOptions {
   evaluate?: boolean;
 }
 
-type Switchable = tf.Optimizer & { eval?: () => void; train?: () => void; appliedStepSize?: unknown };
+/** An optimizer with an eval mode (Schedule-Free, GeN's iterate average): `eval()` false means nothing was swapped. */
+type Switchable = tf.Optimizer & { eval?: () => boolean | void; train?: () => void; appliedStepSize?: unknown };
 
 /** The step size an optimizer applied at its last step: every optimizer of the library says so; tfjs's do not (NaN). */
 function appliedLr(o: Switchable): number {
@@ -109,8 +110,10 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
   let blockN = 0;
   let trainMs = 0;
   let diverged = false;
+  /** Whether the last evaluation ran at weights other than the trained ones (an eval mode that swapped). */
+  let evaluatedElsewhere = false;
   const evaluate = (split: 'val' | 'test') => {
-    optimizer.eval?.();
+    evaluatedElsewhere = optimizer.eval !== undefined && optimizer.eval() !== false;
     const m = model.evaluate(split);
     optimizer.train?.();
     return m;
@@ -161,6 +164,9 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
     }
     const final = o.evaluate === false ? { val: {}, test: {} } : { val: evaluate('val'), test: evaluate('test') };
     const value = final.test[task.metric.name];
+    // The same test metric at the trained weights, where the evaluated ones differ: a paired baseline on one run.
+    const valueTrain =
+      o.evaluate !== false && evaluatedElsewhere ? model.evaluate('test')[task.metric.name] : undefined;
     const { split, testSize } = task;
     const record: RunRecord = {
       kind: 'run',
@@ -184,6 +190,7 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
       evals,
       final,
       value: diverged || !Number.isFinite(value) ? NaN : value,
+      ...(valueTrain !== undefined ? { valueTrain: diverged || !Number.isFinite(valueTrain) ? NaN : valueTrain } : {}),
       wallMs: performance.now() - t0,
       trainMs,
       reasons,

@@ -9,6 +9,9 @@
 //    within target), whether a pair the default has within target falls out of it by more than twice
 //    the tuned best's seed sd (0.5's condition), and whether any pair's mean falls by more than that (0.6's,
 //    docs/algorithm.md §12). The tuned best and "decides" are the report's (report/analyze.ts).
+//    With `--paired yes` the default side is the candidate runs' own `valueTrain` (the metric at the trained
+//    weights, where the candidate evaluates elsewhere: docs/algorithm.md §13), and each is checked against the
+//    `--from` record of the same default run (equal wherever the trajectory is unchanged).
 // 2. Initial-lr runs (with --lr0): per (task, base) pair of the split, the five lr0 runs' range in target
 //    units (within the lr0 goal when ≤ 1), and the runs worse than the grid's median configuration.
 // Usage: npx tsx experiments/round-verdict.ts --from a.jsonl,b.jsonl.gz [--with c.jsonl]
@@ -25,6 +28,11 @@ const flags = experimentFlags('experiments/round-verdict.ts', {
   seeds: { default: '0,1', help: 'seeds to average (default runs)', kind: 'strings' },
   split: { default: 'development', help: 'task split to judge on', kind: { oneOf: ['development', 'held-out'] } },
   lr0: { default: 'no', help: 'also the initial-lr table', kind: { oneOf: ['yes', 'no'] } },
+  paired: {
+    default: 'no',
+    help: "yes: the default side is the candidate runs' own valueTrain (metric at the trained weights)",
+    kind: { oneOf: ['yes', 'no'] },
+  },
 });
 
 const byKey = (files: readonly string[], start: ResultRecord[] = []) => {
@@ -38,8 +46,26 @@ const candidateNames = flags.candidate.length > 0 ? flags.candidate : flags.defa
 const seeds = new Set(flags.seeds.map(Number));
 const summary = summarise(defaultSide);
 const runs = (records: ResultRecord[]) => records.filter((r): r is RunRecord => r.kind === 'run');
-const defaultRuns = runs(defaultSide);
 const candidateRuns = runs(candidateSide);
+/** The candidate's own runs under the default's name, valued at their trained weights. */
+const pairedRuns = () =>
+  candidateRuns
+    .filter((r) => candidateNames.includes(r.optimizer) && r.valueTrain !== undefined)
+    .map((r) => ({ ...r, optimizer: flags.default[candidateNames.indexOf(r.optimizer)], value: r.valueTrain! }));
+const defaultRuns = flags.paired[0] === 'yes' ? pairedRuns() : runs(defaultSide);
+if (flags.paired[0] === 'yes') {
+  const recorded = runs(defaultSide);
+  const differ = defaultRuns.filter((r) => {
+    const same = recorded.find(
+      (q) => q.task === r.task && q.optimizer === r.optimizer && q.seed === r.seed && q.phase === r.phase,
+    );
+    return same === undefined || !Object.is(same.value, r.value);
+  });
+  console.log(
+    `Trained-weights metric of the ${defaultRuns.length} candidate runs against the --from records of the same run: ` +
+      `${defaultRuns.length - differ.length} equal${differ.length === 0 ? '' : `; differ: ${differ.map((r) => `${r.task} ${r.optimizer} seed ${r.seed}`).join(', ')}`}\n`,
+  );
+}
 
 const isAccuracy = (t: TaskSummary) => t.metric.name === 'accuracy';
 /** The target's allowance: 0.5 points of accuracy, else 1% of the tuned best. */

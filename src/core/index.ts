@@ -6,6 +6,7 @@ export { fitParabola, type ParabolaFit, type FitOptions } from './parabola.js';
 export { acceptProposal, FLOAT32_EPSILON, type Acceptance, type AcceptOptions } from './accept.js';
 export { STEP_REASONS, type StepReason } from './reasons.js';
 export type { StepInfo } from './step-info.js';
+export { averageWeight } from './average.js';
 export {
   planStep,
   replanStep,

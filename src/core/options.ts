@@ -110,6 +110,14 @@ export interface ControllerOptions {
    * this skips the geometric ramp from a small `initialLr` (docs/algorithm.md §12). Default `any`.
    */
   calibrationRefitsOn: CalibrationRefitRule;
+  /**
+   * γ of a polynomial-decay average of the iterates that GeN keeps while it has no horizon (the anytime mode):
+   * after its t-th step x̄ₜ = (1 − cₜ)·x̄ₜ₋₁ + cₜ·xₜ with cₜ = (γ + 1)/(t + γ) (Shamir & Zhang 2013; the last
+   * ~1/(γ + 1) of the run weighs most). `opt.eval()` puts x̄ into the variables for evaluation and `opt.train()`
+   * puts the trained weights back. The average never feeds back into the run; with a horizon (the step anneals
+   * already) none is kept. Costs one copy of the parameters. null: no average. Default null (docs/algorithm.md §13).
+   */
+  iterateAverage: number | null;
   /** Relative precision of one loss value, for the curvature significance test. Default 32·2⁻²³ ≈ 3.8e-6. */
   lossPrecision: number;
   /**
@@ -190,6 +198,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   minCalibrationSteps: 2,
   calibrationRefits: 0,
   calibrationRefitsOn: 'any',
+  iterateAverage: null,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
   stepFactor: 1,
@@ -282,6 +291,14 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
+  if (o.iterateAverage !== null) {
+    if (typeof o.iterateAverage !== 'number') {
+      throw new TypeError(
+        `${owner}: option 'iterateAverage' must be null or a number γ >= 0; got ${formatValue(o.iterateAverage)}.`,
+      );
+    }
+    checkNumber(owner, 'iterateAverage', o.iterateAverage, { min: 0 });
+  }
   if (o.clip !== null) {
     const c = o.clip as unknown;
     if (!Array.isArray(c) || c.length !== 2 || !c.every((v) => typeof v === 'number')) {

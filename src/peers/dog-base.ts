@@ -6,7 +6,7 @@ import { plusDecay } from '../tfjs/params.js';
 import { resolveOptions, type OptionRule } from '../core/validate.js';
 import { DirectionalOptimizer, resolveGradients } from '../tfjs/directional.js';
 import { Slot } from '../tfjs/slots.js';
-import { PolynomialAverager } from './polynomial-averager.js';
+import { PolynomialAverager } from '../tfjs/polynomial-averager.js';
 import { copySlot, readScalars, readStateEntry, slotEntries, stateEntry } from './shared.js';
 
 /** Options of {@link DoG} and {@link LDoG}; every field optional. */

@@ -9,7 +9,7 @@ export { DAdaptSGD, DADAPT_SGD_DEFAULTS, type DAdaptSGDOptions } from './dadapt-
 export { DoGBase, DOG_DEFAULTS, type DoGOptions } from './dog-base.js';
 export { DoG } from './dog.js';
 export { LDoG } from './ldog.js';
-export { PolynomialAverager } from './polynomial-averager.js';
+export { PolynomialAverager } from '../tfjs/polynomial-averager.js';
 export {
   ScheduleFreeAdamW,
   SCHEDULE_FREE_ADAMW_DEFAULTS,

@@ -10,10 +10,12 @@ import type { NamedTensor } from './types.js';
 /**
  * GeN's part of `getWeights`/`setWeights` (and so of `model.save` with `includeOptimizer`):
  *
- *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale]
+ *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale,
+ *                                   averaged]
  *     base/<name>                  every weight of the base optimizer's getWeights()
  *     base_scalar/<field>          the base's scalar variables that its getWeights() leaves out
  *     gen/previous_direction/<i>   the held direction of the previous step, if any
+ *     gen/average/<name>           the iterate average (`iterateAverage`) over `averaged` steps, if any
  *
  * tfjs's Adam recomputes β₁ᵗ and β₂ᵗ from the step count on setWeights (as powers, where the
  * running products differ in the last float32 bits), so those scalars are saved as they are:
@@ -24,6 +26,7 @@ const STATE = 'gen/state';
 const BASE = 'base/';
 const BASE_SCALAR = 'base_scalar/';
 const PREVIOUS = 'gen/previous_direction/';
+const AVERAGE = 'gen/average/';
 
 /** What GeN holds besides its base. */
 export interface GeNHeld {
@@ -31,6 +34,8 @@ export interface GeNHeld {
   previous: { directions: tf.Tensor[]; lr: number } | null;
   /** The spike detector's scale of ‖g‖² (a 7th number of the state; lists of 0.2.0 have 6: read as 0). */
   gradScale: number;
+  /** The iterate average and the number of steps it averages (an 8th number; lists before 0.7 have none: read as 0). */
+  average: { weights: NamedTensor[]; count: number } | null;
 }
 
 /** The weights of a GeN (after its `iter` entry). The tensors are the live ones, not copies. */
@@ -44,23 +49,28 @@ export async function saveGeN(base: tf.Optimizer, held: GeNHeld): Promise<NamedT
     s.refits,
     held.previous?.lr ?? NaN,
     held.gradScale,
+    held.average?.count ?? 0,
   ];
   return [
     stateEntry(STATE, values),
     ...(await base.getWeights()).map((w) => ({ name: `${BASE}${w.name}`, tensor: w.tensor })),
     ...scalarVariables(base).map(([key, v]) => ({ name: `${BASE_SCALAR}${key}`, tensor: v as tf.Tensor })),
     ...(held.previous?.directions ?? []).map((d, i) => ({ name: `${PREVIOUS}${i}`, tensor: d })),
+    ...(held.average?.weights ?? []).map((w) => ({ name: `${AVERAGE}${w.name}`, tensor: w.tensor })),
   ];
 }
 
 /**
  * Restores what {@link saveGeN} wrote into `base` and returns GeN's own part, with copies of
- * the held directions. Works when `weights` are the live tensors of this very optimizer.
+ * the held directions and of the average (the caller owns them). Works when `weights` are the live
+ * tensors of this very optimizer.
+ * @param averages whether this GeN keeps an iterate average (a saved one is refused otherwise).
  * @throws {Error} the list is not GeN's, or its state is out of range (names the field and value).
  */
 export async function loadGeN(
   base: tf.Optimizer,
   weights: readonly NamedTensor[],
+  averages: boolean,
 ): Promise<GeNHeld & { iterations: number }> {
   const iter = weights.find((w) => w.name === 'iter');
   if (iter == null) throw new Error("GeN.setWeights: expected the weights of GeN.getWeights() (an entry 'iter').");
@@ -68,7 +78,7 @@ export async function loadGeN(
   if (iter.tensor.size !== 1 || !Number.isInteger(iterations) || iterations < 0) {
     throw new Error(`GeN.setWeights: 'iter' must be one integer ≥ 0; got ${iterations}.`);
   }
-  const [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale = 0] = readStateEntry(
+  const [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale = 0, averaged = 0] = readStateEntry(
     'GeN',
     weights,
     STATE,
@@ -84,12 +94,34 @@ export async function loadGeN(
   check('refits', refits, Number.isInteger(refits) && refits >= 0);
   check('gradScale', gradScale, Number.isFinite(gradScale) && gradScale >= 0);
   check('previousLr', previousLr, Number.isNaN(previousLr) || (Number.isFinite(previousLr) && previousLr >= 0));
-  refuseNonfinite(weights.filter((w) => w.name.startsWith(BASE) || w.name.startsWith(PREVIOUS)));
+  check('averaged', averaged, Number.isInteger(averaged) && averaged >= 0);
+  const averageEntries = weights.filter((w) => w.name.startsWith(AVERAGE)).length;
+  if (averaged > 0 !== averageEntries > 0) {
+    throw new Error(
+      `GeN.setWeights: the list is truncated or mixed: its state averages ${averaged} steps but it holds ${averageEntries} average tensors.`,
+    );
+  }
+  const previousEntries = weights.filter((w) => w.name.startsWith(PREVIOUS)).length;
+  if (averageEntries > 0 && previousEntries > 0 && averageEntries !== previousEntries) {
+    throw new Error(
+      `GeN.setWeights: the list is truncated or mixed: ${averageEntries} average tensors but ${previousEntries} held direction tensors.`,
+    );
+  }
+  if (averageEntries > 0 && !averages) {
+    throw new Error(
+      'GeN.setWeights: the saved state holds an iterate average, but this GeN keeps none (iterateAverage: null); ' +
+        'construct it with the iterateAverage the state was saved with.',
+    );
+  }
+  refuseNonfinite(
+    weights.filter((w) => w.name.startsWith(BASE) || w.name.startsWith(PREVIOUS) || w.name.startsWith(AVERAGE)),
+  );
   checkBaseEntries(base, weights);
   // Work on copies: the list may hold this optimizer's own live tensors (setWeights(getWeights())),
   // which the base disposes or assigns over while it restores (a self-assignment frees the data).
   const copies = weights.map((w) => ({ name: w.name, tensor: tf.keep(tf.clone(w.tensor)) }));
-  const isPrevious = (w: NamedTensor) => w.name.startsWith(PREVIOUS);
+  // GeN's own tensors (held direction, average) are returned to the caller; the base's copies are disposed here.
+  const isOwn = (w: NamedTensor) => w.name.startsWith(PREVIOUS) || w.name.startsWith(AVERAGE);
   try {
     await base.setWeights(
       copies.filter((w) => w.name.startsWith(BASE)).map((w) => ({ name: w.name.slice(BASE.length), tensor: w.tensor })),
@@ -99,12 +131,15 @@ export async function loadGeN(
       if (w.name.startsWith(BASE_SCALAR)) scalars.get(w.name.slice(BASE_SCALAR.length))?.assign(w.tensor);
     }
   } catch (e) {
-    tf.dispose(copies.filter(isPrevious).map((w) => w.tensor));
+    tf.dispose(copies.filter(isOwn).map((w) => w.tensor));
     throw e;
   } finally {
-    tf.dispose(copies.filter((w) => !isPrevious(w)).map((w) => w.tensor));
+    tf.dispose(copies.filter((w) => !isOwn(w)).map((w) => w.tensor));
   }
-  let directions = copies.filter(isPrevious).map((w) => w.tensor);
+  const average = copies
+    .filter((w) => w.name.startsWith(AVERAGE))
+    .map((w) => ({ name: w.name.slice(AVERAGE.length), tensor: w.tensor }));
+  let directions = copies.filter((w) => w.name.startsWith(PREVIOUS)).map((w) => w.tensor);
   if (Number.isNaN(previousLr)) {
     tf.dispose(directions);
     directions = [];
@@ -114,6 +149,7 @@ export async function loadGeN(
     state: { step, lr, calibrating: calibrating === 1, calibrationSteps, refits },
     previous: directions.length > 0 ? { directions, lr: previousLr } : null,
     gradScale,
+    average: average.length > 0 ? { weights: average, count: averaged } : null,
   };
 }
 

@@ -12,6 +12,7 @@ import { genConfig, genFromConfig, loadGeN, saveGeN } from './gen-persistence.js
 import { HeldDirection } from './held-direction.js';
 import { installLayersHook, LEARN_RUN_LENGTH } from './layers-hook.js';
 import { addScaled } from './params.js';
+import { PolynomialAverager } from './polynomial-averager.js';
 import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
 import { registerOnConstruction } from './register-once.js';
 import { StepTransaction } from './step-transaction.js';
@@ -68,6 +69,10 @@ export class GeN extends tf.Optimizer {
   private gradScale = 0;
   /** Whether the held direction came from setWeights and has not yet been checked against a step's variables. */
   private heldRestored = false;
+  /** The iterate average (`iterateAverage`), kept while GeN has no horizon; null before its first step. */
+  private averager: PolynomialAverager | null = null;
+  /** The variables of the step in progress: folded into the average once the step has committed. */
+  private stepped: tf.Variable[] | null = null;
 
   constructor(base: tf.Optimizer, options: Partial<GeNOptions> = {}) {
     super();
@@ -98,6 +103,32 @@ export class GeN extends tf.Optimizer {
     if (this.options.horizon !== 'auto' || !(steps >= 1)) return;
     const horizon = resolveHorizon('GeN', { steps: Math.floor(steps), shape: HORIZON_SHAPE, start: this.state.step });
     this.rule = Object.freeze({ ...this.options, horizon });
+    this.dropAverage();
+  }
+
+  /** 'eval' while the variables hold the iterate average ({@link eval}), else 'train'. */
+  get mode(): 'train' | 'eval' {
+    return this.averager?.swapped ? 'eval' : 'train';
+  }
+
+  /**
+   * Puts the iterate average x̄ into the variables, for evaluating or saving the model, when GeN keeps
+   * one: `iterateAverage` is set, GeN has no horizon, and it has taken a step. Call {@link train} before
+   * the next step (stepping in eval mode throws). Calling it again changes nothing. `variables`: the ones it
+   * averages, in their order (default: those of the last step; needed after `setWeights` before any step).
+   * @returns whether the variables now hold the average (false: GeN keeps none, they hold the trained weights).
+   */
+  eval(variables?: tf.Variable[]): boolean {
+    assertLive(this, this.disposed, 'eval');
+    if (this.averager === null) return false;
+    if (!this.averager.swapped) this.averager.swapToAverage(variables);
+    return true;
+  }
+
+  /** Puts the trained weights back after {@link eval}, bit-exactly; in train mode it changes nothing. */
+  train(): void {
+    assertLive(this, this.disposed, 'train');
+    if (this.averager?.swapped) this.averager.swapBack();
   }
 
   /** Diagnostics of the last step, or null before the first. */
@@ -120,10 +151,12 @@ export class GeN extends tf.Optimizer {
   override minimize(f: () => tf.Scalar, returnCost?: boolean, varList?: tf.Variable[]): tf.Scalar | null;
   override minimize(f: () => tf.Scalar, returnCost = false, varList?: tf.Variable[]): tf.Scalar | null {
     assertLive(this, this.disposed, 'minimize');
+    this.assertTraining('minimize');
     return this.transaction((tx) => {
       const grads = recordGradients('GeN', f, varList);
       const { variables, gradients, tape, value } = grads;
       tx.track([value, ...gradients]);
+      this.willAverage(variables);
       const { loss, finite, gradSquares } = readLoss(value, gradients);
       if (!finite) {
         disposeGradients(grads);
@@ -172,8 +205,10 @@ export class GeN extends tf.Optimizer {
    */
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     assertLive(this, this.disposed, 'applyGradients');
+    this.assertTraining('applyGradients');
     this.transaction((tx) => {
       const { variables, gradients } = resolveGradients('GeN', variableGradients);
+      this.willAverage(variables);
       if (!readLoss(null, gradients).finite) return this.nonfinite(tx, variables, null);
       const plan = planStep(this.state, this.rule, { closure: false, previousLr: null });
       tx.beforeBaseStep();
@@ -202,8 +237,10 @@ export class GeN extends tf.Optimizer {
       const result = body(tx);
       tx.commit();
       if (own.held !== null && own.held !== this.previous.value) tf.dispose(own.held.directions);
+      this.foldAverage();
       return result;
     } catch (e) {
+      this.stepped = null;
       tx.rollback();
       const now = this.previous.swap(own.held);
       if (now !== null && now !== own.held) tf.dispose(now.directions);
@@ -268,20 +305,69 @@ export class GeN extends tf.Optimizer {
 
   override async getWeights(): Promise<NamedTensor[]> {
     assertLive(this, this.disposed, 'getWeights');
+    const average = this.averager === null ? null : { weights: this.averager.named(), count: this.averager.t - 1 };
     return [
       await this.saveIterations(),
-      ...(await saveGeN(this.base, { state: this.state, previous: this.previous.value, gradScale: this.gradScale })),
+      ...(await saveGeN(this.base, {
+        state: this.state,
+        previous: this.previous.value,
+        gradScale: this.gradScale,
+        average,
+      })),
     ];
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     assertLive(this, this.disposed, 'setWeights');
-    const held = await loadGeN(this.base, weightValues);
+    this.assertTraining('setWeights');
+    const held = await loadGeN(this.base, weightValues, this.options.iterateAverage !== null);
     this.iterations_ = held.iterations;
     this.state = held.state;
     this.previous.replace(held.previous);
     this.heldRestored = held.previous !== null;
     this.gradScale = held.gradScale;
+    this.dropAverage();
+    if (held.average !== null) {
+      this.averager = new PolynomialAverager('GeN', this.options.iterateAverage ?? 0);
+      this.averager.restore(held.average.weights, held.average.count + 1);
+      tf.dispose(held.average.weights.map((w) => w.tensor));
+    }
+  }
+
+  /** @throws {Error} in eval mode: the variables hold the iterate average, not the weights being trained. */
+  private assertTraining(method: string): void {
+    if (this.mode === 'eval') {
+      throw new Error(
+        `GeN.${method}: the variables hold the iterate average (eval mode); call opt.train() before stepping or restoring.`,
+      );
+    }
+  }
+
+  /**
+   * Notes the step's variables for the average, checked before anything is written: a variable list the
+   * average does not fit is refused while the step can still be refused whole.
+   */
+  private willAverage(variables: tf.Variable[]): void {
+    if (this.options.iterateAverage === null || this.horizon !== null) return;
+    this.averager?.assertFits(variables);
+    this.stepped = variables;
+  }
+
+  /** Folds the committed step's weights into the average (after the t-th step: x̄ ← (1 − cₜ)·x̄ + cₜ·w). */
+  private foldAverage(): void {
+    const variables = this.stepped;
+    this.stepped = null;
+    if (variables === null || this.options.iterateAverage === null) return;
+    if (this.horizon !== null) return this.dropAverage();
+    this.averager ??= new PolynomialAverager('GeN', this.options.iterateAverage);
+    this.averager.update(variables);
+  }
+
+  /** Forgets the average (a horizon now anneals the step); kept while the variables hold it. */
+  private dropAverage(): void {
+    if (this.averager === null || this.averager.swapped) return;
+    this.averager.dispose();
+    this.averager = null;
   }
 
   /** @throws {Error} the restored held direction does not fit the variables: the state of another model. */
@@ -297,6 +383,8 @@ export class GeN extends tf.Optimizer {
     if (this.disposed) return;
     this.disposed = true;
     this.previous.replace(null);
+    this.averager?.dispose();
+    this.averager = null;
     this.base.dispose();
     super.dispose();
   }

@@ -62,5 +62,12 @@ export const PEERS: Entry[] = [
   ['SLS', () => new SLS()],
 ].map(([name, make]) => ({ name: name as string, make: make as () => tf.Optimizer, gen: false }));
 
+/** GeN keeping an iterate average (the anytime mode's `iterateAverage`): its state holds one more slot set. */
+export const AVERAGING: Entry = {
+  name: 'GeN over AdamW, iterate average',
+  make: () => new GeN(new AdamW(), { iterateAverage: 8, horizon: null }),
+  gen: true,
+};
+
 /** Every optimizer of the suite. */
-export const ALL: Entry[] = [...genEntries(), ...PEERS];
+export const ALL: Entry[] = [...genEntries(), AVERAGING, ...PEERS];

@@ -31,6 +31,10 @@ const int1 = finite((x) => Number.isInteger(x) && x >= 1);
 const ge1 = finite((x) => x >= 1);
 const ge1inf = num((x) => x >= 1);
 const bool: Check = (v) => typeof v === 'boolean';
+const nullOr =
+  (ok: Check): Check =>
+  (v) =>
+    v === null || ok(v);
 
 interface Domain {
   name: string;
@@ -61,6 +65,7 @@ export const DOMAINS: Domain[] = [
       calibrationDivisor: ge1,
       minCalibrationSteps: finite((x) => Number.isInteger(x) && x >= 1 && x <= 25),
       calibrationRefits: finite((x) => Number.isInteger(x) && x >= 0 && x <= 10),
+      iterateAverage: nullOr(nonneg),
       lossPrecision: nonneg,
     },
   },

@@ -166,11 +166,13 @@ export async function stateRefusals(entries: Entry[], alike: (a: Entry, b: Entry
 /**
  * Lists that are alike by design: a heavy-ball buffer is a heavy-ball buffer (SGDW's b = μb + g is
  * tf.train.momentum's accumulator), Adam's moments are Adam's moments, and two optimizers that
- * keep no slots have nothing to tell them apart but their step count.
+ * keep no slots have nothing to tell them apart but their step count. A GeN that keeps an iterate
+ * average takes the state of one that keeps none (its average starts afresh); the converse is refused
+ * (tested in gen-average.test.ts).
  */
 export const FAMILIES = [
   ['GeN over SGDW momentum', 'GeN over tf.train.momentum'],
-  ['GeN over AdamW', 'GeN over tf.train.adam'],
+  ['GeN over AdamW', 'GeN over tf.train.adam', 'GeN over AdamW, iterate average'],
   ['GeN over SGDW', 'GeN over tf.train.sgd'],
 ];
 export const sameLayout = (a: Entry, b: Entry) => FAMILIES.some((f) => f.includes(a.name) && f.includes(b.name));

@@ -1,13 +1,14 @@
-import type { NamedTensor } from '../tfjs/types.js';
-import { restore, snapshot } from '../tfjs/params.js';
 import * as tf from '@tensorflow/tfjs-core';
-import { Slot } from '../tfjs/slots.js';
+import { averageWeight } from '../core/average.js';
+import type { NamedTensor } from './types.js';
+import { restore, snapshot } from './params.js';
+import { Slot } from './slots.js';
 
 /**
  * Polynomial-decay iterate averaging (Shamir & Zhang 2013), as DoG's authors use it
- * (formll/dog `PolynomialDecayAverager`): after the t-th step (t = 1, 2, …)
+ * (formll/dog `PolynomialDecayAverager`) and GeN's `iterateAverage`: after the t-th step (t = 1, 2, …)
  *
- *     x̄ₜ = (1 − (γ+1)/(t+γ))·x̄ₜ₋₁ + ((γ+1)/(t+γ))·xₜ,
+ *     x̄ₜ = (1 − cₜ)·x̄ₜ₋₁ + cₜ·xₜ,    cₜ = (γ+1)/(t+γ)    (core `averageWeight`),
  *
  * so x̄₁ = x₁ and later iterates weigh polynomially more. Also swaps the averaged point into
  * the variables for evaluation and back.
@@ -29,9 +30,28 @@ export class PolynomialAverager {
     return this.saved !== null;
   }
 
+  /**
+   * Refuses variables the average cannot fold (before a step writes anything).
+   * @throws {Error} their count or a shape differs from the averaged ones'.
+   */
+  assertFits(variables: readonly tf.Variable[]): void {
+    const avg = this.average.named();
+    if (avg.length === 0) return;
+    const bad =
+      variables.length !== avg.length
+        ? -1
+        : variables.findIndex((v, i) => !tf.util.arraysEqual(v.shape, avg[i].tensor.shape));
+    if (variables.length === avg.length && bad < 0) return;
+    const shapes = (ts: readonly { shape: number[] }[]) => ts.map((t) => `[${t.shape}]`).join(', ');
+    throw new Error(
+      `${this.owner}: the iterate average holds shapes ${shapes(avg.map((e) => e.tensor))}, but this step's variables have ` +
+        `shapes ${shapes(variables)}: step the variables it averages, in the same order.`,
+    );
+  }
+
   /** Folds the variables' current values into the average. */
   update(variables: tf.Variable[]): void {
-    const a = (this.gamma + 1) / (this.t + this.gamma);
+    const a = averageWeight(this.t, this.gamma);
     tf.tidy(() =>
       variables.forEach((w, i) => {
         const avg = this.average.get(i, w);
