@@ -258,11 +258,19 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   ],
   [
     'grow-anytime',
-    { horizon: 'none', options: { negativeCurvature: 'grow' }, tag: ' (grow on downhill negative curvature)' },
+    {
+      horizon: 'none',
+      // Pinned to the round's evaluation at the trained weights (the iterate average came in 0.7).
+      options: { negativeCurvature: 'grow', iterateAverage: null },
+      tag: ' (grow on downhill negative curvature)',
+    },
   ],
   // The 0.5 round (docs/algorithm.md §11): the smoothing averages log lr.
   ['geometric', { horizon: 'run-length', options: { averaging: 'geometric' }, tag: ' (geometric averaging)' }],
-  ['geometric-anytime', { horizon: 'none', options: { averaging: 'geometric' }, tag: ' (geometric averaging)' }],
+  [
+    'geometric-anytime',
+    { horizon: 'none', options: { averaging: 'geometric', iterateAverage: null }, tag: ' (geometric averaging)' },
+  ],
   // The 0.7 round (docs/algorithm.md §13): the anytime mode evaluates a polynomial-decay iterate average.
   ['anytime-average', { horizon: 'none', options: { iterateAverage: 8 }, tag: ' (iterate average, γ = 8)' }],
 ];

@@ -86,7 +86,7 @@ describe('the iterate average', () => {
 
   test('averaging changes nothing of the run: the same weights and lr as GeN without it', () => {
     const a = averaging();
-    const b = new GeN(new AdamW(), { horizon: null });
+    const b = new GeN(new AdamW(), { horizon: null, iterateAverage: null });
     const pa = run(a, 30);
     const pb = run(b, 30);
     assertBitIdentical(values(pa.vars), values(pb.vars), 'weights');
@@ -125,10 +125,20 @@ describe('when GeN keeps an average', () => {
     p.dispose();
   });
 
-  test('not with iterateAverage null (the default)', () => {
-    const opt = new GeN(new SGDW(), { horizon: null });
+  test('not with iterateAverage null', () => {
+    const opt = new GeN(new SGDW(), { horizon: null, iterateAverage: null });
     const p = run(opt, 5);
     assert.equal(opt.eval(), false);
+    opt.dispose();
+    p.dispose();
+  });
+
+  test('by default, in a custom loop without a horizon (γ = 8)', () => {
+    const opt = new GeN(new SGDW());
+    assert.equal(opt.options.iterateAverage, 8);
+    const p = run(opt, 5);
+    assert.equal(opt.eval(), true);
+    opt.train();
     opt.dispose();
     p.dispose();
   });
@@ -215,7 +225,7 @@ describe('state', () => {
     const a = averaging();
     const p = run(a, 4);
     const saved = await a.getWeights();
-    const b = new GeN(new AdamW(), { horizon: null });
+    const b = new GeN(new AdamW(), { horizon: null, iterateAverage: null });
     await assert.rejects(b.setWeights(saved), /GeN\.setWeights: .*iterate average.*iterateAverage: null/);
     await assert.rejects(
       averaging().setWeights(saved.filter((w) => !w.name.startsWith('gen/average/'))),

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   for (const name of ONLY) {
     const model = BENCHMARK_MODELS[name]();
     const base = new AdamW({ lr: LR });
-    const gen = new GeN(new AdamW(), { every: 1, initialLr: LR, calibrate: false });
+    const gen = new GeN(new AdamW(), { every: 1, initialLr: LR, calibrate: false, iterateAverage: null });
     const forward = () => tf.tidy(() => model.loss().dataSync());
     const step = (opt: tf.Optimizer) => tf.tidy(() => opt.minimize(() => model.loss(), true, model.vars)!.dataSync());
     const t = { f: [] as number[], base: [] as number[], gen: [] as number[] };
