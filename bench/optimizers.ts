@@ -163,15 +163,25 @@ function gridEntry(name: string, base: 'adamw' | 'sgd'): OptimizerEntry {
 }
 
 /** Peers from the library's exports, constructed with their defaults. */
-const PEERS: { name: string; exportName: string; label: string; closure?: boolean }[] = [
+const PEERS: { name: string; exportName: string; label: string; closure?: boolean; evaluatedAt?: string }[] = [
   { name: 'prodigy', exportName: 'Prodigy', label: 'Prodigy' },
   { name: 'dadapt-adam', exportName: 'DAdaptAdam', label: 'D-Adapt Adam' },
   { name: 'dadapt-sgd', exportName: 'DAdaptSGD', label: 'D-Adapt SGD' },
-  { name: 'dog', exportName: 'DoG', label: 'DoG' },
-  { name: 'ldog', exportName: 'LDoG', label: 'L-DoG' },
-  { name: 'schedule-free-adamw', exportName: 'ScheduleFreeAdamW', label: 'Schedule-Free AdamW' },
+  { name: 'dog', exportName: 'DoG', label: 'DoG', evaluatedAt: 'its polynomial-decay iterate average (γ = 8)' },
+  { name: 'ldog', exportName: 'LDoG', label: 'L-DoG', evaluatedAt: 'its polynomial-decay iterate average (γ = 8)' },
+  {
+    name: 'schedule-free-adamw',
+    exportName: 'ScheduleFreeAdamW',
+    label: 'Schedule-Free AdamW',
+    evaluatedAt: 'its averaged sequence x',
+  },
   { name: 'sls', exportName: 'SLS', label: 'SLS' },
-  { name: 'schedule-free-plus', exportName: 'ScheduleFreePlus', label: 'ScheduleFree+' },
+  {
+    name: 'schedule-free-plus',
+    exportName: 'ScheduleFreePlus',
+    label: 'ScheduleFree+',
+    evaluatedAt: 'its averaged sequence x',
+  },
 ];
 
 let library: Record<string, unknown> = {};
@@ -185,7 +195,7 @@ function peerEntry(p: (typeof PEERS)[number]): OptimizerEntry {
   return {
     name: p.name,
     kind: 'peer',
-    description: `${p.label} with its defaults (src/peers)`,
+    description: `${p.label} with its defaults (src/peers)${p.evaluatedAt ? `, evaluated at ${p.evaluatedAt}` : ''}`,
     unavailable: () => (typeof ctor() === 'function' ? null : `not exported by src/index.ts yet (${p.exportName})`),
     configs: () => [
       {

@@ -130,7 +130,7 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     if (this.averager.swapped) {
       throw new Error(
-        `${this.getClassName()}: the variables hold the averaged weights; call swapBack() before training.`,
+        `${this.getClassName()}: the variables hold the averaged weights; call train() (or swapBack()) before training.`,
       );
     }
     super.applyGradients(variableGradients);
@@ -153,6 +153,30 @@ export abstract class DoGBase extends DirectionalOptimizer<DoGOptions> {
   /** Restores the trained weights replaced by {@link swapToAverage}. */
   swapBack(): void {
     this.averager.swapBack();
+  }
+
+  /** 'eval' while the variables hold the average, else 'train'. */
+  get mode(): 'train' | 'eval' {
+    return this.averager.swapped ? 'eval' : 'train';
+  }
+
+  /**
+   * DoG's authors evaluate it at its iterate average: this puts the average into the variables, as
+   * {@link swapToAverage} does, once a step has been taken; calling it again changes nothing. It is the
+   * eval/train interface of the Schedule-Free peers and GeN, so a loop that calls `eval()` before evaluating
+   * and `train()` after evaluates every method at the point it is meant to be evaluated at.
+   * @returns whether the variables now hold the average (false before the first step).
+   */
+  eval(variables?: tf.Variable[]): boolean {
+    if (this.averager.swapped) return true;
+    if (this.averager.named().length === 0) return false;
+    this.averager.swapToAverage(variables);
+    return true;
+  }
+
+  /** Puts the trained weights back after {@link eval}; in train mode it changes nothing. */
+  train(): void {
+    if (this.averager.swapped) this.averager.swapBack();
   }
 
   override async getWeights(): Promise<NamedTensor[]> {

@@ -37,6 +37,9 @@ import type { NamedTensor } from './types.js';
  * console.log(opt.appliedStepSize, opt.lastStep?.reason);
  * ```
  *
+ * Without a run length (`horizon: null`, or `'auto'` outside `model.fit`) GeN also keeps an average of its
+ * iterates (`iterateAverage`): call {@link GeN.eval} before evaluating and {@link GeN.train} before the next step.
+ *
  * GeN owns its base: `dispose()` disposes both.
  * @throws {TypeError} the base is not an optimizer GeN can drive, or an option has the wrong type.
  * @throws {RangeError} an option is out of range.

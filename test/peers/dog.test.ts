@@ -84,7 +84,7 @@ describe('DoG', () => {
     assert.notDeepEqual(expected, trained);
     assert.throws(
       () => opt.minimize(p.loss, false, p.vars),
-      /DoG: the variables hold the averaged weights; call swapBack\(\) before training\./,
+      /DoG: the variables hold the averaged weights; call train\(\) \(or swapBack\(\)\) before training\./,
     );
     opt.swapBack();
     assert.deepEqual(p.flat(), trained);
@@ -92,6 +92,29 @@ describe('DoG', () => {
     tf.dispose(avg);
     opt.dispose();
     p.dispose();
+  });
+});
+
+describe('DoG eval mode', () => {
+  before(useCpu);
+  test('eval() holds the iterate average, train() the trained weights bit-exactly, before a step eval() is false', () => {
+    const w = tf.variable(tf.tensor1d([1, -2, 3]));
+    const loss = () => tf.sum(tf.square(w)) as tf.Scalar;
+    const opt = new DoG({ repsRel: 0.01 });
+    assert.equal(opt.eval([w]), false);
+    for (let k = 0; k < 5; k++) opt.minimize(loss, false, [w]);
+    const trained = Array.from(w.dataSync());
+    const expected = opt.averagedWeights();
+    assert.equal(opt.eval(), true);
+    assert.equal(opt.mode, 'eval');
+    assert.deepEqual(Array.from(w.dataSync()), Array.from(expected[0].dataSync()));
+    assert.notDeepEqual(Array.from(w.dataSync()), trained);
+    assert.throws(() => opt.minimize(loss, false, [w]), /call train\(\) \(or swapBack\(\)\) before training/);
+    opt.train();
+    assert.equal(opt.mode, 'train');
+    assert.deepEqual(Array.from(w.dataSync()), trained);
+    tf.dispose([...expected, w]);
+    opt.dispose();
   });
 });
 
