@@ -21,9 +21,9 @@ import { fileURLToPath } from 'node:url';
 /** Budgets in bytes: minified and gzip-compressed, gen-optim and gen-optim/peers together. */
 // 0.3.0 raised it from 50 / 16 KiB: transactional steps, the spike detector, restored-state validation and
 // dispose guards (issue 12) took the root + peers from 47.8 to 60.8 KiB minified (18.6 KiB gzip). The budget
-// still catches what it is for: a bundled TensorFlow.js would be megabytes. 0.7 raised the minified budget to
-// 68 KiB: GeN's iterate average (kept, saved, restored and validated) and the peers' eval/train interface took
-// everything from 62.5 to 65.8 KiB (20.0 KiB gzip, still within its 20 KiB).
+// still catches what it is for: a bundled TensorFlow.js would be megabytes. 0.7 raised it to 68 / 21 KiB:
+// GeN's iterate average (kept, saved, restored and validated) and the peers' eval/train interface took everything
+// from 62.5 to 65.8 KiB minified and from 19.2 to 20.0 KiB gzip, 17 bytes under the old gzip budget.
 export const BUDGET = { minified: 68 * 1024, gzip: 21 * 1024 };
 /** How much larger `{ GeN, AdamW }` may bundle through the root than from its source files. */
 export const ROOT_OVERHEAD = 0.1;
