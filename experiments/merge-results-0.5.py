@@ -7,7 +7,9 @@
 # been replaced: the runs printed "ends" by experiments/first-fit-check.ts (FIRST_FIT.md), whose calibration ended
 # at step 0 under the 0.4 rule. Every other GeN run takes the same steps under either rule (three re-runs checked
 # identical, docs/algorithm.md §11).
-import gzip, json, sys
+import json, sys
+
+from merge_results import merge
 
 # 9238177: the 0.4 rule on this round's kernels (fashion-cnn's unaffected runs); 5adff4c and 762d74b: the 0.5 default;
 # b9836f1: the grids and peers of fashion-cnn and fashion-resnet on this round's conv kernels.
@@ -15,26 +17,7 @@ RUN_COMMITS = ('9238177', '5adff4c', '762d74b', 'b9836f1')
 out_path, base_path, first_fit, *files = sys.argv[1:]
 
 
-def read(path):
-    op = gzip.open(path, 'rt') if path.endswith('.gz') else open(path)
-    with op:
-        return [json.loads(l) for l in op if l.strip()]
-
-
-records = {}
-order = []
-for r in read(base_path):
-    records[r['key']] = r
-    order.append(r['key'])
-replaced = {}
-for f in files:
-    for r in read(f):
-        if not r.get('commit', '')[:7] in RUN_COMMITS:
-            continue
-        if r['key'] not in records:
-            order.append(r['key'])
-        records[r['key']] = r
-        replaced[r['key']] = f
+records, order, replaced = merge(base_path, files, RUN_COMMITS)
 
 affected = set()
 with open(first_fit) as fh:

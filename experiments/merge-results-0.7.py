@@ -6,7 +6,9 @@
 # anytime runs (gen-adamw-anytime, gen-sgd-anytime; evaluated at GeN's iterate average since 0.7, their trajectory
 # unchanged) and the DoG / L-DoG runs (evaluated at their iterate average since this round). No other run is changed
 # by either: GeN keeps no average with a horizon, and no other optimizer has an eval mode it did not have.
-import gzip, json, sys
+import json, sys
+
+from merge_results import merge
 
 # f3f5d5d: iterateAverage defaults to 8 (the anytime runs); 42d09b6: DoG and L-DoG evaluated at their average.
 RUN_COMMITS = ('f3f5d5d', '42d09b6')
@@ -14,26 +16,7 @@ CHANGED = ('gen-adamw-anytime', 'gen-sgd-anytime', 'dog', 'ldog')
 out_path, base_path, *files = sys.argv[1:]
 
 
-def read(path):
-    op = gzip.open(path, 'rt') if path.endswith('.gz') else open(path)
-    with op:
-        return [json.loads(l) for l in op if l.strip()]
-
-
-records = {}
-order = []
-for r in read(base_path):
-    records[r['key']] = r
-    order.append(r['key'])
-replaced = {}
-for f in files:
-    for r in read(f):
-        if r.get('kind') != 'run' or r.get('commit', '')[:7] not in RUN_COMMITS:
-            continue
-        if r['key'] not in records:
-            order.append(r['key'])
-        records[r['key']] = r
-        replaced[r['key']] = f
+records, order, replaced = merge(base_path, files, RUN_COMMITS)
 
 missing = [k for k in order if records[k]['optimizer'] in CHANGED and k not in replaced]
 if missing:
