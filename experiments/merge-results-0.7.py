@@ -10,8 +10,10 @@ import json, sys
 
 from merge_results import merge
 
-# f3f5d5d: iterateAverage defaults to 8 (the anytime runs); 42d09b6: DoG and L-DoG evaluated at their average.
-RUN_COMMITS = ('f3f5d5d', '42d09b6')
+# f3f5d5d: iterateAverage defaults to 8 (the anytime runs); 42d09b6: DoG and L-DoG evaluated at their average;
+# bf1ccb3: the L-DoG runs, the same src/, bench/ and cli/ as 42d09b6 (`git diff 42d09b6 bf1ccb3 -- src bench cli`
+# is empty).
+RUN_COMMITS = ('f3f5d5d', '42d09b6', 'bf1ccb3')
 CHANGED = ('gen-adamw-anytime', 'gen-sgd-anytime', 'dog', 'ldog')
 out_path, base_path, *files = sys.argv[1:]
 
