@@ -98,4 +98,33 @@ test('a layers task trains through model.fit: GeN learns the run length, every s
   assert.equal(r.evals.length, 2);
   assert.ok(r.curve.loss.every(Number.isFinite));
   assert.ok(Number.isFinite(r.value) && !r.diverged);
+  assert.equal(r.valueTrain, undefined, 'with a horizon GeN keeps no average: nothing is evaluated elsewhere');
+});
+
+test('an anytime GeN run is evaluated at its iterate average and also records the metric at the trained weights', async () => {
+  await tf.setBackend('cpu');
+  let gen: GeN | null = null;
+  const opt: OptimizerConfig = {
+    optimizer: 'gen-adamw-anytime',
+    kind: 'gen',
+    base: 'adamw',
+    label: 'GeN-AdamW anytime',
+    config: {},
+    build: () => (gen = new GeN(new AdamW(), { horizon: null })),
+  };
+  const before = tf.memory().numTensors;
+  const r = await runOne({
+    task: fitTask,
+    opt,
+    seed: 0,
+    steps: STEPS,
+    mode: 'quick',
+    phase: 't',
+    backend: 'cpu',
+    versions: {},
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(gen!.horizon, null);
+  assert.ok(Number.isFinite(r.value) && Number.isFinite(r.valueTrain!), `${r.value} and ${r.valueTrain}`);
+  assert.notEqual(r.value, r.valueTrain, 'the average is not the last iterate');
 });
