@@ -61,20 +61,17 @@ const fitTask: TaskSpec = {
   },
 };
 
-test('a layers task trains through model.fit: GeN learns the run length, every step is logged, no tensor is left', async () => {
+/** Runs GeN-AdamW built by `make` on the fit task; returns the record, the GeN and whether the tensor count held. */
+async function runGeN(name: string, make: (ctx: { fit: boolean }) => GeN) {
   await tf.setBackend('cpu');
   let gen: GeN | null = null;
   const opt: OptimizerConfig = {
-    optimizer: 'gen-adamw',
+    optimizer: name,
     kind: 'gen',
     base: 'adamw',
-    label: 'GeN-AdamW',
+    label: name,
     config: {},
-    build: (ctx) => {
-      assert.equal(ctx.fit, true, 'the runner says the run trains through fit');
-      gen = new GeN(new AdamW());
-      return gen;
-    },
+    build: (ctx) => (gen = make(ctx)),
   };
   const before = tf.memory().numTensors;
   const r = await runOne({
@@ -87,8 +84,16 @@ test('a layers task trains through model.fit: GeN learns the run length, every s
     backend: 'cpu',
     versions: {},
   });
-  assert.equal(tf.memory().numTensors, before);
-  assert.deepEqual(gen!.horizon, { steps: STEPS, shape: 'cooldown', start: 0, on: 'step' });
+  return { r, gen: gen!, leaked: tf.memory().numTensors - before };
+}
+
+test('a layers task trains through model.fit: GeN learns the run length, every step is logged, no tensor is left', async () => {
+  const { r, gen, leaked } = await runGeN('gen-adamw', (ctx) => {
+    assert.equal(ctx.fit, true, 'the runner says the run trains through fit');
+    return new GeN(new AdamW());
+  });
+  assert.equal(leaked, 0);
+  assert.deepEqual(gen.horizon, { steps: STEPS, shape: 'cooldown', start: 0, on: 'step' });
   assert.equal(r.curve.step.at(-1), STEPS);
   assert.equal(
     Object.values(r.reasons ?? {}).reduce((a, b) => a + b, 0),
@@ -102,29 +107,9 @@ test('a layers task trains through model.fit: GeN learns the run length, every s
 });
 
 test('an anytime GeN run is evaluated at its iterate average and also records the metric at the trained weights', async () => {
-  await tf.setBackend('cpu');
-  let gen: GeN | null = null;
-  const opt: OptimizerConfig = {
-    optimizer: 'gen-adamw-anytime',
-    kind: 'gen',
-    base: 'adamw',
-    label: 'GeN-AdamW anytime',
-    config: {},
-    build: () => (gen = new GeN(new AdamW(), { horizon: null })),
-  };
-  const before = tf.memory().numTensors;
-  const r = await runOne({
-    task: fitTask,
-    opt,
-    seed: 0,
-    steps: STEPS,
-    mode: 'quick',
-    phase: 't',
-    backend: 'cpu',
-    versions: {},
-  });
-  assert.equal(tf.memory().numTensors, before);
-  assert.equal(gen!.horizon, null);
+  const { r, gen, leaked } = await runGeN('gen-adamw-anytime', () => new GeN(new AdamW(), { horizon: null }));
+  assert.equal(leaked, 0);
+  assert.equal(gen.horizon, null);
   assert.ok(Number.isFinite(r.value) && Number.isFinite(r.valueTrain!), `${r.value} and ${r.valueTrain}`);
   assert.notEqual(r.value, r.valueTrain, 'the average is not the last iterate');
 });
