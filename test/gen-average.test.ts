@@ -8,6 +8,7 @@ import { AdamW, GeN, SGDW } from '../src/index.js';
 import { averageWeight } from '../src/core/index.js';
 import { assertBitIdentical, assertClose, normals, useCpu, values } from './helpers.js';
 import { mixedShapes, type ProblemInstance } from './problems.js';
+import { decodeFloat64, encodeFloat64 } from '../src/tfjs/state-codec.js';
 
 before(useCpu);
 
@@ -167,15 +168,14 @@ describe('eval mode refuses what would train the averaged weights', () => {
     const saved = await opt.getWeights();
     opt.eval();
     const avg = values(p.vars);
+    const zeros = p.vars.map((v) => ({ name: v.name, tensor: tf.zerosLike(v) }));
     const tensors = tf.memory().numTensors;
     assert.throws(() => opt.minimize(p.loss), /GeN\.minimize: .*eval mode.*opt\.train\(\)/);
-    assert.throws(
-      () => opt.applyGradients(p.vars.map((v) => ({ name: v.name, tensor: tf.zerosLike(v) }))),
-      /GeN\.applyGradients: .*eval mode/,
-    );
+    assert.throws(() => opt.applyGradients(zeros), /GeN\.applyGradients: .*eval mode/);
     await assert.rejects(opt.setWeights(saved), /GeN\.setWeights: .*eval mode/);
     assertBitIdentical(values(p.vars), avg, 'weights still hold the average');
-    assert.ok(tf.memory().numTensors <= tensors + p.vars.length, 'no step tensors left behind');
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
+    tf.dispose(zeros.map((z) => z.tensor));
     opt.train();
     opt.minimize(p.loss);
     opt.dispose();
@@ -188,10 +188,12 @@ describe('eval mode refuses what would train the averaged weights', () => {
     const other = tf.variable(tf.zeros([2, 2]));
     const w = values(p.vars);
     const state = opt.controllerState;
+    const tensors = tf.memory().numTensors;
     assert.throws(
       () => opt.minimize(() => tf.add(tf.sum(tf.square(other)), p.loss()), false, [...p.vars, other]),
       /GeN: the iterate average holds shapes .* but this step's variables have shapes/,
     );
+    assert.equal(tf.memory().numTensors, tensors, 'the refused step leaves no tensor');
     assertBitIdentical(values(p.vars), w, 'weights');
     assert.deepEqual(opt.controllerState, state);
     other.dispose();
@@ -221,7 +223,7 @@ describe('state', () => {
     [pa, pb].forEach((p) => p.dispose());
   });
 
-  test('a saved average is refused by a GeN that keeps none, naming iterateAverage', async () => {
+  test('a saved average is refused by a GeN that keeps none, naming iterateAverage, and so is a count that does not fit', async () => {
     const a = averaging();
     const p = run(a, 4);
     const saved = await a.getWeights();
@@ -231,6 +233,28 @@ describe('state', () => {
       averaging().setWeights(saved.filter((w) => !w.name.startsWith('gen/average/'))),
       /GeN\.setWeights: the list is truncated or mixed: its state averages 4 steps but it holds 0 average tensors/,
     );
+    // The state entry is gen/state/v2: its 8th number counts the averaged steps.
+    const state = saved.findIndex((w) => w.name.startsWith('gen/state'));
+    const withCount = async (count: number) => {
+      const fresh = averaging();
+      const original = await a.getWeights();
+      const numbers = decodeFloat64(original[state].tensor);
+      numbers[7] = count;
+      const edited = encodeFloat64(numbers);
+      const list = original.map((w, i) => (i === state ? { name: w.name, tensor: edited } : w));
+      try {
+        await fresh.setWeights(list);
+        return 'accepted';
+      } catch (e) {
+        return (e as Error).message;
+      } finally {
+        edited.dispose();
+        fresh.dispose();
+      }
+    };
+    assert.match(await withCount(0), /its state averages 0 steps but it holds \d+ average tensors/);
+    assert.match(await withCount(2.5), /the saved state has averaged = 2\.5, which is out of range/);
+    assert.match(await withCount(-1), /the saved state has averaged = -1, which is out of range/);
     [a, b].forEach((o) => o.dispose());
     p.dispose();
   });

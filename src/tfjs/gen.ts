@@ -360,8 +360,8 @@ export class GeN extends tf.Optimizer {
   private foldAverage(): void {
     const variables = this.stepped;
     this.stepped = null;
+    // willAverage noted them only with the option set and no horizon in force.
     if (variables === null || this.options.iterateAverage === null) return;
-    if (this.horizon !== null) return this.dropAverage();
     this.averager ??= new PolynomialAverager('GeN', this.options.iterateAverage);
     this.averager.update(variables);
   }
