@@ -15,6 +15,8 @@ export interface BuildContext {
   fit: boolean;
   /** The loss of the next training batch: the 'next' GeN variants probe it (see `GenProbe`). */
   nextBatchLoss: () => tf.Scalar;
+  /** The loss of this step's validation batch: the 'validation' GeN variants probe it (docs/algorithm.md §14). */
+  validationBatchLoss?: () => tf.Scalar;
 }
 
 /** One runnable configuration. */
@@ -48,23 +50,33 @@ export interface OptimizerEntry {
  * step's direction on the current batch, 2 extra forwards per refit); 'next' is this step's
  * direction on the next training batch (`probeLoss`, the official code's fresh-batch protocol,
  * 3 extra forwards); 'current' is this step's direction on its own batch (the paper's Algorithm 1,
- * `probeDirection: 'current'`).
+ * `probeDirection: 'current'`); 'validation' is the previous step's direction on a validation batch of the step
+ * (`probeLoss`, 3 extra forwards; docs/algorithm.md §14).
  */
-export type GenProbe = 'default' | 'next' | 'current';
+export type GenProbe = 'default' | 'next' | 'current' | 'validation';
 const PROBE_LABEL: Record<GenProbe, string> = {
   default: '',
   next: ' (next-batch probes)',
   current: ' (current-direction probes)',
+  validation: ' (validation probes)',
 };
 const PROBE_TEXT: Record<GenProbe, string> = {
   default: "probes the previous step's direction on the current batch (library default)",
   next: 'probes on the next batch',
   current: "probes the current direction on the gradient's own batch (paper's Algorithm 1)",
+  validation: "probes the previous step's direction on a validation batch (probeLoss)",
 };
 
 const SGD_MOMENTUM = 0.9;
 const ADAMW_LRS = logSpaced(1e-4, 1e-1, 7);
 const SGD_LRS = logSpaced(1e-3, 1, 7);
+
+/** The validation-batch loss a 'validation' variant probes; a context without one cannot build it. */
+function validationProbe(ctx: BuildContext): () => tf.Scalar {
+  if (!ctx.validationBatchLoss)
+    throw new Error('a validation-probe GeN variant needs validationBatchLoss in its context');
+  return ctx.validationBatchLoss;
+}
 
 /** What a GeN registry entry varies; everything else is the library default. */
 interface GenVariant {
@@ -128,6 +140,7 @@ function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): Opti
             ...(lr !== undefined ? { initialLr: lr } : {}),
             ...horizonOption(ctx, horizon, horizonOn),
             ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
+            ...(probe === 'validation' ? { probeLoss: validationProbe(ctx) } : {}),
             ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),
           }),
       },
@@ -283,6 +296,9 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   ],
   // The 0.7 round (docs/algorithm.md §13): the anytime mode evaluates a polynomial-decay iterate average.
   ['anytime-average', { horizon: 'none', options: { iterateAverage: 8 }, tag: ' (iterate average, γ = 8)' }],
+  // The 0.8 round (docs/algorithm.md §14): the probes measure a validation batch.
+  ['val', { horizon: 'run-length', probe: 'validation' }],
+  ['val-anytime', { horizon: 'none', probe: 'validation' }],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [

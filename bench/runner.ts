@@ -1,7 +1,7 @@
 // Runs one (task, optimizer configuration, seed): trains for the step budget, logs the loss and the
 // applied lr every k steps, evaluates on the validation split a few times and on both splits at the
 // end, and returns the record. Probes of GeN may use the next batch, which the loop builds one step
-// ahead anyway.
+// ahead anyway, or a validation batch of the step (built only when asked for).
 import * as tf from '@tensorflow/tfjs-core';
 import { GeN } from '../src/index.js';
 import type { OptimizerConfig } from './optimizers.js';
@@ -98,10 +98,26 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
     ),
   );
   let next: Batch = model.batch(0);
+  // The step's validation batch, for the validation-probe GeN variants: built before the step, outside its tidy,
+  // as `next` is (a batch built inside the step would be disposed with the step's temporaries).
+  const usesValidation = opt.config.probe === 'validation';
+  if (usesValidation && !model.validationBatch)
+    throw new Error(`task ${task.name} has no validationBatch, which ${opt.optimizer}'s probes need`);
+  let validation: Batch | null = null;
+  const prepareValidation = (step: number) => {
+    if (!usesValidation) return;
+    validation?.dispose();
+    validation = model.validationBatch!(step);
+  };
+  const validationBatchLoss = () => {
+    if (validation === null) throw new Error('no validation batch was prepared for this step');
+    return validation.loss();
+  };
   const optimizer = opt.build({
     totalSteps: steps,
     fit: model.layers !== undefined,
     nextBatchLoss: () => next.loss(),
+    validationBatchLoss,
   }) as Switchable;
   const curve: RunRecord['curve'] = { step: [], loss: [], lr: [], ms: [] };
   const evals: RunRecord['evals'] = [];
@@ -147,12 +163,14 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
       const advance = (step: number) => {
         next.dispose();
         next = model.batch(step + 1);
+        prepareValidation(step);
       };
       trainMs = await fitSteps(model.layers, optimizer, steps, task.batchSize, advance, afterStep);
     } else {
       for (let step = 0; step < steps; step++) {
         const current = next;
         next = model.batch(step + 1);
+        prepareValidation(step);
         const s0 = performance.now();
         const lossT = tf.tidy(() => optimizer.minimize(() => current.loss(), true, model.vars) as tf.Scalar);
         const loss = lossT ? lossT.dataSync()[0] : NaN;
@@ -202,6 +220,7 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
     return record;
   } finally {
     next.dispose();
+    (validation as Batch | null)?.dispose();
     optimizer.dispose();
     model.dispose();
   }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BROWN_GENRES, loadBrown, passages } from '../data/brown.js';
 import { buildVocab, encode } from '../data/imdb.js';
 import { seededSplit, takeEntries } from '../data/split.js';
-import { batchOrder, chunked, classify, gatherRows } from './common.js';
+import { batchOrder, chunked, classify, gatherRows, validationOrder } from './common.js';
 import { bagOfEmbeddings, VOCAB } from './imdb-embed.js';
 import type { TaskSpec } from './types.js';
 
@@ -74,17 +74,19 @@ export const brownGenre: TaskSpec = {
     const data = prepare(this.splitSeed);
     const { vars, logits } = bagOfEmbeddings(VOCAB, seed, CLASSES);
     const order = batchOrder(data.train.n, this.batchSize, seed);
+    const valOrder = validationOrder(data.val.n, this.batchSize, seed);
+    const batchOf = (part: Encoded, idx: Int32Array) => {
+      const ids = tf.tensor2d(gatherRows(part.ids, LENGTH, idx), [idx.length, LENGTH], 'int32');
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(part.y, idx), 'int32'), CLASSES));
+      return {
+        loss: () => tf.losses.softmaxCrossEntropy(y, logits(ids)) as tf.Scalar,
+        dispose: () => tf.dispose([ids, y]),
+      };
+    };
     return {
       vars,
-      batch(step) {
-        const idx = order(step);
-        const ids = tf.tensor2d(gatherRows(data.train.ids, LENGTH, idx), [idx.length, LENGTH], 'int32');
-        const y = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(data.train.y, idx), 'int32'), CLASSES));
-        return {
-          loss: () => tf.losses.softmaxCrossEntropy(y, logits(ids)) as tf.Scalar,
-          dispose: () => tf.dispose([ids, y]),
-        };
-      },
+      batch: (step) => batchOf(data.train, order(step)),
+      validationBatch: (step) => batchOf(data.val, valOrder(step)),
       evaluate(which) {
         const s = data[which];
         return chunked(s.n, 1000, (a, c) =>

@@ -10,6 +10,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { CharCorpus } from '../data/moby-dick.js';
 import { seededSplit } from '../data/split.js';
 import { mulberry32 } from '../rng.js';
+import { VALIDATION_SEED } from './common.js';
 import { seededEmbedding, seededGlorot } from './layers.js';
 import type { TaskSpec } from './types.js';
 
@@ -98,6 +99,11 @@ export function charLstmTask(info: CharLstmTaskInfo): TaskSpec {
         vars,
         batch(step) {
           const b = trainBatch(step);
+          return { loss: () => lossOf(b.x, b.y, true), dispose: () => tf.dispose([b.x, b.y]) };
+        },
+        validationBatch(step) {
+          // Windows of the validation chunks, drawn per step like the training ones, with a seed of their own.
+          const b = tensors(chunkWindows(split.val, batchSize, seed * 1_000_003 + step + VALIDATION_SEED));
           return { loss: () => lossOf(b.x, b.y, true), dispose: () => tf.dispose([b.x, b.y]) };
         },
         evaluate(which) {

@@ -24,6 +24,17 @@ export function zeros(shape: number[], name?: string): tf.Variable {
   return tf.variable(tf.zeros(shape), true, name);
 }
 
+/**
+ * Row indices (into 0..n-1) of validation batch `step`, for the validation-probe variants: {@link batchOrder} with a
+ * seed of its own, so the validation order is not the training order's.
+ */
+export function validationOrder(n: number, batch: number, seed: number): (step: number) => Int32Array {
+  return batchOrder(n, batch, seed + VALIDATION_SEED);
+}
+
+/** Offset of a run's validation-batch seeds from its training-batch seeds (the validation-probe variants). */
+export const VALIDATION_SEED = 500_009;
+
 /** Row indices (into 0..n-1) of training batch `step`: a fresh seeded permutation per epoch. */
 export function batchOrder(n: number, batch: number, seed: number): (step: number) => Int32Array {
   const perms = new Map<number, Int32Array>();

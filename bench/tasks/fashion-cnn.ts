@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadFashionMnist } from '../data/mnist.js';
 import { seededSplit, takeEntries, takeRows } from '../data/split.js';
-import { batchOrder, chunked, classify, glorot, zeros } from './common.js';
+import { batchOrder, chunked, classify, glorot, validationOrder, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 export const fashionCnn: TaskSpec = {
@@ -51,18 +51,20 @@ export const fashionCnn: TaskSpec = {
       return tf.add(tf.matMul(tf.reshape(h2, [xb.shape[0], 7 * 7 * 16]), w), b) as tf.Tensor2D;
     };
     const order = batchOrder(split.train.length, this.batchSize, seed);
+    const valOrder = validationOrder(split.val.length, this.batchSize, seed);
     const vars = [k1, c1, k2, c2, w, b];
+    const batchOf = (part: { x: Float32Array; y: Int32Array }, idx: Int32Array) => {
+      const xb = tf.tensor2d(takeRows(part.x, 784, idx), [idx.length, 784]);
+      const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(part.y, idx), 'int32'), 10));
+      return {
+        loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar,
+        dispose: () => tf.dispose([xb, yb]),
+      };
+    };
     return {
       vars,
-      batch(step) {
-        const idx = order(step);
-        const xb = tf.tensor2d(takeRows(x, 784, idx), [idx.length, 784]);
-        const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(y, idx), 'int32'), 10));
-        return {
-          loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar,
-          dispose: () => tf.dispose([xb, yb]),
-        };
-      },
+      batch: (step) => batchOf({ x, y }, order(step)),
+      validationBatch: (step) => batchOf(sets.val, valOrder(step)),
       evaluate(which) {
         const s = sets[which];
         return chunked(s.y.length, 1000, (a, c) =>

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadFashionMnist } from '../data/mnist.js';
 import { seededSplit, takeEntries, takeRows } from '../data/split.js';
-import { batchOrder, chunked, classify } from './common.js';
+import { batchOrder, chunked, classify, validationOrder } from './common.js';
 import type { TaskSpec } from './types.js';
 
 const TRAIN = 10000;
@@ -77,19 +77,20 @@ export const fashionResnet: TaskSpec = {
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const images = (flat: Float32Array, n: number) => tf.tensor4d(flat, [n, 28, 28, 1]);
     const order = batchOrder(trainIdx.length, this.batchSize, seed);
+    const valOrder = validationOrder(split.val.length, this.batchSize, seed);
+    // BatchNorm's moving statistics change on every training-mode forward, as under model.fit.
+    const batchOf = (part: { x: Float32Array; y: Int32Array }, idx: Int32Array) => {
+      const xb = images(takeRows(part.x, 784, idx), idx.length);
+      const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(part.y, idx), 'int32'), 10));
+      return {
+        loss: () => tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor2D) as tf.Scalar,
+        dispose: () => tf.dispose([xb, yb]),
+      };
+    };
     return {
       vars,
-      // BatchNorm's moving statistics change on every training-mode forward, as under model.fit.
-      batch(step) {
-        const idx = order(step);
-        const xb = images(takeRows(x, 784, idx), idx.length);
-        const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(y, idx), 'int32'), 10));
-        return {
-          loss: () =>
-            tf.losses.softmaxCrossEntropy(yb, model.apply(xb, { training: true }) as tf.Tensor2D) as tf.Scalar,
-          dispose: () => tf.dispose([xb, yb]),
-        };
-      },
+      batch: (step) => batchOf({ x, y }, order(step)),
+      validationBatch: (step) => batchOf(sets.val, valOrder(step)),
       evaluate(which) {
         const s = sets[which];
         return chunked(s.y.length, 1000, (a, c) =>

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildVocab, encode, loadImdb, PAD, tokenize } from '../data/imdb.js';
 import { seededSplit, takeEntries, type Split } from '../data/split.js';
-import { batchOrder, chunked, gatherRows, glorot, zeros } from './common.js';
+import { batchOrder, chunked, gatherRows, glorot, validationOrder, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 export const IMDB_SIZES = { train: 15000, val: 5000, test: 10000 } as const;
@@ -106,17 +106,19 @@ export const imdbEmbed: TaskSpec = {
     const data = cached;
     const { vars, logits } = bagOfEmbeddings(VOCAB, seed);
     const order = batchOrder(data.train.n, this.batchSize, seed);
+    const valOrder = validationOrder(data.val.n, this.batchSize, seed);
+    const batchOf = (part: Encoded, idx: Int32Array) => {
+      const ids = tf.tensor2d(gatherRows(part.ids, MAX_LEN, idx), [idx.length, MAX_LEN], 'int32');
+      const y = tf.tensor2d(takeEntries(part.y, idx), [idx.length, 1]);
+      return {
+        loss: () => tf.losses.sigmoidCrossEntropy(y, logits(ids)) as tf.Scalar,
+        dispose: () => tf.dispose([ids, y]),
+      };
+    };
     return {
       vars,
-      batch(step) {
-        const idx = order(step);
-        const ids = tf.tensor2d(gatherRows(data.train.ids, MAX_LEN, idx), [idx.length, MAX_LEN], 'int32');
-        const y = tf.tensor2d(takeEntries(data.train.y, idx), [idx.length, 1]);
-        return {
-          loss: () => tf.losses.sigmoidCrossEntropy(y, logits(ids)) as tf.Scalar,
-          dispose: () => tf.dispose([ids, y]),
-        };
-      },
+      batch: (step) => batchOf(data.train, order(step)),
+      validationBatch: (step) => batchOf(data.val, valOrder(step)),
       evaluate(which) {
         const s = data[which];
         return chunked(s.n, 1000, (a, c) =>

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { encode } from '../data/imdb.js';
 import { takeEntries } from '../data/split.js';
-import { batchOrder, chunked, gatherRows } from './common.js';
+import { batchOrder, chunked, gatherRows, validationOrder } from './common.js';
 import { encodeImdb, IMDB_SIZES, VOCAB, type Encoded } from './imdb-embed.js';
 import { seededEmbedding, seededGlorot } from './layers.js';
 import type { TaskSpec } from './types.js';
@@ -60,19 +60,22 @@ export const imdbGru: TaskSpec = {
     const model = embeddingGru(VOCAB, seed);
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     const order = batchOrder(data.train.n, this.batchSize, seed);
-    const trainBatch = (step: number) => {
-      const idx = order(step);
-      return {
-        x: tf.tensor2d(Float32Array.from(gatherRows(data.train.ids, LENGTH, idx)), [idx.length, LENGTH]),
-        y: tf.tensor2d(takeEntries(data.train.y, idx), [idx.length, 1]),
-      };
-    };
+    const valOrder = validationOrder(data.val.n, this.batchSize, seed);
+    const tensorsOf = (part: Encoded, idx: Int32Array) => ({
+      x: tf.tensor2d(Float32Array.from(gatherRows(part.ids, LENGTH, idx)), [idx.length, LENGTH]),
+      y: tf.tensor2d(takeEntries(part.y, idx), [idx.length, 1]),
+    });
+    const trainBatch = (step: number) => tensorsOf(data.train, order(step));
     const lossOf = (x: tf.Tensor, y: tf.Tensor, training: boolean) =>
       tf.mean(tfl.metrics.binaryCrossentropy(y, model.apply(x, { training }) as tf.Tensor)) as tf.Scalar;
     return {
       vars,
       batch(step) {
         const b = trainBatch(step);
+        return { loss: () => lossOf(b.x, b.y, true), dispose: () => tf.dispose([b.x, b.y]) };
+      },
+      validationBatch(step) {
+        const b = tensorsOf(data.val, valOrder(step));
         return { loss: () => lossOf(b.x, b.y, true), dispose: () => tf.dispose([b.x, b.y]) };
       },
       evaluate(which) {

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadLetterRecognition } from '../data/letters.js';
 import { columnStats, seededSplit, standardise, takeEntries, takeRows } from '../data/split.js';
-import { batchOrder, chunked, classify, glorot, zeros } from './common.js';
+import { batchOrder, chunked, classify, glorot, validationOrder, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 const ROWS = 20000;
@@ -46,17 +46,19 @@ export const lettersMlp: TaskSpec = {
         b3,
       ) as tf.Tensor2D;
     const order = batchOrder(split.train.length, this.batchSize, seed);
+    const valOrder = validationOrder(sets.val.y.length, this.batchSize, seed);
+    const batchOf = (part: { x: Float32Array; y: Int32Array }, idx: Int32Array) => {
+      const xb = tf.tensor2d(takeRows(part.x, data.d, idx), [idx.length, data.d]);
+      const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(part.y, idx), 'int32'), classes));
+      return {
+        loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar,
+        dispose: () => tf.dispose([xb, yb]),
+      };
+    };
     return {
       vars,
-      batch(step) {
-        const idx = order(step);
-        const xb = tf.tensor2d(takeRows(train.x, data.d, idx), [idx.length, data.d]);
-        const yb = tf.tidy(() => tf.oneHot(tf.tensor1d(takeEntries(train.y, idx), 'int32'), classes));
-        return {
-          loss: () => tf.losses.softmaxCrossEntropy(yb, logits(xb)) as tf.Scalar,
-          dispose: () => tf.dispose([xb, yb]),
-        };
-      },
+      batch: (step) => batchOf(train, order(step)),
+      validationBatch: (step) => batchOf(sets.val, valOrder(step)),
       evaluate(which) {
         const s = sets[which];
         return chunked(s.y.length, 2000, (a, b) =>

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadMnist } from '../data/mnist.js';
 import { seededSplit, takeEntries, takeRows } from '../data/split.js';
 import { permutation } from '../rng.js';
-import { batchOrder, chunked, classify, glorot, zeros } from './common.js';
+import { batchOrder, chunked, classify, glorot, validationOrder, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 /** Pixels of an MNIST image, the MLP's input width. */
@@ -110,10 +110,15 @@ export const mnistMlp: TaskSpec = {
     };
     const model = mnistMlpModel([seed * 10 + 1, seed * 10 + 2]);
     const order = batchOrder(split.train.length, this.batchSize, seed);
+    const valOrder = validationOrder(split.val.length, this.batchSize, seed);
     return {
       vars: model.vars,
       batch(step) {
         const b = mnistBatch(x, y, order(step));
+        return { loss: () => mnistLoss(model, b), dispose: () => tf.dispose([b.x, b.y]) };
+      },
+      validationBatch(step) {
+        const b = mnistBatch(sets.val.x, sets.val.y, valOrder(step));
         return { loss: () => mnistLoss(model, b), dispose: () => tf.dispose([b.x, b.y]) };
       },
       evaluate: (which) => mnistMetrics(model, sets[which]),

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadMobyDick, type CharCorpus } from '../data/moby-dick.js';
 import { seededSplit } from '../data/split.js';
 import { mulberry32 } from '../rng.js';
-import { glorot, zeros } from './common.js';
+import { glorot, VALIDATION_SEED, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 const CHARS = 400_000;
@@ -101,6 +101,10 @@ export const mobyChar: TaskSpec = {
       vars,
       batch(step) {
         const b = tensors(windows(split.train, batchSize, seed * 1_000_003 + step));
+        return { loss: () => lossOf(b.x, b.y), dispose: () => tf.dispose([b.x, b.y]) };
+      },
+      validationBatch(step) {
+        const b = tensors(windows(split.val, batchSize, seed * 1_000_003 + step + VALIDATION_SEED));
         return { loss: () => lossOf(b.x, b.y), dispose: () => tf.dispose([b.x, b.y]) };
       },
       evaluate(which) {

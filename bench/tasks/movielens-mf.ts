@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadMovieLens, type Ratings } from '../data/movielens.js';
 import { seededSplit, takeEntries, type Split } from '../data/split.js';
 import { normalArray } from '../rng.js';
-import { batchOrder, zeros } from './common.js';
+import { batchOrder, validationOrder, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 const RANK = 32;
@@ -102,20 +102,24 @@ export const movielensMf: TaskSpec = {
       }
       return relevant.size ? total / relevant.size : NaN;
     };
+    const valOrder = validationOrder(split.val.length, this.batchSize, seed);
+    /** The training objective (squared error plus the L2 penalty on the rows it touches) on ratings `idx`. */
+    const batchOf = (idx: Int32Array) => {
+      const b = part(idx);
+      const penalty = () =>
+        tf.mul(
+          L2,
+          tf.add(tf.mean(tf.sum(tf.square(tf.gather(U, b.u)), 1)), tf.mean(tf.sum(tf.square(tf.gather(V, b.i)), 1))),
+        );
+      return {
+        loss: () => tf.add(tf.losses.meanSquaredError(b.y, predict(b.u, b.i)), penalty()) as tf.Scalar,
+        dispose: () => tf.dispose([b.u, b.i, b.y]),
+      };
+    };
     return {
       vars,
-      batch(step) {
-        const b = part(Int32Array.from(order(step), (k) => split.train[k]));
-        const penalty = () =>
-          tf.mul(
-            L2,
-            tf.add(tf.mean(tf.sum(tf.square(tf.gather(U, b.u)), 1)), tf.mean(tf.sum(tf.square(tf.gather(V, b.i)), 1))),
-          );
-        return {
-          loss: () => tf.add(tf.losses.meanSquaredError(b.y, predict(b.u, b.i)), penalty()) as tf.Scalar,
-          dispose: () => tf.dispose([b.u, b.i, b.y]),
-        };
-      },
+      batch: (step) => batchOf(Int32Array.from(order(step), (k) => split.train[k])),
+      validationBatch: (step) => batchOf(Int32Array.from(valOrder(step), (k) => split.val[k])),
       evaluate(which) {
         const s = sets[which];
         const mse = tf.tidy(() => tf.losses.meanSquaredError(s.y, predict(s.u, s.i)).dataSync()[0]);

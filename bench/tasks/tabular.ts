@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadBreastCancer, loadDiabetes, type Tabular } from '../data/sklearn.js';
 import { columnStats, seededSplit, standardise, takeEntries, takeRows, type Split } from '../data/split.js';
-import { batchOrder, glorot, zeros } from './common.js';
+import { batchOrder, glorot, validationOrder, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 /**
@@ -73,16 +73,16 @@ export const breastCancerLogreg: TaskSpec = {
     // The separable data otherwise drive ‖w‖ up for as long as one trains, and the benchmark would
     // reward the optimizers that minimise the loss least.
     const l2 = 1 / (2 * p.split.train.length);
+    // The objective on a whole part: full batch, so the validation batch is the whole validation split.
+    const objective = (part: { x: tf.Tensor2D; y: tf.Tensor2D }) => ({
+      loss: () =>
+        tf.add(tf.losses.sigmoidCrossEntropy(part.y, logits(part.x)), tf.mul(l2, tf.sum(tf.square(w)))) as tf.Scalar,
+      dispose: () => undefined,
+    });
     return {
       vars: [w, b],
-      batch: () => ({
-        loss: () =>
-          tf.add(
-            tf.losses.sigmoidCrossEntropy(train.y, logits(train.x)),
-            tf.mul(l2, tf.sum(tf.square(w))),
-          ) as tf.Scalar,
-        dispose: () => undefined,
-      }),
+      batch: () => objective(train),
+      validationBatch: () => objective(sets.val),
       evaluate(which) {
         const s = sets[which];
         return tf.tidy(() => {
@@ -130,18 +130,21 @@ export const diabetesMlp: TaskSpec = {
       },
     };
     const vars = [w1, b1, w2, b2];
+    const valOrder = validationOrder(p.split.val.length, this.batchSize, seed);
+    /** The training objective (squared error plus the L2 penalty) on rows `idx`. */
+    const batchOf = (idx: Int32Array) => {
+      const x = tf.tensor2d(takeRows(p.x, p.d, idx), [idx.length, p.d]);
+      const y = tf.tensor2d(takeEntries(p.y, idx), [idx.length, 1]);
+      const penalty = () => tf.mul(MLP_L2, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2))));
+      return {
+        loss: () => tf.add(tf.losses.meanSquaredError(y, predict(x)), penalty()) as tf.Scalar,
+        dispose: () => tf.dispose([x, y]),
+      };
+    };
     return {
       vars,
-      batch(step) {
-        const idx = Int32Array.from(order(step), (i) => trainIdx[i]);
-        const x = tf.tensor2d(takeRows(p.x, p.d, idx), [idx.length, p.d]);
-        const y = tf.tensor2d(takeEntries(p.y, idx), [idx.length, 1]);
-        const penalty = () => tf.mul(MLP_L2, tf.add(tf.sum(tf.square(w1)), tf.sum(tf.square(w2))));
-        return {
-          loss: () => tf.add(tf.losses.meanSquaredError(y, predict(x)), penalty()) as tf.Scalar,
-          dispose: () => tf.dispose([x, y]),
-        };
-      },
+      batch: (step) => batchOf(Int32Array.from(order(step), (i) => trainIdx[i])),
+      validationBatch: (step) => batchOf(Int32Array.from(valOrder(step), (i) => p.split.val[i])),
       evaluate(which) {
         const s = sets[which];
         const mse = tf.tidy(() => tf.losses.meanSquaredError(s.y, predict(s.x)).dataSync()[0]);

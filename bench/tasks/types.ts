@@ -44,6 +44,12 @@ export interface TaskInstance {
   vars: tf.Variable[];
   /** The training batch of step `step` (batch order fixed by the run's seed). */
   batch(step: number): Batch;
+  /**
+   * A batch of the validation split for step `step`, of the task's batch size, in an order fixed by the run's seed
+   * (the same objective as {@link batch}'s loss, on data never trained on): what the `probe: 'validation'` GeN
+   * variants probe (docs/algorithm.md §14). Every task of the suite has one.
+   */
+  validationBatch?(step: number): Batch;
   /** Evaluates on the validation or the test split. */
   evaluate(split: 'val' | 'test'): Metrics;
   /** Present when the model is a tfjs-layers model meant for `model.fit` (see {@link LayersTraining}). */
