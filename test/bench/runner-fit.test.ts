@@ -7,11 +7,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { AdamW, GeN } from '../../src/index.js';
-import type { OptimizerConfig } from '../../bench/optimizers.js';
+import type { BuildContext, OptimizerConfig } from '../../bench/optimizers.js';
 import { runOne } from '../../bench/runner.js';
 import type { TaskSpec } from '../../bench/tasks/types.js';
 
 const STEPS = 12;
+/** The steps whose validation batch the runner built, and how many times a validation loss was computed. */
+const validationSteps: number[] = [];
+let validationLosses = 0;
 
 /** A dense softmax classifier on 4 features, trained with model.fit. */
 const fitTask: TaskSpec = {
@@ -51,6 +54,17 @@ const fitTask: TaskSpec = {
         const b = batch(step);
         return { loss: () => lossOf(b), dispose: () => tf.dispose([b.x, b.y]) };
       },
+      validationBatch(step) {
+        validationSteps.push(step);
+        const b = batch(1000 + step);
+        return {
+          loss: () => {
+            validationLosses++;
+            return lossOf(b);
+          },
+          dispose: () => tf.dispose([b.x, b.y]),
+        };
+      },
       evaluate: () => ({ loss: tf.tidy(() => lossOf(evalSet).dataSync()[0]) }),
       layers: { model, loss: 'categoricalCrossentropy', batch },
       dispose: () => {
@@ -62,7 +76,7 @@ const fitTask: TaskSpec = {
 };
 
 /** Runs GeN-AdamW built by `make` on the fit task; returns the record, the GeN and whether the tensor count held. */
-async function runGeN(name: string, make: (ctx: { fit: boolean }) => GeN) {
+async function runGeN(name: string, make: (ctx: BuildContext) => GeN, config: Record<string, unknown> = {}) {
   await tf.setBackend('cpu');
   let gen: GeN | null = null;
   const opt: OptimizerConfig = {
@@ -70,7 +84,7 @@ async function runGeN(name: string, make: (ctx: { fit: boolean }) => GeN) {
     kind: 'gen',
     base: 'adamw',
     label: name,
-    config: {},
+    config,
     build: (ctx) => (gen = make(ctx)),
   };
   const before = tf.memory().numTensors;
@@ -112,4 +126,26 @@ test('an anytime GeN run is evaluated at its iterate average and also records th
   assert.equal(gen.horizon, null);
   assert.ok(Number.isFinite(r.value) && Number.isFinite(r.valueTrain!), `${r.value} and ${r.valueTrain}`);
   assert.notEqual(r.value, r.valueTrain, 'the average is not the last iterate');
+});
+
+test('a validation-probe GeN run builds one validation batch per step outside the step and probes it on refits only', async () => {
+  validationSteps.length = 0;
+  validationLosses = 0;
+  const { r, gen, leaked } = await runGeN(
+    'gen-adamw-val',
+    (ctx) => new GeN(new AdamW(), { probeLoss: ctx.validationBatchLoss }),
+    { probe: 'validation' },
+  );
+  assert.equal(leaked, 0, 'the last validation batch is disposed with the run');
+  assert.deepEqual(
+    validationSteps,
+    Array.from({ length: STEPS }, (_, i) => i),
+    'one batch per step, in order',
+  );
+  const refits = STEPS - (r.reasons?.skipped ?? 0);
+  // Each refit measures L(0) and the two probe points on the validation batch: three losses.
+  assert.equal(validationLosses, 3 * refits, `${validationLosses} validation losses for ${refits} refits`);
+  assert.ok(refits > 0 && refits < STEPS, `${refits} refits`);
+  assert.ok(Number.isFinite(r.value) && !r.diverged);
+  assert.equal(gen.options.probeLoss !== null, true);
 });

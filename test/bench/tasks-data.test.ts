@@ -88,3 +88,29 @@ describe('the held-out and the 0.4 development tasks train on their real data (s
     });
   }
 });
+
+describe('every task has a validation batch for the validation-probe variants (skipped without its data)', () => {
+  for (const task of TASKS) {
+    test(`${task.name}: validationBatch(step) is the training objective on validation data, the same for a step and freed on dispose`, (t) => {
+      const m = tryCreate(task);
+      if (typeof m === 'string') return t.skip(`data not installed: ${m}`);
+      assert.ok(m.validationBatch, `${task.name} has validationBatch`);
+      const before = tf.memory().numTensors;
+      const lossOf = (b: { loss(): tf.Scalar; dispose(): void }) => {
+        const v = tf.tidy(() => b.loss().dataSync()[0]);
+        b.dispose();
+        return v;
+      };
+      const first = lossOf(m.validationBatch(0));
+      const again = lossOf(m.validationBatch(0));
+      const train = lossOf(m.batch(0));
+      assert.equal(tf.memory().numTensors, before, 'no tensor left behind');
+      assert.ok(Number.isFinite(first), `validation loss ${first}`);
+      assert.equal(again, first, 'the same step gives the same validation batch');
+      // Full-batch breast cancer has one validation batch (the whole split); every other task draws a new one per step.
+      if (task.batchSize > 0) assert.notEqual(lossOf(m.validationBatch(1)), first, 'step 1 has another batch');
+      assert.notEqual(first, train, 'validation data is not the training batch');
+      m.dispose();
+    });
+  }
+});
