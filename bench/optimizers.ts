@@ -299,6 +299,9 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   // The 0.8 round (docs/algorithm.md §14): the probes measure a validation batch.
   ['val', { horizon: 'run-length', probe: 'validation' }],
   ['val-anytime', { horizon: 'none', probe: 'validation' }],
+  // Its second candidate (docs/algorithm.md §15): the lr tracks c·x*, with the default back-off on rejected fits.
+  ['factor125', { horizon: 'run-length', options: { stepFactor: 1.25 }, tag: ' (factor 1.25)' }],
+  ['factor15', { horizon: 'run-length', options: { stepFactor: 1.5 }, tag: ' (factor 1.5)' }],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
