@@ -1,7 +1,7 @@
 // Runs one (task, optimizer configuration, seed): trains for the step budget, logs the loss and the
 // applied lr every k steps, evaluates on the validation split a few times and on both splits at the
 // end, and returns the record. Probes of GeN may use the next batch, which the loop builds one step
-// ahead anyway, or a validation batch of the step (built only when asked for).
+// ahead anyway, or a validation batch of the step (built for the variants whose probes use one).
 import * as tf from '@tensorflow/tfjs-core';
 import { GeN } from '../src/index.js';
 import type { OptimizerConfig } from './optimizers.js';
