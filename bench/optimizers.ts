@@ -302,6 +302,24 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   // Its second candidate (docs/algorithm.md §15): the lr tracks c·x*, with the default back-off on rejected fits.
   ['factor125', { horizon: 'run-length', options: { stepFactor: 1.25 }, tag: ' (factor 1.25)' }],
   ['factor15', { horizon: 'run-length', options: { stepFactor: 1.5 }, tag: ' (factor 1.5)' }],
+  // Its third (docs/algorithm.md §16): no fit raises the lr while the training loss rises, alone and with a factor.
+  ['rising', { horizon: 'run-length', options: { risingLoss: 'hold' }, tag: ' (hold while the loss rises)' }],
+  [
+    'rising-factor125',
+    {
+      horizon: 'run-length',
+      options: { risingLoss: 'hold', stepFactor: 1.25 },
+      tag: ' (hold while the loss rises, factor 1.25)',
+    },
+  ],
+  [
+    'rising-factor15',
+    {
+      horizon: 'run-length',
+      options: { risingLoss: 'hold', stepFactor: 1.5 },
+      tag: ' (hold while the loss rises, factor 1.5)',
+    },
+  ],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [

@@ -10,11 +10,13 @@ import {
   horizonFactor,
   initialControllerState,
   isRefitStep,
+  lossRising,
   MAX_CALIBRATION_STEPS,
   probeOffsets,
   retryCalibration,
+  trackLoss,
 } from './controller.js';
-import { resolveControllerOptions, type ControllerOptions } from './options.js';
+import { LOSS_TREND_FAST, LOSS_TREND_SLOW, resolveControllerOptions, type ControllerOptions } from './options.js';
 
 const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { calibrate: false, ...o });
 const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0, downhill: true });
@@ -429,5 +431,58 @@ describe('the learning-rate controller', () => {
       for (let i = 0; i < 400; i++) s = decideRefit(s, o, ok(0.13)).state;
       assert.ok(Math.abs(s.lr - 0.13) < 1e-12, `lr ${s.lr}`);
     });
+  });
+});
+
+describe('the loss trend (risingLoss)', () => {
+  /** A state whose loss averages say the loss rises (fast above slow) or falls. */
+  const trending = (o: ControllerOptions, rising: boolean) => ({
+    ...initialControllerState(o),
+    lossFast: rising ? 1.2 : 0.8,
+    lossSlow: 1,
+  });
+
+  test('both loss averages start at the first finite loss and then follow their weights; a non-finite loss is skipped', () => {
+    const o = opts();
+    let s = trackLoss(initialControllerState(o), NaN);
+    assert.ok(Number.isNaN(s.lossFast) && Number.isNaN(s.lossSlow), 'no loss seen yet');
+    s = trackLoss(s, 2);
+    assert.deepEqual([s.lossFast, s.lossSlow], [2, 2]);
+    s = trackLoss(trackLoss(s, Infinity), 1);
+    assert.equal(s.lossFast, 2 + LOSS_TREND_FAST * (1 - 2));
+    assert.equal(s.lossSlow, 2 + LOSS_TREND_SLOW * (1 - 2));
+    assert.equal(lossRising(s), false, 'a falling loss: the fast average is below the slow one');
+    for (let k = 0; k < 5; k++) s = trackLoss(s, 3);
+    assert.equal(lossRising(s), true, 'a rising loss: the fast average overtakes the slow one');
+  });
+
+  test("'hold': while the loss rises no accepted fit raises the lr, and a lower proposal still lowers it", () => {
+    const o = opts({ initialLr: 0.1, risingLoss: 'hold' });
+    assert.equal(decideRefit(trending(o, true), o, ok(0.15)).state.lr, 0.1);
+    assert.equal(decideRefit(trending(o, true), o, ok(1)).state.lr, 0.1, 'a clipped-high fit too');
+    assert.ok(Math.abs(decideRefit(trending(o, true), o, ok(0.08)).state.lr - (0.9 * 0.1 + 0.1 * 0.08)) < 1e-15);
+    assert.ok(decideRefit(trending(o, false), o, ok(0.15)).state.lr > 0.1, 'a falling loss leaves the rule as it is');
+  });
+
+  test("'hold': an insignificant or downhill nonconvex fit leaves the lr as it is while the loss rises; rejections back off as before", () => {
+    const o = opts({ initialLr: 0.1, risingLoss: 'hold' });
+    assert.equal(decideRefit(trending(o, true), o, rejected('insignificant')).state.lr, 0.1);
+    assert.equal(decideRefit(trending(o, true), o, rejected('nonconvex', true)).state.lr, 0.1);
+    assert.ok(decideRefit(trending(o, false), o, rejected('insignificant')).state.lr > 0.1);
+    assert.ok(decideRefit(trending(o, true), o, rejected('not_descent')).state.lr < 0.1);
+  });
+
+  test("'ignore' (the default) and calibration do not look at the loss trend", () => {
+    const ignore = opts({ initialLr: 0.1 });
+    assert.equal(ignore.risingLoss, 'ignore');
+    assert.ok(decideRefit(trending(ignore, true), ignore, ok(0.15)).state.lr > 0.1);
+    const calibrating = opts({ initialLr: 0.1, risingLoss: 'hold', calibrate: true });
+    assert.equal(decideRefit(trending(calibrating, true), calibrating, ok(3)).state.lr, 1, 'calibration lands at x*/W');
+  });
+
+  test('a refit carries the loss averages into the next state', () => {
+    const o = opts({ risingLoss: 'hold' });
+    const d = decideRefit(trending(o, true), o, ok(0.001));
+    assert.deepEqual([d.state.lossFast, d.state.lossSlow], [1.2, 1]);
   });
 });

@@ -2,6 +2,8 @@ import type { Acceptance } from './accept.js';
 import {
   COOLDOWN_FRACTION,
   HORIZON_SHAPE,
+  LOSS_TREND_FAST,
+  LOSS_TREND_SLOW,
   MAX_CALIBRATION_STEPS,
   type AveragingRule,
   type ControllerOptions,
@@ -27,11 +29,43 @@ export interface ControllerState {
   calibrationSteps: number;
   /** Refits done so far. */
   refits: number;
+  /** Fast exponential average of the step losses (option `risingLoss`); NaN before the first finite loss. */
+  lossFast: number;
+  /** Slow exponential average of the step losses (option `risingLoss`); NaN before the first finite loss. */
+  lossSlow: number;
 }
 
 /** The state before the first step. */
 export function initialControllerState(o: ControllerOptions): ControllerState {
-  return { step: 0, lr: o.initialLr, calibrating: o.calibrate, calibrationSteps: 0, refits: 0 };
+  return {
+    step: 0,
+    lr: o.initialLr,
+    calibrating: o.calibrate,
+    calibrationSteps: 0,
+    refits: 0,
+    lossFast: NaN,
+    lossSlow: NaN,
+  };
+}
+
+/**
+ * Folds a step's training loss into the two loss averages of `risingLoss`: ℓ_fast ← ℓ_fast + α_f·(ℓ − ℓ_fast),
+ * ℓ_slow likewise with α_s ({@link LOSS_TREND_FAST}, {@link LOSS_TREND_SLOW}); both start at the first finite
+ * loss. A loss that is not finite (or no loss: a step without the closure) leaves them as they are.
+ */
+export function trackLoss(s: ControllerState, loss: number): ControllerState {
+  if (!Number.isFinite(loss)) return s;
+  if (!Number.isFinite(s.lossFast) || !Number.isFinite(s.lossSlow)) return { ...s, lossFast: loss, lossSlow: loss };
+  return {
+    ...s,
+    lossFast: s.lossFast + LOSS_TREND_FAST * (loss - s.lossFast),
+    lossSlow: s.lossSlow + LOSS_TREND_SLOW * (loss - s.lossSlow),
+  };
+}
+
+/** Whether the training loss is rising: its fast average is above its slow one (`risingLoss`). */
+export function lossRising(s: ControllerState): boolean {
+  return s.lossFast > s.lossSlow;
 }
 
 /** Whether the step about to be taken refits the parabola: every step while calibrating, else every Φ. */
@@ -194,13 +228,15 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
     if (s.calibrationSteps + 1 >= MAX_CALIBRATION_STEPS) calibrating = false;
   } else {
     const smooth = smoother(o.smoothing, o.averaging);
+    // While the loss rises, `risingLoss: 'hold'` lets no fit raise the lr.
+    const ceiling = o.risingLoss === 'hold' && lossRising(s) ? 1 : Infinity;
     if (acc.accepted) {
       const target = o.stepFactor * acc.proposal;
       const clipped = clamp(target, lo * lr, hi * lr);
       if (clipped !== target) reason = 'clipped';
-      next = smooth(lr, proposalHorizonFactor(s.step, o.horizon) * clipped);
+      next = smooth(lr, proposalHorizonFactor(s.step, o.horizon) * Math.min(clipped, ceiling * lr));
     } else if (grows) {
-      next = smooth(lr, (o.clip ? hi : DEFAULT_BAND[1]) * lr);
+      next = smooth(lr, Math.min((o.clip ? hi : DEFAULT_BAND[1]) * lr, ceiling * lr));
     } else if (acc.reason === 'nonfinite') {
       next = lr / 2;
       skipUpdate = true;
@@ -220,6 +256,8 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
       calibrating,
       calibrationSteps: s.calibrationSteps + (s.calibrating ? 1 : 0),
       refits: s.refits + 1,
+      lossFast: s.lossFast,
+      lossSlow: s.lossSlow,
     },
     reason,
     accepted: acc.accepted,

@@ -30,7 +30,10 @@ export {
   type AveragingRule,
   type CalibrationRefitRule,
   type RejectionRule,
+  type RisingLossRule,
   type ProbeDirection,
+  LOSS_TREND_FAST,
+  LOSS_TREND_SLOW,
   RENAMED_OPTIONS,
 } from './options.js';
 export {
@@ -43,6 +46,8 @@ export {
   retryCalibration,
   carryOver,
   backOffNonfinite,
+  trackLoss,
+  lossRising,
   CALIBRATION_JUMP,
   MAX_CALIBRATION_STEPS,
   type ControllerState,

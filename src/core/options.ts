@@ -167,7 +167,27 @@ export interface ControllerOptions {
    * ×2^−0.1, and settles at the median (docs/algorithm.md §11). Default `arithmetic`.
    */
   averaging: AveragingRule;
+  /**
+   * What a fit that would raise the lr does while the training loss is rising. GeN keeps two
+   * exponential averages of the step losses, a fast one (weight {@link LOSS_TREND_FAST}, about 10 steps) and a
+   * slow one ({@link LOSS_TREND_SLOW}, about 50), and calls the loss rising when the fast one is above the slow
+   * one. `hold`: while it rises, an accepted proposal is clipped to at most the current lr, and an `insignificant`
+   * (or downhill `nonconvex`) fit leaves the lr as it is, so the lr cannot climb while the loss climbs; decreases
+   * act as before. Why: the one-step rule measures the loss along one direction on one batch, and with a larger
+   * `stepFactor` the lr was seen to run away on MNIST and MovieLens while every fit along its direction still
+   * said "further" and the training loss rose for hundreds of steps (docs/algorithm.md §16). `ignore`: the
+   * loss trend plays no part (gen-optim 0.7's rule). Calibration is not affected. Default `ignore`.
+   */
+  risingLoss: RisingLossRule;
 }
+
+/** What a fit that would raise the lr does while the loss rises: see {@link ControllerOptions.risingLoss}. */
+export type RisingLossRule = 'ignore' | 'hold';
+
+/** Weight of a step's loss in the fast loss average of {@link ControllerOptions.risingLoss} (about 10 steps). */
+export const LOSS_TREND_FAST = 0.1;
+/** Weight of a step's loss in the slow loss average of {@link ControllerOptions.risingLoss} (about 50 steps). */
+export const LOSS_TREND_SLOW = 0.02;
 
 /** How the smoothing averages: see {@link ControllerOptions.averaging}. */
 export type AveragingRule = 'arithmetic' | 'geometric';
@@ -206,6 +226,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   stepFactor: 1,
   rejection: 'back-off',
   negativeCurvature: 'grow',
+  risingLoss: 'ignore',
   averaging: 'arithmetic',
 });
 
@@ -291,6 +312,7 @@ export function resolveControllerOptions(
   checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
   checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
+  checkOneOf(owner, 'risingLoss', o.risingLoss, ['ignore', 'hold']);
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
   if (o.iterateAverage !== null) {

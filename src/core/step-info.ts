@@ -50,4 +50,9 @@ export interface StepInfo {
    * probe fields describe the last of them. 0 outside calibration.
    */
   calibrationRefits: number;
+  /**
+   * Whether the training loss was rising at this step: the fast average of the step losses above the slow one
+   * (option `risingLoss`, which with `'hold'` keeps any fit from raising the lr then). Reported whatever the option.
+   */
+  lossRising: boolean;
 }

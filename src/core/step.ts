@@ -2,6 +2,8 @@ import { acceptProposal } from './accept.js';
 import {
   backOffNonfinite,
   carryOver,
+  lossRising,
+  trackLoss,
   decideRefit,
   appliedHorizonFactor,
   retryCalibration,
@@ -123,15 +125,17 @@ export function finishStep(
   let decision: RefitDecision;
   let fit = { l0: NaN, a: NaN, b: NaN, r2: NaN };
   let proposedLr = NaN;
+  // The step's loss joins the loss averages before the decision (option `risingLoss`).
+  const tracked = trackLoss(s, obs.loss);
   if (plan.offsets.length > 0) {
     const full = fitParabola(plan.offsets, obs.probeLosses);
     fit = full;
     const acceptance = acceptProposal(full, plan.offsets, obs.probeLosses, o, plan.start);
     proposedLr = acceptance.proposal;
-    decision = decideRefit(s, o, acceptance);
+    decision = decideRefit(tracked, o, acceptance);
   } else {
     decision = {
-      state: carryOver(s),
+      state: carryOver(tracked),
       stepLr: s.lr,
       reason: closure ? 'skipped' : 'no_closure',
       accepted: false,
@@ -162,6 +166,7 @@ export function finishStep(
       probed: plan.probed,
       calibrating: s.calibrating,
       calibrationRefits: refitsThisStep,
+      lossRising: lossRising(tracked),
     },
   };
 }
@@ -196,6 +201,7 @@ export function finishNonfinite(s: ControllerState, o: ControllerOptions, loss: 
       probed: null,
       calibrating: s.calibrating,
       calibrationRefits: 0,
+      lossRising: lossRising(s),
     },
   };
 }

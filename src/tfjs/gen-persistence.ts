@@ -11,7 +11,7 @@ import type { NamedTensor } from './types.js';
  * GeN's part of `getWeights`/`setWeights` (and so of `model.save` with `includeOptimizer`):
  *
  *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale,
- *                                   averaged]
+ *                                   averaged, lossFast, lossSlow]
  *     base/<name>                  every weight of the base optimizer's getWeights()
  *     base_scalar/<field>          the base's scalar variables that its getWeights() leaves out
  *     gen/previous_direction/<i>   the held direction of the previous step, if any
@@ -50,6 +50,8 @@ export async function saveGeN(base: tf.Optimizer, held: GeNHeld): Promise<NamedT
     held.previous?.lr ?? NaN,
     held.gradScale,
     held.average?.count ?? 0,
+    s.lossFast,
+    s.lossSlow,
   ];
   return [
     stateEntry(STATE, values),
@@ -78,12 +80,19 @@ export async function loadGeN(
   if (iter.tensor.size !== 1 || !Number.isInteger(iterations) || iterations < 0) {
     throw new Error(`GeN.setWeights: 'iter' must be one integer ≥ 0; got ${iterations}.`);
   }
-  const [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale = 0, averaged = 0] = readStateEntry(
-    'GeN',
-    weights,
-    STATE,
-    6,
-  );
+  // Lists before 0.7 hold no `averaged`, before 0.8 no loss averages (read as "no loss seen yet").
+  const [
+    step,
+    lr,
+    calibrating,
+    calibrationSteps,
+    refits,
+    previousLr,
+    gradScale = 0,
+    averaged = 0,
+    lossFast = NaN,
+    lossSlow = NaN,
+  ] = readStateEntry('GeN', weights, STATE, 6);
   const check = (name: string, value: number, ok: boolean) => {
     if (!ok) throw new Error(`GeN.setWeights: the saved state has ${name} = ${value}, which is out of range.`);
   };
@@ -95,6 +104,9 @@ export async function loadGeN(
   check('gradScale', gradScale, Number.isFinite(gradScale) && gradScale >= 0);
   check('previousLr', previousLr, Number.isNaN(previousLr) || (Number.isFinite(previousLr) && previousLr >= 0));
   check('averaged', averaged, Number.isInteger(averaged) && averaged >= 0);
+  // Both loss averages are NaN until the first finite loss, and finite after it.
+  check('lossFast', lossFast, Number.isNaN(lossFast) ? Number.isNaN(lossSlow) : Number.isFinite(lossFast));
+  check('lossSlow', lossSlow, Number.isNaN(lossSlow) ? Number.isNaN(lossFast) : Number.isFinite(lossSlow));
   const averageEntries = weights.filter((w) => w.name.startsWith(AVERAGE)).length;
   if (averaged > 0 !== averageEntries > 0) {
     throw new Error(
@@ -146,7 +158,7 @@ export async function loadGeN(
   }
   return {
     iterations,
-    state: { step, lr, calibrating: calibrating === 1, calibrationSteps, refits },
+    state: { step, lr, calibrating: calibrating === 1, calibrationSteps, refits, lossFast, lossSlow },
     previous: directions.length > 0 ? { directions, lr: previousLr } : null,
     gradScale,
     average: average.length > 0 ? { weights: average, count: averaged } : null,

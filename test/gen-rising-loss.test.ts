@@ -1,0 +1,89 @@
+// GeN's loss trend (`risingLoss`, docs/algorithm.md §16): what the step diagnostics report, that the two loss
+// averages save and restore bit-exactly, that an older state list loads, and that a state that cannot be is refused.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdamW, GeN } from '../src/index.js';
+import { LOSS_TREND_FAST, LOSS_TREND_SLOW } from '../src/core/index.js';
+import { assertBitIdentical, useCpu, values } from './helpers.js';
+import { mixedShapes } from './problems.js';
+import { decodeFloat64, encodeFloat64 } from '../src/tfjs/state-codec.js';
+
+before(useCpu);
+
+const holding = () => new GeN(new AdamW(), { risingLoss: 'hold', horizon: null, iterateAverage: null });
+
+describe('the loss trend', () => {
+  test('lastStep.lossRising follows the two loss averages of the steps, under either rule', () => {
+    for (const risingLoss of ['ignore', 'hold'] as const) {
+      const opt = new GeN(new AdamW(), { risingLoss, horizon: null, iterateAverage: null });
+      const p = mixedShapes().make();
+      let fast = NaN;
+      let slow = NaN;
+      for (let s = 0; s < 30; s++) {
+        opt.minimize(p.loss);
+        const loss = opt.lastStep!.loss;
+        [fast, slow] = Number.isNaN(fast)
+          ? [loss, loss]
+          : [fast + LOSS_TREND_FAST * (loss - fast), slow + LOSS_TREND_SLOW * (loss - slow)];
+        assert.equal(opt.lastStep!.lossRising, fast > slow, `${risingLoss}, step ${s}`);
+      }
+      opt.dispose();
+      p.dispose();
+    }
+  });
+
+  test('a GeN restored from getWeights continues bit-identically: the loss averages are saved as they are', async () => {
+    const a = holding();
+    const pa = mixedShapes().make();
+    for (let s = 0; s < 9; s++) a.minimize(pa.loss);
+    const saved = await a.getWeights();
+    const b = holding();
+    const pb = mixedShapes().make();
+    pb.vars.forEach((v, i) => v.assign(pa.vars[i]));
+    await b.setWeights(saved);
+    for (let s = 0; s < 9; s++) {
+      a.minimize(pa.loss);
+      b.minimize(pb.loss);
+      assert.deepEqual(b.lastStep, a.lastStep, `step ${s} after the restore`);
+    }
+    assertBitIdentical(values(pb.vars), values(pa.vars), 'weights');
+    [a, b].forEach((o) => o.dispose());
+    [pa, pb].forEach((p) => p.dispose());
+  });
+
+  /** The state entry of `opt`'s weights with its numbers edited; resolves to 'accepted' or the error. */
+  async function loadEdited(opt: GeN, edit: (numbers: number[]) => number[]): Promise<string> {
+    const original = await opt.getWeights();
+    const state = original.findIndex((w) => w.name.startsWith('gen/state'));
+    const edited = encodeFloat64(edit(decodeFloat64(original[state].tensor)));
+    const fresh = holding();
+    try {
+      await fresh.setWeights(original.map((w, i) => (i === state ? { name: w.name, tensor: edited } : w)));
+      return 'accepted';
+    } catch (e) {
+      return (e as Error).message;
+    } finally {
+      edited.dispose();
+      fresh.dispose();
+    }
+  }
+
+  test('a state list of 0.7 (eight numbers) loads as "no loss seen yet"; a pair that cannot be is refused', async () => {
+    const opt = holding();
+    const p = mixedShapes().make();
+    for (let s = 0; s < 5; s++) opt.minimize(p.loss);
+    assert.equal(await loadEdited(opt, (n) => n.slice(0, 8)), 'accepted');
+    assert.match(await loadEdited(opt, (n) => [...n.slice(0, 8), 1, NaN]), /lossSlow = NaN, which is out of range/);
+    assert.match(await loadEdited(opt, (n) => [...n.slice(0, 8), NaN, 1]), /lossFast = NaN, which is out of range/);
+    assert.match(await loadEdited(opt, (n) => [...n.slice(0, 8), Infinity, 1]), /lossFast = Infinity/);
+    opt.dispose();
+    p.dispose();
+  });
+
+  test("option risingLoss accepts 'ignore' and 'hold' and refuses anything else, naming the option", () => {
+    assert.throws(
+      () => new GeN(new AdamW(), { risingLoss: 'halt' as never }),
+      /option 'risingLoss' must be one of 'ignore', 'hold'; got "halt"/,
+    );
+  });
+});
