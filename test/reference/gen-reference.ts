@@ -31,6 +31,8 @@ export interface ReferenceOptions {
   calibrationRefits: number;
   /** Which fits are taken again: 'decrease' (targets below the band only) or 'any'. Default 'any'. */
   calibrationRefitsOn: 'decrease' | 'any';
+  /** 'hold': no fit raises the lr while the fast loss average is above the slow one. Default 'ignore'. */
+  risingLoss: 'ignore' | 'hold';
 }
 
 /** Defaults of the reference, equal to GeN's (docs/algorithm.md §6). */
@@ -41,6 +43,7 @@ export const REFERENCE_DEFAULTS: Readonly<ReferenceOptions> = Object.freeze({
   maxLr: Infinity,
   calibrationRefits: 0,
   calibrationRefitsOn: 'any',
+  risingLoss: 'ignore',
 });
 
 /** Refit period Φ. */
@@ -60,6 +63,9 @@ const MIN_CALIBRATION = 2;
 const WARM_UP = 3;
 /** Relative precision δ/max|L| of one float32 loss value: 32 ulps of float32. */
 const LOSS_PRECISION = 32 * 2 ** -23;
+/** Weights of a step's loss in the fast and the slow loss average (`risingLoss`). */
+const FAST = 0.1;
+const SLOW = 0.02;
 
 /** The margin of one discrete decision: `value` was compared against `threshold`. */
 export interface Margin {
@@ -99,6 +105,8 @@ export interface ReferenceStep {
   margins: Margin[];
   /** Extra fits taken at this step's weights before its update (`calibrationRefits`). */
   calibrationRefits: number;
+  /** Whether `risingLoss: 'hold'` kept a fit from raising the lr at this step. */
+  held: boolean;
 }
 
 const axpy = (w: readonly Float64Array[], x: number, d: readonly Float64Array[]): Float64Array[] =>
@@ -125,7 +133,10 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), h
  *    With `calibrationRefitsOn: 'decrease'` only a target below the band is taken again.
  * 5. Controller (docs/algorithm.md §6 table; calibration ends on an in-band proposal from its second
  *    step on), then lr clamped to [minLr, maxLr] (kept if that gives
- *    0, NaN or ∞). While calibrating, this step uses min(old, new) lr.
+ *    0, NaN or ∞). While calibrating, this step uses min(old, new) lr. The loss averages
+ *    ℓ_f += 0.1·(L₀ − ℓ_f), ℓ_s += 0.02·(L₀ − ℓ_s) (both L₀ at the first step) take L₀ first; with
+ *    `risingLoss: 'hold'` and ℓ_f > ℓ_s, an accepted or growing fit outside calibration moves the lr
+ *    towards at most the lr itself.
  * 6. w ← w + η·D with η = stepLr·s(step). D is kept for the next step iff that step refits.
  */
 export class ReferenceGeN {
@@ -133,6 +144,8 @@ export class ReferenceGeN {
   /** The weights, one flat float64 array per tensor. */
   weights: Float64Array[];
   private step = 0;
+  private lossFast = NaN;
+  private lossSlow = NaN;
   private lr: number;
   private calibrating = true;
   private calibrationSteps = 0;
@@ -146,6 +159,23 @@ export class ReferenceGeN {
     this.options = { ...REFERENCE_DEFAULTS, ...options };
     this.lr = this.options.lr;
     this.weights = initialWeights.map((w) => Float64Array.from(w));
+  }
+
+  /** Whether `risingLoss: 'hold'` applies now: the fast loss average above the slow one. */
+  private holds(): boolean {
+    return this.options.risingLoss === 'hold' && this.lossFast > this.lossSlow;
+  }
+
+  /** The margin of the rising-loss decision, for the tests (NaN before a loss was seen). */
+  lossTrendMargin(): Margin {
+    const scale = LOSS_PRECISION * Math.max(Math.abs(this.lossFast), Math.abs(this.lossSlow));
+    return {
+      name: 'fast vs slow loss average',
+      kind: 'noise',
+      value: this.lossFast - this.lossSlow,
+      threshold: 0,
+      scale,
+    };
   }
 
   private isRefit(step: number, calibrating: boolean): boolean {
@@ -176,7 +206,13 @@ export class ReferenceGeN {
         proposal: NaN,
         margins: [],
         calibrationRefits: 0,
+        held: false,
       };
+    }
+    if (Number.isNaN(this.lossFast)) [this.lossFast, this.lossSlow] = [loss0, loss0];
+    else {
+      this.lossFast += FAST * (loss0 - this.lossFast);
+      this.lossSlow += SLOW * (loss0 - this.lossSlow);
     }
     const D = this.base.direction(w, g);
 
@@ -185,6 +221,7 @@ export class ReferenceGeN {
     let skipUpdate = false;
     let proposal = NaN;
     let extraFits = 0;
+    let held = false;
     const margins: Margin[] = [];
     const refit = this.isRefit(this.step, this.calibrating);
     const probed = refit ? (this.previous === null ? 'current' : 'previous') : null;
@@ -276,9 +313,13 @@ export class ReferenceGeN {
         if (clipped !== proposal) reason = 'clipped';
         vsLr('x* vs 0.5·lr', proposal, CLIP_LO * lr);
         vsLr('x* vs 2·lr', proposal, CLIP_HI * lr);
-        next = SMOOTHING * lr + (1 - SMOOTHING) * clipped;
-      } else if (reason === 'insignificant' || concaveDownhill) next = SMOOTHING * lr + (1 - SMOOTHING) * CLIP_HI * lr;
-      else if (reason === 'nonfinite') {
+        held = this.holds() && clipped > lr;
+        if (held) vsLr('x* vs lr (held)', proposal, lr);
+        next = SMOOTHING * lr + (1 - SMOOTHING) * (held ? lr : clipped);
+      } else if (reason === 'insignificant' || concaveDownhill) {
+        held = this.holds();
+        next = SMOOTHING * lr + (1 - SMOOTHING) * (held ? lr : CLIP_HI * lr);
+      } else if (reason === 'nonfinite') {
         next = lr / 2;
         skipUpdate = true;
       } else next = SMOOTHING * lr + (1 - SMOOTHING) * CLIP_LO * lr;
@@ -291,7 +332,15 @@ export class ReferenceGeN {
     if (applied > 0) this.weights = axpy(w, applied, D);
     this.step += 1;
     this.previous = this.isRefit(this.step, this.calibrating) ? { direction: D, length: applied } : null;
-    return { ...this.record(before, refit, reason, applied), probed, proposal, margins, calibrationRefits: extraFits };
+    if (refit && !before.calibrating && this.options.risingLoss === 'hold') margins.push(this.lossTrendMargin());
+    return {
+      ...this.record(before, refit, reason, applied),
+      probed,
+      proposal,
+      margins,
+      calibrationRefits: extraFits,
+      held,
+    };
   }
 
   private record(
@@ -299,7 +348,7 @@ export class ReferenceGeN {
     refit: boolean,
     reason: string,
     appliedLr: number,
-  ): Omit<ReferenceStep, 'probed' | 'proposal' | 'margins' | 'calibrationRefits'> {
+  ): Omit<ReferenceStep, 'probed' | 'proposal' | 'margins' | 'calibrationRefits' | 'held'> {
     return { step: before.step, refit, reason, appliedLr, smoothedLr: this.lr, calibrating: before.calibrating };
   }
 }

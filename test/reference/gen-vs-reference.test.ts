@@ -64,6 +64,7 @@ function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
   if (options.maxLr !== undefined) given.maxLr = options.maxLr;
   if (options.calibrationRefits !== undefined) given.calibrationRefits = options.calibrationRefits;
   if (options.calibrationRefitsOn !== undefined) given.calibrationRefitsOn = options.calibrationRefitsOn;
+  if (options.risingLoss !== undefined) given.risingLoss = options.risingLoss;
   const opt = new GeN(base, given);
   const read = () => {
     const s = opt.lastStep!;
@@ -92,6 +93,8 @@ interface Run {
   poison?: [number, number][];
   /** The least curvature of an accepted fit, in δ, for this run (default MIN_OK_CURVATURE). */
   minOkCurvature?: number;
+  /** A constant added to step k's loss, both sides: it moves no gradient and no fit, only the loss trend. */
+  lossOffset?: (step: number) => number;
 }
 
 const sgdm: Pick<Run, 'tfjsBase' | 'referenceBase'> = {
@@ -141,13 +144,15 @@ function runBoth(run: Run, t: TestContext): ReferenceStep[] {
   let worstWeights = 0;
   for (let k = 0; k < STEPS; k++) {
     const batch = k % BATCHES;
-    const tfjsLoss = problem.loss(batch);
+    const offset = run.lossOffset?.(k) ?? 0;
+    const batchLoss = problem.loss(batch);
+    const tfjsLoss = () => (offset === 0 ? batchLoss() : (tf.add(batchLoss(), offset) as tf.Scalar));
     let tfjsCalls = 0;
     opt.minimize(() => (poisoned(k, tfjsCalls++) ? tf.add(tfjsLoss(), NaN) : tfjsLoss()), false, problem.vars);
     const objective = referenceBatch(data, batch);
     let referenceCalls = 0;
     const expected = reference.minimize({
-      loss: (w) => (poisoned(k, referenceCalls++) ? NaN : objective.loss(w)),
+      loss: (w) => (poisoned(k, referenceCalls++) ? NaN : objective.loss(w) + offset),
       gradient: (w) => objective.gradient(w),
     });
     const actual = read();
@@ -248,6 +253,28 @@ describe('the tfjs GeN steps exactly as the float64 reference', () => {
     assert.equal(steps[12].probed, 'current');
     assert.ok(steps[3].refit && steps[16].refit, 'the NaN probes fall on refits');
   });
+
+  for (const [name, base] of [
+    ['SGDW (momentum 0.9)', sgdm],
+    ['AdamW', adamw],
+  ] as const) {
+    test(`GeN over ${name} with risingLoss 'hold': the same steps, and the hold acts`, (t) => {
+      // From step 20 on the loss carries a constant 30: the gradients are the same, the loss averages see a loss
+      // that rose, and the fast one passes the slow one a few steps later, while the fits still propose increases.
+      const lossOffset = (k: number) => (k >= 20 ? 30 : 0);
+      // The constant raises δ (32 ulps of the loss) about 30-fold, so accepted fits clear the noise by less (the
+      // least: 22δ); the per-step lr and weights above still agree within TOL.
+      const steps = runBoth(
+        { name: `hold ${name}`, ...base, options: { risingLoss: 'hold' }, lossOffset, minOkCurvature: 10 },
+        t,
+      );
+      const held = steps.filter((s) => s.held);
+      assert.ok(held.length >= 1, 'a fit was kept from raising the lr while the loss rose');
+      for (const s of held)
+        assert.ok(s.smoothedLr <= steps[s.step - 1].smoothedLr, `step ${s.step}: the lr did not rise`);
+      t.diagnostic(`held at steps ${held.map((s) => s.step).join(' ')}`);
+    });
+  }
 
   test('GeN over SGDW with maxLr below the calibrated lr: the clamp acts the same on both sides', (t) => {
     const steps = runBoth({ name: 'maxLr', ...sgdm, options: { maxLr: 0.05 } }, t);
