@@ -196,6 +196,7 @@ function smoother(g: number, averaging: AveragingRule): (lr: number, target: num
  *                  lr unchanged with rejection 'hold')
  *   nonfinite      lr ← lr / 2, and the step is skipped
  * With averaging 'geometric' each γ·lr + (1 − γ)·t above is lr^γ·t^(1 − γ) instead.
+ * With risingLoss 'hold', while {@link lossRising}, the accepted and growing targets are capped at lr.
  * Calibration mode (no smoothing, J = 10, W = calibrationDivisor): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
  * calibration once x* ÷ W lies in [lo·lr, hi·lr] at calibration step minCalibrationSteps or later; insignificant (or downhill nonconvex with 'grow') lr ← J·lr;
  * shape failure lr ← lr/2; nonfinite lr ← lr/J.
