@@ -8,7 +8,7 @@ import { AdamW, GeN, SGDW } from '../src/index.js';
 import { averageWeight } from '../src/core/index.js';
 import { assertBitIdentical, assertClose, normals, useCpu, values } from './helpers.js';
 import { mixedShapes, type ProblemInstance } from './problems.js';
-import { decodeFloat64, encodeFloat64 } from '../src/tfjs/state-codec.js';
+import { loadEditedState, restoredRun } from './gen-state-helpers.js';
 
 before(useCpu);
 
@@ -206,12 +206,8 @@ describe('state', () => {
   test('getWeights/setWeights carries the average: the restored run evaluates and continues bit-identically', async () => {
     const a = averaging();
     const pa = run(a, 12);
-    const saved = await a.getWeights();
-    assert.ok(saved.some((w) => w.name.startsWith('gen/average/')));
-    const b = averaging();
-    const pb = mixedShapes().make();
-    pb.vars.forEach((v, i) => v.assign(pa.vars[i]));
-    await b.setWeights(saved);
+    assert.ok((await a.getWeights()).some((w) => w.name.startsWith('gen/average/')));
+    const { opt: b, p: pb } = await restoredRun(a, pa, averaging);
     for (let s = 0; s < 8; s++) {
       a.minimize(pa.loss);
       b.minimize(pb.loss);
@@ -234,24 +230,7 @@ describe('state', () => {
       /GeN\.setWeights: the list is truncated or mixed: its state averages 4 steps but it holds 0 average tensors/,
     );
     // The state entry is gen/state/v2: its 8th number counts the averaged steps.
-    const state = saved.findIndex((w) => w.name.startsWith('gen/state'));
-    const withCount = async (count: number) => {
-      const fresh = averaging();
-      const original = await a.getWeights();
-      const numbers = decodeFloat64(original[state].tensor);
-      numbers[7] = count;
-      const edited = encodeFloat64(numbers);
-      const list = original.map((w, i) => (i === state ? { name: w.name, tensor: edited } : w));
-      try {
-        await fresh.setWeights(list);
-        return 'accepted';
-      } catch (e) {
-        return (e as Error).message;
-      } finally {
-        edited.dispose();
-        fresh.dispose();
-      }
-    };
+    const withCount = (count: number) => loadEditedState(a, averaging, (n) => n.map((v, i) => (i === 7 ? count : v)));
     assert.match(await withCount(0), /its state averages 0 steps but it holds \d+ average tensors/);
     assert.match(await withCount(2.5), /the saved state has averaged = 2\.5, which is out of range/);
     assert.match(await withCount(-1), /the saved state has averaged = -1, which is out of range/);

@@ -6,7 +6,7 @@ import { AdamW, GeN } from '../src/index.js';
 import { LOSS_TREND_FAST, LOSS_TREND_SLOW } from '../src/core/index.js';
 import { assertBitIdentical, useCpu, values } from './helpers.js';
 import { mixedShapes } from './problems.js';
-import { decodeFloat64, encodeFloat64 } from '../src/tfjs/state-codec.js';
+import { loadEditedState, restoredRun } from './gen-state-helpers.js';
 
 before(useCpu);
 
@@ -36,11 +36,7 @@ describe('the loss trend', () => {
     const a = holding();
     const pa = mixedShapes().make();
     for (let s = 0; s < 9; s++) a.minimize(pa.loss);
-    const saved = await a.getWeights();
-    const b = holding();
-    const pb = mixedShapes().make();
-    pb.vars.forEach((v, i) => v.assign(pa.vars[i]));
-    await b.setWeights(saved);
+    const { opt: b, p: pb } = await restoredRun(a, pa, holding);
     for (let s = 0; s < 9; s++) {
       a.minimize(pa.loss);
       b.minimize(pb.loss);
@@ -51,31 +47,15 @@ describe('the loss trend', () => {
     [pa, pb].forEach((p) => p.dispose());
   });
 
-  /** The state entry of `opt`'s weights with its numbers edited; resolves to 'accepted' or the error. */
-  async function loadEdited(opt: GeN, edit: (numbers: number[]) => number[]): Promise<string> {
-    const original = await opt.getWeights();
-    const state = original.findIndex((w) => w.name.startsWith('gen/state'));
-    const edited = encodeFloat64(edit(decodeFloat64(original[state].tensor)));
-    const fresh = holding();
-    try {
-      await fresh.setWeights(original.map((w, i) => (i === state ? { name: w.name, tensor: edited } : w)));
-      return 'accepted';
-    } catch (e) {
-      return (e as Error).message;
-    } finally {
-      edited.dispose();
-      fresh.dispose();
-    }
-  }
-
   test('a state list of 0.7 (eight numbers) loads as "no loss seen yet"; a pair that cannot be is refused', async () => {
     const opt = holding();
     const p = mixedShapes().make();
     for (let s = 0; s < 5; s++) opt.minimize(p.loss);
-    assert.equal(await loadEdited(opt, (n) => n.slice(0, 8)), 'accepted');
-    assert.match(await loadEdited(opt, (n) => [...n.slice(0, 8), 1, NaN]), /lossSlow = NaN, which is out of range/);
-    assert.match(await loadEdited(opt, (n) => [...n.slice(0, 8), NaN, 1]), /lossFast = NaN, which is out of range/);
-    assert.match(await loadEdited(opt, (n) => [...n.slice(0, 8), Infinity, 1]), /lossFast = Infinity/);
+    const load = (edit: (n: number[]) => number[]) => loadEditedState(opt, holding, edit);
+    assert.equal(await load((n) => n.slice(0, 8)), 'accepted');
+    assert.match(await load((n) => [...n.slice(0, 8), 1, NaN]), /lossSlow = NaN, which is out of range/);
+    assert.match(await load((n) => [...n.slice(0, 8), NaN, 1]), /lossFast = NaN, which is out of range/);
+    assert.match(await load((n) => [...n.slice(0, 8), Infinity, 1]), /lossFast = Infinity/);
     opt.dispose();
     p.dispose();
   });

@@ -1,0 +1,44 @@
+// What the GeN state tests share: a run restored from another's getWeights, and a load of a state entry whose
+// numbers a test edited.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { GeN } from '../src/index.js';
+import { decodeFloat64, encodeFloat64 } from '../src/tfjs/state-codec.js';
+import { mixedShapes, type ProblemInstance } from './problems.js';
+
+/** A fresh GeN from `make` restored from `opt`'s getWeights, on a fresh mixed-shapes problem at `p`'s weights. */
+export async function restoredRun(
+  opt: GeN,
+  p: ProblemInstance,
+  make: () => GeN,
+): Promise<{ opt: GeN; p: ProblemInstance }> {
+  const saved = await opt.getWeights();
+  const copy = make();
+  const q = mixedShapes().make();
+  q.vars.forEach((v, i) => v.assign(p.vars[i]));
+  await copy.setWeights(saved);
+  return { opt: copy, p: q };
+}
+
+/**
+ * Loads `opt`'s weights into a fresh optimizer from `make`, with the numbers of its `gen/state` entry replaced by
+ * `edit`'s; resolves to 'accepted' or the error's message. The fresh optimizer is disposed either way.
+ */
+export async function loadEditedState(
+  opt: tf.Optimizer,
+  make: () => tf.Optimizer,
+  edit: (numbers: number[]) => number[],
+): Promise<string> {
+  const original = await opt.getWeights();
+  const state = original.findIndex((w) => w.name.startsWith('gen/state'));
+  const edited = encodeFloat64(edit(decodeFloat64(original[state].tensor)));
+  const fresh = make();
+  try {
+    await fresh.setWeights(original.map((w, i) => (i === state ? { name: w.name, tensor: edited } : w)));
+    return 'accepted';
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    edited.dispose();
+    fresh.dispose();
+  }
+}
