@@ -97,12 +97,14 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
       (_, i) => Math.round(((i + 1) * steps) / task.evals) - 1,
     ),
   );
-  let next: Batch = model.batch(0);
   // The step's validation batch, for the validation-probe GeN variants: built before the step, outside its tidy,
   // as `next` is (a batch built inside the step would be disposed with the step's temporaries).
   const usesValidation = opt.config.probe === 'validation';
-  if (usesValidation && !model.validationBatch)
+  if (usesValidation && !model.validationBatch) {
+    model.dispose();
     throw new Error(`task ${task.name} has no validationBatch, which ${opt.optimizer}'s probes need`);
+  }
+  let next: Batch = model.batch(0);
   let validation: Batch | null = null;
   const prepareValidation = (step: number) => {
     if (!usesValidation) return;

@@ -149,3 +149,29 @@ test('a validation-probe GeN run builds one validation batch per step outside th
   assert.ok(Number.isFinite(r.value) && !r.diverged);
   assert.equal(gen.options.probeLoss !== null, true);
 });
+
+test('a validation-probe run on a task without validation batches is refused by name, leaving no tensor', async () => {
+  await tf.setBackend('cpu');
+  const before = tf.memory().numTensors;
+  const noValidation: TaskSpec = {
+    ...fitTask,
+    name: 'tiny-fit-no-val',
+    create(seed) {
+      const { validationBatch: _validationBatch, ...rest } = fitTask.create(seed);
+      return rest;
+    },
+  };
+  const opt: OptimizerConfig = {
+    optimizer: 'gen-adamw-val',
+    kind: 'gen',
+    base: 'adamw',
+    label: 'val',
+    config: { probe: 'validation' },
+    build: (ctx) => new GeN(new AdamW(), { probeLoss: ctx.validationBatchLoss }),
+  };
+  await assert.rejects(
+    runOne({ task: noValidation, opt, seed: 0, steps: STEPS, mode: 'quick', phase: 't', backend: 'cpu', versions: {} }),
+    /task tiny-fit-no-val has no validationBatch, which gen-adamw-val's probes need/,
+  );
+  assert.equal(tf.memory().numTensors, before, 'the model is disposed');
+});
