@@ -94,6 +94,11 @@ interface GenVariant {
   horizonOn?: 'proposal';
   /** Further GeN options (recorded in the run's config), e.g. `{ stepFactor: 1.5 }`. */
   options?: Partial<GeNOptions>;
+  /**
+   * Reports to GeN's `reportValidationLoss` per run: the runner evaluates the validation split's loss at this many
+   * evenly spaced steps (the last step excluded) and reports it, as a user with validation data would.
+   */
+  validationReports?: number;
   /** Appended to the label. */
   tag?: string;
 }
@@ -111,10 +116,10 @@ function horizonOption(
 }
 
 function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): OptimizerEntry {
-  const { probe = 'default', lr, horizon, horizonOn, options = {}, tag = '' } = v;
+  const { probe = 'default', lr, horizon, horizonOn, options = {}, tag = '', validationReports } = v;
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
   const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon === 'run-length' ? '' : horizon === 'none' ? ' anytime (no run length)' : horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
-  const extra = Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : '';
+  const extra = `${Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : ''}${validationReports !== undefined ? `, the validation loss reported ${validationReports} times per run` : ''}`;
   return {
     name,
     kind: 'gen',
@@ -133,6 +138,7 @@ function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): Opti
           ...(horizonOn ? { horizonOn } : {}),
           ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}),
           ...(Object.keys(options).length > 0 ? { options } : {}),
+          ...(validationReports !== undefined ? { validationReports } : {}),
         },
         build: (ctx) =>
           new GeN(make(), {
@@ -318,6 +324,45 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
       horizon: 'run-length',
       options: { risingLoss: 'hold', stepFactor: 1.5 },
       tag: ' (hold while the loss rises, factor 1.5)',
+    },
+  ],
+  // The 0.9 round (docs/algorithm.md §17): the validation loss, reported 20 times per run, decays the step
+  // (patience 1, the option's default, and its combination were the round's pilot; 2 and 3 its candidates).
+  ['valdecay', { horizon: 'run-length', validationReports: 20, tag: ' (validation decay)' }],
+  [
+    'valdecay-p2',
+    {
+      horizon: 'run-length',
+      validationReports: 20,
+      options: { validationDecay: { patience: 2 } },
+      tag: ' (validation decay, patience 2)',
+    },
+  ],
+  [
+    'valdecay-p3',
+    {
+      horizon: 'run-length',
+      validationReports: 20,
+      options: { validationDecay: { patience: 3 } },
+      tag: ' (validation decay, patience 3)',
+    },
+  ],
+  [
+    'valdecay-p3-rising-factor15',
+    {
+      horizon: 'run-length',
+      validationReports: 20,
+      options: { validationDecay: { patience: 3 }, risingLoss: 'hold', stepFactor: 1.5 },
+      tag: ' (validation decay, patience 3, hold while the loss rises, factor 1.5)',
+    },
+  ],
+  [
+    'valdecay-rising-factor15',
+    {
+      horizon: 'run-length',
+      validationReports: 20,
+      options: { risingLoss: 'hold', stepFactor: 1.5 },
+      tag: ' (validation decay, hold while the loss rises, factor 1.5)',
     },
   ],
 ];

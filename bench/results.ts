@@ -30,6 +30,8 @@ export interface RunRecord {
   curve: { step: number[]; loss: number[]; lr: number[]; ms: number[] };
   /** Validation evaluations during the run. */
   evals: { step: number; ms: number; metrics: Record<string, number> }[];
+  /** The validation losses reported to GeN (`validationReports`): after which step, what it did, v after it. */
+  validationReports?: { step: number; loss: number; decayed: boolean; scale: number }[];
   final: { val: Record<string, number>; test: Record<string, number> };
   /** The headline number: the task metric on the test split. */
   value: number;

@@ -33,7 +33,12 @@ export interface RunOptions {
 }
 
 /** An optimizer with an eval mode (Schedule-Free, GeN's iterate average): `eval()` false means nothing was swapped. */
-type Switchable = tf.Optimizer & { eval?: () => boolean | void; train?: () => void; appliedStepSize?: unknown };
+type Switchable = tf.Optimizer & {
+  eval?: () => boolean | void;
+  train?: () => void;
+  appliedStepSize?: unknown;
+  reportValidationLoss?: (loss: number) => { decayed: boolean; validationScale: number };
+};
 
 /** The step size an optimizer applied at its last step: every optimizer of the library says so; tfjs's do not (NaN). */
 function appliedLr(o: Switchable): number {
@@ -97,6 +102,10 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
       (_, i) => Math.round(((i + 1) * steps) / task.evals) - 1,
     ),
   );
+  // The steps after which the validation loss is reported to GeN (`validationReports`; the last step excluded).
+  const reports = typeof opt.config.validationReports === 'number' ? opt.config.validationReports : 0;
+  const reportAt = new Set(Array.from({ length: reports }, (_, i) => Math.round(((i + 1) * steps) / reports) - 1));
+  reportAt.delete(steps - 1);
   // The step's validation batch, for the validation-probe GeN variants: built before the step, outside its tidy,
   // as `next` is (a batch built inside the step would be disposed with the step's temporaries).
   const usesValidation = opt.config.probe === 'validation';
@@ -123,6 +132,7 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
   }) as Switchable;
   const curve: RunRecord['curve'] = { step: [], loss: [], lr: [], ms: [] };
   const evals: RunRecord['evals'] = [];
+  const validationReports: NonNullable<RunRecord['validationReports']> = [];
   const reasons: Record<string, number> | null = optimizer instanceof GeN ? {} : null;
   let block = 0;
   let blockN = 0;
@@ -157,6 +167,12 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
       return false;
     }
     if (evalAt.has(step)) evals.push({ step: step + 1, ms: performance.now() - t0, metrics: evaluate('val') });
+    if (reportAt.has(step)) {
+      if (!optimizer.reportValidationLoss) throw new Error(`${opt.optimizer} cannot take validation reports`);
+      const loss = evaluate('val').loss;
+      const { decayed, validationScale } = optimizer.reportValidationLoss(loss);
+      validationReports.push({ step: step + 1, loss, decayed, scale: validationScale });
+    }
     return true;
   };
   try {
@@ -208,6 +224,7 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
       startedAt,
       curve,
       evals,
+      ...(reports > 0 ? { validationReports } : {}),
       final,
       value: diverged || !Number.isFinite(value) ? NaN : value,
       ...(valueTrain !== undefined ? { valueTrain: diverged || !Number.isFinite(valueTrain) ? NaN : valueTrain } : {}),

@@ -13,6 +13,7 @@ import {
   lossRising,
   MAX_CALIBRATION_STEPS,
   probeOffsets,
+  reportValidation,
   retryCalibration,
   trackLoss,
 } from './controller.js';
@@ -484,5 +485,58 @@ describe('the loss trend (risingLoss)', () => {
     const o = opts({ risingLoss: 'hold' });
     const d = decideRefit(trending(o, true), o, ok(0.001));
     assert.deepEqual([d.state.lossFast, d.state.lossSlow], [1.2, 1]);
+  });
+});
+
+describe('the validation decay', () => {
+  const o = opts({ initialLr: 0.1, validationDecay: { factor: 0.5, patience: 2 } });
+
+  test('a report below the best is the new best and resets the count; the patience-th without one halves v', () => {
+    let s = initialControllerState(o);
+    const report = (loss: number) => {
+      const r = reportValidation(s, o, loss);
+      s = r.state;
+      return [r.improved, r.decayed, s.validationScale, s.validationBest, s.validationWaits];
+    };
+    assert.deepEqual(report(1.0), [true, false, 1, 1.0, 0]);
+    assert.deepEqual(report(1.2), [false, false, 1, 1.0, 1]);
+    assert.deepEqual(report(0.9), [true, false, 1, 0.9, 0]);
+    assert.deepEqual(report(0.9), [false, false, 1, 0.9, 1]); // equal to the best is no improvement
+    assert.deepEqual(report(NaN), [false, true, 0.5, 0.9, 0]); // a loss that is not finite counts as none
+    assert.deepEqual(report(2), [false, false, 0.5, 0.9, 1]);
+    assert.deepEqual(report(2), [false, true, 0.25, 0.9, 0]);
+  });
+
+  test('v multiplies the applied lr and nothing else: the smoothed lr and the probes stay where they were', () => {
+    const s = { ...initialControllerState(o), validationScale: 0.25 };
+    assert.equal(appliedLr(s, o), 0.1 * 0.25);
+    assert.deepEqual(probeOffsets(s, o), [-0.1, 0, 0.1]);
+    assert.equal(decideRefit(s, o, ok(0.1)).state.validationScale, 0.25);
+  });
+
+  test('a first report that is not finite is no best: the first finite one is', () => {
+    const p = opts({ validationDecay: { patience: 3 } });
+    const r1 = reportValidation(initialControllerState(p), p, Infinity);
+    assert.equal(r1.improved, false);
+    assert.ok(Number.isNaN(r1.state.validationBest));
+    assert.equal(reportValidation(r1.state, p, 5).improved, true);
+  });
+
+  test('v never underflows to 0, which would stop training for good', () => {
+    const p = opts({ validationDecay: { factor: 1e-300 } });
+    let s = reportValidation(initialControllerState(p), p, 1).state;
+    for (let i = 0; i < 4; i++) s = reportValidation(s, p, 2).state;
+    assert.ok(s.validationScale > 0);
+  });
+
+  test('validationDecay is validated field by field, naming the field and what is allowed', () => {
+    assert.throws(() => opts({ validationDecay: { factor: 1 } }), /'validationDecay.factor' must be .*got 1/);
+    assert.throws(() => opts({ validationDecay: { patience: 0.5 } }), /'validationDecay.patience' must be .*got 0.5/);
+    assert.throws(
+      () => opts({ validationDecay: null as never }),
+      /option 'validationDecay' must be \{ factor\?, patience\? \}/,
+    );
+    assert.throws(() => opts({ validationDecay: { rate: 0.5 } as never }), /rate/);
+    assert.deepEqual(opts({ validationDecay: { factor: 0.7 } }).validationDecay, { factor: 0.7, patience: 1 });
   });
 });

@@ -5,6 +5,7 @@ import {
   LOSS_TREND_FAST,
   LOSS_TREND_SLOW,
   MAX_CALIBRATION_STEPS,
+  VALIDATION_DECAY_DEFAULTS,
   type AveragingRule,
   type ControllerOptions,
   type HorizonOption,
@@ -33,6 +34,12 @@ export interface ControllerState {
   lossFast: number;
   /** Slow exponential average of the step losses (option `risingLoss`); NaN before the first finite loss. */
   lossSlow: number;
+  /** The lowest validation loss reported so far (`reportValidationLoss`); NaN before the first report. */
+  validationBest: number;
+  /** Reports in a row since the last new best or the last decay (option `validationDecay`). */
+  validationWaits: number;
+  /** The validation multiplier v of the applied step, in (0, 1]: 1 until the first decay (option `validationDecay`). */
+  validationScale: number;
 }
 
 /** The state before the first step. */
@@ -45,7 +52,42 @@ export function initialControllerState(o: ControllerOptions): ControllerState {
     refits: 0,
     lossFast: NaN,
     lossSlow: NaN,
+    validationBest: NaN,
+    validationWaits: 0,
+    validationScale: 1,
   };
+}
+
+/** What one validation report did ({@link reportValidation}). */
+export interface ValidationReport {
+  /** The state after the report. */
+  state: ControllerState;
+  /** Whether the report is a new best (the first finite report always is). */
+  improved: boolean;
+  /** Whether the report multiplied the applied step by `validationDecay.factor`. */
+  decayed: boolean;
+}
+
+/**
+ * Folds a reported validation loss into the state (option `validationDecay`, with factor f and patience P): a
+ * loss below the best so far becomes the best and resets the count; any other finite loss counts one, and the
+ * P-th in a row sets v ← f·v and resets the count. A loss that is not finite is a report that did not improve.
+ * The applied step is v·s(t)·lr from the next step on.
+ */
+export function reportValidation(s: ControllerState, o: ControllerOptions, loss: number): ValidationReport {
+  if (Number.isFinite(loss) && !(loss >= s.validationBest)) {
+    return { state: { ...s, validationBest: loss, validationWaits: 0 }, improved: true, decayed: false };
+  }
+  const waits = s.validationWaits + 1;
+  const { factor = VALIDATION_DECAY_DEFAULTS.factor, patience = VALIDATION_DECAY_DEFAULTS.patience } =
+    o.validationDecay;
+  if (waits < patience) {
+    return { state: { ...s, validationWaits: waits }, improved: false, decayed: false };
+  }
+  const scale = s.validationScale * factor;
+  // A scale that underflows to 0 would stop training for good and not be a valid state: keep the last one.
+  const state = { ...s, validationWaits: 0, validationScale: scale > 0 ? scale : s.validationScale };
+  return { state, improved: false, decayed: scale > 0 };
 }
 
 /**
@@ -102,9 +144,9 @@ function proposalHorizonFactor(step: number, horizon: HorizonOption): number {
   return horizon !== null && horizon !== 'auto' && horizon.on === 'proposal' ? horizonFactor(step, horizon) : 1;
 }
 
-/** The learning rate actually applied at the step `s.step`: lr × horizon multiplier. */
+/** The learning rate actually applied at the step `s.step`: lr × horizon multiplier × validation multiplier. */
 export function appliedLr(s: ControllerState, o: ControllerOptions): number {
-  return s.lr * appliedHorizonFactor(s.step, o.horizon);
+  return s.lr * appliedHorizonFactor(s.step, o.horizon) * s.validationScale;
 }
 
 /** What a refit decided. */
@@ -259,6 +301,9 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
       refits: s.refits + 1,
       lossFast: s.lossFast,
       lossSlow: s.lossSlow,
+      validationBest: s.validationBest,
+      validationWaits: s.validationWaits,
+      validationScale: s.validationScale,
     },
     reason,
     accepted: acc.accepted,

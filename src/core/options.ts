@@ -179,7 +179,32 @@ export interface ControllerOptions {
    * loss trend plays no part (gen-optim 0.7's rule). Calibration is not affected. Default `ignore`.
    */
   risingLoss: RisingLossRule;
+  /**
+   * What a validation loss reported with `reportValidationLoss` does (GeN never measures one itself). A report
+   * below the best one so far is the new best; after `patience` reports in a row that are not, the applied step
+   * is multiplied by `factor`, for the rest of the run: lr_applied = v·s(t)·lr with v ← factor·v. v is not fed
+   * back into the smoothed lr, so the fits go on measuring the step along the direction as before. Why: where
+   * the data overfit, the one-step rule on training batches keeps a step that lowers the training loss while the
+   * validation loss climbs (brown-genre in docs/algorithm.md §17: GeN-AdamW's lr 15× the tuned one, validation
+   * loss doubling over the run); no signal on the training batches shows it. Without reports nothing changes.
+   * Defaults `{ factor: 0.5, patience: 1 }` (not tuned).
+   */
+  validationDecay: Readonly<ValidationDecay>;
 }
+
+/** The rule of {@link ControllerOptions.validationDecay}. */
+export interface ValidationDecay {
+  /** Multiplier of the applied step at each decay, in (0, 1). Default 0.5. */
+  factor?: number;
+  /** Reports in a row without a new best validation loss before a decay, an integer ≥ 1. Default 1. */
+  patience?: number;
+}
+
+/** Defaults of {@link ValidationDecay}. */
+export const VALIDATION_DECAY_DEFAULTS: Readonly<Required<ValidationDecay>> = Object.freeze({
+  factor: 0.5,
+  patience: 1,
+});
 
 /** What a fit that would raise the lr does while the loss rises: see {@link ControllerOptions.risingLoss}. */
 export type RisingLossRule = 'ignore' | 'hold';
@@ -227,6 +252,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   rejection: 'back-off',
   negativeCurvature: 'grow',
   risingLoss: 'ignore',
+  validationDecay: VALIDATION_DECAY_DEFAULTS,
   averaging: 'arithmetic',
 });
 
@@ -246,6 +272,23 @@ export function resolveHorizon(owner: string, h: Record<string, unknown>): Reado
     start: (h.start ?? 0) as number,
     on: (h.on ?? 'step') as 'step' | 'proposal',
   });
+}
+
+/**
+ * Validates `validationDecay` and fills its defaults ({@link VALIDATION_DECAY_DEFAULTS}).
+ * @throws {TypeError | RangeError} naming the field, the value and what is allowed.
+ */
+function resolveValidationDecay(owner: string, v: unknown): Readonly<Required<ValidationDecay>> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw new TypeError(`${owner}: option 'validationDecay' must be { factor?, patience? }; got ${formatValue(v)}.`);
+  }
+  const given = v as Record<string, unknown>;
+  assertKnownKeys(`${owner} validationDecay`, given, ['factor', 'patience']);
+  const factor = given.factor ?? VALIDATION_DECAY_DEFAULTS.factor;
+  const patience = given.patience ?? VALIDATION_DECAY_DEFAULTS.patience;
+  checkNumber(owner, 'validationDecay.factor', factor, { min: 0, minExclusive: true, max: 1, maxExclusive: true });
+  checkNumber(owner, 'validationDecay.patience', patience, { min: 1, integer: true });
+  return Object.freeze({ factor: factor as number, patience: patience as number });
 }
 
 /** Options renamed in gen-optim 0.2.0, with their new names: an old name gets an error that says what to write. */
@@ -313,6 +356,7 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
   checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
   checkOneOf(owner, 'risingLoss', o.risingLoss, ['ignore', 'hold']);
+  o.validationDecay = resolveValidationDecay(owner, o.validationDecay as unknown);
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
   if (o.iterateAverage !== null) {

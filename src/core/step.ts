@@ -111,7 +111,7 @@ export function replanStep(
 /**
  * Decides a step from its observations: fit the parabola L(x) ≈ l₀ − a·x + (b/2)·x² to the
  * probes, accept or reject it ({@link acceptProposal}), update the learning rate
- * ({@link decideRefit}), and apply the horizon: appliedLr = stepLr × s(step / T). Without a
+ * ({@link decideRefit}), and apply the horizon and the validation multiplier: appliedLr = stepLr × s(step / T) × v. Without a
  * refit the learning rate carries over.
  */
 export function finishStep(
@@ -142,7 +142,9 @@ export function finishStep(
       skipUpdate: false,
     };
   }
-  const appliedLr = decision.skipUpdate ? 0 : decision.stepLr * appliedHorizonFactor(s.step, o.horizon);
+  const appliedLr = decision.skipUpdate
+    ? 0
+    : decision.stepLr * appliedHorizonFactor(s.step, o.horizon) * s.validationScale;
   return {
     state: decision.state,
     appliedLr,

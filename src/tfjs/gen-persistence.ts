@@ -11,7 +11,8 @@ import type { NamedTensor } from './types.js';
  * GeN's part of `getWeights`/`setWeights` (and so of `model.save` with `includeOptimizer`):
  *
  *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale,
- *                                   averaged, lossFast, lossSlow]
+ *                                   averaged, lossFast, lossSlow, validationBest, validationWaits,
+ *                                   validationScale]
  *     base/<name>                  every weight of the base optimizer's getWeights()
  *     base_scalar/<field>          the base's scalar variables that its getWeights() leaves out
  *     gen/previous_direction/<i>   the held direction of the previous step, if any
@@ -52,6 +53,9 @@ export async function saveGeN(base: tf.Optimizer, held: GeNHeld): Promise<NamedT
     held.average?.count ?? 0,
     s.lossFast,
     s.lossSlow,
+    s.validationBest,
+    s.validationWaits,
+    s.validationScale,
   ];
   return [
     stateEntry(STATE, values),
@@ -80,7 +84,8 @@ export async function loadGeN(
   if (iter.tensor.size !== 1 || !Number.isInteger(iterations) || iterations < 0) {
     throw new Error(`GeN.setWeights: 'iter' must be one integer ≥ 0; got ${iterations}.`);
   }
-  // Lists before 0.7 hold no `averaged`, before 0.8 no loss averages (read as "no loss seen yet").
+  // Lists before 0.7 hold no `averaged`, before 0.8 no loss averages (read as "no loss seen yet"), before 0.9 no
+  // validation state (read as "no report yet").
   const [
     step,
     lr,
@@ -92,6 +97,9 @@ export async function loadGeN(
     averaged = 0,
     lossFast = NaN,
     lossSlow = NaN,
+    validationBest = NaN,
+    validationWaits = 0,
+    validationScale = 1,
   ] = readStateEntry('GeN', weights, STATE, 6);
   const check = (name: string, value: number, ok: boolean) => {
     if (!ok) throw new Error(`GeN.setWeights: the saved state has ${name} = ${value}, which is out of range.`);
@@ -107,6 +115,9 @@ export async function loadGeN(
   // Both loss averages are NaN until the first finite loss, and finite after it.
   check('lossFast', lossFast, Number.isNaN(lossFast) ? Number.isNaN(lossSlow) : Number.isFinite(lossFast));
   check('lossSlow', lossSlow, Number.isNaN(lossSlow) ? Number.isNaN(lossFast) : Number.isFinite(lossSlow));
+  check('validationBest', validationBest, Number.isNaN(validationBest) || Number.isFinite(validationBest));
+  check('validationWaits', validationWaits, Number.isInteger(validationWaits) && validationWaits >= 0);
+  check('validationScale', validationScale, validationScale > 0 && validationScale <= 1);
   const averageEntries = weights.filter((w) => w.name.startsWith(AVERAGE)).length;
   if (averaged > 0 !== averageEntries > 0) {
     throw new Error(
@@ -158,7 +169,18 @@ export async function loadGeN(
   }
   return {
     iterations,
-    state: { step, lr, calibrating: calibrating === 1, calibrationSteps, refits, lossFast, lossSlow },
+    state: {
+      step,
+      lr,
+      calibrating: calibrating === 1,
+      calibrationSteps,
+      refits,
+      lossFast,
+      lossSlow,
+      validationBest,
+      validationWaits,
+      validationScale,
+    },
     previous: directions.length > 0 ? { directions, lr: previousLr } : null,
     gradScale,
     average: average.length > 0 ? { weights: average, count: averaged } : null,

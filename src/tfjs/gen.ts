@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { appliedLr, initialControllerState, type ControllerState } from '../core/controller.js';
+import { appliedLr, initialControllerState, reportValidation, type ControllerState } from '../core/controller.js';
 import { finishNonfinite, finishStep, planStep, replanStep, type StepOutcome } from '../core/step.js';
 import type { StepInfo } from '../core/step-info.js';
 import { HORIZON_SHAPE, resolveHorizon, type ControllerOptions, type Horizon } from '../core/options.js';
@@ -132,6 +132,30 @@ export class GeN extends tf.Optimizer {
   train(): void {
     assertLive(this, this.disposed, 'train');
     if (this.averager?.swapped) this.averager.swapBack();
+  }
+
+  /**
+   * Tells GeN a validation loss (GeN never measures one itself), e.g. every few hundred steps or at the end of
+   * each epoch, on data it does not train on. After `validationDecay.patience` reports in a row without a new
+   * best, the applied step is multiplied by `validationDecay.factor` from the next step on, for the rest of the
+   * run: lr_applied = v·s(t)·lr with v ← factor·v (docs/algorithm.md §17). A loss that is not finite counts as a
+   * report that did not improve; nothing else about the step changes, and v is saved with GeN's state.
+   * @param loss the validation loss, a number or a scalar tensor (read synchronously; the caller keeps it).
+   * @returns what the report did: whether it is a new best, whether it decayed the step, and v after it.
+   * @throws {TypeError} the loss is neither a number nor a one-element tensor.
+   */
+  reportValidationLoss(loss: number | tf.Tensor): { improved: boolean; decayed: boolean; validationScale: number } {
+    assertLive(this, this.disposed, 'reportValidationLoss');
+    let value: number;
+    if (typeof loss === 'number') value = loss;
+    else if (loss instanceof tf.Tensor && loss.size === 1) value = loss.dataSync()[0];
+    else {
+      const what = loss instanceof tf.Tensor ? `a tensor of shape [${loss.shape.join(', ')}]` : typeof loss;
+      throw new TypeError(`GeN.reportValidationLoss: the loss must be a number or a one-element tensor; got ${what}.`);
+    }
+    const report = reportValidation(this.state, this.rule, value);
+    this.state = report.state;
+    return { improved: report.improved, decayed: report.decayed, validationScale: report.state.validationScale };
   }
 
   /** Diagnostics of the last step, or null before the first. */

@@ -1,0 +1,82 @@
+// GeN's validation decay (`validationDecay`, `reportValidationLoss`, docs/algorithm.md §17): a report's effect on
+// the applied step, that v saves and restores bit-exactly, that an older state list loads, and bad reports.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { AdamW, GeN } from '../src/index.js';
+import { assertBitIdentical, useCpu, values } from './helpers.js';
+import { mixedShapes } from './problems.js';
+import { loadEditedState, restoredRun } from './gen-state-helpers.js';
+
+before(useCpu);
+
+const make = () => new GeN(new AdamW(), { horizon: null, iterateAverage: null, validationDecay: { patience: 2 } });
+
+describe('the validation decay', () => {
+  test('after `patience` reports without a new best, the next step applies factor × the lr it would have', () => {
+    const a = make();
+    const b = make();
+    const pa = mixedShapes().make();
+    const pb = mixedShapes().make();
+    for (let s = 0; s < 6; s++) [a.minimize(pa.loss), b.minimize(pb.loss)];
+    const count = tf.memory().numTensors;
+    assert.deepEqual(a.reportValidationLoss(1), { improved: true, decayed: false, validationScale: 1 });
+    const loss = tf.scalar(1.5);
+    assert.deepEqual(a.reportValidationLoss(loss), { improved: false, decayed: false, validationScale: 1 });
+    loss.dispose();
+    assert.equal(tf.memory().numTensors, count, 'a report leaves no tensor');
+    assert.deepEqual(a.reportValidationLoss(NaN), { improved: false, decayed: true, validationScale: 0.5 });
+    a.minimize(pa.loss);
+    b.minimize(pb.loss);
+    assert.equal(a.lastStep!.appliedLr, 0.5 * b.lastStep!.appliedLr);
+    assert.equal(a.lastStep!.smoothedLr, b.lastStep!.smoothedLr);
+    assert.equal(a.appliedStepSize, a.lastStep!.appliedLr);
+    [a, b].forEach((o) => o.dispose());
+    [pa, pb].forEach((p) => p.dispose());
+  });
+
+  test('a GeN restored from getWeights continues bit-identically: best, count and v are saved as they are', async () => {
+    const a = make();
+    const pa = mixedShapes().make();
+    for (let s = 0; s < 5; s++) a.minimize(pa.loss);
+    [1, 2, 3, 0.5, 0.7].forEach((l) => a.reportValidationLoss(l));
+    const { opt: b, p: pb } = await restoredRun(a, pa, make);
+    assert.deepEqual(b.controllerState, a.controllerState);
+    for (let s = 0; s < 5; s++) {
+      a.minimize(pa.loss);
+      b.minimize(pb.loss);
+      assert.deepEqual(b.lastStep, a.lastStep, `step ${s} after the restore`);
+    }
+    assert.deepEqual(b.reportValidationLoss(0.8), a.reportValidationLoss(0.8));
+    assertBitIdentical(values(pb.vars), values(pa.vars), 'weights');
+    [a, b].forEach((o) => o.dispose());
+    [pa, pb].forEach((p) => p.dispose());
+  });
+
+  test('a state list of 0.8 (ten numbers) loads as "no report yet"; a v or count out of range is refused', async () => {
+    const opt = make();
+    const p = mixedShapes().make();
+    for (let s = 0; s < 5; s++) opt.minimize(p.loss);
+    const load = (edit: (n: number[]) => number[]) => loadEditedState(opt, make, edit);
+    assert.equal(await load((n) => n.slice(0, 10)), 'accepted');
+    assert.match(await load((n) => [...n.slice(0, 10), 1, 0, 0]), /validationScale = 0, which is out of range/);
+    assert.match(await load((n) => [...n.slice(0, 10), 1, 0, 2]), /validationScale = 2/);
+    assert.match(await load((n) => [...n.slice(0, 10), 1, 0.5, 1]), /validationWaits = 0.5/);
+    assert.match(await load((n) => [...n.slice(0, 10), Infinity, 0, 1]), /validationBest = Infinity/);
+    opt.dispose();
+    p.dispose();
+  });
+
+  test('a report that is not a number or a one-element tensor is refused, naming what it got', () => {
+    const opt = make();
+    const t = tf.zeros([2]);
+    assert.throws(
+      () => opt.reportValidationLoss(t),
+      /must be a number or a one-element tensor; got a tensor of shape \[2\]/,
+    );
+    assert.throws(() => opt.reportValidationLoss('0.5' as never), /got string/);
+    t.dispose();
+    opt.dispose();
+    assert.throws(() => opt.reportValidationLoss(1), /disposed/);
+  });
+});
