@@ -80,3 +80,32 @@ describe('the validation decay', () => {
     assert.throws(() => opt.reportValidationLoss(1), /disposed/);
   });
 });
+
+describe('the validation decay under model.fit', () => {
+  test('an onEpochEnd callback reports val_loss: GeN keeps its best, and the count follows the history', async () => {
+    const tfl = await import('@tensorflow/tfjs-layers');
+    const x = tf.randomNormal([64, 4], 0, 1, 'float32', 5);
+    const y = tf.randomNormal([64, 1], 0, 1, 'float32', 6);
+    const [vx, vy] = [tf.slice(x, 0, 16), tf.slice(y, 0, 16)];
+    const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 1 })] });
+    const opt = new GeN(new AdamW());
+    m.compile({ optimizer: opt, loss: 'meanSquaredError' });
+    const reports: { decayed: boolean }[] = [];
+    const history = await m.fit(x, y, {
+      epochs: 4,
+      batchSize: 16,
+      verbose: 0,
+      validationData: [vx, vy],
+      callbacks: { onEpochEnd: async (_, logs) => void reports.push(opt.reportValidationLoss(logs!.val_loss)) },
+    });
+    const losses = history.history.val_loss as number[];
+    assert.equal(reports.length, 4);
+    assert.equal(opt.controllerState.validationBest, Math.min(...losses));
+    // Patience 1: every epoch whose val_loss is not a new best halves v.
+    const misses = losses.filter((l, i) => i > 0 && l >= Math.min(...losses.slice(0, i))).length;
+    assert.equal(opt.controllerState.validationScale, 0.5 ** misses);
+    m.dispose();
+    opt.dispose();
+    tf.dispose([x, y, vx, vy]);
+  });
+});
