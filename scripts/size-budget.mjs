@@ -24,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 // still catches what it is for: a bundled TensorFlow.js would be megabytes. 0.7 raised it to 68 / 21 KiB:
 // GeN's iterate average (kept, saved, restored and validated) and the peers' eval/train interface took everything
 // from 62.5 to 65.7 KiB minified and from 19.2 to 20.0 KiB gzip, 30 bytes under the old gzip budget.
-export const BUDGET = { minified: 68 * 1024, gzip: 21 * 1024 };
+// 0.9 raised it to 70 / 22 KiB for reportValidationLoss and validationDecay (0.8 measured 66.4 / 20.2 KiB).
+export const BUDGET = { minified: 70 * 1024, gzip: 22 * 1024 };
 /** How much larger `{ GeN, AdamW }` may bundle through the root than from its source files. */
 export const ROOT_OVERHEAD = 0.1;
 

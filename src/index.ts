@@ -20,6 +20,8 @@ export type {
   AveragingRule,
   CalibrationRefitRule,
   RejectionRule,
+  RisingLossRule,
+  ValidationDecay,
 } from './core/options.js';
 export type { ControllerState } from './core/controller.js';
 export { STEP_REASONS, type StepReason } from './core/reasons.js';
