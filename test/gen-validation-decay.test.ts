@@ -18,7 +18,10 @@ describe('the validation decay', () => {
     const b = make();
     const pa = mixedShapes().make();
     const pb = mixedShapes().make();
-    for (let s = 0; s < 6; s++) [a.minimize(pa.loss), b.minimize(pb.loss)];
+    for (let s = 0; s < 6; s++) {
+      a.minimize(pa.loss);
+      b.minimize(pb.loss);
+    }
     const count = tf.memory().numTensors;
     assert.deepEqual(a.reportValidationLoss(1), { improved: true, decayed: false, validationScale: 1 });
     const loss = tf.scalar(1.5);
