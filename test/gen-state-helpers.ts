@@ -1,5 +1,6 @@
 // What the GeN state tests share: a run restored from another's getWeights, and a load of a state entry whose
 // numbers a test edited.
+import assert from 'node:assert/strict';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { GeN } from '../src/index.js';
 import { decodeFloat64, encodeFloat64 } from '../src/tfjs/state-codec.js';
@@ -40,5 +41,14 @@ export async function loadEditedState(
   } finally {
     edited.dispose();
     fresh.dispose();
+  }
+}
+
+/** Steps both runs `steps` times and asserts that every step's diagnostics are the same. */
+export function assertSameSteps(a: GeN, pa: ProblemInstance, b: GeN, pb: ProblemInstance, steps: number): void {
+  for (let s = 0; s < steps; s++) {
+    a.minimize(pa.loss);
+    b.minimize(pb.loss);
+    assert.deepEqual(b.lastStep, a.lastStep, `step ${s} after the restore`);
   }
 }

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, GeN } from '../src/index.js';
 import { assertBitIdentical, useCpu, values } from './helpers.js';
 import { mixedShapes } from './problems.js';
-import { loadEditedState, restoredRun } from './gen-state-helpers.js';
+import { assertSameSteps, loadEditedState, restoredRun } from './gen-state-helpers.js';
 
 before(useCpu);
 
@@ -45,11 +45,7 @@ describe('the validation decay', () => {
     [1, 2, 3, 0.5, 0.7].forEach((l) => a.reportValidationLoss(l));
     const { opt: b, p: pb } = await restoredRun(a, pa, make);
     assert.deepEqual(b.controllerState, a.controllerState);
-    for (let s = 0; s < 5; s++) {
-      a.minimize(pa.loss);
-      b.minimize(pb.loss);
-      assert.deepEqual(b.lastStep, a.lastStep, `step ${s} after the restore`);
-    }
+    assertSameSteps(a, pa, b, pb, 5);
     assert.deepEqual(b.reportValidationLoss(0.8), a.reportValidationLoss(0.8));
     assertBitIdentical(values(pb.vars), values(pa.vars), 'weights');
     [a, b].forEach((o) => o.dispose());
