@@ -168,14 +168,18 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
     }
     if (evalAt.has(step)) evals.push({ step: step + 1, ms: performance.now() - t0, metrics: evaluate('val') });
     if (reportAt.has(step)) {
-      if (!optimizer.reportValidationLoss) throw new Error(`${opt.optimizer} cannot take validation reports`);
       const loss = evaluate('val').loss;
-      const { decayed, validationScale } = optimizer.reportValidationLoss(loss);
+      if (loss === undefined)
+        throw new Error(`task ${task.name} reports no validation loss, which ${opt.optimizer} needs`);
+      const { decayed, validationScale } = optimizer.reportValidationLoss!(loss);
       validationReports.push({ step: step + 1, loss, decayed, scale: validationScale });
     }
     return true;
   };
   try {
+    if (reports > 0 && !optimizer.reportValidationLoss) {
+      throw new Error(`${opt.optimizer} asks for validation reports, but its optimizer has no reportValidationLoss`);
+    }
     if (model.layers) {
       // The batch after this one, for the probes of the GeN variants that use it (`nextBatchLoss`).
       const advance = (step: number) => {

@@ -175,3 +175,35 @@ test('a validation-probe run on a task without validation batches is refused by 
   );
   assert.equal(tf.memory().numTensors, before, 'the model is disposed');
 });
+
+test('a run with validation reports reports the validation loss at evenly spaced steps, the last one excluded', async () => {
+  const { r, gen, leaked } = await runGeN('gen-adamw-valdecay', () => new GeN(new AdamW()), { validationReports: 4 });
+  assert.equal(leaked, 0);
+  const at = [1, 2, 3].map((i) => Math.round((i * STEPS) / 4));
+  assert.deepEqual(
+    r.validationReports!.map((v) => v.step),
+    at,
+  );
+  const losses = r.validationReports!.map((v) => v.loss);
+  assert.ok(losses.every(Number.isFinite), `${losses}`);
+  assert.equal(gen.controllerState.validationBest, Math.min(...losses));
+  assert.equal(r.validationReports!.at(-1)!.scale, gen.controllerState.validationScale);
+});
+
+test('validation reports for an optimizer that cannot take them are refused by name, leaving no tensor', async () => {
+  await tf.setBackend('cpu');
+  const before = tf.memory().numTensors;
+  const opt: OptimizerConfig = {
+    optimizer: 'adam-reports',
+    kind: 'grid',
+    base: 'adamw',
+    label: 'adam',
+    config: { validationReports: 4 },
+    build: () => tf.train.adam(1e-3),
+  };
+  await assert.rejects(
+    runOne({ task: fitTask, opt, seed: 0, steps: STEPS, mode: 'quick', phase: 't', backend: 'cpu', versions: {} }),
+    /adam-reports asks for validation reports, but its optimizer has no reportValidationLoss/,
+  );
+  assert.equal(tf.memory().numTensors, before, 'the model and the optimizer are disposed');
+});
