@@ -1,4 +1,4 @@
-// Prints GeN's refits on one benchmark task, seed 0, in a custom loop (no horizon): per refit the
+// Prints GeN's refits on one benchmark task, seed 0 (or the seed in the environment variable SEED), in a custom loop (no horizon): per refit the
 // reason, the training loss, the applied and smoothed lr, the proposal, the fitted slope a and curvature
 // b, the start offset, and the probe losses. This is how docs/algorithm.md §10 read the moby-lstm
 // collapse (every fit of the first 25 steps concave and downhill).
@@ -16,7 +16,12 @@ if (!task || (baseName !== 'adamw' && baseName !== 'sgd')) {
   process.exit(2);
 }
 await setupBackend();
-const model = task.create(0);
+const seed = Number(process.env.SEED ?? '0');
+if (!Number.isInteger(seed) || seed < 0) {
+  process.stderr.write(`SEED must be a non-negative integer, got ${process.env.SEED}\n`);
+  process.exit(2);
+}
+const model = task.create(seed);
 const base = baseName === 'sgd' ? new SGDW({ momentum: 0.9 }) : new AdamW();
 const opt = new GeN(base, { horizon: null, ...(JSON.parse(optionsJson) as Partial<GeNOptions>) });
 const e = (v: number) => v.toExponential(2);
