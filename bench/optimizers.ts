@@ -365,6 +365,17 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
       tag: ' (validation decay, hold while the loss rises, factor 1.5)',
     },
   ],
+  // The 1.0 round (docs/algorithm.md §19): the step factor, with §16's guard, acts only while the validation loss,
+  // reported 20 times per run, stays within 10% of the training loss (no validation decay).
+  ...([1.25, 1.5] as const).map((c): [string, GenVariant] => [
+    `gated-factor${String(c).replace('.', '')}`,
+    {
+      horizon: 'run-length',
+      validationReports: 20,
+      options: { stepFactor: c, stepFactorGate: 'validation', validationDecay: null },
+      tag: ` (factor ${c} and the rising-loss guard while the validation loss follows the training loss)`,
+    },
+  ]),
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [

@@ -30,8 +30,11 @@ export interface RunRecord {
   curve: { step: number[]; loss: number[]; lr: number[]; ms: number[] };
   /** Validation evaluations during the run. */
   evals: { step: number; ms: number; metrics: Record<string, number> }[];
-  /** The validation losses reported to GeN (`validationReports`): after which step, what it did, v after it. */
-  validationReports?: { step: number; loss: number; decayed: boolean; scale: number }[];
+  /**
+   * The validation losses reported to GeN (`validationReports`): after which step, what it did, v after it, and
+   * whether the step-factor gate was open after it (records from 1.0 on).
+   */
+  validationReports?: { step: number; loss: number; decayed: boolean; scale: number; factorOpen?: boolean }[];
   final: { val: Record<string, number>; test: Record<string, number> };
   /** The headline number: the task metric on the test split. */
   value: number;

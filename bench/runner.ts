@@ -37,7 +37,7 @@ type Switchable = tf.Optimizer & {
   eval?: () => boolean | void;
   train?: () => void;
   appliedStepSize?: unknown;
-  reportValidationLoss?: (loss: number) => { decayed: boolean; validationScale: number };
+  reportValidationLoss?: (loss: number) => { decayed: boolean; validationScale: number; stepFactorOpen?: boolean };
 };
 
 /** The step size an optimizer applied at its last step: every optimizer of the library says so; tfjs's do not (NaN). */
@@ -171,8 +171,14 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
       const loss = evaluate('val').loss;
       if (loss === undefined)
         throw new Error(`task ${task.name} reports no validation loss, which ${opt.optimizer} needs`);
-      const { decayed, validationScale } = optimizer.reportValidationLoss!(loss);
-      validationReports.push({ step: step + 1, loss, decayed, scale: validationScale });
+      const { decayed, validationScale, stepFactorOpen } = optimizer.reportValidationLoss!(loss);
+      validationReports.push({
+        step: step + 1,
+        loss,
+        decayed,
+        scale: validationScale,
+        ...(stepFactorOpen !== undefined ? { factorOpen: stepFactorOpen } : {}),
+      });
     }
     return true;
   };

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Acceptance } from './accept.js';
 import {
+  activeStepFactor,
   appliedLr,
   backOffNonfinite,
   CALIBRATION_JUMP,
@@ -17,7 +18,13 @@ import {
   retryCalibration,
   trackLoss,
 } from './controller.js';
-import { LOSS_TREND_FAST, LOSS_TREND_SLOW, resolveControllerOptions, type ControllerOptions } from './options.js';
+import {
+  LOSS_TREND_FAST,
+  LOSS_TREND_SLOW,
+  resolveControllerOptions,
+  STEP_FACTOR_GATE_TOLERANCE,
+  type ControllerOptions,
+} from './options.js';
 
 const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { calibrate: false, ...o });
 const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0, downhill: true });
@@ -533,10 +540,85 @@ describe('the validation decay', () => {
     assert.throws(() => opts({ validationDecay: { factor: 1 } }), /'validationDecay.factor' must be .*got 1/);
     assert.throws(() => opts({ validationDecay: { patience: 0.5 } }), /'validationDecay.patience' must be .*got 0.5/);
     assert.throws(
-      () => opts({ validationDecay: null as never }),
-      /option 'validationDecay' must be \{ factor\?, patience\? \}/,
+      () => opts({ validationDecay: 0.5 as never }),
+      /option 'validationDecay' must be null or \{ factor\?, patience\? \}; got 0.5/,
     );
+    assert.equal(opts({ validationDecay: null }).validationDecay, null);
     assert.throws(() => opts({ validationDecay: { rate: 0.5 } as never }), /rate/);
     assert.deepEqual(opts({ validationDecay: { factor: 0.7 } }).validationDecay, { factor: 0.7, patience: 1 });
+  });
+});
+
+describe('the step-factor gate', () => {
+  const gated = opts({ initialLr: 0.1, stepFactor: 1.5, stepFactorGate: 'validation' });
+  /** A state whose fast training-loss average is 1 (a run that has seen losses), gate as given. */
+  const trained = (o: ControllerOptions, open = false) => ({
+    ...initialControllerState(o),
+    lossFast: 1,
+    lossSlow: 1,
+    stepFactorOpen: open,
+  });
+
+  test('before any report the gate is closed: a fit targets x* itself, not c·x*', () => {
+    const s = trained(gated);
+    assert.equal(activeStepFactor(s, gated), 1);
+    // x* = 0.15 lies in the band: lr ← 0.9·0.1 + 0.1·0.15.
+    assert.equal(decideRefit(s, gated, ok(0.15)).state.lr, 0.9 * 0.1 + 0.1 * 0.15);
+  });
+
+  test('a report at most (1 + tolerance) × the fast training loss opens it; one above closes it again', () => {
+    const at = 1 + STEP_FACTOR_GATE_TOLERANCE;
+    let s = reportValidation(trained(gated), gated, at).state;
+    assert.equal(s.stepFactorOpen, true, 'at the tolerance the gate is open');
+    assert.equal(activeStepFactor(s, gated), 1.5);
+    assert.equal(decideRefit(s, gated, ok(0.15)).state.lr, 0.9 * 0.1 + 0.1 * 0.2, 'c·x* = 0.225, clipped to 2·lr');
+    s = reportValidation(s, gated, at * 1.01).state;
+    assert.equal(s.stepFactorOpen, false);
+    assert.equal(activeStepFactor(s, gated), 1);
+  });
+
+  test('a report that is not finite, or one before any training loss, closes it', () => {
+    assert.equal(reportValidation(trained(gated, true), gated, NaN).state.stepFactorOpen, false);
+    assert.equal(reportValidation(initialControllerState(gated), gated, 0.5).state.stepFactorOpen, false);
+  });
+
+  test('calibration lands at x*/W while the gate is closed and at c·x*/W once it is open', () => {
+    const o = opts({ initialLr: 0.1, stepFactor: 1.5, stepFactorGate: 'validation', calibrate: true });
+    const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-15 * b, `${a} vs ${b}`);
+    close(decideRefit(trained(o), o, ok(0.3)).state.lr, 0.1);
+    close(decideRefit(trained(o, true), o, ok(0.3)).state.lr, 0.15);
+  });
+
+  test("with stepFactorGate 'always' (the default) reports change nothing about the factor", () => {
+    const always = opts({ initialLr: 0.1, stepFactor: 1.5 });
+    assert.equal(always.stepFactorGate, 'always');
+    const s = reportValidation(trained(always), always, 100).state;
+    assert.equal(activeStepFactor(s, always), 1.5);
+    assert.equal(decideRefit(s, always, ok(0.1)).state.lr, 0.9 * 0.1 + 0.1 * 0.15);
+  });
+
+  test('with validationDecay null a report opens or closes the gate and never decays the step', () => {
+    const o = opts({ stepFactor: 1.5, stepFactorGate: 'validation', validationDecay: null });
+    let s = trained(o);
+    for (const loss of [1, 2, 3, 4, 5]) {
+      const r = reportValidation(s, o, loss);
+      assert.equal(r.decayed, false);
+      s = r.state;
+    }
+    assert.deepEqual([s.validationScale, s.validationBest, s.stepFactorOpen], [1, 1, false]);
+  });
+
+  test("an open gate holds the lr while the loss rises, as risingLoss 'hold' does; a closed one does not", () => {
+    const rising = (open: boolean) => ({ ...trained(gated, open), lossFast: 1.2, lossSlow: 1 });
+    assert.equal(decideRefit(rising(true), gated, ok(0.15)).state.lr, 0.1, 'c·x* above lr is capped at lr');
+    assert.equal(decideRefit(rising(false), gated, ok(0.15)).state.lr, 0.9 * 0.1 + 0.1 * 0.15);
+    assert.equal(decideRefit(rising(true), gated, ok(0.05)).state.lr, 0.9 * 0.1 + 0.1 * 0.075, 'decreases act');
+  });
+
+  test('stepFactorGate is validated, naming the option and what is allowed', () => {
+    assert.throws(
+      () => opts({ stepFactorGate: 'val' as never }),
+      /'stepFactorGate' must be one of 'always', 'validation'; got "val"/,
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   LOSS_TREND_FAST,
   LOSS_TREND_SLOW,
   MAX_CALIBRATION_STEPS,
+  STEP_FACTOR_GATE_TOLERANCE,
   VALIDATION_DECAY_DEFAULTS,
   type AveragingRule,
   type ControllerOptions,
@@ -40,6 +41,11 @@ export interface ControllerState {
   validationWaits: number;
   /** The validation multiplier v of the applied step, in (0, 1]: 1 until the first decay (option `validationDecay`). */
   validationScale: number;
+  /**
+   * Whether the last validation report opened the step factor (option `stepFactorGate: 'validation'`): its loss
+   * was at most (1 + tolerance) × the fast training-loss average. False before the first report.
+   */
+  stepFactorOpen: boolean;
 }
 
 /** The state before the first step. */
@@ -55,6 +61,7 @@ export function initialControllerState(o: ControllerOptions): ControllerState {
     validationBest: NaN,
     validationWaits: 0,
     validationScale: 1,
+    stepFactorOpen: false,
   };
 }
 
@@ -75,19 +82,35 @@ export interface ValidationReport {
  * The applied step is v·s(t)·lr from the next step on.
  */
 export function reportValidation(s: ControllerState, o: ControllerOptions, loss: number): ValidationReport {
+  const gated = { ...s, stepFactorOpen: stepFactorOpens(s, loss) };
   if (Number.isFinite(loss) && !(loss >= s.validationBest)) {
-    return { state: { ...s, validationBest: loss, validationWaits: 0 }, improved: true, decayed: false };
+    return { state: { ...gated, validationBest: loss, validationWaits: 0 }, improved: true, decayed: false };
   }
+  if (o.validationDecay === null) return { state: gated, improved: false, decayed: false };
   const waits = s.validationWaits + 1;
   const { factor = VALIDATION_DECAY_DEFAULTS.factor, patience = VALIDATION_DECAY_DEFAULTS.patience } =
     o.validationDecay;
   if (waits < patience) {
-    return { state: { ...s, validationWaits: waits }, improved: false, decayed: false };
+    return { state: { ...gated, validationWaits: waits }, improved: false, decayed: false };
   }
   const scale = s.validationScale * factor;
   // A scale that underflows to 0 would stop training for good and not be a valid state: keep the last one.
-  const state = { ...s, validationWaits: 0, validationScale: scale > 0 ? scale : s.validationScale };
+  const state = { ...gated, validationWaits: 0, validationScale: scale > 0 ? scale : s.validationScale };
   return { state, improved: false, decayed: scale > 0 };
+}
+
+/**
+ * Whether a validation report opens the step factor (`stepFactorGate: 'validation'`): its loss ℓ_val is finite
+ * and ℓ_val ≤ (1 + τ)·ℓ_fast, with ℓ_fast the fast average of the training losses so far and τ =
+ * {@link STEP_FACTOR_GATE_TOLERANCE}. No training loss seen yet, or a loss that is not finite, closes it.
+ */
+function stepFactorOpens(s: ControllerState, loss: number): boolean {
+  return Number.isFinite(loss) && Number.isFinite(s.lossFast) && loss <= (1 + STEP_FACTOR_GATE_TOLERANCE) * s.lossFast;
+}
+
+/** The step factor c in effect: `stepFactor`, or 1 while `stepFactorGate: 'validation'` is closed. */
+export function activeStepFactor(s: ControllerState, o: ControllerOptions): number {
+  return o.stepFactorGate === 'always' || s.stepFactorOpen ? o.stepFactor : 1;
 }
 
 /**
@@ -172,8 +195,8 @@ const growsLr = (acc: Acceptance, o: ControllerOptions) =>
   acc.reason === 'insignificant' || (acc.reason === 'nonconvex' && acc.downhill && o.negativeCurvature === 'grow');
 
 /** Where calibration would land the lr from an accepted proposal: c·x* ÷ W. */
-const calibrationTarget = (acc: Acceptance, o: ControllerOptions) =>
-  (o.stepFactor * acc.proposal) / o.calibrationDivisor;
+const calibrationTarget = (s: ControllerState, acc: Acceptance, o: ControllerOptions) =>
+  (activeStepFactor(s, o) * acc.proposal) / o.calibrationDivisor;
 
 /** Whether a calibration target lies in the band [lo·lr, hi·lr] that ends calibration. */
 function inCalibrationBand(target: number, lr: number, o: ControllerOptions): boolean {
@@ -206,7 +229,7 @@ export function retryCalibration(
   let next: number;
   const increases = o.calibrationRefitsOn === 'any';
   if (acc.accepted) {
-    const target = calibrationTarget(acc, o);
+    const target = calibrationTarget(s, acc, o);
     if (inCalibrationBand(target, lr, o) || (target > lr && !increases)) return null;
     next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
   } else if (growsLr(acc, o) && increases) {
@@ -233,12 +256,13 @@ function smoother(g: number, averaging: AveragingRule): (lr: number, target: num
  *   accepted       lr ← γ·lr + (1 − γ)·clamp(x*, lo·lr, hi·lr)
  *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time; also a downhill
  *                  nonconvex fit with negativeCurvature 'grow')
- *   accepted uses the target c·x* with c = stepFactor (default 1)
+ *   accepted uses the target c·x* with c = stepFactor (default 1; 1 while stepFactorGate 'validation' is closed)
  *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit;
  *                  lr unchanged with rejection 'hold')
  *   nonfinite      lr ← lr / 2, and the step is skipped
  * With averaging 'geometric' each γ·lr + (1 − γ)·t above is lr^γ·t^(1 − γ) instead.
- * With risingLoss 'hold', while {@link lossRising}, the accepted and growing targets are capped at lr.
+ * With risingLoss 'hold', or while stepFactorGate 'validation' is open, while {@link lossRising}, the accepted and
+ * growing targets are capped at lr.
  * Calibration mode (no smoothing, J = 10, W = calibrationDivisor): accepted lr ← clamp(x* ÷ W, lr/J, J·lr), ending
  * calibration once x* ÷ W lies in [lo·lr, hi·lr] at calibration step minCalibrationSteps or later; insignificant (or downhill nonconvex with 'grow') lr ← J·lr;
  * shape failure lr ← lr/2; nonfinite lr ← lr/J.
@@ -256,7 +280,7 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
 
   if (s.calibrating) {
     if (acc.accepted) {
-      const target = calibrationTarget(acc, o);
+      const target = calibrationTarget(s, acc, o);
       next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
       if (next !== target) reason = 'clipped';
       if (inCalibrationBand(target, lr, o) && s.calibrationSteps + 1 >= o.minCalibrationSteps) calibrating = false;
@@ -271,10 +295,12 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
     if (s.calibrationSteps + 1 >= MAX_CALIBRATION_STEPS) calibrating = false;
   } else {
     const smooth = smoother(o.smoothing, o.averaging);
-    // While the loss rises, `risingLoss: 'hold'` lets no fit raise the lr.
-    const ceiling = o.risingLoss === 'hold' && lossRising(s) ? 1 : Infinity;
+    // While the loss rises, `risingLoss: 'hold'` lets no fit raise the lr; so does an open step-factor gate, whose
+    // factor needs that guard (docs/algorithm.md §16, §19).
+    const guarded = o.risingLoss === 'hold' || (o.stepFactorGate === 'validation' && s.stepFactorOpen);
+    const ceiling = guarded && lossRising(s) ? 1 : Infinity;
     if (acc.accepted) {
-      const target = o.stepFactor * acc.proposal;
+      const target = activeStepFactor(s, o) * acc.proposal;
       const clipped = clamp(target, lo * lr, hi * lr);
       if (clipped !== target) reason = 'clipped';
       next = smooth(lr, proposalHorizonFactor(s.step, o.horizon) * Math.min(clipped, ceiling * lr));
@@ -294,16 +320,12 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
   return {
     stepLr: s.calibrating ? Math.min(next, lr) : next,
     state: {
+      ...s,
       step: s.step + 1,
       lr: next,
       calibrating,
       calibrationSteps: s.calibrationSteps + (s.calibrating ? 1 : 0),
       refits: s.refits + 1,
-      lossFast: s.lossFast,
-      lossSlow: s.lossSlow,
-      validationBest: s.validationBest,
-      validationWaits: s.validationWaits,
-      validationScale: s.validationScale,
     },
     reason,
     accepted: acc.accepted,

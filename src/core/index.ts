@@ -33,6 +33,8 @@ export {
   type RisingLossRule,
   type ValidationDecay,
   VALIDATION_DECAY_DEFAULTS,
+  type StepFactorGate,
+  STEP_FACTOR_GATE_TOLERANCE,
   type ProbeDirection,
   LOSS_TREND_FAST,
   LOSS_TREND_SLOW,

@@ -187,10 +187,34 @@ export interface ControllerOptions {
    * the data overfit, the one-step rule on training batches keeps a step that lowers the training loss while the
    * validation loss climbs (brown-genre in docs/algorithm.md §17: GeN-AdamW's lr 15× the tuned one, validation
    * loss doubling over the run); no signal on the training batches shows it. Without reports nothing changes.
-   * Defaults `{ factor: 0.5, patience: 1 }` (not tuned).
+   * Defaults `{ factor: 0.5, patience: 1 }` (not tuned). `null`: reports never decay the step (they still open
+   * and close `stepFactorGate: 'validation'`).
    */
-  validationDecay: Readonly<ValidationDecay>;
+  validationDecay: Readonly<ValidationDecay> | null;
+  /**
+   * When `stepFactor` acts. `always` (gen-optim 0.9's rule): at every fit, calibration included. `validation`:
+   * only while the gate is open, that is while the validation loss last reported with `reportValidationLoss` was
+   * at most (1 + {@link STEP_FACTOR_GATE_TOLERANCE}) × the fast average of the training losses at that report;
+   * and while it is open, no fit raises the lr while the training loss rises (the guard of `risingLoss: 'hold'`,
+   * which the factor needs: §16). Before the first report (so during calibration) and after a report above the
+   * tolerance, GeN is GeN with `stepFactor` 1 and `risingLoss` as given, to the last bit. Why: the
+   * factor is there for the short-horizon bias of the greedy step, which holds where the loss that matters
+   * follows the training loss; where the data overfit, a longer step lowers the training loss and not the
+   * validation loss (docs/algorithm.md §18–19: the factor cost MovieLens and brown-genre, whose validation loss
+   * parts from the training loss early, and helped Fashion-MNIST and Moby Dick, whose two losses stay together).
+   * Default `always`.
+   */
+  stepFactorGate: StepFactorGate;
 }
+
+/** When the step factor acts: see {@link ControllerOptions.stepFactorGate}. */
+export type StepFactorGate = 'always' | 'validation';
+
+/**
+ * How far the reported validation loss may lie above the fast training-loss average for `stepFactorGate:
+ * 'validation'` to apply the factor: open while validation ≤ (1 + 0.1) × training. Not tuned.
+ */
+export const STEP_FACTOR_GATE_TOLERANCE = 0.1;
 
 /** The rule of {@link ControllerOptions.validationDecay}. */
 export interface ValidationDecay {
@@ -253,6 +277,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   negativeCurvature: 'grow',
   risingLoss: 'ignore',
   validationDecay: VALIDATION_DECAY_DEFAULTS,
+  stepFactorGate: 'always',
   averaging: 'arithmetic',
 });
 
@@ -275,12 +300,15 @@ export function resolveHorizon(owner: string, h: Record<string, unknown>): Reado
 }
 
 /**
- * Validates `validationDecay` and fills its defaults ({@link VALIDATION_DECAY_DEFAULTS}).
+ * Validates `validationDecay` (null, or an object) and fills its defaults ({@link VALIDATION_DECAY_DEFAULTS}).
  * @throws {TypeError | RangeError} naming the field, the value and what is allowed.
  */
-function resolveValidationDecay(owner: string, v: unknown): Readonly<Required<ValidationDecay>> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new TypeError(`${owner}: option 'validationDecay' must be { factor?, patience? }; got ${formatValue(v)}.`);
+function resolveValidationDecay(owner: string, v: unknown): Readonly<Required<ValidationDecay>> | null {
+  if (v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    throw new TypeError(
+      `${owner}: option 'validationDecay' must be null or { factor?, patience? }; got ${formatValue(v)}.`,
+    );
   }
   const given = v as Record<string, unknown>;
   assertKnownKeys(`${owner} validationDecay`, given, ['factor', 'patience']);
@@ -357,6 +385,7 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
   checkOneOf(owner, 'risingLoss', o.risingLoss, ['ignore', 'hold']);
   o.validationDecay = resolveValidationDecay(owner, o.validationDecay as unknown);
+  checkOneOf(owner, 'stepFactorGate', o.stepFactorGate, ['always', 'validation']);
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
   if (o.iterateAverage !== null) {

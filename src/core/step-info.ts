@@ -55,4 +55,9 @@ export interface StepInfo {
    * (option `risingLoss`, which with `'hold'` keeps any fit from raising the lr then). Reported whatever the option.
    */
   lossRising: boolean;
+  /**
+   * The step factor c this step's fit used: `stepFactor`, or 1 while `stepFactorGate: 'validation'` is closed
+   * (before the first validation report, or after one that lay above the training loss by more than the tolerance).
+   */
+  stepFactor: number;
 }

@@ -3,6 +3,7 @@ import {
   backOffNonfinite,
   carryOver,
   lossRising,
+  activeStepFactor,
   trackLoss,
   decideRefit,
   appliedHorizonFactor,
@@ -169,6 +170,7 @@ export function finishStep(
       calibrating: s.calibrating,
       calibrationRefits: refitsThisStep,
       lossRising: lossRising(tracked),
+      stepFactor: activeStepFactor(s, o),
     },
   };
 }
@@ -204,6 +206,7 @@ export function finishNonfinite(s: ControllerState, o: ControllerOptions, loss: 
       calibrating: s.calibrating,
       calibrationRefits: 0,
       lossRising: lossRising(s),
+      stepFactor: activeStepFactor(s, o),
     },
   };
 }

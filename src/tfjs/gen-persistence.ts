@@ -12,7 +12,7 @@ import type { NamedTensor } from './types.js';
  *
  *     gen/state/v2                 [step, lr, calibrating, calibrationSteps, refits, previousLr, gradScale,
  *                                   averaged, lossFast, lossSlow, validationBest, validationWaits,
- *                                   validationScale]
+ *                                   validationScale, stepFactorOpen]
  *     base/<name>                  every weight of the base optimizer's getWeights()
  *     base_scalar/<field>          the base's scalar variables that its getWeights() leaves out
  *     gen/previous_direction/<i>   the held direction of the previous step, if any
@@ -56,6 +56,7 @@ export async function saveGeN(base: tf.Optimizer, held: GeNHeld): Promise<NamedT
     s.validationBest,
     s.validationWaits,
     s.validationScale,
+    s.stepFactorOpen ? 1 : 0,
   ];
   return [
     stateEntry(STATE, values),
@@ -85,7 +86,7 @@ export async function loadGeN(
     throw new Error(`GeN.setWeights: 'iter' must be one integer ≥ 0; got ${iterations}.`);
   }
   // Lists before 0.7 hold no `averaged`, before 0.8 no loss averages (read as "no loss seen yet"), before 0.9 no
-  // validation state (read as "no report yet").
+  // validation state (read as "no report yet"), before 1.0 no step-factor gate (read as closed).
   const [
     step,
     lr,
@@ -100,6 +101,7 @@ export async function loadGeN(
     validationBest = NaN,
     validationWaits = 0,
     validationScale = 1,
+    stepFactorOpen = 0,
   ] = readStateEntry('GeN', weights, STATE, 6);
   const check = (name: string, value: number, ok: boolean) => {
     if (!ok) throw new Error(`GeN.setWeights: the saved state has ${name} = ${value}, which is out of range.`);
@@ -118,6 +120,7 @@ export async function loadGeN(
   check('validationBest', validationBest, Number.isNaN(validationBest) || Number.isFinite(validationBest));
   check('validationWaits', validationWaits, Number.isInteger(validationWaits) && validationWaits >= 0);
   check('validationScale', validationScale, validationScale > 0 && validationScale <= 1);
+  check('stepFactorOpen', stepFactorOpen, stepFactorOpen === 0 || stepFactorOpen === 1);
   const averageEntries = weights.filter((w) => w.name.startsWith(AVERAGE)).length;
   if (averaged > 0 !== averageEntries > 0) {
     throw new Error(
@@ -180,6 +183,7 @@ export async function loadGeN(
       validationBest,
       validationWaits,
       validationScale,
+      stepFactorOpen: stepFactorOpen === 1,
     },
     previous: directions.length > 0 ? { directions, lr: previousLr } : null,
     gradScale,

@@ -139,12 +139,21 @@ export class GeN extends tf.Optimizer {
    * each epoch, on data it does not train on. After `validationDecay.patience` reports in a row without a new
    * best, the applied step is multiplied by `validationDecay.factor` from the next step on, for the rest of the
    * run: lr_applied = v·s(t)·lr with v ← factor·v (docs/algorithm.md §17). A loss that is not finite counts as a
-   * report that did not improve; nothing else about the step changes, and v is saved with GeN's state.
+   * report that did not improve; nothing else about the step changes, and v is saved with GeN's state. With
+   * `validationDecay: null` no report decays the step. With `stepFactorGate: 'validation'` the report also opens
+   * the step factor when it is at most 1.1 × the fast training-loss average, and closes it otherwise
+   * (docs/algorithm.md §19).
    * @param loss the validation loss, a number or a scalar tensor (read synchronously; the caller keeps it).
-   * @returns what the report did: whether it is a new best, whether it decayed the step, and v after it.
+   * @returns what the report did: whether it is a new best, whether it decayed the step, v after it, and whether
+   * the step factor is open after it.
    * @throws {TypeError} the loss is neither a number nor a one-element tensor.
    */
-  reportValidationLoss(loss: number | tf.Tensor): { improved: boolean; decayed: boolean; validationScale: number } {
+  reportValidationLoss(loss: number | tf.Tensor): {
+    improved: boolean;
+    decayed: boolean;
+    validationScale: number;
+    stepFactorOpen: boolean;
+  } {
     assertLive(this, this.disposed, 'reportValidationLoss');
     let value: number;
     if (typeof loss === 'number') value = loss;
@@ -155,7 +164,12 @@ export class GeN extends tf.Optimizer {
     }
     const report = reportValidation(this.state, this.rule, value);
     this.state = report.state;
-    return { improved: report.improved, decayed: report.decayed, validationScale: report.state.validationScale };
+    return {
+      improved: report.improved,
+      decayed: report.decayed,
+      validationScale: report.state.validationScale,
+      stepFactorOpen: report.state.stepFactorOpen,
+    };
   }
 
   /** Diagnostics of the last step, or null before the first. */

@@ -188,6 +188,7 @@ test('a run with validation reports reports the validation loss at evenly spaced
   assert.ok(losses.every(Number.isFinite), `${losses}`);
   assert.equal(gen.controllerState.validationBest, Math.min(...losses));
   assert.equal(r.validationReports!.at(-1)!.scale, gen.controllerState.validationScale);
+  assert.equal(r.validationReports!.at(-1)!.factorOpen, gen.controllerState.stepFactorOpen);
 });
 
 test('validation reports for an optimizer that cannot take them are refused by name, leaving no tensor', async () => {
