@@ -378,9 +378,14 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   ]),
 ];
 
+/** How many times per run the default GeN entries report the validation loss (docs/algorithm.md §19). */
+export const DEFAULT_REPORTS = 20;
+
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
-  genEntry('gen-adamw', 'adamw', { horizon: 'run-length' }),
-  genEntry('gen-sgd', 'sgd', { horizon: 'run-length' }),
+  // GeN's defaults, reporting the validation loss 20 times per run as the README tells users with validation data
+  // to do (docs/algorithm.md §19); the anytime entries report nothing.
+  genEntry('gen-adamw', 'adamw', { horizon: 'run-length', validationReports: DEFAULT_REPORTS }),
+  genEntry('gen-sgd', 'sgd', { horizon: 'run-length', validationReports: DEFAULT_REPORTS }),
   genEntry('gen-adamw-anytime', 'adamw', { horizon: 'none' }),
   genEntry('gen-sgd-anytime', 'sgd', { horizon: 'none' }),
   genEntry('gen-adamw-cosine', 'adamw', { horizon: 'cosine' }),
@@ -404,8 +409,12 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
 export const ROBUSTNESS_LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
 export function robustnessConfigs(): OptimizerConfig[] {
   return ROBUSTNESS_LRS.flatMap((lr) => [
-    ...genEntry(`gen-adamw-lr0`, 'adamw', { lr, horizon: 'run-length' }).configs('full'),
-    ...genEntry(`gen-sgd-lr0`, 'sgd', { lr, horizon: 'run-length' }).configs('full'),
+    ...genEntry(`gen-adamw-lr0`, 'adamw', { lr, horizon: 'run-length', validationReports: DEFAULT_REPORTS }).configs(
+      'full',
+    ),
+    ...genEntry(`gen-sgd-lr0`, 'sgd', { lr, horizon: 'run-length', validationReports: DEFAULT_REPORTS }).configs(
+      'full',
+    ),
   ]);
 }
 

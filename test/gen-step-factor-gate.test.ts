@@ -1,5 +1,5 @@
-// GeN's step-factor gate (`stepFactorGate: 'validation'`, docs/algorithm.md §19): closed, it is GeN's default
-// (stepFactor 1, no guard) to the last bit; a report opens it (the diagnostics say so); its state saves, restores and loads
+// GeN's step-factor gate (`stepFactorGate: 'validation'`, the default since 1.0, docs/algorithm.md §19): closed,
+// it is 0.9's default (stepFactor 1, no guard) to the last bit; a report opens it (the diagnostics say so); its state saves, restores and loads
 // from an older list; and a bad saved value is refused.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,18 +12,11 @@ import { assertSameSteps, loadEditedState, restoredRun } from './gen-state-helpe
 
 before(useCpu);
 
-const make = (o: Partial<GeNOptions> = {}) =>
-  new GeN(new AdamW(), {
-    horizon: null,
-    iterateAverage: null,
-    stepFactor: 1.5,
-    stepFactorGate: 'validation',
-    validationDecay: null,
-    ...o,
-  });
+/** GeN's defaults (stepFactor 1.5, stepFactorGate 'validation', validationDecay null) in a plain custom loop. */
+const make = (o: Partial<GeNOptions> = {}) => new GeN(new AdamW(), { horizon: null, iterateAverage: null, ...o });
 
 describe('the step-factor gate', () => {
-  test("until a report opens it, a run is GeN's default run, bit for bit (calibration included)", () => {
+  test("until a report opens it, a run is 0.9's default run, bit for bit (calibration included)", () => {
     const gated = make();
     const plain = make({ stepFactor: 1, stepFactorGate: 'always', validationDecay: { factor: 0.5, patience: 1 } });
     const [pg, pp] = [mixedShapes().make(), mixedShapes().make()];

@@ -94,7 +94,7 @@ describe('the validation decay under model.fit', () => {
     const y = tf.randomNormal([64, 1], 0, 1, 'float32', 6);
     const [vx, vy] = [tf.slice(x, 0, 16), tf.slice(y, 0, 16)];
     const m = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [4], units: 1 })] });
-    const opt = new GeN(new AdamW());
+    const opt = new GeN(new AdamW(), { validationDecay: {} }); // the decay's field defaults: factor 0.5, patience 1
     m.compile({ optimizer: opt, loss: 'meanSquaredError' });
     const reports: { decayed: boolean }[] = [];
     const history = await m.fit(x, y, {

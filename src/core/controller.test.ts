@@ -133,7 +133,7 @@ describe('the learning-rate controller', () => {
   });
 
   test('tracks stepFactor × x*: with c = 1.5 the accepted target is 1.5 times the proposal', () => {
-    const o = opts({ initialLr: 0.1, smoothing: 0.5, clip: null, stepFactor: 1.5 });
+    const o = opts({ initialLr: 0.1, smoothing: 0.5, clip: null, stepFactor: 1.5, stepFactorGate: 'always' });
     const d = decideRefit(initialControllerState(o), o, ok(0.1));
     assert.ok(Math.abs(d.state.lr - (0.05 + 0.5 * 0.15)) < 1e-15);
     assert.equal(d.reason, 'ok');
@@ -589,9 +589,8 @@ describe('the step-factor gate', () => {
     close(decideRefit(trained(o, true), o, ok(0.3)).state.lr, 0.15);
   });
 
-  test("with stepFactorGate 'always' (the default) reports change nothing about the factor", () => {
-    const always = opts({ initialLr: 0.1, stepFactor: 1.5 });
-    assert.equal(always.stepFactorGate, 'always');
+  test("with stepFactorGate 'always' (0.9's rule) reports change nothing about the factor", () => {
+    const always = opts({ initialLr: 0.1, stepFactor: 1.5, stepFactorGate: 'always' });
     const s = reportValidation(trained(always), always, 100).state;
     assert.equal(activeStepFactor(s, always), 1.5);
     assert.equal(decideRefit(s, always, ok(0.1)).state.lr, 0.9 * 0.1 + 0.1 * 0.15);
@@ -613,6 +612,11 @@ describe('the step-factor gate', () => {
     assert.equal(decideRefit(rising(true), gated, ok(0.15)).state.lr, 0.1, 'c·x* above lr is capped at lr');
     assert.equal(decideRefit(rising(false), gated, ok(0.15)).state.lr, 0.9 * 0.1 + 0.1 * 0.15);
     assert.equal(decideRefit(rising(true), gated, ok(0.05)).state.lr, 0.9 * 0.1 + 0.1 * 0.075, 'decreases act');
+  });
+
+  test('the defaults since 1.0: factor 1.5 behind the validation gate, no validation decay', () => {
+    const d = opts();
+    assert.deepEqual([d.stepFactor, d.stepFactorGate, d.validationDecay], [1.5, 'validation', null]);
   });
 
   test('stepFactorGate is validated, naming the option and what is allowed', () => {

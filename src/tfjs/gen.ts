@@ -135,14 +135,14 @@ export class GeN extends tf.Optimizer {
   }
 
   /**
-   * Tells GeN a validation loss (GeN never measures one itself), e.g. every few hundred steps or at the end of
-   * each epoch, on data it does not train on. After `validationDecay.patience` reports in a row without a new
-   * best, the applied step is multiplied by `validationDecay.factor` from the next step on, for the rest of the
-   * run: lr_applied = v·s(t)·lr with v ← factor·v (docs/algorithm.md §17). A loss that is not finite counts as a
-   * report that did not improve; nothing else about the step changes, and v is saved with GeN's state. With
-   * `validationDecay: null` no report decays the step. With `stepFactorGate: 'validation'` the report also opens
-   * the step factor when it is at most 1.1 × the fast training-loss average, and closes it otherwise
-   * (docs/algorithm.md §19).
+   * Tells GeN a validation loss (GeN never measures one itself), e.g. every 5% of the run or at the end of each
+   * epoch, on data it does not train on. By default (`stepFactorGate: 'validation'`) the report opens the step
+   * factor (`stepFactor`, 1.5) when the loss is at most 1.1 × the fast average of the training losses, and closes
+   * it otherwise: while it is open the lr tracks c·x* instead of the one-step optimum x*, with the rising-loss
+   * guard (docs/algorithm.md §19). With `validationDecay` set, after `validationDecay.patience` reports in a row
+   * without a new best the applied step is also multiplied by `validationDecay.factor` for the rest of the run:
+   * lr_applied = v·s(t)·lr with v ← factor·v (§17). A loss that is not finite closes the gate and counts as a
+   * report that did not improve; the gate, the best and v are saved with GeN's state.
    * @param loss the validation loss, a number or a scalar tensor (read synchronously; the caller keeps it).
    * @returns what the report did: whether it is a new best, whether it decayed the step, v after it, and whether
    * the step factor is open after it.
