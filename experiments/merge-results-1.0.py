@@ -12,7 +12,9 @@ import json, sys
 
 from merge_results import read
 
-RUN_COMMITS = ('92e59ce',)
+# 15d14ab: the re-runs; its src/, bench/ and cli/ are 92e59ce's, the commit that adopted the defaults
+# (`git diff 92e59ce 15d14ab -- src bench cli` is empty).
+RUN_COMMITS = ('15d14ab',)
 CHANGED = ('gen-adamw', 'gen-sgd', 'gen-adamw-lr0', 'gen-sgd-lr0')
 out_path, base_path, *files = sys.argv[1:]
 

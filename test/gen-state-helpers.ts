@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { GeN } from '../src/index.js';
 import { decodeFloat64, encodeFloat64 } from '../src/tfjs/state-codec.js';
+import { assertBitIdentical, values } from './helpers.js';
 import { mixedShapes, type ProblemInstance } from './problems.js';
 
 /** A fresh GeN from `make` restored from `opt`'s getWeights, on a fresh mixed-shapes problem at `p`'s weights. */
@@ -50,5 +51,29 @@ export function assertSameSteps(a: GeN, pa: ProblemInstance, b: GeN, pb: Problem
     a.minimize(pa.loss);
     b.minimize(pb.loss);
     assert.deepEqual(b.lastStep, a.lastStep, `step ${s} after the restore`);
+  }
+}
+
+/**
+ * Restores `a` into a fresh GeN from `make` ({@link restoredRun}), asserts that both hold the same controller state,
+ * runs `check` on the two, steps both `steps` times with the same diagnostics ({@link assertSameSteps}) and asserts
+ * bit-identical weights; disposes both optimizers and both problems.
+ */
+export async function assertRestoredRunContinues(
+  a: GeN,
+  pa: ProblemInstance,
+  make: () => GeN,
+  steps: number,
+  check: (restored: GeN) => void = () => {},
+): Promise<void> {
+  const { opt: b, p: pb } = await restoredRun(a, pa, make);
+  try {
+    assert.deepEqual(b.controllerState, a.controllerState);
+    check(b);
+    assertSameSteps(a, pa, b, pb, steps);
+    assertBitIdentical(values(pb.vars), values(pa.vars), 'weights');
+  } finally {
+    [a, b].forEach((o) => o.dispose());
+    [pa, pb].forEach((p) => p.dispose());
   }
 }

@@ -256,7 +256,8 @@ function smoother(g: number, averaging: AveragingRule): (lr: number, target: num
  *   accepted       lr ← γ·lr + (1 − γ)·clamp(x*, lo·lr, hi·lr)
  *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time; also a downhill
  *                  nonconvex fit with negativeCurvature 'grow')
- *   accepted uses the target c·x* with c = stepFactor (default 1; 1 while stepFactorGate 'validation' is closed)
+ *   accepted uses the target c·x* with c = stepFactor (default 1.5), or 1 while stepFactorGate 'validation'
+ *                  (the default) is closed: always so in a run that reports no validation loss
  *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit;
  *                  lr unchanged with rejection 'hold')
  *   nonfinite      lr ← lr / 2, and the step is skipped
