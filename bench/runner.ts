@@ -168,7 +168,9 @@ export async function runOne(o: RunOptions): Promise<RunRecord> {
     }
     if (evalAt.has(step)) evals.push({ step: step + 1, ms: performance.now() - t0, metrics: evaluate('val') });
     if (reportAt.has(step)) {
-      const loss = evaluate('val').loss;
+      // At the trained weights, never an eval mode's (the iterate average of the anytime mode): the step-factor gate
+      // compares this loss with the training loss at the same weights (docs/algorithm.md §19, §20).
+      const loss = model.evaluate('val').loss;
       if (loss === undefined)
         throw new Error(`task ${task.name} reports no validation loss, which ${opt.optimizer} needs`);
       const { decayed, validationScale, stepFactorOpen } = optimizer.reportValidationLoss!(loss);

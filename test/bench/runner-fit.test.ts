@@ -191,6 +191,22 @@ test('a run with validation reports reports the validation loss at evenly spaced
   assert.equal(r.validationReports!.at(-1)!.factorOpen, gen.controllerState.stepFactorOpen);
 });
 
+test('an anytime run reports the validation loss at its trained weights, not at its iterate average', async () => {
+  // The average never feeds back into the run, so with reports at the trained weights a run with one and a run
+  // without one report the same losses; reports taken at the average would differ.
+  const make = (iterateAverage: number | null) => () => new GeN(new AdamW(), { horizon: null, iterateAverage });
+  const averaged = await runGeN('gen-adamw-anytime', make(8), { validationReports: 4 });
+  const plain = await runGeN('gen-adamw-anytime', make(null), { validationReports: 4 });
+  assert.equal(averaged.leaked, 0);
+  assert.equal(plain.leaked, 0);
+  assert.equal(averaged.gen.options.iterateAverage, 8);
+  assert.deepEqual(
+    averaged.r.validationReports!.map((v) => v.loss),
+    plain.r.validationReports!.map((v) => v.loss),
+  );
+  assert.notEqual(averaged.r.value, plain.r.value, 'the evaluated metric is the average\'s');
+});
+
 test('validation reports for an optimizer that cannot take them are refused by name, leaving no tensor', async () => {
   await tf.setBackend('cpu');
   const before = tf.memory().numTensors;
