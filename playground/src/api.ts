@@ -25,6 +25,9 @@ export interface PlaygroundSummary {
   numTensors: number;
   /** Reasons of GeN's refits so far, with counts. */
   reasons: Record<string, number>;
+  /** Validation losses reported to GeN so far (`reportValidationLoss`), and after how many its step factor was open. */
+  reports: number;
+  stepFactorOpenReports: number;
 }
 
 export interface PlaygroundApi {

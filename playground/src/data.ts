@@ -6,26 +6,31 @@ export interface Digits {
   side: number;
   nTrain: number;
   nVal: number;
+  /** Images whose loss the page reports to GeN (`reportValidationLoss`), disjoint from the validation images. */
+  nReport: number;
   /** Pixels scaled to [0, 1], one row of side² per image. */
   trainX: Float32Array;
   trainY: Uint8Array;
   valX: Float32Array;
   valY: Uint8Array;
+  reportX: Float32Array;
+  reportY: Uint8Array;
 }
 
-/** Fetches and parses the 14×14 MNIST slice (a relative URL, so the built page works from any path). */
+/** Fetches and parses the 14×14 MNIST slice, format `MNv2` (a relative URL, so the built page works from any path). */
 export async function loadDigits(url = './mnist14.bin'): Promise<Digits> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (magic !== 'MN14') throw new Error(`${url}: not a playground data file (magic '${magic}')`);
+  if (magic !== 'MNv2') throw new Error(`${url}: not a playground data file of format MNv2 (magic '${magic}')`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const nTrain = view.getUint32(4, true);
   const nVal = view.getUint32(8, true);
-  const side = view.getUint32(12, true);
+  const nReport = view.getUint32(12, true);
+  const side = view.getUint32(16, true);
   const px = side * side;
-  let at = 16;
+  let at = 20;
   const take = (n: number) => {
     const out = bytes.subarray(at, at + n);
     at += n;
@@ -36,8 +41,10 @@ export async function loadDigits(url = './mnist14.bin'): Promise<Digits> {
   const trainY = take(nTrain).slice();
   const valX = scale(take(nVal * px));
   const valY = take(nVal).slice();
+  const reportX = scale(take(nReport * px));
+  const reportY = take(nReport).slice();
   if (at !== bytes.length) throw new Error(`${url}: expected ${at} bytes, got ${bytes.length}`);
-  return { side, nTrain, nVal, trainX, trainY, valX, valY };
+  return { side, nTrain, nVal, nReport, trainX, trainY, valX, valY, reportX, reportY };
 }
 
 /**

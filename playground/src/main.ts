@@ -1,7 +1,7 @@
 // The playground page: controls, the training loop (one step of every run per tick, yielding to the
 // browser every ~25 ms), and the charts.
 import * as tf from '@tensorflow/tfjs';
-import type { GeNOptions } from '../../src/index.js';
+import type { GeN, GeNOptions } from '../../src/index.js';
 import type { PlaygroundApi, PlaygroundSummary, RunSummary } from './api.js';
 import { activateBackend, type BackendChoice, type BackendResult } from './backend.js';
 import { drawLineChart, drawParabola, formatNumber, type ParabolaView, type Series } from './charts.js';
@@ -37,6 +37,8 @@ interface Settings extends RunConfig {
   batch: number;
   steps: number;
   backend: BackendChoice;
+  /** Whether the report images' loss is reported to GeN every EVAL_EVERY steps (`reportValidationLoss`). */
+  report: boolean;
 }
 
 function field(name: string): string {
@@ -70,6 +72,7 @@ function readSettings(): Settings {
     batch: integer('batch', 'batch size', 8, 512),
     steps: integer('steps', 'steps', 10, 20000),
     backend: field('backend') as BackendChoice,
+    report: field('report') === 'on',
     base: field('base') as BaseKind,
     fixedLr: positiveNumber('fixedLr', 'fixed lr'),
     peer: field('peer') as PeerKind,
@@ -98,6 +101,10 @@ class Session {
   readonly batches: Batches;
   readonly valX: tf.Tensor2D;
   readonly valY: tf.Tensor1D;
+  readonly reportX: tf.Tensor2D;
+  readonly reportY: tf.Tensor1D;
+  /** The validation losses reported to GeN so far, and whether its step factor was open after each. */
+  readonly reports: Array<{ step: number; loss: number; stepFactorOpen: boolean }> = [];
   step = 0;
   stepsPerSecond = NaN;
 
@@ -122,6 +129,8 @@ class Session {
     this.batches = new Batches(data, settings.batch, SEED + 1);
     this.valX = tf.tensor2d(data.valX, [data.nVal, data.side * data.side]);
     this.valY = tf.tensor1d(Int32Array.from(data.valY), 'int32');
+    this.reportX = tf.tensor2d(data.reportX, [data.nReport, data.side * data.side]);
+    this.reportY = tf.tensor1d(Int32Array.from(data.reportY), 'int32');
   }
 
   get done(): boolean {
@@ -138,12 +147,20 @@ class Session {
     this.step++;
     if (this.step % EVAL_EVERY === 0 || this.done) {
       for (const run of this.runs) await run.evaluate(this.step, this.valX, this.valY);
+      // As a user with validation data does (README, "The validation loss"): GeN lengthens its step only while this
+      // loss follows the training loss. The report images are not the ones whose accuracy the page shows.
+      const gen = this.runs.find((r) => r.id === 'gen');
+      if (this.settings.report && gen && !this.done) {
+        const loss = await gen.loss(this.reportX, this.reportY);
+        const { stepFactorOpen } = (gen.optimizer as GeN).reportValidationLoss(loss);
+        this.reports.push({ step: this.step, loss, stepFactorOpen });
+      }
     }
   }
 
   dispose(): void {
     for (const run of this.runs) run.dispose();
-    tf.dispose([this.valX, this.valY]);
+    tf.dispose([this.valX, this.valY, this.reportX, this.reportY]);
   }
 }
 
@@ -270,7 +287,8 @@ function draw(): void {
       ? ''
       : `GeN refit at step ${info.step}: probes x = [${info.probeOffsets.map(formatNumber).join(', ')}], L = [${info.probeLosses.map((l) => l.toFixed(4)).join(', ')}], ` +
         `a = ${formatNumber(info.a)}, b = ${formatNumber(info.b)}, proposal ${Number.isFinite(info.proposedLr) ? formatNumber(info.proposedLr) : '—'} (${info.reason}), ` +
-        `lr → ${formatNumber(info.smoothedLr)}${info.calibrating ? ' (calibrating)' : ''}; refits ${gen?.refits ?? 0}, accepted ${gen?.accepted ?? 0}`;
+        `lr → ${formatNumber(info.smoothedLr)}${info.calibrating ? ' (calibrating)' : ''}; refits ${gen?.refits ?? 0}, accepted ${gen?.accepted ?? 0}` +
+        reportText(session?.reports ?? []);
   drawTable(runs);
   const step = session?.step ?? 0;
   document.body.dataset.step = String(step);
@@ -280,6 +298,14 @@ function draw(): void {
     session && Number.isFinite(session.stepsPerSecond)
       ? `${session.stepsPerSecond.toFixed(1)} steps/s · ${tensorCount()} tensors`
       : '';
+}
+
+/** The state of GeN's step-factor gate after the last validation report, for the refit line. */
+function reportText(reports: Session['reports']): string {
+  const last = reports[reports.length - 1];
+  if (last === undefined) return '';
+  const open = reports.filter((r) => r.stepFactorOpen).length;
+  return `; validation loss ${last.loss.toFixed(4)} reported at step ${last.step}, step factor ${last.stepFactorOpen ? 'open' : 'shut'} (open after ${open} of ${reports.length} reports)`;
 }
 
 function drawTable(runs: Run[]): void {
@@ -430,6 +456,8 @@ function summary(): PlaygroundSummary {
     runs,
     numTensors: tensorCount(),
     reasons,
+    reports: session?.reports.length ?? 0,
+    stepFactorOpenReports: session?.reports.filter((r) => r.stepFactorOpen).length ?? 0,
   };
 }
 

@@ -75,6 +75,16 @@ export class Run {
     }
   }
 
+  /** The mean cross-entropy on these images (labels as class indices), at the current weights. */
+  async loss(x: tf.Tensor2D, labels: tf.Tensor1D): Promise<number> {
+    const loss = tf.tidy(() =>
+      tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 10).toFloat(), this.spec.logits(this.vars, x)),
+    );
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
+  }
+
   /** Accuracy on the validation images, recorded at `step`. */
   async evaluate(step: number, x: tf.Tensor2D, labels: tf.Tensor1D): Promise<number> {
     const acc = tf.tidy(() =>

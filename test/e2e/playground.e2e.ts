@@ -2,11 +2,12 @@
 // playground/dist on 127.0.0.1, drives Debian's chromium through playwright-core, trains, checks
 // what the page drew, and saves docs/playground.png.
 //
-//   npx tsx test/e2e/playground.e2e.ts [--no-build] [--dev] [--steps N] [--base sgdm|adamw] [--keep-screenshot]
+//   npx tsx test/e2e/playground.e2e.ts [--no-build] [--dev] [--steps N] [--base sgdm|adamw] [--report on|off] [--keep-screenshot]
 //
 // --no-build serves the existing playground/dist; --dev tests the Vite dev server instead of the build.
 // --base runs the main session (GeN, the fixed-lr base and Prodigy) over that base; the screenshot is saved for the
-// page's default base (sgdm) only, unless --keep-screenshot.
+// page's default base (sgdm) only, unless --keep-screenshot. --report off runs the main session without reporting the
+// validation loss to GeN (the page reports it by default); no screenshot then either, unless --keep-screenshot.
 //
 // Prints one line per check and a final "N passed, N failed"; exits non-zero on any failure.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,12 +28,15 @@ const { values } = parseArgs({
     dev: { type: 'boolean', default: false },
     steps: { type: 'string', default: '200' },
     base: { type: 'string', default: 'sgdm' },
+    report: { type: 'string', default: 'on' },
     'keep-screenshot': { type: 'boolean', default: false },
   },
 });
 const STEPS = Number(values.steps);
 const BASE = values.base;
 if (BASE !== 'sgdm' && BASE !== 'adamw') throw new Error(`--base must be sgdm or adamw; got ${BASE}`);
+const REPORT = values.report;
+if (REPORT !== 'on' && REPORT !== 'off') throw new Error(`--report must be on or off; got ${REPORT}`);
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const playground = join(repo, 'playground');
 const dist = join(playground, 'dist');
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
       if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) offline.push(r.url());
     });
 
-    await page.goto(`${origin}/?steps=${STEPS}&peer=prodigy&base=${BASE}`);
+    await page.goto(`${origin}/?steps=${STEPS}&peer=prodigy&base=${BASE}&report=${REPORT}`);
     let s = await waitFor(page, (x) => x.state !== 'loading', 30000);
     check(
       'page loads and picks a backend',
@@ -156,6 +160,16 @@ async function main(): Promise<void> {
         `     ${r.label}: loss ${r.lossFirst.toFixed(3)} → ${r.lossLast.toFixed(3)}, val acc ${(100 * r.accuracy).toFixed(1)}%, lr ${r.lr.toExponential(2)}, refits ${r.refits} (accepted ${r.accepted})\n`,
       );
     process.stdout.write(`     GeN refit reasons: ${JSON.stringify(s.reasons)}\n`);
+    process.stdout.write(
+      `     validation losses reported to GeN: ${s.reports}, its step factor open after ${s.stepFactorOpenReports}\n`,
+    );
+    // One report every 10 steps but the last (a report after the last step could not change the run).
+    const expectedReports = REPORT === 'on' ? Math.ceil(STEPS / 10) - 1 : 0;
+    check(
+      `GeN received ${expectedReports} validation reports`,
+      s.reports === expectedReports,
+      `${s.reports} reports, the step factor open after ${s.stepFactorOpenReports}`,
+    );
 
     const gen = s.runs.find((r) => r.id === 'gen');
     check(
@@ -208,7 +222,7 @@ async function main(): Promise<void> {
       JSON.stringify(drawn),
     );
 
-    if ((failed === 0 && BASE === 'sgdm') || values['keep-screenshot']) {
+    if ((failed === 0 && BASE === 'sgdm' && REPORT === 'on') || values['keep-screenshot']) {
       await page.screenshot({ path: screenshot, fullPage: true });
       process.stdout.write(`     screenshot: ${screenshot}\n`);
     }
