@@ -26,3 +26,38 @@ def merge(base_path, files, run_commits):
             records[r['key']] = r
             replaced[r['key']] = f
     return records, order, replaced
+
+
+def replace_with_reports(out_path, base_path, files, run_commits, changed, reports=20):
+    """Writes BASE with every record of the `changed` entries replaced by its re-run in FILES that reports the
+    validation loss `reports` times: a re-run matches its BASE record by task, entry, seed, phase, step budget and
+    configuration apart from `validationReports`; only records of `run_commits` are taken, only of `changed`, and
+    every dropped record must have exactly its re-run (the script stops with the runs that do not match)."""
+
+    def identity(r):
+        config = {k: v for k, v in r['config'].items() if k != 'validationReports'}
+        return (r['task'], r['optimizer'], json.dumps(config, sort_keys=True), r['seed'], r['steps'], r['phase'])
+
+    base = read(base_path)
+    kept = [r for r in base if r.get('optimizer') not in changed]
+    dropped = {identity(r) for r in base if r.get('optimizer') in changed}
+    new = {}
+    for f in files:
+        for r in read(f):
+            if r.get('commit', '')[:7] not in run_commits:
+                continue
+            if r.get('optimizer') not in changed:
+                raise SystemExit('a record of a run this round does not change: %s' % r['key'])
+            if r['config'].get('validationReports') != reports:
+                raise SystemExit('a re-run without the %d validation reports: %s' % (reports, r['key']))
+            new[identity(r)] = r
+    missing = sorted(dropped - set(new))
+    if missing:
+        raise SystemExit('runs this round changes that were not re-run: %s' % missing)
+    extra = sorted(set(new) - dropped)
+    if extra:
+        raise SystemExit('re-runs without a counterpart in the base: %s' % extra)
+    with open(out_path, 'w') as w:
+        for r in kept + list(new.values()):
+            w.write(json.dumps(r) + '\n')
+    print('%d records, %d re-run this round (every run of %s)' % (len(kept) + len(new), len(new), ', '.join(changed)))

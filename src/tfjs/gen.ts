@@ -142,7 +142,8 @@ export class GeN extends tf.Optimizer {
    * guard (docs/algorithm.md §19). With `validationDecay` set, after `validationDecay.patience` reports in a row
    * without a new best the applied step is also multiplied by `validationDecay.factor` for the rest of the run:
    * lr_applied = v·s(t)·lr with v ← factor·v (§17). A loss that is not finite closes the gate and counts as a
-   * report that did not improve; the gate, the best and v are saved with GeN's state.
+   * report that did not improve; the gate, the best and v are saved with GeN's state. In the anytime mode measure
+   * the loss at the trained weights, not inside {@link eval}: the gate compares it with training losses measured there.
    * @param loss the validation loss, a number or a scalar tensor (read synchronously; the caller keeps it).
    * @returns what the report did: whether it is a new best, whether it decayed the step, v after it, and whether
    * the step factor is open after it.
