@@ -115,6 +115,19 @@ function horizonOption(
   return { horizon: { steps: ctx.totalSteps, shape: horizon, ...(on ? { on } : {}) } };
 }
 
+/**
+ * A candidate's initial-lr runs as one entry: one configuration per lr of {@link ROBUSTNESS_LRS} (run it with one seed;
+ * `experiments/round-verdict.ts --candidate` reads `<candidate>-lr0`).
+ */
+function lr0Entry(name: string, base: 'adamw' | 'sgd', v: GenVariant): OptimizerEntry {
+  const entry = genEntry(name, base, v);
+  return {
+    ...entry,
+    description: `${entry.description}; one run per initial lr ${ROBUSTNESS_LRS.join(', ')}`,
+    configs: () => ROBUSTNESS_LRS.flatMap((lr) => genEntry(name, base, { ...v, lr }).configs('full')),
+  };
+}
+
 function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): OptimizerEntry {
   const { probe = 'default', lr, horizon, horizonOn, options = {}, tag = '', validationReports } = v;
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
@@ -255,6 +268,20 @@ const OFFICIAL: GenVariant = {
   tag: ' (official semantics)',
 };
 
+/** How many times per run the default GeN entries report the validation loss (docs/algorithm.md §19). */
+export const DEFAULT_REPORTS = 20;
+
+/** The initial lrs of the robustness table (1e-5 … 1e-1). */
+export const ROBUSTNESS_LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
+
+/** §21's candidate: `slopeCheck: 'calibration'` on the 1.0 defaults, reporting like the default entries. */
+const SLOPE_CHECK: GenVariant = {
+  horizon: 'run-length',
+  validationReports: DEFAULT_REPORTS,
+  options: { slopeCheck: 'calibration' },
+  tag: ' (calibration fits checked against the gradient)',
+};
+
 /** Development-task experiments on GeN's rules (docs/algorithm.md): entry suffix and variant. */
 const EXPERIMENTS: readonly [string, GenVariant][] = [
   ['hold', { options: { rejection: 'hold' }, tag: ' (hold on rejection)' }],
@@ -376,10 +403,10 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
       tag: ` (factor ${c} and the rising-loss guard while the validation loss follows the training loss)`,
     },
   ]),
+  // §21: calibration fits whose slope disagrees with the gradient's by more than 2× are refused (with the 1.0
+  // defaults and their 20 validation reports otherwise); its initial-lr runs are `gen-*-slope-lr0` below.
+  ['slope', SLOPE_CHECK],
 ];
-
-/** How many times per run the default GeN entries report the validation loss (docs/algorithm.md §19). */
-export const DEFAULT_REPORTS = 20;
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
   // GeN's defaults, reporting the validation loss 20 times per run as the README tells users with validation data
@@ -400,13 +427,14 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
     genEntry(`gen-adamw-${suffix}`, 'adamw', v),
     genEntry(`gen-sgd-${suffix}`, 'sgd', v),
   ]),
+  lr0Entry('gen-adamw-slope-lr0', 'adamw', SLOPE_CHECK),
+  lr0Entry('gen-sgd-slope-lr0', 'sgd', SLOPE_CHECK),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),
 ];
 
-/** GeN-AdamW started from each initial lr of the robustness table (1e-5 … 1e-1). */
-export const ROBUSTNESS_LRS = [1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
+/** GeN-AdamW and GeN-SGD started from each initial lr of the robustness table. */
 export function robustnessConfigs(): OptimizerConfig[] {
   return ROBUSTNESS_LRS.flatMap((lr) => [
     ...genEntry(`gen-adamw-lr0`, 'adamw', { lr, horizon: 'run-length', validationReports: DEFAULT_REPORTS }).configs(

@@ -13,7 +13,8 @@
 //    weights, where the candidate evaluates elsewhere: docs/algorithm.md §13), and each is checked against the
 //    `--from` record of the same default run (equal wherever the trajectory is unchanged).
 // 2. Initial-lr runs (with --lr0): per (task, base) pair of the split, the five lr0 runs' range in target
-//    units (within the lr0 goal when ≤ 1), and the runs worse than the grid's median configuration.
+//    units (within the lr0 goal when ≤ 1), and the runs worse than the grid's median configuration. A --candidate
+//    entry's lr0 runs are those of `<candidate>-lr0` (one configuration per lr, seed 0).
 // Usage: npx tsx experiments/round-verdict.ts --from a.jsonl,b.jsonl.gz [--with c.jsonl]
 //          [--candidate gen-adamw-x,gen-sgd-x] [--seeds 0,1] [--split development] [--lr0]
 import { readResults, type ResultRecord, type RunRecord } from '../bench/results.js';
@@ -148,9 +149,15 @@ if (flags.lr0[0] === 'yes') {
     for (const d of t.decisions) {
       if (!d.best || !d.median) continue;
       const median = d.median.stat.mean;
-      const side = (records: RunRecord[]) => {
+      // A candidate named with --candidate has its lr0 runs under `<candidate>-lr0` (bench/optimizers.ts, lr0Entry).
+      const named = flags.candidate.length > 0 ? `${candidateNames[flags.default.indexOf(`gen-${d.base}`)]}-lr0` : null;
+      const side = (records: RunRecord[], name: string | null = null) => {
         const rs = records
-          .filter((r) => r.task === t.task && r.phase === 'robustness' && r.optimizer === `gen-${d.base}-lr0`)
+          .filter((r) =>
+            name === null
+              ? r.task === t.task && r.phase === 'robustness' && r.optimizer === `gen-${d.base}-lr0`
+              : r.task === t.task && r.seed === 0 && r.optimizer === name,
+          )
           .sort((a, b) => Number(a.config.lr) - Number(b.config.lr));
         const values = rs.map((r) => (r.diverged ? NaN : r.value));
         const range = (Math.max(...values) - Math.min(...values)) / allowance(t, d.best!.stat.mean);
@@ -164,7 +171,7 @@ if (flags.lr0[0] === 'yes') {
         };
       };
       const a = side(defaultRuns);
-      const b = side(candidateRuns);
+      const b = side(candidateRuns, named);
       if (a.n === 0) continue;
       lr0.pairs++;
       lr0.def.within += a.range <= 1 ? 1 : 0;

@@ -94,6 +94,7 @@ export const REASON_COLORS: Readonly<Record<StepReason, string>> = {
   not_descent: '#d32f2f',
   nonconvex: '#ff8f00',
   poor_fit: '#8e24aa',
+  off_parabola: '#c2185b',
   insignificant: '#90a4ae',
   nonfinite: '#000000',
   skipped: '#bbdefb',

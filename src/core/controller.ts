@@ -5,6 +5,7 @@ import {
   LOSS_TREND_FAST,
   LOSS_TREND_SLOW,
   MAX_CALIBRATION_STEPS,
+  SLOPE_AGREEMENT,
   STEP_FACTOR_GATE_TOLERANCE,
   VALIDATION_DECAY_DEFAULTS,
   type AveragingRule,
@@ -331,6 +332,58 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
     reason,
     accepted: acc.accepted,
     skipUpdate,
+  };
+}
+
+/**
+ * Whether a fitted slope a agrees with the gradient's directional derivative a_g along the same direction, on the
+ * same batch at the same weights (`slopeCheck`): same sign and 1/{@link SLOPE_AGREEMENT} ≤ a/a_g ≤ SLOPE_AGREEMENT.
+ * With probes at ±δ, a − a_g = (δ²/6)·L''' + O(δ⁴): a disagreement says the probes spanned more than the parabola.
+ * An a_g that was not measured (NaN) agrees with everything.
+ */
+export function slopeAgrees(a: number, gradientSlope: number): boolean {
+  if (Number.isNaN(gradientSlope)) return true;
+  const ratio = a / gradientSlope;
+  return ratio >= 1 / SLOPE_AGREEMENT && ratio <= SLOPE_AGREEMENT;
+}
+
+/**
+ * Whether `slopeCheck` refuses this fit: while calibrating, a fit that would be accepted or grow the lr as a downhill
+ * nonconvex one, whose slope disagrees with the gradient ({@link slopeAgrees}). Rejected fits keep their own reason,
+ * and so do insignificant ones: their curvature is within the rounding of the loss, and so may their slope be.
+ */
+export function refusesSlope(
+  s: ControllerState,
+  o: ControllerOptions,
+  acc: Acceptance,
+  a: number,
+  gradientSlope: number,
+): boolean {
+  if (o.slopeCheck !== 'calibration' || !s.calibrating) return false;
+  if (!acc.accepted && (!growsLr(acc, o) || acc.reason === 'insignificant')) return false;
+  return !slopeAgrees(a, gradientSlope);
+}
+
+/**
+ * A calibration fit refused by `slopeCheck` (reason `off_parabola`): nothing is written and lr ← lr/10, so the next
+ * fit probes a tenth of the distance; it counts as a calibration step and a refit (calibration still ends after
+ * MAX_CALIBRATION_STEPS).
+ */
+export function refuseOffParabola(s: ControllerState, o: ControllerOptions): RefitDecision {
+  const next = clamp(s.lr / CALIBRATION_JUMP, o.minLr, o.maxLr);
+  return {
+    stepLr: 0,
+    state: {
+      ...s,
+      step: s.step + 1,
+      lr: next > 0 && Number.isFinite(next) ? next : s.lr,
+      calibrating: s.calibrationSteps + 1 < MAX_CALIBRATION_STEPS,
+      calibrationSteps: s.calibrationSteps + 1,
+      refits: s.refits + 1,
+    },
+    reason: 'off_parabola',
+    accepted: false,
+    skipUpdate: true,
   };
 }
 

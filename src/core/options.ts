@@ -111,6 +111,17 @@ export interface ControllerOptions {
    */
   calibrationRefitsOn: CalibrationRefitRule;
   /**
+   * Whether a calibration fit is checked against the gradient. `calibration`: while calibrating, a fit that would be
+   * accepted (or grow the lr as a downhill nonconvex one; an insignificant fit's slope may be rounding) is refused, reason `off_parabola`, when its slope a and the exact directional derivative
+   * of the same batch's loss along the probed direction, a_g = −g·D (one dot product with the gradient the step has),
+   * disagree by more than a factor {@link SLOPE_AGREEMENT} (or in sign): with probes at ±δ, a − a_g = (δ²/6)·L''' + O(δ⁴),
+   * so the probes spanned more than the region where the loss along D is a parabola, and neither x* nor the distance
+   * can be trusted. The update is skipped and the lr divided by 10, so the next fit probes a tenth of the distance.
+   * Off outside calibration, with `probeLoss` (the probes' loss is not the gradient's) and in `applyGradients`.
+   * `off`: no check (every earlier version). Measured in the round of docs/algorithm.md §21. Default `off`.
+   */
+  slopeCheck: SlopeCheck;
+  /**
    * γ of a polynomial-decay average of the iterates that GeN keeps while it has no horizon (the anytime mode):
    * after its t-th step x̄ₜ = (1 − cₜ)·x̄ₜ₋₁ + cₜ·xₜ with cₜ = (γ + 1)/(t + γ) (Shamir & Zhang 2013; the last
    * ~1/(γ + 1) of the run weighs most). `opt.eval()` puts x̄ into the variables for evaluation and `opt.train()`
@@ -244,6 +255,15 @@ export const LOSS_TREND_SLOW = 0.02;
 /** How the smoothing averages: see {@link ControllerOptions.averaging}. */
 export type AveragingRule = 'arithmetic' | 'geometric';
 
+/** Whether calibration fits are checked against the gradient: see {@link ControllerOptions.slopeCheck}. */
+export type SlopeCheck = 'off' | 'calibration';
+
+/**
+ * How far a fitted slope may lie from the gradient's directional derivative under `slopeCheck: 'calibration'`:
+ * 1/2 ≤ a/a_g ≤ 2. Not tuned (the width of the default clip band).
+ */
+export const SLOPE_AGREEMENT = 2;
+
 /** Which calibration fits are taken again (`calibrationRefitsOn`). */
 export type CalibrationRefitRule = 'decrease' | 'any';
 
@@ -272,6 +292,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   minCalibrationSteps: 2,
   calibrationRefits: 0,
   calibrationRefitsOn: 'any',
+  slopeCheck: 'off',
   iterateAverage: 8,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
@@ -391,6 +412,7 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'stepFactorGate', o.stepFactorGate, ['always', 'validation']);
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
+  checkOneOf(owner, 'slopeCheck', o.slopeCheck, ['off', 'calibration']);
   if (o.iterateAverage !== null) {
     if (typeof o.iterateAverage !== 'number') {
       throw new TypeError(

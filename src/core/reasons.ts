@@ -6,6 +6,9 @@
  * - `not_descent`: the fitted slope says the base direction goes uphill.
  * - `nonconvex`: the fitted curvature is negative: the parabola has no minimum.
  * - `poor_fit`: with 4 or more probes, R² fell below `minR2`.
+ * - `off_parabola`: while calibrating with `slopeCheck: 'calibration'`, the fitted slope and the gradient's
+ *   directional derivative disagreed by more than 2×: the probes spanned more than the parabola; the update was
+ *   skipped and the lr divided by 10.
  * - `insignificant`: the curvature was within float32 rounding noise of the loss: the probes were
  *   too close together to measure it, so the learning rate (and with it the probe distance) grows.
  * - `nonfinite`: a loss or gradient was NaN or infinite (or a gradient so large that its square
@@ -24,6 +27,7 @@ export type StepReason =
   | 'not_descent'
   | 'nonconvex'
   | 'poor_fit'
+  | 'off_parabola'
   | 'insignificant'
   | 'nonfinite'
   | 'rolled_back'
@@ -38,6 +42,7 @@ export const STEP_REASONS: readonly StepReason[] = Object.freeze([
   'not_descent',
   'nonconvex',
   'poor_fit',
+  'off_parabola',
   'insignificant',
   'nonfinite',
   'rolled_back',

@@ -37,6 +37,12 @@ export interface StepInfo {
   b: number;
   /** R² of the fit (NaN without refit). */
   r2: number;
+  /**
+   * The gradient's directional derivative a_g = −g·D along the probed direction, on the step's batch at the current
+   * weights: the slope `a` would equal on a parabola. Measured only for the calibration fits of `slopeCheck:
+   * 'calibration'` (NaN otherwise); a fit whose `a` disagrees with it by more than 2× is refused (`off_parabola`).
+   */
+  gradientSlope: number;
   /** Offset on the probed axis the proposal is measured from (0 without refit or for the current direction). */
   start: number;
   /** Training loss at the weights before the step (NaN when `applyGradients` was called directly). */

@@ -9,6 +9,8 @@ import {
   appliedHorizonFactor,
   retryCalibration,
   isRefitStep,
+  refuseOffParabola,
+  refusesSlope,
   probeOffsets,
   type ControllerState,
   type RefitDecision,
@@ -53,6 +55,12 @@ export interface StepObservation {
   loss: number;
   /** Losses at `plan.offsets`, in order (empty when the plan has none). */
   probeLosses: readonly number[];
+  /**
+   * The exact directional derivative a_g = −g·D of the step's loss at the current weights along the probed
+   * direction D, in the fit's convention (L(x) ≈ l₀ − a·x + …, so a = a_g on a parabola); measured only when
+   * {@link needsGradientSlope} says so, else NaN or absent.
+   */
+  gradientSlope?: number;
 }
 
 /** The decided step. */
@@ -81,6 +89,11 @@ export function planStep(s: ControllerState, o: ControllerOptions, ctx: StepCont
     start: previous ? -(ctx.previousLr as number) : 0,
     probed: previous ? 'previous' : 'current',
   };
+}
+
+/** Whether the tensor layer must measure `gradientSlope` for this plan (`slopeCheck`, while calibrating). */
+export function needsGradientSlope(s: ControllerState, o: ControllerOptions, plan: StepPlan): boolean {
+  return o.slopeCheck === 'calibration' && s.calibrating && plan.offsets.length > 0;
 }
 
 /**
@@ -133,7 +146,9 @@ export function finishStep(
     fit = full;
     const acceptance = acceptProposal(full, plan.offsets, obs.probeLosses, o, plan.start);
     proposedLr = acceptance.proposal;
-    decision = decideRefit(tracked, o, acceptance);
+    decision = refusesSlope(tracked, o, acceptance, full.a, obs.gradientSlope ?? NaN)
+      ? refuseOffParabola(tracked, o)
+      : decideRefit(tracked, o, acceptance);
   } else {
     decision = {
       state: carryOver(tracked),
@@ -149,7 +164,12 @@ export function finishStep(
   return {
     state: decision.state,
     appliedLr,
-    keepDirection: closure && o.probeDirection === 'previous' && isRefitStep(decision.state, o),
+    // A refused fit's direction was not taken: the next probes must measure their own.
+    keepDirection:
+      closure &&
+      o.probeDirection === 'previous' &&
+      isRefitStep(decision.state, o) &&
+      decision.reason !== 'off_parabola',
     info: {
       step: s.step,
       refit: plan.offsets.length > 0,
@@ -164,6 +184,7 @@ export function finishStep(
       a: fit.a,
       b: fit.b,
       r2: fit.r2,
+      gradientSlope: obs.gradientSlope ?? NaN,
       start: plan.start,
       loss: obs.loss,
       probed: plan.probed,
@@ -200,6 +221,7 @@ export function finishNonfinite(s: ControllerState, o: ControllerOptions, loss: 
       a: NaN,
       b: NaN,
       r2: NaN,
+      gradientSlope: NaN,
       start: 0,
       loss,
       probed: null,

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { appliedLr, initialControllerState, reportValidation, type ControllerState } from '../core/controller.js';
-import { finishNonfinite, finishStep, planStep, replanStep, type StepOutcome } from '../core/step.js';
+import {
+  finishNonfinite,
+  finishStep,
+  needsGradientSlope,
+  planStep,
+  replanStep,
+  type StepOutcome,
+} from '../core/step.js';
 import type { StepInfo } from '../core/step-info.js';
 import { HORIZON_SHAPE, resolveHorizon, type ControllerOptions, type Horizon } from '../core/options.js';
 import { baseDirection } from './base-direction.js';
@@ -13,7 +20,7 @@ import { HeldDirection } from './held-direction.js';
 import { installLayersHook, LEARN_RUN_LENGTH } from './layers-hook.js';
 import { addScaled } from './params.js';
 import { PolynomialAverager } from './polynomial-averager.js';
-import { disposeGradients, lossesAlong, readLoss, recordGradients } from './probe.js';
+import { disposeGradients, gradientSlopeAlong, lossesAlong, readLoss, recordGradients } from './probe.js';
 import { registerOnConstruction } from './register-once.js';
 import { StepTransaction } from './step-transaction.js';
 import { isSpike, nextScale } from './gradient-spike.js';
@@ -210,7 +217,6 @@ export class GeN extends tf.Optimizer {
         this.gradScale = nextScale(gradSquares, this.gradScale);
         tx.beforeBaseStep();
         const directions = tx.track(baseDirection(this.base, variables, gradients));
-        disposeGradients(grads);
         const held = this.previous.fitting(variables);
         if (held === null && this.heldRestored) this.refuseRestoredDirection(variables);
         this.heldRestored = false;
@@ -218,6 +224,10 @@ export class GeN extends tf.Optimizer {
         let plan = planStep(state, this.rule, { closure: true, previousLr: held?.lr ?? null });
         const along = plan.probed === 'previous' && held ? held.directions : directions;
         const reuse = this.options.probeLoss === null;
+        // The gradient is of the probes' loss only without probeLoss (slopeCheck; docs/algorithm.md §21).
+        const gradientSlope =
+          reuse && needsGradientSlope(state, this.rule, plan) ? gradientSlopeAlong(gradients, along) : NaN;
+        disposeGradients(grads);
         const measure = (offsets: number[]) =>
           offsets.length === 0
             ? []
@@ -226,13 +236,13 @@ export class GeN extends tf.Optimizer {
         // While calibrating, the core may ask for the fit again at the new distance (calibrationRefits).
         let refits = 0;
         for (;;) {
-          const again = replanStep(state, this.rule, plan, { loss, probeLosses }, refits);
+          const again = replanStep(state, this.rule, plan, { loss, probeLosses, gradientSlope }, refits);
           if (again === null) break;
           ({ state, plan } = again);
           probeLosses = measure(plan.offsets);
           refits += 1;
         }
-        const outcome = finishStep(state, this.rule, plan, { loss, probeLosses }, true, refits);
+        const outcome = finishStep(state, this.rule, plan, { loss, probeLosses, gradientSlope }, true, refits);
         this.apply(tx, variables, directions, outcome, true);
       }
       if (returnCost) return value;

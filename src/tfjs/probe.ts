@@ -124,3 +124,15 @@ export function readLoss(
     gradSquares: check,
   };
 }
+
+/**
+ * The directional derivative of the loss along D from its gradients at the same weights, in the fit's convention:
+ * a_g = −Σ g·D (L(w + x·D) ≈ l₀ − a·x + …, so a = a_g on a parabola), in one readback. `slopeCheck` compares the
+ * fitted slope with it (src/core/controller.ts, `slopeAgrees`).
+ */
+export function gradientSlopeAlong(gradients: readonly tf.Tensor[], directions: readonly tf.Tensor[]): number {
+  const dot = tf.tidy(() => tf.addN(gradients.map((g, i) => tf.sum(tf.mul(g, directions[i])))));
+  const value = dot.dataSync()[0];
+  dot.dispose();
+  return -value;
+}
