@@ -53,9 +53,9 @@ describe('the slope check', () => {
     assert.equal(on.keepDirection, off.keepDirection);
   });
 
-  test("with 'off' (the default) a disagreeing slope changes nothing", () => {
-    const o = resolveControllerOptions('test', { initialLr: 0.1 });
-    assert.equal(o.slopeCheck, 'off');
+  test("it is the default (since 1.1); with 'off' a disagreeing slope changes nothing", () => {
+    assert.equal(resolveControllerOptions('test', {}).slopeCheck, 'calibration');
+    const o = resolveControllerOptions('test', { initialLr: 0.1, slopeCheck: 'off' });
     assert.equal(firstStep(o, 1, 1 / 0.09, 20).info.reason, 'ok');
   });
 
