@@ -75,7 +75,9 @@ for (const initialLr of lrs) {
   const quantiles = (xs: number[]) => {
     const v = [...xs].filter(Number.isFinite).sort((p, q) => p - q);
     const q = (p: number) => v[Math.min(v.length - 1, Math.floor(p * v.length))];
-    return v.length === 0 ? 'none' : `n ${v.length}, min ${q(0).toFixed(3)}, median ${q(0.5).toFixed(3)}, max ${v[v.length - 1].toFixed(3)}`;
+    return v.length === 0
+      ? 'none'
+      : `n ${v.length}, min ${q(0).toFixed(3)}, median ${q(0.5).toFixed(3)}, max ${v[v.length - 1].toFixed(3)}`;
   };
   console.log(`  a/g·d while calibrating: ${quantiles(ratios.filter((r) => r.calibrating).map((r) => r.ratio))}`);
   console.log(`  a/g·d after calibration: ${quantiles(ratios.filter((r) => !r.calibrating).map((r) => r.ratio))}`);

@@ -204,7 +204,7 @@ test('an anytime run reports the validation loss at its trained weights, not at 
     averaged.r.validationReports!.map((v) => v.loss),
     plain.r.validationReports!.map((v) => v.loss),
   );
-  assert.notEqual(averaged.r.value, plain.r.value, 'the evaluated metric is the average\'s');
+  assert.notEqual(averaged.r.value, plain.r.value, "the evaluated metric is the average's");
 });
 
 test('validation reports for an optimizer that cannot take them are refused by name, leaving no tensor', async () => {
