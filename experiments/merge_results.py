@@ -28,14 +28,15 @@ def merge(base_path, files, run_commits):
     return records, order, replaced
 
 
-def replace_with_reports(out_path, base_path, files, run_commits, changed, reports=20):
-    """Writes BASE with every record of the `changed` entries replaced by its re-run in FILES that reports the
-    validation loss `reports` times: a re-run matches its BASE record by task, entry, seed, phase, step budget and
-    configuration apart from `validationReports`; only records of `run_commits` are taken, only of `changed`, and
+
+def replace_entries(out_path, base_path, files, run_commits, changed, ignore=(), check=None):
+    """Writes BASE with every record of the `changed` entries replaced by its re-run in FILES: a re-run matches its
+    BASE record by task, entry, seed, phase, step budget and configuration apart from the keys in `ignore`; only
+    records of `run_commits` are taken, only of `changed` (and `check(record)` must return None, else the error), and
     every dropped record must have exactly its re-run (the script stops with the runs that do not match)."""
 
     def identity(r):
-        config = {k: v for k, v in r['config'].items() if k != 'validationReports'}
+        config = {k: v for k, v in r['config'].items() if k not in ignore}
         return (r['task'], r['optimizer'], json.dumps(config, sort_keys=True), r['seed'], r['steps'], r['phase'])
 
     base = read(base_path)
@@ -48,8 +49,11 @@ def replace_with_reports(out_path, base_path, files, run_commits, changed, repor
                 continue
             if r.get('optimizer') not in changed:
                 raise SystemExit('a record of a run this round does not change: %s' % r['key'])
-            if r['config'].get('validationReports') != reports:
-                raise SystemExit('a re-run without the %d validation reports: %s' % (reports, r['key']))
+            problem = check(r) if check else None
+            if problem:
+                raise SystemExit('%s: %s' % (problem, r['key']))
+            if r.get('dirty'):
+                raise SystemExit('a re-run from a dirty checkout: %s' % r['key'])
             new[identity(r)] = r
     missing = sorted(dropped - set(new))
     if missing:
@@ -61,3 +65,14 @@ def replace_with_reports(out_path, base_path, files, run_commits, changed, repor
         for r in kept + list(new.values()):
             w.write(json.dumps(r) + '\n')
     print('%d records, %d re-run this round (every run of %s)' % (len(kept) + len(new), len(new), ', '.join(changed)))
+
+
+def replace_with_reports(out_path, base_path, files, run_commits, changed, reports=20):
+    """replace_entries for a round whose re-runs gained `validationReports` (each must report `reports` times)."""
+
+    def check(r):
+        if r['config'].get('validationReports') != reports:
+            return 'a re-run without the %d validation reports' % reports
+        return None
+
+    replace_entries(out_path, base_path, files, run_commits, changed, ignore=('validationReports',), check=check)

@@ -19,6 +19,7 @@ export type {
   NegativeCurvatureRule,
   AveragingRule,
   CalibrationRefitRule,
+  SlopeCheck,
   RejectionRule,
   RisingLossRule,
   ValidationDecay,
