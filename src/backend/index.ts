@@ -12,6 +12,7 @@
  * prints: everything worth knowing is in the returned report.
  */
 import { wasmDistFolder } from './node-paths.js';
+import { startGemmWorkers } from './node-gemm-workers.js';
 import { prepareThreadedWasm, unrefWasmWorkers } from './node-threads.js';
 import { setup, type BackendReport, type SetupOptions } from './setup.js';
 
@@ -20,7 +21,7 @@ export { activeWasmKernels, registerWasmKernels, unregisterWasmKernels, WASM_KER
 export type { BackendReport, SetupOptions } from './setup.js';
 export { WASM_FILES, type WasmPaths } from './wasm-paths.js';
 
-const NODE = { wasmDistFolder, prepareThreadedWasm, unrefWasmWorkers };
+const NODE = { wasmDistFolder, prepareThreadedWasm, unrefWasmWorkers, startGemmWorkers };
 
 /**
  * Selects and initialises a backend, completing `wasm` with this project's kernels.

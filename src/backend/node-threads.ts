@@ -17,8 +17,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 type Restore = () => void;
 
-/** Patches the globals above; returns the function that undoes every patch. */
-export async function prepareThreadedWasm(threads: number, wasmDist: string): Promise<Restore> {
+/**
+ * Patches the globals above for the threaded build with `xnnpackThreads` threads in XNNPACK's own
+ * pool (1: none, the build only for its shared memory); returns the function that undoes every patch.
+ */
+export async function prepareThreadedWasm(xnnpackThreads: number, wasmDist: string): Promise<Restore> {
   const { writeFileSync, mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const os = (await import('node:os')).default;
@@ -52,10 +55,10 @@ export async function prepareThreadedWasm(threads: number, wasmDist: string): Pr
     );
     return file;
   };
-  os.cpus = () => Array.from({ length: 2 * threads }, () => realCpus()[0]);
+  os.cpus = () => Array.from({ length: 2 * xnnpackThreads }, () => realCpus()[0]);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setThreadsCount(threads);
+  wasm.setThreadsCount(xnnpackThreads);
   return () => {
     g.Blob = RealBlob;
     URL.createObjectURL = realCreate;

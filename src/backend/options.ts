@@ -14,9 +14,12 @@ export interface SetupBackendOptions {
   /** Register this project's `wasm` kernels when `wasm` is used (default true). */
   patchKernels?: boolean;
   /**
-   * XNNPACK threads for `wasm` in Node (default 1, the stock behaviour). Values above 1 start the
-   * threaded wasm build with real worker files (see docs/backend.md); it must be chosen before
-   * `wasm` first initialises in the process.
+   * Threads for `wasm` in Node (default 1). Values above 1 start the threaded wasm build (real
+   * worker files, see docs/backend.md) and, with this project's kernels, `threads − 1` workers
+   * that share each large matrix product with the calling thread (every dense layer, the conv
+   * gradients, attention); XNNPACK's own pool then stays at 1 thread. Without our kernels
+   * (`patchKernels: false`) they are XNNPACK's threads, as in the stock backend. Must be chosen
+   * before `wasm` first initialises in the process.
    */
   threads?: number;
 }

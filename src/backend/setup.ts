@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { isPlainObject } from '../core/validate.js';
 import { resolveBackendOptions, type SetupBackendOptions } from './options.js';
 import { activeWasmKernels, registerWasmKernels } from './wasm-kernels.js';
-import { prepareSimd } from './kernels/simd.js';
+import { attachGemmWorkers, gemmThreads, prepareSimd, sharedSimdModule } from './kernels/simd.js';
+import { wasmMemory, type WasmBackend } from './kernels/heap.js';
 import { checkWasmPaths, type WasmPaths } from './wasm-paths.js';
 
 /** What {@link setupBackend} selected. */
@@ -17,10 +18,15 @@ export interface BackendReport {
   backend: string;
   /** Kernels this project registered or replaced for it (empty unless the backend is `wasm`). */
   kernels: string[];
-  /** Threads XNNPACK uses on `wasm` (1 in Node); `null` for other backends. */
+  /** Threads in XNNPACK's own pool on `wasm` (1 unless `threads` > 1 with `patchKernels: false`); `null` for other backends. */
   threads: number | null;
   /** Whether the SIMD wasm binary is in use; `null` for other backends. */
   simd: boolean | null;
+  /**
+   * Threads this project's GEMM spreads a large matrix product over (the calling thread and its
+   * workers; `threads` with threaded wasm in Node, else 1); `null` for other backends.
+   */
+  gemmThreads: number | null;
 }
 
 /** Options of `setupBackend`: {@link SetupBackendOptions} and where a page serves the `.wasm` files. */
@@ -38,8 +44,9 @@ export interface SetupOptions extends SetupBackendOptions {
 /** The Node-only parts of the set-up (absent in the browser entry). */
 export interface NodeSupport {
   wasmDistFolder(): Promise<string | undefined>;
-  prepareThreadedWasm(threads: number, wasmDist: string): Promise<() => void>;
+  prepareThreadedWasm(xnnpackThreads: number, wasmDist: string): Promise<() => void>;
   unrefWasmWorkers(): void;
+  startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<Int32Array>;
 }
 
 const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -132,7 +139,10 @@ async function useWasm(
     const folder = await node.wasmDistFolder();
     if (folder !== undefined) wasm.setWasmPaths(folder);
     const initialised = (tf.engine().registry as Record<string, unknown>).wasm !== undefined;
-    if (threads > 1 && !initialised && folder !== undefined) restore = await node.prepareThreadedWasm(threads, folder);
+    // With our kernels the threads are our GEMM's (startGemmPool): XNNPACK's own pool, whose
+    // hand-offs made small stock kernels slower (docs/backend.md, "Threads"), stays at 1.
+    if (threads > 1 && !initialised && folder !== undefined)
+      restore = await node.prepareThreadedWasm(patchKernels ? 1 : threads, folder);
   }
   if (patchKernels) {
     registerWasmKernels();
@@ -144,6 +154,20 @@ async function useWasm(
     restore?.();
   }
   if (restore !== undefined) node?.unrefWasmWorkers();
+  if (restore !== undefined && patchKernels && node !== null) await startGemmPool(node, threads);
+}
+
+/**
+ * Gives our GEMM `threads − 1` workers on the threaded backend's shared memory. Skipped (GEMM on
+ * one thread, as before) where the memory is not shared or the SIMD module does not compile.
+ */
+async function startGemmPool(node: NodeSupport, threads: number): Promise<void> {
+  const backend = tf.backend() as unknown as WasmBackend;
+  const memory = wasmMemory(backend);
+  const module = sharedSimdModule();
+  if (memory === undefined || module === undefined || !(memory.buffer instanceof SharedArrayBuffer)) return;
+  if (gemmThreads(backend) > 1) return;
+  attachGemmWorkers(backend, await node.startGemmWorkers(module, memory, threads - 1), threads - 1);
 }
 
 /** `setWasmPaths`, whose refusal after a failed start (files not found) is explained. */
@@ -176,8 +200,9 @@ async function select(name: string, hint = ''): Promise<void> {
 
 async function report(): Promise<BackendReport> {
   const name = tf.getBackend();
-  if (name !== 'wasm') return { backend: name, kernels: [], threads: null, simd: null };
+  if (name !== 'wasm') return { backend: name, kernels: [], threads: null, simd: null, gemmThreads: null };
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-  return { backend: name, kernels: activeWasmKernels(), threads: wasm.getThreadsCount(), simd };
+  const gemm = gemmThreads(tf.backend() as unknown as WasmBackend);
+  return { backend: name, kernels: activeWasmKernels(), threads: wasm.getThreadsCount(), simd, gemmThreads: gemm };
 }

@@ -16,6 +16,7 @@ test('in Node without tfjs-node, setupBackend picks wasm with SIMD and all our k
   assert.equal(tf.getBackend(), 'wasm');
   assert.equal(report.simd, true);
   assert.equal(report.threads, 1);
+  assert.equal(report.gemmThreads, 1, 'threads: 1 (the default) starts no GEMM worker');
   assert.deepEqual([...report.kernels].sort(), [...WASM_KERNEL_NAMES].sort());
   for (const name of ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'MaxPoolGrad', 'BatchMatMul']) {
     assert.ok(report.kernels.includes(name), name);
@@ -43,7 +44,7 @@ test('patchKernels: false gives the stock wasm backend, and patching again resto
 
 test('an explicit cpu choice is honoured and reports no wasm details', async () => {
   const report = await setupBackend({ backend: 'cpu' });
-  assert.deepEqual(report, { backend: 'cpu', kernels: [], threads: null, simd: null });
+  assert.deepEqual(report, { backend: 'cpu', kernels: [], threads: null, simd: null, gemmThreads: null });
   await setupBackend({ backend: 'wasm' });
 });
 

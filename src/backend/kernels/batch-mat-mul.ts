@@ -49,15 +49,11 @@ import {
   rawView,
   releaseView,
   tensorId,
-  threadCount,
   transpose,
   type RawTensor,
   type WasmBackend,
 } from './heap.js';
-import { simdFor } from './simd.js';
-
-/** Products (multiply-adds) from which XNNPACK's thread pool beats our single-threaded GEMM. */
-const THREADED_XNNPACK_MIN = 1 << 24;
+import { prefersThreadedXnnpack, simdFor } from './simd.js';
 
 /** The [k, n] view under which each right-operand buffer was first packed by XNNPACK. */
 const packedShapes = new WeakMap<object, string>();
@@ -189,7 +185,7 @@ function batchMatMul(args: {
   const batch = Math.max(batchA, batchB);
   const simd = simdFor(backend);
   // Our SIMD GEMM, except for large products when XNNPACK has a thread pool to spread them over.
-  if (simd !== undefined && !(threadCount(backend) > 1 && batch * m * k * n >= THREADED_XNNPACK_MIN)) {
+  if (simd !== undefined && !prefersThreadedXnnpack(backend, batch * m * k * n)) {
     const out = backend.makeOutput([...outer, m, n], 'float32');
     if (batch * m * n > 0) {
       gemmInto(

@@ -18,11 +18,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { broadcastLayout } from './elementwise.js';
 import { gemmInto } from './gemm.js';
-import { byteOffset, threadCount, type WasmBackend } from './heap.js';
-import { simdFor } from './simd.js';
-
-/** Products from which XNNPACK's thread pool beats our single-threaded GEMM (as in batch-mat-mul.ts). */
-const THREADED_XNNPACK_MIN = 1 << 24;
+import { byteOffset, type WasmBackend } from './heap.js';
+import { prefersThreadedXnnpack, simdFor } from './simd.js';
 
 type Inputs = { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
 
@@ -48,8 +45,7 @@ export function makeFusedMatMulConfig(stock: KernelFunc): KernelConfig {
     const batchA = util.sizeFromShape(a.shape.slice(0, -2));
     const batchB = util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
-    if (threadCount(backend) > 1 && batch * m * k * n >= THREADED_XNNPACK_MIN)
-      return stock(args as never) as TensorInfo;
+    if (prefersThreadedXnnpack(backend, batch * m * k * n)) return stock(args as never) as TensorInfo;
     const shape = [...broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2)), m, n];
     const layout = bias == null ? undefined : broadcastLayout(shape, bias.shape);
     if (bias != null && (layout === undefined || !util.arraysEqual(layout.shape, shape)))

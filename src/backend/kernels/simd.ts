@@ -6,7 +6,8 @@
  * {@link setSimdEnabled}(false) in tests. All pointers are byte offsets into the heap.
  */
 import { SIMD_WASM, SIMD_WASM_SHARED_MEMORY } from '../simd/simd-module.js';
-import { wasmMemory, type WasmBackend } from './heap.js';
+import { threadCount, wasmMemory, type WasmBackend } from './heap.js';
+import { parallelGemm } from './gemm-split.js';
 
 export interface SimdKernels {
   /** out[a, b] = Σ_r x[a, r, b], x as [outer, reduce, inner]; `acc` is 8·inner bytes of scratch. */
@@ -178,6 +179,8 @@ export interface SimdKernels {
 let enabled = true;
 const modules: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+/** Per memory: the control block of its GEMM workers and the threads a call can use. */
+const gemmPools = new WeakMap<WebAssembly.Memory, { control: Int32Array; threads: number }>();
 
 function decode(base64: string): Uint8Array {
   const bin = atob(base64);
@@ -235,7 +238,10 @@ export function simdFor(backend: WasmBackend): SimdKernels | undefined {
     kernels = null;
     if (module !== null) {
       try {
-        kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+        const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+        const pool = gemmPools.get(memory);
+        kernels =
+          pool === undefined ? exports : { ...exports, gemm: parallelGemm(exports.gemm, pool.control, pool.threads) };
       } catch {
         kernels = null;
       }
@@ -243,4 +249,40 @@ export function simdFor(backend: WasmBackend): SimdKernels | undefined {
     instances.set(memory, kernels);
   }
   return kernels ?? undefined;
+}
+
+/**
+ * The compiled shared-memory build of the SIMD module (what GEMM workers instantiate on a
+ * threaded backend's memory), or undefined where it cannot be compiled.
+ */
+export function sharedSimdModule(): WebAssembly.Module | undefined {
+  return modules.shared ?? compileSync(true) ?? undefined;
+}
+
+/**
+ * From now on this backend's large `gemm` calls are shared by the calling thread and the
+ * `workers` waiting on `control` (kernels/gemm-split.ts).
+ */
+export function attachGemmWorkers(backend: WasmBackend, control: Int32Array, workers: number): void {
+  const memory = wasmMemory(backend);
+  if (memory === undefined) throw new Error('attachGemmWorkers: the backend has no WebAssembly memory');
+  gemmPools.set(memory, { control, threads: 1 + workers });
+  instances.delete(memory); // rebuilt with the split gemm on the next simdFor
+}
+
+/** Threads a `gemm` call of this backend can use: 1 + its attached workers. */
+export function gemmThreads(backend: WasmBackend): number {
+  const memory = wasmMemory(backend);
+  return memory === undefined ? 1 : (gemmPools.get(memory)?.threads ?? 1);
+}
+
+/** Products (multiply-adds) from which XNNPACK's thread pool beats our single-threaded GEMM. */
+const THREADED_XNNPACK_MIN = 1 << 24;
+
+/**
+ * Whether a matrix product of `work` multiply-adds should go to XNNPACK rather than our GEMM:
+ * only when XNNPACK has a thread pool and our GEMM has no workers of its own.
+ */
+export function prefersThreadedXnnpack(backend: WasmBackend, work: number): boolean {
+  return threadCount(backend) > 1 && gemmThreads(backend) === 1 && work >= THREADED_XNNPACK_MIN;
 }
