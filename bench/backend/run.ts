@@ -225,7 +225,7 @@ async function main(): Promise<void> {
   ];
   const env =
     `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
-    `wasm SIMD ${report.simd}, threads ${report.threads}; ${PRIMING_CALLS} priming call${PRIMING_CALLS > 1 ? 's' : ''}, median of ${REPS} (cpu: 1 priming call, 1 run)`;
+    `wasm SIMD ${report.simd}, XNNPACK threads ${report.threads}, GEMM threads ${report.gemmThreads}; ${PRIMING_CALLS} priming call${PRIMING_CALLS > 1 ? 's' : ''}, median of ${REPS} (cpu: 1 priming call, 1 run)`;
   process.stdout.write(`\n${lines.join('\n')}\n\n${goals.join('\n')}\n${env}\n`);
 
   mkdirSync('results', { recursive: true });
