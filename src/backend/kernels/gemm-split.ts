@@ -3,7 +3,7 @@
  * the worker threads are started by the Node entry, `../node-gemm-workers.ts`).
  *
  * The call is cut into chunks — ranges of output rows in multiples of the kernel's 4-row tile, or
- * ranges of the batch when there are too few rows — about {@link CHUNKS_PER_THREAD} per thread.
+ * ranges of the batch when there are too few rows — {@link CHUNKS_PER_THREAD} per thread.
  * The calling thread and the workers take chunks from a shared counter until none is left, so a
  * worker that wakes late (or is descheduled on a busy machine) takes fewer chunks instead of
  * holding the caller up: the caller never waits for a worker that has not started, only for the
@@ -41,8 +41,13 @@ const GEN_MASK = (1 << (31 - INDEX_BITS)) - 1;
  */
 export const SPLIT_MIN_WORK = 1 << 20;
 
-/** Chunks per thread: enough that a late worker leaves little for the caller to wait on. */
-export const CHUNKS_PER_THREAD = 8;
+/**
+ * Chunks per thread. Fewer, larger chunks cost less per call; more leave less for the caller to
+ * wait on when a worker takes the last one late. 2 against 4 and 8 (`bench/backend/gemm-threads-ab.ts
+ * --only CNN,MLP`, two runs each, docs/backend.md): CNN 0.94 / 0.94 of one thread against 0.93–0.94
+ * and 1.06–1.08, MLP 0.75 / 0.82 against 0.79–0.97 and 0.84–1.07.
+ */
+export const CHUNKS_PER_THREAD = 2;
 
 /** Rows of the kernel's register tile: row chunks start at multiples of it. */
 const TILE_ROWS = 4;
