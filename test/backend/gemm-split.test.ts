@@ -16,9 +16,11 @@ import {
   INDEX_BITS,
   newControl,
   NEXT,
+  PAUSE_CALLS,
   parallelGemm,
   planChunks,
   SPLIT_MIN_WORK,
+  WINDOW_CALLS,
   type GemmArgs,
   type GemmCall,
 } from '../../src/backend/kernels/gemm-split.js';
@@ -156,4 +158,50 @@ test('after a worker failed, the caller recomputes the call and splits no later 
   assert.equal(control[GEN], before, 'the next call is not posted');
   assert.deepEqual(heap.slice(out, out + size), whole);
   assert.equal(control[ARGS + 4], 97, 'the control block holds the failed call’s arguments');
+});
+
+/**
+ * A caller whose chunks take 1 time unit each and a "worker" that takes one chunk of every call
+ * (while the caller computes its first) and makes the caller wait `wait` units for it.
+ */
+function timedCall(wait: number) {
+  const control = newControl();
+  let now = 0;
+  let reads = 0;
+  const clock = () => (++reads % 3 === 0 ? (now += wait) : now); // t0, t1, t2: the wait lies between t1 and t2
+  let inCall = false;
+  const gemm: GemmCall = () => {
+    if (!inCall && control[GEN] !== 0) {
+      inCall = true;
+      if (claimChunk(control, control[GEN]) >= 0) Atomics.add(control, DONE, 1);
+    }
+    now += 1;
+  };
+  const call = parallelGemm(gemm, control, 2, 1, clock);
+  const args: GemmArgs = [0, 0, 0, 1, 64, 64, 64, 0, 0, 0, 64, 1];
+  return {
+    control,
+    run(times: number) {
+      for (let i = 0; i < times; i++) {
+        inCall = false;
+        call(...args);
+      }
+    },
+  };
+}
+
+test('when the caller waits longer than the workers save it, sharing pauses for PAUSE_CALLS calls, then resumes', () => {
+  const t = timedCall(5); // the worker's chunk would have taken the caller 1 unit; it waits 5
+  t.run(WINDOW_CALLS);
+  assert.equal(t.control[GEN], WINDOW_CALLS, 'one window of shared calls');
+  t.run(PAUSE_CALLS);
+  assert.equal(t.control[GEN], WINDOW_CALLS, 'none shared while paused');
+  t.run(1);
+  assert.equal(t.control[GEN], WINDOW_CALLS + 1, 'shared again after the pause');
+});
+
+test('workers that save the caller more than it waits are used on every call', () => {
+  const t = timedCall(0.2);
+  t.run(10 * WINDOW_CALLS);
+  assert.equal(t.control[GEN], 10 * WINDOW_CALLS);
 });

@@ -6,7 +6,21 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
 import { onWasmAndCpu, rand, REL_TOL, worstRelError } from './helpers.js';
-import { gemmSplitStats, setGemmSplitting } from '../../src/backend/kernels/gemm-split.js';
+import {
+  ARGS,
+  CHUNKS,
+  DONE,
+  GEN,
+  INDEX_BITS,
+  MODE,
+  NEXT,
+  planChunks,
+  setGemmSplitting,
+  SIZE,
+  type GemmArgs,
+} from '../../src/backend/kernels/gemm-split.js';
+import { byteOffset, type WasmBackend } from '../../src/backend/kernels/heap.js';
+import { gemmPoolOf } from '../../src/backend/kernels/simd.js';
 
 test('setupBackend({ threads: 2 }) gives our GEMM a second thread and the gradients still match cpu', async () => {
   const report = await setupBackend({ backend: 'wasm', threads: 2 }); // first wasm init of this process
@@ -56,12 +70,54 @@ test('shared with the worker thread, 200 products are bit-identical to the same 
   };
   const before = tf.memory().numTensors;
   const one = products(false);
-  const { calls, workerChunks } = gemmSplitStats;
   const shared = products(true);
   assert.deepEqual(shared, one);
-  assert.ok(gemmSplitStats.calls >= calls + 200, 'every product was split');
-  assert.ok(gemmSplitStats.workerChunks > workerChunks, 'and the worker computed some of the chunks');
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('the worker thread alone computes every chunk of a call posted to it, bit-identical to one thread', async () => {
+  const backend = tf.backend() as unknown as WasmBackend;
+  const pool = gemmPoolOf(backend);
+  assert.ok(pool !== undefined && pool.threads === 2);
+  const { control } = pool;
+  const a = rand([96, 200], 21);
+  const w = rand([200, 130], 22);
+  setGemmSplitting(false);
+  const expected = tf.matMul(a, w);
+  setGemmSplitting(true);
+  const out = tf.zeros([96, 130]);
+  const args: GemmArgs = [
+    byteOffset(backend, a),
+    byteOffset(backend, w),
+    byteOffset(backend, out),
+    1,
+    96,
+    200,
+    130,
+    0,
+    0,
+    0,
+    200,
+    1,
+  ];
+  const plan = planChunks(args, 2)!;
+  // Post the call as parallelGemm does, but take no chunk: the worker must take them all.
+  const gen = 4242;
+  for (let i = 0; i < 12; i++) control[ARGS + i] = args[i];
+  control[MODE] = plan.mode;
+  control[SIZE] = plan.size;
+  control[CHUNKS] = plan.count;
+  Atomics.store(control, DONE, 0);
+  Atomics.store(control, NEXT, gen << INDEX_BITS);
+  Atomics.store(control, GEN, gen);
+  Atomics.notify(control, GEN);
+  const deadline = Date.now() + 10_000;
+  while (Atomics.load(control, DONE) < plan.count && Date.now() < deadline)
+    Atomics.wait(control, DONE, Atomics.load(control, DONE), 100);
+  Atomics.store(control, NEXT, (gen << INDEX_BITS) | ((1 << INDEX_BITS) - 1));
+  assert.equal(Atomics.load(control, DONE), plan.count, 'the worker computed every chunk');
+  assert.deepEqual(out.dataSync(), expected.dataSync());
+  tf.dispose([a, w, expected, out]);
 });
 
 test('threads must be an integer from 1 to 8', async () => {

@@ -119,24 +119,47 @@ export function newControl(): Int32Array {
 
 let splitting = true;
 
-/** Counts, for this process: split calls, their chunks, and the chunks the workers computed. */
-export const gemmSplitStats = { calls: 0, chunks: 0, workerChunks: 0 };
+/** Counts, for this process: split calls, their chunks, the chunks the workers computed, and pauses. */
+export const gemmSplitStats = { calls: 0, chunks: 0, workerChunks: 0, pauses: 0 };
 
 /** Turns the splitting off (true: on again) in this process, for A/B measurements in one process. */
 export function setGemmSplitting(on: boolean): void {
   splitting = on;
 }
 
+/** Split calls over which the time the caller waited is weighed against the time the workers saved it. */
+export const WINDOW_CALLS = 32;
+
+/** Calls that stay on the calling thread after a window in which sharing did not pay. */
+export const PAUSE_CALLS = 256;
+
 /**
- * `gemm` that shares each large call with the `threads − 1` workers waiting on `control`. After a
- * worker's call threw, the call is recomputed on the calling thread and no call is split again.
+ * `gemm` that shares each large call with the `threads − 1` workers waiting on `control`, and
+ * stops sharing where it does not pay. Without workers the caller would also have computed their
+ * chunks, at its own pace of t_own / (its chunks) each; with them it waited t_wait instead. Summed
+ * over {@link WINDOW_CALLS} split calls (one late wake-up does not decide), when the time waited
+ * exceeds the time the workers' chunks would have taken the caller — workers descheduled on a
+ * busy machine — the next {@link PAUSE_CALLS} calls run on the caller alone; then sharing is tried
+ * again. After a worker's call threw, the call is recomputed on the calling thread and no call is
+ * split again. `clock` is for tests.
  */
-export function parallelGemm(gemm: GemmCall, control: Int32Array, threads: number, minWork = SPLIT_MIN_WORK): GemmCall {
+export function parallelGemm(
+  gemm: GemmCall,
+  control: Int32Array,
+  threads: number,
+  minWork = SPLIT_MIN_WORK,
+  clock: () => number = () => performance.now(),
+): GemmCall {
   let gen = 0;
   let failed = false;
+  let paused = 0;
+  const window = { calls: 0, own: 0, mine: 0, theirs: 0, waited: 0 };
   return (...args: GemmArgs) => {
-    const plan = splitting && !failed ? planChunks(args, threads, minWork) : null;
-    if (plan === null) return gemm(...args);
+    const plan = splitting && !failed && paused === 0 ? planChunks(args, threads, minWork) : null;
+    if (plan === null) {
+      if (paused > 0 && planChunks(args, threads, minWork) !== null) paused--;
+      return gemm(...args);
+    }
     gen = (gen + 1) & GEN_MASK || 1;
     for (let i = 0; i < 12; i++) control[ARGS + i] = args[i];
     control[MODE] = plan.mode;
@@ -146,11 +169,13 @@ export function parallelGemm(gemm: GemmCall, control: Int32Array, threads: numbe
     Atomics.store(control, NEXT, gen << INDEX_BITS);
     Atomics.store(control, GEN, gen);
     Atomics.notify(control, GEN);
+    const t0 = clock();
     let mine = 0;
     for (let c = claimChunk(control, gen); c >= 0; c = claimChunk(control, gen)) {
       gemm(...chunkArgs(args, plan.mode, plan.size, c));
       mine++;
     }
+    const t1 = clock();
     const claimed = Math.min(
       Atomics.exchange(control, NEXT, (gen << INDEX_BITS) | INDEX_MASK) & INDEX_MASK,
       plan.count,
@@ -158,12 +183,26 @@ export function parallelGemm(gemm: GemmCall, control: Int32Array, threads: numbe
     for (let done = Atomics.load(control, DONE); done < claimed - mine; done = Atomics.load(control, DONE)) {
       Atomics.wait(control, DONE, done);
     }
+    const t2 = clock();
     gemmSplitStats.calls++;
     gemmSplitStats.chunks += plan.count;
     gemmSplitStats.workerChunks += claimed - mine;
     if (Atomics.load(control, FAILED) !== 0) {
       failed = true;
       gemm(...args);
+      return;
     }
+    window.calls++;
+    window.own += t1 - t0;
+    window.mine += mine;
+    window.theirs += claimed - mine;
+    window.waited += t2 - t1;
+    if (window.calls < WINDOW_CALLS) return;
+    const saved = window.mine > 0 ? (window.theirs * window.own) / window.mine : 0;
+    if (window.waited > saved) {
+      paused = PAUSE_CALLS;
+      gemmSplitStats.pauses++;
+    }
+    window.calls = window.own = window.mine = window.theirs = window.waited = 0;
   };
 }

@@ -270,6 +270,12 @@ export function attachGemmWorkers(backend: WasmBackend, control: Int32Array, wor
   instances.delete(memory); // rebuilt with the split gemm on the next simdFor
 }
 
+/** The control block of this backend's GEMM workers and the threads a call can use, if any (for tests). */
+export function gemmPoolOf(backend: WasmBackend): { control: Int32Array; threads: number } | undefined {
+  const memory = wasmMemory(backend);
+  return memory === undefined ? undefined : gemmPools.get(memory);
+}
+
 /** Threads a `gemm` call of this backend can use: 1 + its attached workers. */
 export function gemmThreads(backend: WasmBackend): number {
   const memory = wasmMemory(backend);
