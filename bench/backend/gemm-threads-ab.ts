@@ -5,8 +5,8 @@
 //   npx tsx bench/backend/gemm-threads-ab.ts [--reps 16] [--only MLP,CNN] [--load 1]
 //
 // Each model: an Adam training step, 4 untimed, then `reps` pairs in alternating order (off, on /
-// on, off); medians, the ratio shared ÷ one thread, and the share of the split calls' chunks the
-// worker computed. --load N runs N busy-looping processes alongside (a machine that is not idle).
+// on, off); medians, the ratio shared ÷ one thread, the share of the split calls' chunks the
+// worker computed, and how often sharing paused because it did not pay (kernels/gemm-split.ts). --load N runs N busy-looping processes alongside (a machine that is not idle).
 // (The threaded build against the single-threaded one, across processes: threads-ab.ts.)
 // Writes results/gemm-threads-ab.json.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,7 +37,14 @@ if (report.gemmThreads !== 2)
 const load: ChildProcess[] = Array.from({ length: LOAD }, () =>
   spawn(process.execPath, ['-e', 'let x = 0; for (;;) x += Math.sqrt(x + 1);'], { stdio: 'ignore' }),
 );
-const rows: Array<{ model: string; oneMs: number; sharedMs: number; ratio: number; workerShare: number }> = [];
+const rows: Array<{
+  model: string;
+  oneMs: number;
+  sharedMs: number;
+  ratio: number;
+  workerShare: number;
+  pauses: number;
+}> = [];
 try {
   for (const name of ONLY) {
     log(`… ${name}`);
@@ -60,7 +67,8 @@ try {
     const chunks = gemmSplitStats.chunks - before.chunks;
     const workerShare = chunks === 0 ? 0 : (gemmSplitStats.workerChunks - before.workerChunks) / chunks;
     const [oneMs, sharedMs] = [median(one), median(shared)];
-    rows.push({ model: name, oneMs, sharedMs, ratio: sharedMs / oneMs, workerShare });
+    const pauses = gemmSplitStats.pauses - before.pauses;
+    rows.push({ model: name, oneMs, sharedMs, ratio: sharedMs / oneMs, workerShare, pauses });
     opt.dispose();
     model.dispose();
   }
@@ -70,11 +78,11 @@ try {
 
 const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const lines = [
-  '| model (train step) | GEMM on 1 thread ms | shared with a worker ms | shared ÷ 1 thread | chunks the worker computed |',
-  '|---|---:|---:|---:|---:|',
+  '| model (train step) | GEMM on 1 thread ms | shared with a worker ms | shared ÷ 1 thread | chunks the worker computed | pauses |',
+  '|---|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r) =>
-      `| ${r.model} | ${f(r.oneMs)} | ${f(r.sharedMs)} | ${r.ratio.toFixed(2)} | ${(100 * r.workerShare).toFixed(0)}% |`,
+      `| ${r.model} | ${f(r.oneMs)} | ${f(r.sharedMs)} | ${r.ratio.toFixed(2)} | ${(100 * r.workerShare).toFixed(0)}% | ${r.pauses} |`,
   ),
 ];
 const la = loadavg()
