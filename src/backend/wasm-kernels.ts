@@ -16,6 +16,7 @@ import { depthwiseBackpropFilterConfig } from './kernels/depthwise-backprop-filt
 import { depthwiseBackpropInputConfig } from './kernels/depthwise-backprop-input.js';
 import { makeCastConfig } from './kernels/cast.js';
 import { makeConcatConfig, makePackConfig } from './kernels/concat.js';
+import { makeConv2DConfig, makeFusedConv2DConfig } from './kernels/conv2d.js';
 import { ELEMENTWISE } from './kernels/elementwise.js';
 import { makeFusedMatMulConfig } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Config } from './kernels/gather-v2.js';
@@ -60,6 +61,8 @@ const REPLACED: Readonly<Record<string, (stock: KernelFunc) => KernelConfig>> = 
   Pack: makePackConfig,
   Cast: makeCastConfig,
   _FusedMatMul: makeFusedMatMulConfig,
+  Conv2D: makeConv2DConfig,
+  FusedConv2D: makeFusedConv2DConfig,
   ...ELEMENTWISE,
 };
 

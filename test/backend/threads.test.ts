@@ -120,6 +120,28 @@ test('the worker thread alone computes every chunk of a call posted to it, bit-i
   tf.dispose([a, w, expected, out]);
 });
 
+test('with the worker, convolutions run as im2col and our GEMM and match cpu: strides, padding, dilation, bias, relu', async () => {
+  const cases: Array<[number[], number[], [number, number], 'same' | 'valid', [number, number]]> = [
+    [[5, 13, 13, 8], [3, 3, 8, 16], [1, 1], 'valid', [1, 1]],
+    [[4, 12, 11, 3], [5, 3, 3, 32], [2, 1], 'same', [1, 1]],
+    [[3, 16, 16, 6], [3, 3, 6, 8], [1, 1], 'same', [2, 2]],
+    [[64, 28, 28, 1], [3, 3, 1, 32], [1, 1], 'valid', [1, 1]],
+  ];
+  const r = await onWasmAndCpu(() =>
+    cases.flatMap(([xs, fs, strides, pad, dilations], i) => {
+      const x = rand(xs, 30 + i) as tf.Tensor4D;
+      const f = rand(fs, 40 + i) as tf.Tensor4D;
+      const bias = rand([fs[3]], 50 + i) as tf.Tensor1D;
+      return [
+        tf.conv2d(x, f, strides, pad, 'NHWC', dilations),
+        tf.fused.conv2d({ x, filter: f, strides, pad, dilations, bias, activation: 'relu' }),
+        tf.fused.conv2d({ x, filter: f, strides, pad, dilations, bias }),
+      ];
+    }),
+  );
+  assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
+});
+
 test('threads must be an integer from 1 to 8', async () => {
   const allowed = "setupBackend: option 'threads' must be an integer >= 1 and <= 8; got";
   await assert.rejects(setupBackend({ threads: 0 }), { name: 'RangeError', message: `${allowed} 0.` });
