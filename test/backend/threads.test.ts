@@ -7,16 +7,12 @@ import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
 import { onWasmAndCpu, rand, REL_TOL, worstRelError } from './helpers.js';
 import {
-  ARGS,
-  CHUNKS,
   DONE,
-  GEN,
   INDEX_BITS,
-  MODE,
   NEXT,
   planChunks,
+  postCall,
   setGemmSplitting,
-  SIZE,
   type GemmArgs,
 } from '../../src/backend/kernels/gemm-split.js';
 import { byteOffset, type WasmBackend } from '../../src/backend/kernels/heap.js';
@@ -103,14 +99,7 @@ test('the worker thread alone computes every chunk of a call posted to it, bit-i
   const plan = planChunks(args, 2)!;
   // Post the call as parallelGemm does, but take no chunk: the worker must take them all.
   const gen = 4242;
-  for (let i = 0; i < 12; i++) control[ARGS + i] = args[i];
-  control[MODE] = plan.mode;
-  control[SIZE] = plan.size;
-  control[CHUNKS] = plan.count;
-  Atomics.store(control, DONE, 0);
-  Atomics.store(control, NEXT, gen << INDEX_BITS);
-  Atomics.store(control, GEN, gen);
-  Atomics.notify(control, GEN);
+  postCall(control, gen, args, plan);
   const deadline = Date.now() + 10_000;
   while (Atomics.load(control, DONE) < plan.count && Date.now() < deadline)
     Atomics.wait(control, DONE, Atomics.load(control, DONE), 100);

@@ -117,6 +117,18 @@ export function newControl(): Int32Array {
   return control;
 }
 
+/** Opens call `gen` on the control block and wakes the workers: its arguments, its chunking, no chunk taken. */
+export function postCall(control: Int32Array, gen: number, args: GemmArgs, plan: ChunkPlan): void {
+  for (let i = 0; i < 12; i++) control[ARGS + i] = args[i];
+  control[MODE] = plan.mode;
+  control[SIZE] = plan.size;
+  control[CHUNKS] = plan.count;
+  Atomics.store(control, DONE, 0);
+  Atomics.store(control, NEXT, gen << INDEX_BITS);
+  Atomics.store(control, GEN, gen);
+  Atomics.notify(control, GEN);
+}
+
 let splitting = true;
 
 /** Counts, for this process: split calls, their chunks, the chunks the workers computed, and pauses. */
@@ -161,14 +173,7 @@ export function parallelGemm(
       return gemm(...args);
     }
     gen = (gen + 1) & GEN_MASK || 1;
-    for (let i = 0; i < 12; i++) control[ARGS + i] = args[i];
-    control[MODE] = plan.mode;
-    control[SIZE] = plan.size;
-    control[CHUNKS] = plan.count;
-    Atomics.store(control, DONE, 0);
-    Atomics.store(control, NEXT, gen << INDEX_BITS);
-    Atomics.store(control, GEN, gen);
-    Atomics.notify(control, GEN);
+    postCall(control, gen, args, plan);
     const t0 = clock();
     let mine = 0;
     for (let c = claimChunk(control, gen); c >= 0; c = claimChunk(control, gen)) {
