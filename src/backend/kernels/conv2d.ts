@@ -27,9 +27,8 @@ import { gemmThreads, simdFor } from './simd.js';
 
 /**
  * Filter taps × channels below which the stock kernel stays: on the benchmark CNN's first layer
- * (K = 9, 64 images) im2col + GEMM, shared with the worker, took 7.3–8.8 ms against XNNPACK's
- * 7.4–7.6 on one thread; on its second (K = 288) 15.6–15.8 against 18–19 (2026-12-03; the
- * layer's row of `bench/backend/threads-ab.ts` times the second).
+ * (K = 9) im2col + GEMM was no faster than XNNPACK in a session check that is not committed; the
+ * second layer (K = 288) is the `conv2 forward` row of `bench/backend/threads-ab.ts`.
  */
 const MIN_K = 32;
 
