@@ -27,6 +27,7 @@ import { gruKernelConfigs } from './kernels/gru-gates.js';
 import { installFusedLstmCell } from './kernels/lstm-cell.js';
 import { lstmGatesConfig, lstmGatesGradConfig } from './kernels/lstm-gates.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { plusScaledConfig } from './kernels/plus-scaled.js';
 import { makeSliceConfig } from './kernels/slice.js';
 import { makeSplitVConfig } from './kernels/split-v.js';
 import { makeSumConfig } from './kernels/sum.js';
@@ -43,6 +44,7 @@ const ADDED: readonly KernelConfig[] = [
   lstmGatesConfig,
   lstmGatesGradConfig,
   ...gruKernelConfigs,
+  plusScaledConfig,
 ];
 
 /** Kernels the stock backend has, but wrong or slow; some wrap the stock one for strings. */

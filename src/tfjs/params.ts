@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { plusScaled, plusScaledChecked } from './plus-scaled.js';
 
 /**
  * Every write of trainable weights in the library goes through this module: snapshots that cost
@@ -27,9 +28,7 @@ export function assignAlong(
   directions: readonly tf.Tensor[],
   x: number,
 ): void {
-  tf.tidy(() =>
-    variables.forEach((v, i) => v.assign(x === 0 ? origin[i] : tf.add(origin[i], tf.mul(directions[i], x)))),
-  );
+  tf.tidy(() => variables.forEach((v, i) => v.assign(x === 0 ? origin[i] : plusScaled(origin[i], directions[i], x))));
 }
 
 /**
@@ -47,14 +46,29 @@ export function allFinite(tensors: readonly tf.Tensor[]): boolean {
   return Number.isFinite(value);
 }
 
+/** Whether every check of {@link plusScaledChecked} is 0 (none NaN): one readback. */
+function checkedFinite(checks: readonly tf.Scalar[]): boolean {
+  const sum = tf.addN(checks as tf.Scalar[]);
+  const value = sum.dataSync()[0];
+  sum.dispose();
+  return Number.isFinite(value);
+}
+
 /**
  * The guarded update w ← w + s·D. The new values are computed first; if any of them is NaN or
  * ±∞ (a NaN direction, or an overflow of float32), nothing is written and false is returned, so
- * that non-finite numbers never reach the weights.
+ * that non-finite numbers never reach the weights. Where the backend fuses t + s·D
+ * ({@link plusScaledChecked}) the test comes from the same pass and is exact; elsewhere it is
+ * {@link allFinite}'s, which also refuses finite weights whose float32 sum overflows.
  */
 export function addScaled(variables: readonly tf.Variable[], directions: readonly tf.Tensor[], s: number): boolean {
-  const next = tf.tidy(() => variables.map((v, i) => tf.add(v, tf.mul(directions[i], s))));
-  const finite = Number.isFinite(s) && allFinite(next);
+  const { next, checks } = tf.tidy(() => {
+    const computed = variables.map((v, i) => plusScaledChecked(v, directions[i], s));
+    return { next: computed.map(([y]) => y), checks: computed.flatMap(([, check]) => (check === null ? [] : [check])) };
+  });
+  const exact = checks.length > 0 && checks.length === next.length;
+  const finite = Number.isFinite(s) && (exact ? checkedFinite(checks) : allFinite(next));
+  tf.dispose(checks);
   if (finite) variables.forEach((v, i) => v.assign(next[i]));
   tf.dispose(next);
   return finite;

@@ -144,6 +144,8 @@ export interface SimdKernels {
   clip_f32(x: number, out: number, n: number, lo: number, hi: number): void;
   /** 1 where x > 0, alpha elsewhere, NaN kept. */
   step_f32(x: number, out: number, n: number, alpha: number): void;
+  /** out = a + s·b over n floats (multiply rounded, then add rounded); returns Σ(out − out): 0, or NaN. */
+  add_scaled_f32(a: number, b: number, out: number, n: number, s: number): number;
   /**
    * out[b] = A[b] · w[b]: A(i, p) = a[b·sa + i·rs + p·cs] ([m, k]), w[b] [k, n] and out[b] [m, n]
    * row-major; batch strides in elements (0 broadcasts).

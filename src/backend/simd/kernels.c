@@ -379,6 +379,32 @@ void binary_f32(int op, const float* a, int amode, const float* b, int bmode, fl
   }
 }
 
+/*
+ * out = a + s·b over n floats: a multiply, rounded, then an add, rounded, as cpu's add(a, mul(b, s))
+ * computes it (wasm has no fused multiply-add, so nothing contracts the two). GeN's probe points
+ * w₀ + x·D and its update w + s·D, one pass over memory instead of two. Returns Σ (out − out):
+ * exactly 0 when every entry of out is finite, NaN otherwise (∞ − ∞ is NaN), so the update's
+ * finiteness guard needs no second pass.
+ */
+EXPORT(add_scaled_f32)
+float add_scaled_f32(const float* a, const float* b, float* out, int n, float s) {
+  const v128_t vs = wasm_f32x4_splat(s);
+  v128_t check = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t y = wasm_f32x4_add(wasm_v128_load(a + i), wasm_f32x4_mul(wasm_v128_load(b + i), vs));
+    wasm_v128_store(out + i, y);
+    check = wasm_f32x4_add(check, wasm_f32x4_sub(y, y));
+  }
+  float rest = 0.0f;
+  for (; i < n; i++) {
+    out[i] = a[i] + b[i] * s;
+    rest += out[i] - out[i];
+  }
+  return wasm_f32x4_extract_lane(check, 0) + wasm_f32x4_extract_lane(check, 1) + wasm_f32x4_extract_lane(check, 2) +
+         wasm_f32x4_extract_lane(check, 3) + rest;
+}
+
 #define COMPARE_LOOP(VEXPR, SEXPR)                                                  \
   for (int o = 0; o < outer; o++) {                                                \
     int av, bv;                                                                    \
