@@ -18,6 +18,7 @@ import { makeCastConfig } from './kernels/cast.js';
 import { makeConcatConfig, makePackConfig } from './kernels/concat.js';
 import { makeConv2DConfig, makeFusedConv2DConfig } from './kernels/conv2d.js';
 import { ELEMENTWISE } from './kernels/elementwise.js';
+import { plusScaledConfig, sumOfSquaresConfig } from './kernels/fused-ops.js';
 import { makeFusedMatMulConfig } from './kernels/fused-mat-mul.js';
 import { makeGatherV2Config } from './kernels/gather-v2.js';
 import { runDataFreedCallbacks } from './kernels/heap.js';
@@ -27,7 +28,6 @@ import { gruKernelConfigs } from './kernels/gru-gates.js';
 import { installFusedLstmCell } from './kernels/lstm-cell.js';
 import { lstmGatesConfig, lstmGatesGradConfig } from './kernels/lstm-gates.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
-import { plusScaledConfig } from './kernels/plus-scaled.js';
 import { makeSliceConfig } from './kernels/slice.js';
 import { makeSplitVConfig } from './kernels/split-v.js';
 import { makeSumConfig } from './kernels/sum.js';
@@ -45,6 +45,7 @@ const ADDED: readonly KernelConfig[] = [
   lstmGatesGradConfig,
   ...gruKernelConfigs,
   plusScaledConfig,
+  sumOfSquaresConfig,
 ];
 
 /** Kernels the stock backend has, but wrong or slow; some wrap the stock one for strings. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { plusScaled, plusScaledChecked } from './plus-scaled.js';
+import { plusScaled, plusScaledChecked } from './fused-ops.js';
 
 /**
  * Every write of trainable weights in the library goes through this module: snapshots that cost

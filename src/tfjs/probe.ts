@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { formatValue } from '../core/validate.js';
 import { withoutMetrics } from './layers-hook.js';
+import { sumOfSquares } from './fused-ops.js';
 import { assignAlong, snapshot, restore } from './params.js';
 import { recordRandom, replayRandom } from './random-replay.js';
 import { withoutSideEffects } from './state-guard.js';
@@ -112,7 +113,7 @@ export function readLoss(
   gradients: readonly tf.Tensor[],
 ): { loss: number; finite: boolean; gradSquares: number } {
   const both = tf.tidy(() => {
-    const squares = gradients.map((g) => tf.sum(tf.square(g)));
+    const squares = gradients.map((g) => sumOfSquares(g));
     const check = squares.length > 0 ? tf.addN(squares) : tf.scalar(0);
     return tf.stack([value ?? tf.scalar(0), check]);
   });

@@ -146,6 +146,8 @@ export interface SimdKernels {
   step_f32(x: number, out: number, n: number, alpha: number): void;
   /** out = a + s·b over n floats (multiply rounded, then add rounded); returns Σ(out − out): 0, or NaN. */
   add_scaled_f32(a: number, b: number, out: number, n: number, s: number): number;
+  /** Σ x² over n floats, squares rounded to float32, the sum in float64 (four lanes). */
+  sum_squares_f32(x: number, n: number): number;
   /**
    * out[b] = A[b] · w[b]: A(i, p) = a[b·sa + i·rs + p·cs] ([m, k]), w[b] [k, n] and out[b] [m, n]
    * row-major; batch strides in elements (0 broadcasts).

@@ -405,6 +405,30 @@ float add_scaled_f32(const float* a, const float* b, float* out, int n, float s)
          wasm_f32x4_extract_lane(check, 3) + rest;
 }
 
+/*
+ * Σ x[i]² over n floats, each square rounded to float32 (as square() rounds it; an overflow is ∞), the sum in
+ * float64 over four lanes: GeN's Σ‖g‖², which also tells whether every gradient entry is finite. One pass and no
+ * temporary, against square() and a sum over the squares.
+ */
+EXPORT(sum_squares_f32)
+double sum_squares_f32(const float* x, int n) {
+  v128_t lo = wasm_f64x2_splat(0.0), hi = wasm_f64x2_splat(0.0);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    const v128_t sq = wasm_f32x4_mul(v, v);
+    lo = wasm_f64x2_add(lo, wasm_f64x2_promote_low_f32x4(sq));
+    hi = wasm_f64x2_add(hi, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(sq, sq, 2, 3, 2, 3)));
+  }
+  double sum = (wasm_f64x2_extract_lane(lo, 0) + wasm_f64x2_extract_lane(hi, 0)) +
+               (wasm_f64x2_extract_lane(lo, 1) + wasm_f64x2_extract_lane(hi, 1));
+  for (; i < n; i++) {
+    const float sq = x[i] * x[i];
+    sum += (double)sq;
+  }
+  return sum;
+}
+
 #define COMPARE_LOOP(VEXPR, SEXPR)                                                  \
   for (int o = 0; o < outer; o++) {                                                \
     int av, bv;                                                                    \

@@ -1,13 +1,17 @@
 /**
- * GeN's t + s·D ({@link PLUS_SCALED_KERNEL}) for `wasm`: one pass over memory instead of the
- * stock path's multiply and add, bit-identical to them (the product is rounded to float32, then
- * the sum). The same pass sums y − y into the second output: 0 when every entry is finite, NaN
+ * The fused ops of `src/tfjs/fused-ops.ts` for `wasm`, each one pass of the SIMD module.
+ *
+ * t + s·D ({@link PLUS_SCALED_KERNEL}): one pass over memory instead of the stock path's multiply
+ * and add, bit-identical to them (the product is rounded to float32, then the sum). The same pass sums y − y into the second output: 0 when every entry is finite, NaN
  * otherwise. Without the SIMD module a JS loop does the same: an operation on two float32 values
  * computed in a double and rounded to float32 once (`Math.fround`, or the store) is the correctly
  * rounded float32 operation.
+ *
+ * Σ x² ({@link SUM_OF_SQUARES_KERNEL}): one read of x instead of `square`'s pass and the sum's;
+ * squares rounded to float32, the sum in float64 (four lanes; the JS loop one), rounded once.
  */
 import { util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { PLUS_SCALED_KERNEL } from '../../tfjs/plus-scaled.js';
+import { PLUS_SCALED_KERNEL, SUM_OF_SQUARES_KERNEL } from '../../tfjs/fused-ops.js';
 import { byteOffset, heapF32, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
@@ -56,4 +60,27 @@ export const plusScaledConfig: KernelConfig = {
   kernelName: PLUS_SCALED_KERNEL,
   backendName: 'wasm',
   kernelFunc: plusScaled as unknown as KernelFunc,
+};
+
+function sumOfSquares({ inputs, backend }: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo {
+  const { x } = inputs;
+  if (x.dtype !== 'float32') throw new Error(`${SUM_OF_SQUARES_KERNEL}: x must be float32, got ${x.dtype}`);
+  const n = util.sizeFromShape(x.shape);
+  const out = backend.makeOutput([], 'float32');
+  const xo = byteOffset(backend, x);
+  const simd = simdFor(backend);
+  let sum = 0;
+  if (simd !== undefined) sum = simd.sum_squares_f32(xo, n);
+  else {
+    const heap = heapF32(backend);
+    for (let i = xo >> 2, end = i + n; i < end; i++) sum += Math.fround(heap[i] * heap[i]);
+  }
+  heapF32(backend)[byteOffset(backend, out) >> 2] = sum;
+  return out;
+}
+
+export const sumOfSquaresConfig: KernelConfig = {
+  kernelName: SUM_OF_SQUARES_KERNEL,
+  backendName: 'wasm',
+  kernelFunc: sumOfSquares as unknown as KernelFunc,
 };

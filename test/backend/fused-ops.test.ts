@@ -1,10 +1,18 @@
-// GeN's fused t + s·D on wasm (src/backend/kernels/plus-scaled.ts): bit-identical to cpu's
-// add(t, mul(D, s)) with the SIMD loop and with the JS loop, NaN and ±∞ included; differentiable
-// like the two ops it replaces; other dtypes and shapes take the two-op path; no leaked tensors.
+// GeN's fused ops on wasm (src/backend/kernels/fused-ops.ts). t + s·D: bit-identical to cpu's
+// add(t, mul(D, s)) with the SIMD loop and with the JS loop, NaN and ±∞ included, its finiteness
+// check exact, differentiable like the two ops it replaces; other dtypes and shapes take the two-op
+// path. Σ x²: against a float64 reference of the float32 squares, ∞ and NaN as sum(square(x)) has
+// them. No leaked tensors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setSimdEnabled } from '../../src/backend/kernels/simd.js';
-import { PLUS_SCALED_KERNEL, plusScaled, plusScaledChecked } from '../../src/tfjs/plus-scaled.js';
+import {
+  PLUS_SCALED_KERNEL,
+  plusScaled,
+  plusScaledChecked,
+  SUM_OF_SQUARES_KERNEL,
+  sumOfSquares,
+} from '../../src/tfjs/fused-ops.js';
 import { addScaled } from '../../src/tfjs/params.js';
 import { bothBackends, onWasmAndCpu, rand, tf } from './helpers.js';
 
@@ -131,4 +139,60 @@ test('repeated fused updates leave the tensor count flat', async () => {
     });
   assert.equal(tf.memory().numTensors, before);
   tf.dispose([t, d]);
+});
+
+/** Σ fround(x²) in float64, sequentially, rounded to float32 once: the reference the kernel is held to. */
+function referenceSumOfSquares(x: Float32Array): number {
+  let sum = 0;
+  for (const v of x) sum += Math.fround(v * v);
+  return Math.fround(sum);
+}
+
+for (const simd of [true, false]) {
+  test(`Σ x² on wasm (${simd ? 'SIMD' : 'JS'} loop) is the float64 sum of the float32 squares, rounded once`, async () => {
+    await bothBackends();
+    assert.ok(tf.getKernel(SUM_OF_SQUARES_KERNEL, 'wasm') !== undefined, 'the wasm kernel is registered');
+    setSimdEnabled(simd);
+    try {
+      for (const [k, shape] of [[], [1], [3], [4], [9], [784, 13], [2, 0], [200704]].entries()) {
+        const x = rand(shape, 90 + k);
+        const got = tf.tidy(() => sumOfSquares(x).dataSync()[0]);
+        const want = referenceSumOfSquares(x.dataSync() as Float32Array);
+        // the four float64 lanes add in another order than the reference: ≤ 1 float32 ulp apart
+        assert.ok(Math.abs(got - want) <= Math.abs(want) * 2 ** -23, `shape [${shape}]: ${got} against ${want}`);
+        x.dispose();
+      }
+    } finally {
+      setSimdEnabled(true);
+    }
+  });
+}
+
+test('Σ x² is ∞ when a square overflows and NaN when an entry is NaN or ±∞ meets NaN, as sum(square(x)) is', async () => {
+  for (const values of [
+    [1, 2, 3, 4, 2e19, 1],
+    [1, NaN, 3, 4, 5],
+    [1, 2, 3, 4, 5, 6, 7, Infinity, NaN],
+    [-Infinity, 1],
+    [1e-30, 1e-30, 3e19],
+  ]) {
+    const r = await onWasmAndCpu(() => [sumOfSquares(tf.tensor(values)), tf.sum(tf.square(tf.tensor(values)))]);
+    assert.ok(Object.is(r.wasm[0][0], r.cpu[1][0]), `${values}: ${r.wasm[0][0]} against ${r.cpu[1][0]}`);
+  }
+});
+
+test('Σ x² of an int32 tensor takes sum(square(x)); the kernel itself asks for float32', async () => {
+  await bothBackends();
+  const x = tf.tensor([1, 2, 3], [3], 'int32');
+  const squares = sumOfSquares(x);
+  assert.equal(squares.dataSync()[0], 14);
+  assert.throws(
+    () => tf.engine().runKernel(SUM_OF_SQUARES_KERNEL, { x }),
+    /GenOptimSumOfSquares: x must be float32, got int32/,
+  );
+  const before = tf.memory().numTensors;
+  const f = rand([300], 3);
+  for (let i = 0; i < 20; i++) tf.tidy(() => void sumOfSquares(f));
+  assert.equal(tf.memory().numTensors, before + 1);
+  tf.dispose([x, f, squares]);
 });
