@@ -28,6 +28,7 @@ import { gruKernelConfigs } from './kernels/gru-gates.js';
 import { installFusedLstmCell } from './kernels/lstm-cell.js';
 import { lstmGatesConfig, lstmGatesGradConfig } from './kernels/lstm-gates.js';
 import { maxPoolGradConfig } from './kernels/max-pool-grad.js';
+import { installFusedReluGradient, reluGradConfig } from './kernels/relu-grad.js';
 import { makeSliceConfig } from './kernels/slice.js';
 import { makeSplitVConfig } from './kernels/split-v.js';
 import { makeSumConfig } from './kernels/sum.js';
@@ -46,6 +47,7 @@ const ADDED: readonly KernelConfig[] = [
   ...gruKernelConfigs,
   plusScaledConfig,
   sumOfSquaresConfig,
+  reluGradConfig,
 ];
 
 /** Kernels the stock backend has, but wrong or slow; some wrap the stock one for strings. */
@@ -124,6 +126,7 @@ export function registerWasmKernels(): string[] {
   }
   installFusedLstmCell();
   installFusedGruCell();
+  installFusedReluGradient();
   return activeWasmKernels();
 }
 

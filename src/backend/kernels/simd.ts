@@ -144,6 +144,8 @@ export interface SimdKernels {
   clip_f32(x: number, out: number, n: number, lo: number, hi: number): void;
   /** 1 where x > 0, alpha elsewhere, NaN kept. */
   step_f32(x: number, out: number, n: number, alpha: number): void;
+  /** ReLU's gradient: out = dy · step(x), n floats. */
+  relu_grad_f32(dy: number, x: number, out: number, n: number): void;
   /** out = a + s·b over n floats (multiply rounded, then add rounded); returns Σ(out − out): 0, or NaN. */
   add_scaled_f32(a: number, b: number, out: number, n: number, s: number): number;
   /** Σ x² over n floats, squares rounded to float32, the sum in float64 (four lanes). */

@@ -613,6 +613,26 @@ void step_f32(const float* x, float* out, int n, float alpha) {
 }
 
 /*
+ * ReLU's gradient dy · step(x) (step: x > 0 → 1, NaN → NaN, else 0), in one pass instead of Step's and
+ * Multiply's; the same product, so the same bits (dy · 0 keeps dy's sign, ∞ · 0 is NaN).
+ */
+EXPORT(relu_grad_f32)
+void relu_grad_f32(const float* dy, const float* x, float* out, int n) {
+  const v128_t one = wasm_f32x4_splat(1.0f), zero = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t s = wasm_v128_bitselect(one, zero, wasm_f32x4_gt(v, zero));
+    s = wasm_v128_bitselect(v, s, wasm_f32x4_ne(v, v));
+    wasm_v128_store(out + i, wasm_f32x4_mul(wasm_v128_load(dy + i), s));
+  }
+  for (; i < n; i++) {
+    float v = x[i];
+    out[i] = dy[i] * (v != v ? v : (v > 0 ? 1.0f : 0.0f));
+  }
+}
+
+/*
  * Matrix products without packing: out[b] = A[b] · w[b] for b < batch, A[b] [m, k] read as
  * A(i, p) = a[b·sa + i·rs + p·cs] (so a transposed operand costs nothing), w[b] [k, n] and
  * out[b] [m, n] row-major, batch strides in elements (0 broadcasts one operand).
