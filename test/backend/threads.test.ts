@@ -35,21 +35,21 @@ test('setupBackend({ threads: 2 }) gives our GEMM a second thread and the gradie
 });
 
 test('a product large enough to be split across the two threads matches cpu', async () => {
-  // 96·200·130 ≈ 2.5M multiply-adds (above SPLIT_MIN_WORK), 96 rows: split by rows; the batched
-  // one (8 × 6·200·130, 6 rows) by batches; the transposed operand reads A in place.
+  // 96·400·130 ≈ 5.0M multiply-adds (above SPLIT_MIN_WORK), 96 rows: split by rows; the batched
+  // one (16 × 6·400·130, 6 rows) by batches; the transposed operand reads A in place.
   const r = await onWasmAndCpu(() => [
-    tf.matMul(rand([96, 200], 4), rand([200, 130], 5)),
-    tf.matMul(rand([8, 6, 200], 6), rand([8, 200, 130], 7)),
-    tf.matMul(rand([200, 97], 8), rand([200, 130], 9), true, false),
+    tf.matMul(rand([96, 400], 4), rand([400, 130], 5)),
+    tf.matMul(rand([16, 6, 400], 6), rand([16, 400, 130], 7)),
+    tf.matMul(rand([400, 97], 8), rand([400, 130], 9), true, false),
   ]);
   assert.ok(worstRelError(r) <= REL_TOL, `relative error ${worstRelError(r)}`);
 });
 
 test('shared with the worker thread, 200 products are bit-identical to the same products on one thread', () => {
   const shapes: Array<[number[], number[], boolean]> = [
-    [[96, 200], [200, 130], false],
-    [[8, 6, 200], [8, 200, 130], false],
-    [[200, 97], [200, 130], true],
+    [[96, 400], [400, 130], false],
+    [[16, 6, 400], [16, 400, 130], false],
+    [[400, 97], [400, 130], true],
     [[1024, 64], [64, 64], false],
   ];
   const products = (split: boolean) => {
@@ -76,8 +76,8 @@ test('the worker thread alone computes every chunk of a call posted to it, bit-i
   const pool = gemmPoolOf(backend);
   assert.ok(pool !== undefined && pool.threads === 2);
   const { control } = pool;
-  const a = rand([96, 200], 21);
-  const w = rand([200, 130], 22);
+  const a = rand([96, 400], 21);
+  const w = rand([400, 130], 22);
   setGemmSplitting(false);
   const expected = tf.matMul(a, w);
   setGemmSplitting(true);
@@ -88,12 +88,12 @@ test('the worker thread alone computes every chunk of a call posted to it, bit-i
     byteOffset(backend, out),
     1,
     96,
-    200,
+    400,
     130,
     0,
     0,
     0,
-    200,
+    400,
     1,
   ];
   const plan = planChunks(args, 2)!;

@@ -36,10 +36,12 @@ const GEN_MASK = (1 << (31 - INDEX_BITS)) - 1;
 
 /**
  * Products (multiply-adds) below which a call stays on one thread: waking a worker costs
- * ~20–100 µs (more on a virtual machine whose idle core sleeps), and at ~20 GFLOP/s a product of
- * 2^20 multiply-adds takes ~0.1 ms.
+ * ~20–100 µs (more on a virtual machine whose idle core sleeps), and at ~20–40 GFLOP/s a product of
+ * 2^22 multiply-adds takes ~0.2–0.4 ms. At 2^20 the LSTM's per-time-step products ([32, 128] ·
+ * [128, 512]) were split, and its training step got 6–7% slower on an AVX-512 machine
+ * (docs/backend.md, "Our GEMM on two threads").
  */
-export const SPLIT_MIN_WORK = 1 << 20;
+export const SPLIT_MIN_WORK = 1 << 22;
 
 /**
  * Chunks per thread. Fewer, larger chunks cost less per call; more leave less for the caller to
