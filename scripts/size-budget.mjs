@@ -25,7 +25,9 @@ import { fileURLToPath } from 'node:url';
 // GeN's iterate average (kept, saved, restored and validated) and the peers' eval/train interface took everything
 // from 62.5 to 65.7 KiB minified and from 19.2 to 20.0 KiB gzip, 30 bytes under the old gzip budget.
 // 0.9 raised it to 70 / 22 KiB for reportValidationLoss and validationDecay (0.8 measured 66.4 / 20.2 KiB).
-export const BUDGET = { minified: 70 * 1024, gzip: 22 * 1024 };
+// The fused ops (src/tfjs/fused-ops.ts: t + s·D and Σ g² as ops a backend may fuse) took everything from 71448 to
+// 72368 B minified (21.1 → 21.4 KiB gzip), over 70 KiB: raised to 71 KiB minified, gzip unchanged.
+export const BUDGET = { minified: 71 * 1024, gzip: 22 * 1024 };
 /** How much larger `{ GeN, AdamW }` may bundle through the root than from its source files. */
 export const ROOT_OVERHEAD = 0.1;
 
