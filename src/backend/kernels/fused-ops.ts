@@ -2,10 +2,10 @@
  * The fused ops of `src/tfjs/fused-ops.ts` for `wasm`, each one pass of the SIMD module.
  *
  * t + s·D ({@link PLUS_SCALED_KERNEL}): one pass over memory instead of the stock path's multiply
- * and add, bit-identical to them (the product is rounded to float32, then the sum). The same pass sums y − y into the second output: 0 when every entry is finite, NaN
- * otherwise. Without the SIMD module a JS loop does the same: an operation on two float32 values
- * computed in a double and rounded to float32 once (`Math.fround`, or the store) is the correctly
- * rounded float32 operation.
+ * and add, bit-identical to them (the product is rounded to float32, then the sum). The same pass
+ * sums y − y into the second output: 0 when every entry is finite, NaN otherwise. Without the SIMD
+ * module a JS loop does the same: an operation on two float32 values computed in a double and
+ * rounded to float32 once (`Math.fround`, or the store) is the correctly rounded float32 operation.
  *
  * Σ x² ({@link SUM_OF_SQUARES_KERNEL}): one read of x instead of `square`'s pass and the sum's;
  * squares rounded to float32, the sum in float64 (four lanes; the JS loop one), rounded once.
