@@ -406,6 +406,13 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   // §21: calibration fits whose slope disagrees with the gradient's by more than 2× are refused (with the 1.0
   // defaults and their 20 validation reports otherwise); its initial-lr runs are `gen-*-slope-lr0` below.
   ['slope', SLOPE_CHECK],
+  // §22, a pilot (no candidate): the 1.1 defaults with one piece of the official semantics each.
+  ['pilot-nocal', { ...SLOPE_CHECK, options: { ...SLOPE_CHECK.options, calibrate: false, initialLr: 1e-4 } }],
+  ['pilot-hold', { ...SLOPE_CHECK, options: { ...SLOPE_CHECK.options, rejection: 'hold' } }],
+  ['pilot-r2', { ...SLOPE_CHECK, options: { ...SLOPE_CHECK.options, minR2: 0.99 } }],
+  ['pilot-linprop', { ...SLOPE_CHECK, horizon: 'linear', horizonOn: 'proposal' }],
+  ['pilot-next', { ...SLOPE_CHECK, probe: 'next' }],
+  ['pilot-cur', { ...SLOPE_CHECK, probe: 'current' }],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
