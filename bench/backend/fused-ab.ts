@@ -1,10 +1,11 @@
 // This project's fused ops (t + s·D, Σ g², ReLU's gradient) on and off in one process, so that
 // only they differ: the heap, the weights and the load are the same for both.
 //
-//   npx tsx bench/backend/fused-ab.ts [--reps 21] [--only MLP,CNN]
+//   npx tsx bench/backend/fused-ab.ts [--reps 21] [--only MLP,CNN] [--kernels plus-scaled,sum-of-squares,relu-grad]
 //
-// "Off" unregisters the three kernels (GenOptimPlusScaled, GenOptimSumOfSquares, GenOptimReluGrad),
-// so GeN and the Relu gradient take the tfjs ops of before, exactly as on a backend without them.
+// "Off" unregisters the kernels named by --kernels (default: all three, GenOptimPlusScaled,
+// GenOptimSumOfSquares, GenOptimReluGrad), so GeN and the Relu gradient take the tfjs ops of before,
+// exactly as on a backend without them.
 // Each model: an Adam training step, and a GeN-AdamW step at every = 1 (every step a refit: two probe
 // points and the guarded update), 3 untimed rounds, then `reps` rounds in alternating order (off, on /
 // on, off); medians and the ratio on ÷ off. Writes results/fused-ab.json.
@@ -27,10 +28,19 @@ if (unknown.length > 0)
   throw new RangeError(
     `--only: unknown model(s) ${unknown.join(', ')}; known: ${Object.keys(BENCHMARK_MODELS).join(', ')}`,
   );
+const KERNELS: Record<string, string> = {
+  'plus-scaled': PLUS_SCALED_KERNEL,
+  'sum-of-squares': SUM_OF_SQUARES_KERNEL,
+  'relu-grad': RELU_GRAD,
+};
+const TOGGLED = (argValue('--kernels') ?? Object.keys(KERNELS).join(',')).split(',');
+const unknownKernels = TOGGLED.filter((k) => !(k in KERNELS));
+if (unknownKernels.length > 0)
+  throw new RangeError(`--kernels: unknown ${unknownKernels.join(', ')}; known: ${Object.keys(KERNELS).join(', ')}`);
 const PRIMING = 3;
 
 await setupBackend();
-const configs = [PLUS_SCALED_KERNEL, SUM_OF_SQUARES_KERNEL, RELU_GRAD].map((name) => {
+const configs = TOGGLED.map((k) => KERNELS[k]).map((name) => {
   const config = tf.getKernel(name, 'wasm');
   if (config === undefined) throw new Error(`fused-ab: ${name} is not registered for wasm`);
   return config;
@@ -87,10 +97,10 @@ process.stdout.write(
         `| ${r.model} | ${r.step} | ${(r.off as number).toFixed(2)} | ${(r.on as number).toFixed(2)} | ${(r.ratio as number).toFixed(3)} |`,
     ),
     '',
-    `tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}; ${PRIMING} untimed rounds, medians of ${REPS}; load average at the end ${load}`,
+    `kernels toggled: ${TOGGLED.join(', ')}; tfjs ${tf.version.tfjs}, backend ${tf.getBackend()}; ${PRIMING} untimed rounds, medians of ${REPS}; load average at the end ${load}`,
     '',
   ].join('\n'),
 );
 mkdirSync('results', { recursive: true });
-writeFileSync('results/fused-ab.json', JSON.stringify({ reps: REPS, rows, load }, null, 2) + '\n');
+writeFileSync('results/fused-ab.json', JSON.stringify({ reps: REPS, kernels: TOGGLED, rows, load }, null, 2) + '\n');
 process.stderr.write('wrote results/fused-ab.json\n');
