@@ -24,7 +24,11 @@ export const PLUS_SCALED_KERNEL = 'GenOptimPlusScaled';
  */
 export const SUM_OF_SQUARES_KERNEL = 'GenOptimSumOfSquares';
 
-function fused(name: string, ...tensors: tf.Tensor[]): boolean {
+/**
+ * Whether the active backend registers the kernel `name` and the tensors are float32 of one shape,
+ * the only operands the fused kernels take; otherwise the caller runs the ops they replace.
+ */
+export function fusedKernelApplies(name: string, ...tensors: tf.Tensor[]): boolean {
   return (
     tensors.every((t) => t.dtype === 'float32' && tf.util.arraysEqual(t.shape, tensors[0].shape)) &&
     tf.getKernel(name, tf.getBackend()) !== undefined
@@ -37,7 +41,7 @@ function fused(name: string, ...tensors: tf.Tensor[]): boolean {
  * both tensors.
  */
 export function plusScaledChecked(t: tf.Tensor, d: tf.Tensor, s: number): [tf.Tensor, tf.Scalar | null] {
-  if (fused(PLUS_SCALED_KERNEL, t, d)) {
+  if (fusedKernelApplies(PLUS_SCALED_KERNEL, t, d)) {
     registerGradientOnce();
     const [y, check] = tf.engine().runKernel(PLUS_SCALED_KERNEL, { t, d }, { scale: s }) as tf.Tensor[];
     return [y, check as tf.Scalar];
@@ -54,7 +58,8 @@ export function plusScaled(t: tf.Tensor, d: tf.Tensor, s: number): tf.Tensor {
 
 /** Σ x²: the backend's {@link SUM_OF_SQUARES_KERNEL} where it has one, else sum(square(x)). Not differentiable. */
 export function sumOfSquares(x: tf.Tensor): tf.Scalar {
-  if (fused(SUM_OF_SQUARES_KERNEL, x)) return tf.engine().runKernel(SUM_OF_SQUARES_KERNEL, { x }) as tf.Scalar;
+  if (fusedKernelApplies(SUM_OF_SQUARES_KERNEL, x))
+    return tf.engine().runKernel(SUM_OF_SQUARES_KERNEL, { x }) as tf.Scalar;
   return tf.tidy(() => tf.sum(tf.square(x)));
 }
 

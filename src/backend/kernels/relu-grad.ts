@@ -13,6 +13,7 @@
  */
 import * as tfc from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { fusedKernelApplies } from '../../tfjs/fused-ops.js';
 import { byteOffset, heapF32, type WasmBackend } from './heap.js';
 import { simdFor } from './simd.js';
 
@@ -56,15 +57,6 @@ export const reluGradConfig: KernelConfig = {
   kernelFunc: reluGrad as unknown as KernelFunc,
 };
 
-function fusable(dy: tfc.Tensor, x: tfc.Tensor): boolean {
-  return (
-    dy.dtype === 'float32' &&
-    x.dtype === 'float32' &&
-    tfc.util.arraysEqual(dy.shape, x.shape) &&
-    tfc.getKernel(RELU_GRAD, tfc.getBackend()) !== undefined
-  );
-}
-
 /** Wraps tfjs-core's Relu gradient once (idempotent; see the module comment). */
 export function installFusedReluGradient(): void {
   const stock = tfc.getGradient('Relu') as (tfc.GradConfig & { [WRAPPED]?: true }) | undefined;
@@ -75,7 +67,7 @@ export function installFusedReluGradient(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       const g = dy as tfc.Tensor;
-      if (!fusable(g, x)) return stock.gradFunc(dy, saved, attrs);
+      if (!fusedKernelApplies(RELU_GRAD, g, x)) return stock.gradFunc(dy, saved, attrs);
       return { x: () => tfc.engine().runKernel(RELU_GRAD, { dy: g, x }) as tfc.Tensor };
     },
   };
@@ -89,7 +81,9 @@ export function installFusedReluGradient(): void {
         const g = ddx as tfc.Tensor;
         return {
           dy: () =>
-            fusable(g, x) ? (tfc.engine().runKernel(RELU_GRAD, { dy: g, x }) as tfc.Tensor) : tfc.mul(g, tfc.step(x)),
+            fusedKernelApplies(RELU_GRAD, g, x)
+              ? (tfc.engine().runKernel(RELU_GRAD, { dy: g, x }) as tfc.Tensor)
+              : tfc.mul(g, tfc.step(x)),
           x: () => tfc.zerosLike(x),
         };
       },
