@@ -69,8 +69,9 @@ Options:
                        the extras (robustness runs, overhead) run only if asked: --robustness, --overhead
   --seeds N            seeds for GeN, peers and each grid's best config (default quick 1, full 3)
   --steps N            step budget per run, overriding each task's
-  --jobs N             worker processes, one task each at a time (default quick 1, full: the number
-                       of cores); the parent alone writes --out, so resume works the same
+  --jobs N             worker processes, one task each at a time, the longest tasks first (default
+                       quick 1, full: the number of cores); the parent alone writes --out, so resume
+                       works the same
   --quick              quick suite (default): few steps, cosine-only grids, ~10 minutes on 2 cores
   --full               full suite: all tasks, grids over 3 schedules, 3 seeds, robustness table
   --out FILE           results file, JSON lines (default out/results/quick.jsonl or out/results/full.jsonl;

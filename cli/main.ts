@@ -4,6 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { DEFAULT_OPTIMIZERS, HELP, parseCli, UsageError, type CliOptions } from './args.js';
 import { Progress } from './progress.js';
 import { TASKS, findTask, type TaskSpec } from '../bench/tasks/index.js';
+import { longestFirst } from '../bench/tasks/step-cost.js';
 import { OPTIMIZERS, findOptimizer, loadPeers } from '../bench/optimizers.js';
 import { runSuite } from '../bench/suite.js';
 import { appendResult, readResults, type RunRecord } from '../bench/results.js';
@@ -191,7 +192,7 @@ async function run(o: CliOptions): Promise<void> {
       robustOn(task) ? '--robustness' : '--no-robustness',
     ];
     n = await runInWorkers({
-      tasks: tasks.map((t) => t.name),
+      tasks: longestFirst(tasks, o.mode, o.steps).map((t) => t.name),
       jobs,
       out: o.out,
       args: passOn,
