@@ -11,6 +11,7 @@
 // - an entry's mean ± sd is over its finite seeds, and `stat.diverged` counts the others;
 // - a GeN entry with any diverged seed does not meet the target.
 import type { OverheadRecord, ResultRecord, RunRecord } from '../bench/results.js';
+import { findTask } from '../bench/tasks/index.js';
 
 export interface Stat {
   mean: number;
@@ -137,6 +138,11 @@ export interface TaskSummary {
   testSize: number | null;
   /** Points of accuracy one test example is worth (100 / testSize); null for other metrics or no size. */
   resolution: number | null;
+  /**
+   * The groups the test examples come in, from the task's definition (`TaskSpec.testGroups`), with the points of
+   * accuracy one group can be worth (100 / count; null for other metrics); null when the examples are not grouped.
+   */
+  testGroups: { count: number; unit: string; resolution: number | null } | null;
   entries: Entry[];
   decisions: Decision[];
   comparisons: Comparison[];
@@ -282,6 +288,21 @@ function compare(gen: Entry, best: Entry, metric: TaskSummary['metric'], decides
   return { gen, best, relGap, pointsGap, within: gen.stat.diverged === 0 && gen.stat.n > 0 && closeEnough, decides };
 }
 
+function groupsOf(task: string, metric: string): TaskSummary['testGroups'] {
+  const g = findTask(task)?.testGroups;
+  return g ? { ...g, resolution: metric === 'accuracy' ? 100 / g.count : null } : null;
+}
+
+/** "50 files: 1 file = up to 2.0 pts" (or "50 files" for other metrics), or null when the test set is not grouped. */
+export function groupsText(t: TaskSummary): string | null {
+  const g = t.testGroups;
+  if (!g) return null;
+  const one = g.unit.endsWith('s') ? g.unit.slice(0, -1) : g.unit;
+  return g.resolution !== null
+    ? `${g.count} ${g.unit}: 1 ${one} = up to ${g.resolution.toPrecision(2)} pts`
+    : `${g.count} ${g.unit}`;
+}
+
 function firstDefined<T>(runs: RunRecord[], pick: (r: RunRecord) => T | undefined): T | null {
   for (const r of runs) {
     const v = pick(r);
@@ -347,6 +368,7 @@ function summariseTask(task: string, runs: RunRecord[]): TaskSummary {
     split: firstDefined(taskRuns, (r) => r.taskSplit),
     testSize,
     resolution: testSize && metric.name === 'accuracy' ? 100 / testSize : null,
+    testGroups: groupsOf(task, metric.name),
     entries,
     decisions,
     comparisons,

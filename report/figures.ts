@@ -4,7 +4,7 @@
 // Diverged runs never set an axis: their lines are clipped at the plot's edge and a ✕ marks where
 // they diverged.
 import type { RunRecord } from '../bench/results.js';
-import { baseTitle, fmtValue, isGenDefault, type Entry, type TaskSummary } from './analyze.js';
+import { baseTitle, fmtValue, groupsText, isGenDefault, type Entry, type TaskSummary } from './analyze.js';
 import {
   colorOf,
   familyOf,
@@ -35,9 +35,11 @@ function quantile(sorted: number[], q: number): number {
 /** The test set's resolution in words: what one example is worth. */
 export function resolutionText(t: TaskSummary): string {
   if (t.testSize === null) return 'test-set size not recorded';
-  return t.resolution !== null
-    ? `test set ${t.testSize} examples: 1 example = ${t.resolution.toPrecision(2)} pts`
-    : `test set ${t.testSize} examples`;
+  const size =
+    t.resolution !== null
+      ? `test set ${t.testSize} examples: 1 example = ${t.resolution.toPrecision(2)} pts`
+      : `test set ${t.testSize} examples`;
+  return [size, groupsText(t)].filter(Boolean).join('; ');
 }
 
 /** The best peer on the test metric (mean over finite seeds), or null. */

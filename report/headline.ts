@@ -2,12 +2,13 @@
 // its defaults over each base, how many of the deciding tasks it is within target on, which tasks
 // those are and what one test example is worth on each; the tasks that do not decide are named
 // apart and never counted (a tie where every optimizer scores the same says nothing about GeN).
-import { baseTitle, type Summary, type TaskSummary } from './analyze.js';
+import { baseTitle, groupsText, type Summary, type TaskSummary } from './analyze.js';
 
 /** "1 example = 0.010 pts" for accuracy, the test-set size otherwise, or null when not recorded. */
 export function resolutionShort(t: TaskSummary): string | null {
   if (t.testSize === null) return null;
-  return t.resolution !== null ? `1 example = ${t.resolution.toPrecision(2)} pts` : `${t.testSize} test examples`;
+  const size = t.resolution !== null ? `1 example = ${t.resolution.toPrecision(2)} pts` : `${t.testSize} test examples`;
+  return [size, groupsText(t)].filter(Boolean).join('; ');
 }
 
 /** One line per default GeN variant (one per base), e.g. "GeN-AdamW (defaults): within target on 2 of 5 deciding tasks …". */

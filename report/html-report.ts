@@ -5,6 +5,7 @@ import {
   fmtDelta,
   fmtStat,
   fmtValue,
+  groupsText,
   hasDefaultProbes,
   type Entry,
   type Summary,
@@ -35,9 +36,11 @@ const splitText = (t: TaskSummary) => t.split ?? '–';
 
 function testSetText(t: TaskSummary): string {
   if (t.testSize === null) return '–';
-  return t.resolution !== null
-    ? `${t.testSize} examples; 1 example = ${t.resolution.toPrecision(2)} pts`
-    : `${t.testSize} examples`;
+  const size =
+    t.resolution !== null
+      ? `${t.testSize} examples; 1 example = ${t.resolution.toPrecision(2)} pts`
+      : `${t.testSize} examples`;
+  return [size, groupsText(t)].filter(Boolean).join('; ');
 }
 
 function decidesText(d: TaskSummary['decisions'][number]): string {

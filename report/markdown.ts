@@ -6,6 +6,7 @@ import {
   fmtDelta,
   fmtStat,
   fmtValue,
+  groupsText,
   hasDefaultProbes,
   isGenAnytime,
   isGenDefault,
@@ -44,7 +45,11 @@ function find(t: TaskSummary, pred: (e: Entry) => boolean): Entry | undefined {
 
 function splitTestText(t: TaskSummary): string {
   const size = t.testSize === null ? '' : `${t.testSize} test examples`;
-  const res = t.resolution === null ? '' : ` (1 example = ${t.resolution.toPrecision(2)} pts)`;
+  const groups = groupsText(t);
+  const res =
+    t.resolution === null && !groups
+      ? ''
+      : ` (${[t.resolution === null ? null : `1 example = ${t.resolution.toPrecision(2)} pts`, groups].filter(Boolean).join('; ')})`;
   return [cellText(t.split ?? ''), size + res].filter(Boolean).join(', ') || '–';
 }
 

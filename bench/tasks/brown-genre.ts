@@ -21,7 +21,7 @@ interface Encoded {
   n: number;
 }
 
-let cached: { train: Encoded; val: Encoded; test: Encoded } | null = null;
+let cached: { train: Encoded; val: Encoded; test: Encoded; testFiles: number } | null = null;
 
 function prepare(seed: number) {
   if (cached) return cached;
@@ -44,14 +44,14 @@ function prepare(seed: number) {
     docs.forEach((d, r) => ids.set(encode(d, vocab, LENGTH), r * LENGTH));
     return { ids, y: Int32Array.from(genres), n: docs.length };
   };
-  cached = { train: enc(raw.train), val: enc(raw.val), test: enc(raw.test) };
+  cached = { train: enc(raw.train), val: enc(raw.val), test: enc(raw.test), testFiles: split.test.length };
   return cached;
 }
 
 /** The passages of each part for the task's split (for tests and the README's resolution). */
-export function brownGenreSizes(): { train: number; val: number; test: number } {
+export function brownGenreSizes(): { train: number; val: number; test: number; testFiles: number } {
   const d = prepare(SPLIT_SEED);
-  return { train: d.train.n, val: d.val.n, test: d.test.n };
+  return { train: d.train.n, val: d.val.n, test: d.test.n, testFiles: d.testFiles };
 }
 
 const CLASSES = BROWN_GENRES.length;
@@ -70,6 +70,8 @@ export const brownGenre: TaskSpec = {
   split: 'development',
   // Measured from the split (the test files' passages); fixed so the registry loads no data.
   testSize: 1005,
+  // The 50 test files of the split, 20–22 passages each (brownGenreSizes() counts both; a test checks them).
+  testGroups: { count: 50, unit: 'files' },
   create(seed) {
     const data = prepare(this.splitSeed);
     const { vars, logits } = bagOfEmbeddings(VOCAB, seed, CLASSES);

@@ -81,6 +81,13 @@ export interface TaskSpec {
    * ratings, context windows). An accuracy resolves to 100/testSize percentage points.
    */
   testSize?: number;
+  /**
+   * When the test examples come in groups that share their source (brown-genre's passages, 20 from each file), how
+   * many groups there are and what one is. Examples of one group tend to be right or wrong together, so the test set
+   * resolves the metric more coarsely than {@link testSize} says: an accuracy moves by 100/testSize points per
+   * example, and by up to 100/count per group.
+   */
+  testGroups?: { count: number; unit: string };
   /** Evaluations on the validation split during a run. */
   evals: number;
   /** Whether the data comes with `npm ci` (the quick suite uses only these). */

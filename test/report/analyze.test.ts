@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadResults, type ResultRecord } from '../../bench/results.js';
-import { summarise, type Entry, type TaskSummary } from '../../report/analyze.js';
+import { groupsText, summarise, type Entry, type TaskSummary } from '../../report/analyze.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/gaps.jsonl', import.meta.url));
 const { records, duplicates } = loadResults(fixture);
@@ -163,6 +163,16 @@ test('split and test-set resolution come from the records when present', () => {
   assert.equal(task('toy-rmse').resolution, null, 'no resolution in points for rmse');
   assert.equal(task('toy-one').split, null);
   assert.equal(task('toy-one').testSize, null);
+});
+
+test("grouped test examples come from the task's definition: brown-genre's 50 files, up to 2 points each", () => {
+  assert.equal(task('toy-acc').testGroups, null, 'a task the registry does not know has no groups');
+  assert.equal(groupsText(task('toy-acc')), null);
+  const renamed = records.map((r) => (r.kind === 'run' && r.task === 'toy-acc' ? { ...r, task: 'brown-genre' } : r));
+  const brown = summarise(renamed).tasks.find((t) => t.task === 'brown-genre') as TaskSummary;
+  assert.deepEqual(brown.testGroups, { count: 50, unit: 'files', resolution: 2 });
+  assert.equal(groupsText(brown), '50 files: 1 file = up to 2.0 pts');
+  near(brown.resolution!, 0.5, 'the per-example resolution still comes from the records');
 });
 
 test('peers and robustness runs stay out of the comparisons', () => {
