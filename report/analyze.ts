@@ -11,7 +11,7 @@
 // - an entry's mean ± sd is over its finite seeds, and `stat.diverged` counts the others;
 // - a GeN entry with any diverged seed does not meet the target.
 import type { OverheadRecord, ResultRecord, RunRecord } from '../bench/results.js';
-import { findTask } from '../bench/tasks/index.js';
+import { findTask, TASKS } from '../bench/tasks/index.js';
 
 export interface Stat {
   mean: number;
@@ -437,7 +437,15 @@ export function summarise(records: ResultRecord[]): Summary {
   // The latest overhead measurement of each task (records are appended in time order).
   const latest = new Map<string, OverheadRecord>();
   for (const r of records) if (r.kind === 'overhead') latest.set(r.task, r);
-  const tasks = [...new Set(runs.map((r) => r.task))].map((t) => summariseTask(t, runs));
+  // In the registry's order, whatever order the runs finished in (`--jobs` starts the longest tasks first); tasks the
+  // registry does not know follow in the order of their first record.
+  const rank = (t: string) => {
+    const i = TASKS.findIndex((spec) => spec.name === t);
+    return i < 0 ? TASKS.length : i;
+  };
+  const names = [...new Set(runs.map((r) => r.task))];
+  const order = names.map((t, i) => ({ t, i })).sort((a, b) => rank(a.t) - rank(b.t) || a.i - b.i);
+  const tasks = order.map(({ t }) => summariseTask(t, runs));
   return { tasks, variants: verdicts(tasks), overhead: [...latest.values()], runs, provenance: provenanceOf(runs) };
 }
 

@@ -175,6 +175,13 @@ test("grouped test examples come from the task's definition: brown-genre's 50 fi
   near(brown.resolution!, 0.5, 'the per-example resolution still comes from the records');
 });
 
+test("tasks come in the registry's order whatever order their runs finished in; unknown tasks after, as first seen", () => {
+  const run = records.find((r) => r.kind === 'run' && r.task === 'toy-acc')!;
+  const as = (task: string) => ({ ...run, task, key: `${task}|${run.key}` });
+  const names = summarise([as('toy-b'), as('brown-genre'), as('toy-a'), as('mnist-mlp')]).tasks.map((t) => t.task);
+  assert.deepEqual(names, ['mnist-mlp', 'brown-genre', 'toy-b', 'toy-a']);
+});
+
 test('peers and robustness runs stay out of the comparisons', () => {
   assert.ok(task('toy-rmse').comparisons.every((c) => c.gen.kind === 'gen'));
   assert.equal(entry(task('toy-rmse'), (e) => e.kind === 'peer').optimizer, 'dog');
