@@ -413,6 +413,16 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   ['pilot-linprop', { ...SLOPE_CHECK, horizon: 'linear', horizonOn: 'proposal' }],
   ['pilot-next', { ...SLOPE_CHECK, probe: 'next' }],
   ['pilot-cur', { ...SLOPE_CHECK, probe: 'current' }],
+  // The official probe protocol alone: the current direction on the next batch (§22's addendum, after a14e528).
+  [
+    'pilot-nextcur',
+    {
+      ...SLOPE_CHECK,
+      probe: 'next',
+      options: { ...SLOPE_CHECK.options, probeDirection: 'current' },
+      tag: ' (current direction)',
+    },
+  ],
 ];
 
 export const OPTIMIZERS: readonly OptimizerEntry[] = [
