@@ -49,7 +49,8 @@ export interface OptimizerEntry {
  * What GeN's probes measure in this benchmark: 'default' is the library default (the previous
  * step's direction on the current batch, 2 extra forwards per refit); 'next' is the same direction
  * (the previous step's, unless the variant sets `probeDirection`) on the next training batch (`probeLoss`, the
- * official code's fresh batch, 3 extra forwards; the official entries add `probeDirection: 'current'`); 'current' is this step's direction on its own batch (the paper's Algorithm 1,
+ * official code's fresh batch, 3 extra forwards; the official entries add `probeDirection: 'current'`);
+ * 'current' is this step's direction on its own batch (the paper's Algorithm 1,
  * `probeDirection: 'current'`); 'validation' is the previous step's direction on a validation batch of the step
  * (`probeLoss`, 3 extra forwards; docs/algorithm.md §14).
  */

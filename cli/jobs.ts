@@ -1,5 +1,6 @@
 // `gen-bench run --jobs N`: the suite's tasks spread over N worker processes (one task at a time
-// per worker, in the order given: the caller puts the longest first, bench/tasks/step-cost.ts), because one training run uses one core. The parent is the only
+// per worker, in the order given: the caller puts the longest first, bench/tasks/step-cost.ts),
+// because one training run uses one core. The parent is the only
 // writer of the results file: a worker sends each finished record over IPC and the parent appends
 // it, so lines never interleave and a finished run is on disk as soon as the parent has it.
 import { fork, type ChildProcess } from 'node:child_process';

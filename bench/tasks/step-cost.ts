@@ -4,24 +4,25 @@
 import type { TaskSpec } from './types.js';
 
 /**
- * Median wall milliseconds per step of the full-mode `gen-adamw` and `gen-sgd` runs of each task (wasm
- * backend, one thread), from the records of `docs/results/full.jsonl.gz` made at commit 1283747 (the
- * median of `wallMs / steps` over each task's six runs). Rough by nature: what matters is the order.
+ * Median wall milliseconds per step of the full-mode `gen-adamw` and `gen-sgd` runs of each task (wasm backend,
+ * one thread each, two workers side by side), from the records of `docs/results/full.jsonl.gz`: the suite's run
+ * at a14e528 with `--jobs 2` (the median of `wallMs / steps` over each task's six runs). Rough by nature: what
+ * matters is the order.
  */
 export const STEP_MS: Readonly<Record<string, number>> = {
-  'mnist-mlp': 4.9,
-  'fashion-cnn': 20.9,
-  'moby-char': 18.2,
-  'movielens-mf': 5.3,
-  'breast-cancer-logreg': 0.7,
-  'diabetes-mlp': 0.7,
-  'letters-mlp': 2.0,
-  'imdb-embed': 10.3,
-  'austen-lstm': 51.5,
-  'fashion-resnet': 46.1,
-  'moby-lstm': 52.6,
-  'brown-genre': 4.3,
-  'imdb-gru': 96.8,
+  'mnist-mlp': 5.8,
+  'fashion-cnn': 23.0,
+  'moby-char': 19.7,
+  'movielens-mf': 7.7,
+  'breast-cancer-logreg': 1.0,
+  'diabetes-mlp': 1.0,
+  'letters-mlp': 2.7,
+  'imdb-embed': 12.0,
+  'austen-lstm': 58.4,
+  'fashion-resnet': 50.2,
+  'moby-lstm': 57.0,
+  'brown-genre': 5.6,
+  'imdb-gru': 105.5,
 };
 
 /**

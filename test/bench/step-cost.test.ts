@@ -21,7 +21,7 @@ test('the full suite starts with imdb-gru, the longest task, and ends with the t
 });
 
 test('cost is steps times milliseconds per step, so more steps can outweigh a cheaper step', () => {
-  // letters-mlp 2.0 ms × 2000 = 4 s against brown-genre 4.3 ms × 600 = 2.6 s
+  // letters-mlp 2.7 ms × 2000 = 5.4 s against brown-genre 5.6 ms × 600 = 3.4 s
   const order = longestFirst([spec('brown-genre', 600), spec('letters-mlp', 2000)], 'full').map((t) => t.name);
   assert.deepEqual(order, ['letters-mlp', 'brown-genre']);
   // one budget for every run (--steps) leaves only the cost per step
