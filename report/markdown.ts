@@ -45,11 +45,9 @@ function find(t: TaskSummary, pred: (e: Entry) => boolean): Entry | undefined {
 
 function splitTestText(t: TaskSummary): string {
   const size = t.testSize === null ? '' : `${t.testSize} test examples`;
-  const groups = groupsText(t);
-  const res =
-    t.resolution === null && !groups
-      ? ''
-      : ` (${[t.resolution === null ? null : `1 example = ${t.resolution.toPrecision(2)} pts`, groups].filter(Boolean).join('; ')})`;
+  const parts = [t.resolution === null ? null : `1 example = ${t.resolution.toPrecision(2)} pts`, groupsText(t)];
+  const shown = parts.filter(Boolean);
+  const res = shown.length > 0 ? ` (${shown.join('; ')})` : '';
   return [cellText(t.split ?? ''), size + res].filter(Boolean).join(', ') || '–';
 }
 
