@@ -10,7 +10,7 @@ import { GeN, SGDW } from '../src/index.js';
 const steps = Number(process.argv[2] ?? 160);
 await tf.setBackend('cpu');
 for (const negativeCurvature of ['reject', 'grow'] as const) {
-  const p = tf.variable(tf.tensor1d([-0.5, 0.5]));
+  const p = tf.tidy(() => tf.variable(tf.tensor1d([-0.5, 0.5])));
   const loss = () =>
     tf.tidy(() => {
       const [u, v] = tf.unstack(p);

@@ -3,6 +3,9 @@
 //
 //   npx tsx bench/backend/gen-cost.ts [--reps 11] [--only MLP,CNN] [--every 1,4,8] [--anytime]
 //
+// `--only` takes the benchmark's architectures (MLP, CNN, transformer, …) and the suite's task models
+// (mnist-mlp, moby-char, …: seed 0 on its first training batch, what `cli/main.ts overhead` measures).
+//
 // Time. Each round times, one after the other on the same weights: the forward pass F (loss
 // only, read back), two base steps F+B (AdamW `minimize` + loss readback), and one refit period
 // of GeN-AdamW at every = Φ for each Φ (Φ steps, the first a refit). A GeN step is classed by
@@ -26,7 +29,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
 import { AdamW, GeN } from '../../src/index.js';
 import { median } from '../stats.js';
-import { BENCHMARK_MODELS, type Model } from './models.js';
+import type { Model } from './models.js';
+import { namedModel } from './named-model.js';
 import { args, argValue } from './cli-args.js';
 
 const REPS = Number(argValue('--reps') ?? 11);
@@ -141,7 +145,7 @@ function step(opt: tf.Optimizer, model: Model): boolean {
 }
 
 async function measureModel(name: string): Promise<ModelRow> {
-  const model = BENCHMARK_MODELS[name]();
+  const model = namedModel(name);
   const paramBytes = model.vars.reduce((s, v) => s + v.size * 4, 0);
   const saved = model.vars.map((v) => tf.clone(v));
   const restore = () => model.vars.forEach((v, i) => v.assign(saved[i]));

@@ -1,4 +1,5 @@
-// Where a GeN refit's time goes beyond its two probe forwards, on the backend benchmark's models:
+// Where a GeN refit's time goes beyond its two probe forwards, on the backend benchmark's models
+// (or the suite's task models: `--only mnist-mlp,moby-char`, see named-model.ts):
 // each round times, one after the other, a plain forward pass F (the bound's unit) and each
 // piece of a GeN-AdamW step run by hand with the library's own functions:
 //
@@ -17,7 +18,7 @@ import { AdamW } from '../../src/index.js';
 import { addScaled, assignAlong, restore, snapshot } from '../../src/tfjs/params.js';
 import { lossesAlong, probeLoss, readLoss, recordGradients } from '../../src/tfjs/probe.js';
 import { median } from '../stats.js';
-import { BENCHMARK_MODELS } from './models.js';
+import { namedModel } from './named-model.js';
 import { argValue } from './cli-args.js';
 
 const REPS = Number(argValue('--reps') ?? 15);
@@ -26,7 +27,7 @@ const PRIMING = 3;
 const LR = 1e-4;
 
 function phases(name: string): Record<string, number> {
-  const model = BENCHMARK_MODELS[name]();
+  const model = namedModel(name);
   const base = new AdamW({ lr: LR });
   const t: Record<string, number[]> = {};
   const time = <T>(k: string, timed: boolean, f: () => T): T => {

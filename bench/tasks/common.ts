@@ -2,26 +2,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { permutation, uniformArray } from '../rng.js';
 
+/**
+ * A trainable variable holding `init()`. A variable shares its initial tensor's buffer, so that
+ * tensor must be disposed or the buffer outlives the variable: `tidy` disposes it and keeps the
+ * variable (tidy never disposes variables).
+ */
+export function variableOf(init: () => tf.Tensor, name?: string): tf.Variable {
+  return tf.tidy(() => tf.variable(init(), true, name));
+}
+
 /** A Glorot-uniform variable with a seeded generator (biases: zeros). */
 export function glorot(shape: number[], seed: number, name?: string): tf.Variable {
   const fanIn = shape.length > 1 ? shape.slice(0, -1).reduce((a, b) => a * b, 1) : shape[0];
   const fanOut = shape[shape.length - 1];
-  return tf.variable(
-    tf.tensor(
-      uniformArray(
-        shape.reduce((a, b) => a * b, 1),
-        seed,
-        Math.sqrt(6 / (fanIn + fanOut)),
-      ),
-      shape,
-    ),
-    true,
-    name,
-  );
+  const n = shape.reduce((a, b) => a * b, 1);
+  return variableOf(() => tf.tensor(uniformArray(n, seed, Math.sqrt(6 / (fanIn + fanOut))), shape), name);
 }
 
 export function zeros(shape: number[], name?: string): tf.Variable {
-  return tf.variable(tf.zeros(shape), true, name);
+  return variableOf(() => tf.zeros(shape), name);
 }
 
 /**

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { buildVocab, encode, loadImdb, PAD, tokenize } from '../data/imdb.js';
 import { seededSplit, takeEntries, type Split } from '../data/split.js';
-import { batchOrder, chunked, gatherRows, glorot, validationOrder, zeros } from './common.js';
+import { batchOrder, chunked, gatherRows, glorot, validationOrder, variableOf, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 export const IMDB_SIZES = { train: 15000, val: 5000, test: 10000 } as const;
@@ -43,7 +43,12 @@ export function bagOfEmbeddings(
   seed: number,
   outputs = 1,
 ): { vars: tf.Variable[]; logits: (ids: tf.Tensor2D) => tf.Tensor2D } {
-  const emb = tf.variable(tf.mul(glorot([vocab, DIM], seed * 10 + 1), 0.05 / Math.sqrt(6 / (vocab + DIM))));
+  const emb = variableOf(() => {
+    const g = glorot([vocab, DIM], seed * 10 + 1);
+    const scaled = tf.mul(g, 0.05 / Math.sqrt(6 / (vocab + DIM)));
+    g.dispose();
+    return scaled;
+  });
   const w1 = glorot([DIM, HIDDEN], seed * 10 + 2);
   const b1 = zeros([HIDDEN]);
   const w2 = glorot([HIDDEN, outputs], seed * 10 + 3);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadMobyDick, type CharCorpus } from '../data/moby-dick.js';
 import { seededSplit } from '../data/split.js';
 import { mulberry32 } from '../rng.js';
-import { glorot, VALIDATION_SEED, zeros } from './common.js';
+import { glorot, VALIDATION_SEED, variableOf, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 const CHARS = 400_000;
@@ -47,7 +47,7 @@ export const mobyChar: TaskSpec = {
     const p = (shape: number[], k: number) => glorot(shape, seed * 100 + k);
     const emb = p([V, D], 1);
     const pos = p([T, D], 2);
-    const ln = () => ({ g: tf.variable(tf.ones([D])), b: zeros([D]) });
+    const ln = () => ({ g: variableOf(() => tf.ones([D])), b: zeros([D]) });
     const ln1 = ln();
     const ln2 = ln();
     const ln3 = ln();

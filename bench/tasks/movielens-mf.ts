@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadMovieLens, type Ratings } from '../data/movielens.js';
 import { seededSplit, takeEntries, type Split } from '../data/split.js';
 import { normalArray } from '../rng.js';
-import { batchOrder, validationOrder, zeros } from './common.js';
+import { batchOrder, validationOrder, variableOf, zeros } from './common.js';
 import type { TaskSpec } from './types.js';
 
 const RANK = 32;
@@ -38,8 +38,8 @@ export const movielensMf: TaskSpec = {
       cached = { r, split, mean: mean / split.train.length };
     }
     const { r, split, mean } = cached;
-    const U = tf.variable(tf.tensor2d(normalArray(r.users * RANK, seed * 10 + 1, 0.1), [r.users, RANK]));
-    const V = tf.variable(tf.tensor2d(normalArray(r.items * RANK, seed * 10 + 2, 0.1), [r.items, RANK]));
+    const U = variableOf(() => tf.tensor2d(normalArray(r.users * RANK, seed * 10 + 1, 0.1), [r.users, RANK]));
+    const V = variableOf(() => tf.tensor2d(normalArray(r.items * RANK, seed * 10 + 2, 0.1), [r.items, RANK]));
     const bu = zeros([r.users]);
     const bi = zeros([r.items]);
     const vars = [U, V, bu, bi];

@@ -46,8 +46,9 @@ export class Run {
     weights: Float32Array[],
     private readonly lrOf: () => number,
   ) {
+    // tidy disposes each initial tensor, whose buffer the variable shares, and keeps the variable.
     this.vars = spec.shapes.map((shape, i) =>
-      tf.variable(tf.tensor(weights[i], shape), true, `${id}/w${i}/${++generation}`),
+      tf.tidy(() => tf.variable(tf.tensor(weights[i], shape), true, `${id}/w${i}/${++generation}`)),
     );
   }
 
