@@ -93,6 +93,8 @@ interface GenVariant {
   horizon?: HorizonShape | 'run-length' | 'none';
   /** Where the horizon acts (default: the applied step; 'proposal': inside the smoothing, as the official code). */
   horizonOn?: 'proposal';
+  /** The horizon's warm-up fraction (`horizon.warmUp`; default: the library's). Needs a horizon given as `{ steps }`. */
+  warmUp?: number;
   /** Further GeN options (recorded in the run's config), e.g. `{ stepFactor: 1.5 }`. */
   options?: Partial<GeNOptions>;
   /**
@@ -109,11 +111,18 @@ function horizonOption(
   ctx: BuildContext,
   horizon: GenVariant['horizon'],
   on: GenVariant['horizonOn'],
+  warmUp: GenVariant['warmUp'],
 ): Pick<GeNOptions, 'horizon'> | Record<string, never> {
   if (horizon === undefined) return {};
   if (horizon === 'none') return { horizon: null };
-  if (horizon === 'run-length') return ctx.fit ? {} : { horizon: { steps: ctx.totalSteps } };
-  return { horizon: { steps: ctx.totalSteps, shape: horizon, ...(on ? { on } : {}) } };
+  const warm = warmUp !== undefined ? { warmUp } : {};
+  if (horizon === 'run-length') {
+    // model.fit's learned horizon takes the library's warm-up; a variant's own cannot reach it.
+    if (ctx.fit && warmUp !== undefined)
+      throw new Error('a GeN variant with its own warmUp cannot run under model.fit');
+    return ctx.fit ? {} : { horizon: { steps: ctx.totalSteps, ...warm } };
+  }
+  return { horizon: { steps: ctx.totalSteps, shape: horizon, ...(on ? { on } : {}), ...warm } };
 }
 
 /**
@@ -130,7 +139,7 @@ function lr0Entry(name: string, base: 'adamw' | 'sgd', v: GenVariant): Optimizer
 }
 
 function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): OptimizerEntry {
-  const { probe = 'default', lr, horizon, horizonOn, options = {}, tag = '', validationReports } = v;
+  const { probe = 'default', lr, horizon, horizonOn, warmUp, options = {}, tag = '', validationReports } = v;
   const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
   const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon === 'run-length' ? '' : horizon === 'none' ? ' anytime (no run length)' : horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
   const extra = `${Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : ''}${validationReports !== undefined ? `, the validation loss reported ${validationReports} times per run` : ''}`;
@@ -150,6 +159,7 @@ function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): Opti
           ...(lr !== undefined ? { lr } : {}),
           ...(horizon ? { horizon } : {}),
           ...(horizonOn ? { horizonOn } : {}),
+          ...(warmUp !== undefined ? { warmUp } : {}),
           ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}),
           ...(Object.keys(options).length > 0 ? { options } : {}),
           ...(validationReports !== undefined ? { validationReports } : {}),
@@ -158,7 +168,7 @@ function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): Opti
           new GeN(make(), {
             ...options,
             ...(lr !== undefined ? { initialLr: lr } : {}),
-            ...horizonOption(ctx, horizon, horizonOn),
+            ...horizonOption(ctx, horizon, horizonOn, warmUp),
             ...(probe === 'next' ? { probeLoss: ctx.nextBatchLoss } : {}),
             ...(probe === 'validation' ? { probeLoss: validationProbe(ctx) } : {}),
             ...(probe === 'current' ? { probeDirection: 'current' as const } : {}),
@@ -282,6 +292,17 @@ const SLOPE_CHECK: GenVariant = {
   options: { slopeCheck: 'calibration' },
   tag: ' (calibration fits checked against the gradient)',
 };
+
+/**
+ * §23: the defaults with a linear warm-up of the applied step over the first 5% (the tuned grid's cosine warm-up) or
+ * 10% of the run (`horizon.warmUp`).
+ */
+const WARM_UP = (fraction: number): GenVariant => ({
+  horizon: 'run-length',
+  validationReports: DEFAULT_REPORTS,
+  warmUp: fraction,
+  tag: ` (warm-up over ${fraction * 100}% of the run)`,
+});
 
 /** Development-task experiments on GeN's rules (docs/algorithm.md): entry suffix and variant. */
 const EXPERIMENTS: readonly [string, GenVariant][] = [
@@ -414,6 +435,9 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   ['pilot-linprop', { ...SLOPE_CHECK, horizon: 'linear', horizonOn: 'proposal' }],
   ['pilot-next', { ...SLOPE_CHECK, probe: 'next' }],
   ['pilot-cur', { ...SLOPE_CHECK, probe: 'current' }],
+  // §23: a warm-up of the applied step; its initial-lr runs are `gen-*-warm05-lr0`, `gen-*-warm10-lr0` below.
+  ['warm05', WARM_UP(0.05)],
+  ['warm10', WARM_UP(0.1)],
   // The official probe protocol alone: the current direction on the next batch (§22's addendum, after a14e528).
   [
     'pilot-nextcur',
@@ -447,6 +471,10 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   ]),
   lr0Entry('gen-adamw-slope-lr0', 'adamw', SLOPE_CHECK),
   lr0Entry('gen-sgd-slope-lr0', 'sgd', SLOPE_CHECK),
+  lr0Entry('gen-adamw-warm05-lr0', 'adamw', WARM_UP(0.05)),
+  lr0Entry('gen-sgd-warm05-lr0', 'sgd', WARM_UP(0.05)),
+  lr0Entry('gen-adamw-warm10-lr0', 'adamw', WARM_UP(0.1)),
+  lr0Entry('gen-sgd-warm10-lr0', 'sgd', WARM_UP(0.1)),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),

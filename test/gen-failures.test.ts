@@ -170,7 +170,7 @@ describe('GeN serialization', () => {
     const restored = loaded.optimizer as GeN;
     assert.equal(restored.getClassName(), 'GeN');
     assert.equal(restored.base.getClassName(), 'AdamW');
-    assert.deepEqual(restored.options.horizon, { steps: 100, shape: 'cosine', start: 0, on: 'step' });
+    assert.deepEqual(restored.options.horizon, { steps: 100, shape: 'cosine', start: 0, on: 'step', warmUp: 0 });
     assert.equal((restored.base as AdamW).options.weightDecay, 0.05);
     assert.deepEqual(restored.controllerState, opt.controllerState);
     tf.dispose([x, y]);

@@ -171,8 +171,8 @@ describe("GeN learns the run length from model.fit (horizon 'auto')", () => {
       { epochs: 3, batchSize: 16 },
       { epochs: 1, batchSize: 32 },
     ]);
-    assert.deepEqual(horizons[0], { steps: 12, shape: HORIZON_SHAPE, start: 0, on: 'step' });
-    assert.deepEqual(horizons[1], { steps: 2, shape: HORIZON_SHAPE, start: 12, on: 'step' });
+    assert.deepEqual(horizons[0], { steps: 12, shape: HORIZON_SHAPE, start: 0, on: 'step', warmUp: 0 });
+    assert.deepEqual(horizons[1], { steps: 2, shape: HORIZON_SHAPE, start: 12, on: 'step', warmUp: 0 });
     assert.equal(seen.length, 14);
     // The last step of the first fit is applied with s(11/12) of the smoothed lr it started from.
     const s = horizonFactor(11, { steps: 12, shape: HORIZON_SHAPE });
@@ -194,6 +194,6 @@ describe("GeN learns the run length from model.fit (horizon 'auto')", () => {
     const none = await fitted({ horizon: null }, [{ epochs: 2, batchSize: 16 }]);
     assert.equal(none.horizons[0], null);
     const given = await fitted({ horizon: { steps: 50, shape: 'cosine' } }, [{ epochs: 2, batchSize: 16 }]);
-    assert.deepEqual(given.horizons[0], { steps: 50, shape: 'cosine', start: 0, on: 'step' });
+    assert.deepEqual(given.horizons[0], { steps: 50, shape: 'cosine', start: 0, on: 'step', warmUp: 0 });
   });
 });

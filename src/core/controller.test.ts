@@ -9,6 +9,7 @@ import {
   carryOver,
   decideRefit,
   horizonFactor,
+  warmUpFactor,
   initialControllerState,
   isRefitStep,
   lossRising,
@@ -168,6 +169,41 @@ describe('the learning-rate controller', () => {
     s = decideRefit(s, o, ok(1e3)).state; // clipped to 2·lr, then × 0.2
     assert.ok(Math.abs(s.lr - before * (0.9 + 0.1 * 2 * 0.2)) < 1e-15);
     assert.ok(s.lr < before);
+  });
+
+  test('a warm-up ramps the applied step over the first ⌊f·T⌋ steps from the start, linearly to 1', () => {
+    const h = { steps: 100, shape: 'linear' as const, warmUp: 0.1 };
+    assert.equal(warmUpFactor(0, h), 0.1);
+    assert.equal(warmUpFactor(4, h), 0.5);
+    assert.equal(warmUpFactor(9, h), 1);
+    assert.equal(warmUpFactor(50, h), 1);
+    assert.equal(warmUpFactor(12, { ...h, start: 10 }), 0.3);
+    assert.equal(warmUpFactor(3, { steps: 100, shape: 'linear' }), 1, 'no warm-up by default');
+    assert.equal(warmUpFactor(0, { steps: 5, warmUp: 0.1 }), 1, 'fewer than one warm-up step is none');
+    assert.equal(warmUpFactor(0, null), 1);
+    assert.equal(warmUpFactor(0, 'auto'), 1);
+  });
+
+  test('the warm-up multiplies the applied step with the shape, also when the shape acts on the proposal', () => {
+    const onStep = opts({ initialLr: 0.1, horizon: { steps: 100, shape: 'linear', warmUp: 0.2 } });
+    const s = { ...initialControllerState(onStep), step: 4 }; // warm-up 5/20, shape 0.96
+    assert.ok(Math.abs(appliedLr(s, onStep) - 0.1 * 0.25 * 0.96) < 1e-15);
+    const onProposal = opts({ initialLr: 0.1, horizon: { steps: 100, shape: 'linear', on: 'proposal', warmUp: 0.2 } });
+    assert.ok(Math.abs(appliedLr(s, onProposal) - 0.1 * 0.25) < 1e-15);
+  });
+
+  test('the warm-up is not fed back into the smoothed lr, so the probes measure at the same distance', () => {
+    const plain = opts({ initialLr: 0.1, horizon: { steps: 100 } });
+    const warm = opts({ initialLr: 0.1, horizon: { steps: 100, warmUp: 0.5 } });
+    let a = initialControllerState(plain);
+    let b = initialControllerState(warm);
+    for (let i = 0; i < 8; i++) {
+      a = decideRefit(a, plain, ok(0.3)).state;
+      b = decideRefit(b, warm, ok(0.3)).state;
+    }
+    assert.equal(b.lr, a.lr);
+    assert.deepEqual(probeOffsets(b, warm), probeOffsets(a, plain));
+    assert.ok(Math.abs(appliedLr(b, warm) - (appliedLr(a, plain) * 9) / 50) < 1e-15);
   });
 
   test("a horizon starts at its 'start' step; 'auto' and null mean none", () => {

@@ -2,6 +2,7 @@ import type { Acceptance } from './accept.js';
 import {
   COOLDOWN_FRACTION,
   HORIZON_SHAPE,
+  HORIZON_WARM_UP,
   LOSS_TREND_FAST,
   LOSS_TREND_SLOW,
   MAX_CALIBRATION_STEPS,
@@ -158,9 +159,24 @@ export function horizonFactor(step: number, horizon: HorizonOption): number {
   return (1 + Math.cos(Math.PI * t)) / 2;
 }
 
-/** The horizon multiplier on the applied step: s(step), or 1 when the horizon acts on the proposal. */
+/**
+ * The warm-up multiplier of a horizon (its `warmUp` fraction f): with W = ⌊f·T⌋ and k = step − start, (k + 1)/W for
+ * 0 ≤ k < W, else 1; 1 without a horizon or with f = 0.
+ */
+export function warmUpFactor(step: number, horizon: HorizonOption): number {
+  if (horizon === null || horizon === 'auto') return 1;
+  const w = Math.floor((horizon.warmUp ?? HORIZON_WARM_UP) * horizon.steps);
+  const k = Math.max(step - (horizon.start ?? 0), 0);
+  return k < w ? (k + 1) / w : 1;
+}
+
+/**
+ * The horizon multiplier on the applied step: its warm-up times s(step), or times 1 when s acts on the proposal (the
+ * warm-up always acts on the applied step).
+ */
 export function appliedHorizonFactor(step: number, horizon: HorizonOption): number {
-  return horizon !== null && horizon !== 'auto' && horizon.on === 'proposal' ? 1 : horizonFactor(step, horizon);
+  const onProposal = horizon !== null && horizon !== 'auto' && horizon.on === 'proposal';
+  return warmUpFactor(step, horizon) * (onProposal ? 1 : horizonFactor(step, horizon));
 }
 
 /** The horizon multiplier on an accepted proposal: s(step) when the horizon acts on it (`on: 'proposal'`), else 1. */

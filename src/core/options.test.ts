@@ -75,7 +75,7 @@ describe('controller options', () => {
     [
       'a horizon string other than auto',
       { horizon: 'fit' },
-      /option 'horizon' must be 'auto', null or \{ steps, shape\?, start\? \}; got "fit"/,
+      /option 'horizon' must be 'auto', null or \{ steps, shape\?, start\?, on\?, warmUp\? \}; got "fit"/,
     ],
     [
       'a negative horizon start',
@@ -106,7 +106,7 @@ describe('controller options', () => {
     const o = resolve({ clip: null, maxLr: Infinity, horizon: { steps: 100, shape: 'cosine' } });
     assert.equal(o.clip, null);
     assert.equal(o.maxLr, Infinity);
-    assert.deepEqual(o.horizon, { steps: 100, shape: 'cosine', start: 0, on: 'step' });
+    assert.deepEqual(o.horizon, { steps: 100, shape: 'cosine', start: 0, on: 'step', warmUp: 0 });
   });
 
   test("the horizon defaults to 'auto' (learned from model.fit) and a bare { steps } gets the default shape", () => {
@@ -117,6 +117,15 @@ describe('controller options', () => {
       shape: HORIZON_SHAPE,
       start: 0,
       on: 'step',
+      warmUp: 0,
     });
+  });
+
+  test('a horizon warm-up is a fraction in [0, 1): anything else names horizon.warmUp', () => {
+    assert.equal((resolve({ horizon: { steps: 7, warmUp: 0.5 } }).horizon as { warmUp: number }).warmUp, 0.5);
+    for (const warmUp of [-0.1, 1, 2, NaN]) {
+      assert.throws(() => resolve({ horizon: { steps: 7, warmUp } }), /horizon\.warmUp/);
+    }
+    assert.throws(() => resolve({ horizon: { steps: 7, warmUp: '0.1' } }), TypeError);
   });
 });

@@ -32,10 +32,20 @@ export interface Horizon {
    * ×(γ + (1 − γ)·2s) per refit once s < ½, whatever x* says.
    */
   on?: 'step' | 'proposal';
+  /**
+   * The fraction of the horizon over which the applied step ramps up: for the first W = ⌊warmUp·steps⌋ steps from
+   * `start`, it is multiplied by (k + 1)/W at the k-th of them (the tuned schedules' linear warm-up). Acts on the
+   * applied step wherever `on` puts s, and is not fed back into the smoothed lr, so the probes measure at the
+   * distance they would without it. A number in [0, 1); default {@link HORIZON_WARM_UP} (no ramp).
+   */
+  warmUp?: number;
 }
 
 /** The shape of a horizon given without one, and of the horizon GeN learns from `model.fit`. */
 export const HORIZON_SHAPE: HorizonShape = 'cooldown';
+
+/** The warm-up fraction of a horizon given without one, and of the horizon GeN learns from `model.fit`. */
+export const HORIZON_WARM_UP = 0;
 
 /**
  * `auto`: no horizon until the run length is known; `model.fit` (and `fitDataset` with
@@ -311,16 +321,18 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
  * @throws {TypeError | RangeError} naming the field, the value and what is allowed.
  */
 export function resolveHorizon(owner: string, h: Record<string, unknown>): Readonly<Required<Horizon>> {
-  assertKnownKeys(`${owner} horizon`, h, ['steps', 'shape', 'start', 'on']);
+  assertKnownKeys(`${owner} horizon`, h, ['steps', 'shape', 'start', 'on', 'warmUp']);
   checkNumber(owner, 'horizon.steps', h.steps, { min: 1, integer: true });
   checkOneOf(owner, 'horizon.shape', h.shape ?? HORIZON_SHAPE, ['constant', 'linear', 'cosine', 'cooldown']);
   checkNumber(owner, 'horizon.start', h.start ?? 0, { min: 0, integer: true });
   checkOneOf(owner, 'horizon.on', h.on ?? 'step', ['step', 'proposal']);
+  checkNumber(owner, 'horizon.warmUp', h.warmUp ?? HORIZON_WARM_UP, { min: 0, max: 1, maxExclusive: true });
   return Object.freeze({
     steps: h.steps as number,
     shape: (h.shape ?? HORIZON_SHAPE) as HorizonShape,
     start: (h.start ?? 0) as number,
     on: (h.on ?? 'step') as 'step' | 'proposal',
+    warmUp: (h.warmUp ?? HORIZON_WARM_UP) as number,
   });
 }
 
@@ -355,7 +367,10 @@ function assertNotRenamed(owner: string, given: object | undefined | null): void
   for (const [old, now] of Object.entries(RENAMED_OPTIONS)) {
     if (Object.prototype.hasOwnProperty.call(given, old)) {
       throw new TypeError(
-        `${owner}: option '${old}' was renamed to '${now}' in gen-optim 0.2.0; write { ${now}: ... }.`,
+        `${owner}: option '${old}' was renamed to '${now}' in gen-optim 0.2.0; write { ${now}: ... }.` +
+          (old === 'warmUp'
+            ? " (A warm-up of the applied step is the horizon's: { horizon: { steps, warmUp } }.)"
+            : ''),
       );
     }
   }
@@ -453,7 +468,7 @@ export function resolveControllerOptions(
     const h = o.horizon as unknown as Record<string, unknown>;
     if (typeof h !== 'object' || Array.isArray(h)) {
       throw new TypeError(
-        `${owner}: option 'horizon' must be 'auto', null or { steps, shape?, start? }; got ${formatValue(h)}.`,
+        `${owner}: option 'horizon' must be 'auto', null or { steps, shape?, start?, on?, warmUp? }; got ${formatValue(h)}.`,
       );
     }
     o.horizon = resolveHorizon(owner, h);

@@ -107,7 +107,7 @@ test('a layers task trains through model.fit: GeN learns the run length, every s
     return new GeN(new AdamW());
   });
   assert.equal(leaked, 0);
-  assert.deepEqual(gen.horizon, { steps: STEPS, shape: 'cooldown', start: 0, on: 'step' });
+  assert.deepEqual(gen.horizon, { steps: STEPS, shape: 'cooldown', start: 0, on: 'step', warmUp: 0 });
   assert.equal(r.curve.step.at(-1), STEPS);
   assert.equal(
     Object.values(r.reasons ?? {}).reduce((a, b) => a + b, 0),
