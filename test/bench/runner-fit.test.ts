@@ -120,6 +120,15 @@ test('a layers task trains through model.fit: GeN learns the run length, every s
   assert.equal(r.valueTrain, undefined, 'with a horizon GeN keeps no average: nothing is evaluated elsewhere');
 });
 
+test('under model.fit, a horizon given as { steps } over the run trains as the learned one, to the last bit', async () => {
+  const learned = await runGeN('gen-adamw', () => new GeN(new AdamW()));
+  const given = await runGeN('gen-adamw', (ctx) => new GeN(new AdamW(), { horizon: { steps: ctx.totalSteps } }));
+  assert.deepEqual(given.gen.horizon, learned.gen.horizon);
+  assert.equal(given.r.value, learned.r.value);
+  assert.deepEqual(given.r.curve.loss, learned.r.curve.loss);
+  assert.deepEqual(given.r.curve.lr, learned.r.curve.lr);
+});
+
 test('an anytime GeN run is evaluated at its iterate average and also records the metric at the trained weights', async () => {
   const { r, gen, leaked } = await runGeN('gen-adamw-anytime', () => new GeN(new AdamW(), { horizon: null }));
   assert.equal(leaked, 0);
