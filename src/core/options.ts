@@ -368,9 +368,7 @@ function assertNotRenamed(owner: string, given: object | undefined | null): void
     if (Object.prototype.hasOwnProperty.call(given, old)) {
       throw new TypeError(
         `${owner}: option '${old}' was renamed to '${now}' in gen-optim 0.2.0; write { ${now}: ... }.` +
-          (old === 'warmUp'
-            ? " (A warm-up of the applied step is the horizon's: { horizon: { steps, warmUp } }.)"
-            : ''),
+          (old === 'warmUp' ? ' (A warm-up of the step: horizon.warmUp.)' : ''),
       );
     }
   }
