@@ -29,6 +29,13 @@ import {
 
 const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { calibrate: false, ...o });
 const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0, downhill: true });
+
+/** The state after `n` refits from the start, each accepting `proposal`. */
+function afterAcceptedFits(o: ControllerOptions, n: number, proposal: number) {
+  let s = initialControllerState(o);
+  for (let i = 0; i < n; i++) s = decideRefit(s, o, ok(proposal)).state;
+  return s;
+}
 const rejected = (reason: Acceptance['reason'], downhill = false): Acceptance => ({
   accepted: false,
   reason,
@@ -109,12 +116,8 @@ describe('the learning-rate controller', () => {
   test('the horizon multiplies the applied step but is not fed back into the smoothed lr', () => {
     const plain = opts({ initialLr: 0.1 });
     const withHorizon = opts({ initialLr: 0.1, horizon: { steps: 10, shape: 'linear' } });
-    let a = initialControllerState(plain);
-    let b = initialControllerState(withHorizon);
-    for (let i = 0; i < 8; i++) {
-      a = decideRefit(a, plain, ok(0.3)).state;
-      b = decideRefit(b, withHorizon, ok(0.3)).state;
-    }
+    const a = afterAcceptedFits(plain, 8, 0.3);
+    const b = afterAcceptedFits(withHorizon, 8, 0.3);
     assert.equal(b.lr, a.lr);
     assert.ok(Math.abs(appliedLr(b, withHorizon) - b.lr * 0.2) < 1e-15);
   });
@@ -195,12 +198,8 @@ describe('the learning-rate controller', () => {
   test('the warm-up is not fed back into the smoothed lr, so the probes measure at the same distance', () => {
     const plain = opts({ initialLr: 0.1, horizon: { steps: 100 } });
     const warm = opts({ initialLr: 0.1, horizon: { steps: 100, warmUp: 0.5 } });
-    let a = initialControllerState(plain);
-    let b = initialControllerState(warm);
-    for (let i = 0; i < 8; i++) {
-      a = decideRefit(a, plain, ok(0.3)).state;
-      b = decideRefit(b, warm, ok(0.3)).state;
-    }
+    const a = afterAcceptedFits(plain, 8, 0.3);
+    const b = afterAcceptedFits(warm, 8, 0.3);
     assert.equal(b.lr, a.lr);
     assert.deepEqual(probeOffsets(b, warm), probeOffsets(a, plain));
     assert.ok(Math.abs(appliedLr(b, warm) - (appliedLr(a, plain) * 9) / 50) < 1e-15);
