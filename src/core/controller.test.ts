@@ -29,13 +29,6 @@ import {
 
 const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { calibrate: false, ...o });
 const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0, downhill: true });
-
-/** The state after `n` refits from the start, each accepting `proposal`. */
-function afterAcceptedFits(o: ControllerOptions, n: number, proposal: number) {
-  let s = initialControllerState(o);
-  for (let i = 0; i < n; i++) s = decideRefit(s, o, ok(proposal)).state;
-  return s;
-}
 const rejected = (reason: Acceptance['reason'], downhill = false): Acceptance => ({
   accepted: false,
   reason,
@@ -43,6 +36,13 @@ const rejected = (reason: Acceptance['reason'], downhill = false): Acceptance =>
   noise: 0,
   downhill,
 });
+
+/** The state after `n` refits from the start, each accepting `proposal`. */
+function afterAcceptedFits(o: ControllerOptions, n: number, proposal: number) {
+  let s = initialControllerState(o);
+  for (let i = 0; i < n; i++) s = decideRefit(s, o, ok(proposal)).state;
+  return s;
+}
 
 describe('the learning-rate controller', () => {
   test('smooths an accepted proposal: lr ← γ·lr + (1 − γ)·x*', () => {
