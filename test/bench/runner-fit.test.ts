@@ -124,6 +124,7 @@ test('under model.fit, a horizon given as { steps } over the run trains as the l
   const learned = await runGeN('gen-adamw', () => new GeN(new AdamW()));
   const given = await runGeN('gen-adamw', (ctx) => new GeN(new AdamW(), { horizon: { steps: ctx.totalSteps } }));
   assert.deepEqual(given.gen.horizon, learned.gen.horizon);
+  assert.equal(given.leaked + learned.leaked, 0);
   assert.equal(given.r.value, learned.r.value);
   assert.deepEqual(given.r.curve.loss, learned.r.curve.loss);
   assert.deepEqual(given.r.curve.lr, learned.r.curve.lr);
