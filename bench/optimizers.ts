@@ -304,6 +304,14 @@ const WARM_UP = (fraction: number): GenVariant => ({
   tag: ` (warm-up over ${fraction * 100}% of the run)`,
 });
 
+/** §24: the defaults with one probe per refit, the fit's slope from the gradient (`slope: 'gradient'`). */
+const GRADIENT_SLOPE: GenVariant = {
+  horizon: 'run-length',
+  validationReports: DEFAULT_REPORTS,
+  options: { slope: 'gradient' },
+  tag: ' (one probe, the slope from the gradient)',
+};
+
 /** Development-task experiments on GeN's rules (docs/algorithm.md): entry suffix and variant. */
 const EXPERIMENTS: readonly [string, GenVariant][] = [
   ['hold', { options: { rejection: 'hold' }, tag: ' (hold on rejection)' }],
@@ -438,6 +446,8 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   // §23: a warm-up of the applied step; its initial-lr runs are `gen-*-warm05-lr0`, `gen-*-warm10-lr0` below.
   ['warm05', WARM_UP(0.05)],
   ['warm10', WARM_UP(0.1)],
+  // §24: one probe per refit, the slope from the gradient; its initial-lr runs are `gen-*-gslope-lr0` below.
+  ['gslope', GRADIENT_SLOPE],
   // The official probe protocol alone: the current direction on the next batch (§22's addendum, after a14e528).
   [
     'pilot-nextcur',
@@ -475,6 +485,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   lr0Entry('gen-sgd-warm05-lr0', 'sgd', WARM_UP(0.05)),
   lr0Entry('gen-adamw-warm10-lr0', 'adamw', WARM_UP(0.1)),
   lr0Entry('gen-sgd-warm10-lr0', 'sgd', WARM_UP(0.1)),
+  lr0Entry('gen-adamw-gslope-lr0', 'adamw', GRADIENT_SLOPE),
+  lr0Entry('gen-sgd-gslope-lr0', 'sgd', GRADIENT_SLOPE),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),

@@ -20,6 +20,7 @@ export type {
   AveragingRule,
   CalibrationRefitRule,
   SlopeCheck,
+  SlopeSource,
   RejectionRule,
   RisingLossRule,
   ValidationDecay,

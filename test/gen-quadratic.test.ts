@@ -66,6 +66,31 @@ describe('GeN on a full-batch quadratic', () => {
     });
   }
 
+  for (const probes of [
+    [0, 1],
+    [0, 0.25],
+    [-1, 0],
+    [0, 1, 2],
+  ]) {
+    test(`with the slope from the gradient the lr is the same exact step, from one probe (probes ${probes.join(', ')})`, () => {
+      const p = problem(5, 11);
+      const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.3, slope: 'gradient', probes });
+      for (let step = 0; step < 6; step++) {
+        const g = p.gradient();
+        const gg = g.reduce((s, v) => s + v * v, 0);
+        const gAg = p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
+        opt.minimize(p.loss);
+        const info = opt.lastStep!;
+        assert.equal(info.reason, 'ok', `step ${step}: ${info.reason}`);
+        assert.equal(info.a, info.gradientSlope, "the slope is the gradient's");
+        assertClose(info.gradientSlope, gg, 1e-4, `a_g = ‖g‖² at step ${step}`);
+        assertClose(info.appliedLr, gg / gAg, 2e-3, `step ${step}`);
+      }
+      opt.dispose();
+      p.dispose();
+    });
+  }
+
   test("probing the previous direction gives the exact line-search step of the previous step's direction", () => {
     // probeDirection 'previous': at step t the probes measure D_{t−1} around w_t, and the proposal
     // is the whole step from w_{t−1} to the minimum along D_{t−1}: g_{t−1}ᵀg_{t−1} / g_{t−1}ᵀA g_{t−1}.
@@ -77,6 +102,24 @@ describe('GeN on a full-batch quadratic', () => {
       opt.minimize(p.loss);
       const info = opt.lastStep!;
       assert.equal(info.probed, step === 0 ? 'current' : 'previous');
+      if (step > 0) assertClose(info.appliedLr, previousOptimum, 2e-3, `step ${step}`);
+      const gg = g.reduce((s, v) => s + v * v, 0);
+      previousOptimum = gg / p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
+    }
+    opt.dispose();
+    p.dispose();
+  });
+
+  test('with the slope from the gradient, probing the previous direction gives the same exact step', () => {
+    const p = problem(5, 12);
+    const opt = new GeN(new SGDW(), { ...exact, probeDirection: 'previous', initialLr: 0.3, slope: 'gradient' });
+    let previousOptimum = NaN;
+    for (let step = 0; step < 6; step++) {
+      const g = p.gradient();
+      opt.minimize(p.loss);
+      const info = opt.lastStep!;
+      assert.equal(info.probed, step === 0 ? 'current' : 'previous');
+      assert.deepEqual(info.probeOffsets.length, 2, "one probe beside the step's own loss");
       if (step > 0) assertClose(info.appliedLr, previousOptimum, 2e-3, `step ${step}`);
       const gg = g.reduce((s, v) => s + v * v, 0);
       previousOptimum = gg / p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);

@@ -1,7 +1,7 @@
 // GeN's cost against its base optimizer on the backend benchmark's models (MLP, CNN, transformer),
 // time and memory, measured in one interleaved run:
 //
-//   npx tsx bench/backend/gen-cost.ts [--reps 11] [--only MLP,CNN] [--every 1,4,8] [--anytime]
+//   npx tsx bench/backend/gen-cost.ts [--reps 11] [--only MLP,CNN] [--every 1,4,8] [--anytime] [--gradient-slope]
 //
 // `--only` takes the benchmark's architectures (MLP, CNN, transformer, …) and the suite's task models
 // (mnist-mlp, moby-char, …: seed 0 on its first training batch, what `cli/main.ts overhead` measures).
@@ -22,6 +22,9 @@
 // `--anytime` adds GeN at every = 4 with the anytime mode's iterate average (`iterateAverage: 8`, no horizon), whose
 // cost lies outside the bound: one more copy of the parameters and one multiply-add per weight per step.
 //
+// `--gradient-slope` adds GeN at each Φ with `slope: 'gradient'` (docs/algorithm.md §24): one probe forward per refit
+// and one dot product with the gradient, against its own bound 1 + F/(Φ·(F+B)).
+//
 // Prints a Markdown table and writes results/gen-cost.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -37,6 +40,7 @@ const REPS = Number(argValue('--reps') ?? 11);
 const EVERY = (argValue('--every') ?? '1,4,8').split(',').map(Number);
 const ONLY = (argValue('--only') ?? 'MLP,CNN,transformer').split(',');
 const ANYTIME = args.includes('--anytime');
+const GRADIENT_SLOPE = args.includes('--gradient-slope');
 /** The Φ of the `--anytime` variant. */
 const ANYTIME_EVERY = 4;
 /** Untimed rounds before the timed ones (slots, kernel caches, the allocator). */
@@ -48,12 +52,15 @@ const log = (s: string) => process.stderr.write(s + '\n');
 interface Variant {
   name: string;
   every: number;
+  /** Probe forwards per refit, which the bound counts (0 for the base). */
+  probes: number;
   make: () => tf.Optimizer;
 }
 
 interface GenRow {
   name: string;
   every: number;
+  probes: number;
   plainMs: number | null;
   refitMs: number;
   perStepMs: number;
@@ -79,17 +86,28 @@ interface ModelRow {
 // GeN's step as the paper's bound counts it: without the anytime mode's iterate average (one more copy of the
 // parameters and one multiply-add per weight per step, outside the bound).
 const variantsFor = (): Variant[] => [
-  { name: 'base', every: 1, make: () => new AdamW({ lr: LR }) },
+  { name: 'base', every: 1, probes: 0, make: () => new AdamW({ lr: LR }) },
   ...EVERY.map((every) => ({
     name: `gen${every}`,
     every,
+    probes: 2,
     make: () => new GeN(new AdamW(), { every, initialLr: LR, calibrate: false, iterateAverage: null }),
   })),
+  ...(GRADIENT_SLOPE
+    ? EVERY.map((every) => ({
+        name: `gen${every}slope`,
+        every,
+        probes: 1,
+        make: () =>
+          new GeN(new AdamW(), { every, initialLr: LR, calibrate: false, iterateAverage: null, slope: 'gradient' }),
+      }))
+    : []),
   ...(ANYTIME
     ? [
         {
           name: `gen${ANYTIME_EVERY}avg`,
           every: ANYTIME_EVERY,
+          probes: 2,
           make: () =>
             new GeN(new AdamW(), {
               every: ANYTIME_EVERY,
@@ -216,11 +234,12 @@ async function measureModel(name: string): Promise<ModelRow> {
       return {
         name: v.name,
         every: v.every,
+        probes: v.probes,
         plainMs,
         refitMs,
         perStepMs,
         ratio: perStepMs / base,
-        bound: 1 + (2 * F) / (v.every * base),
+        bound: 1 + (v.probes * F) / (v.every * base),
         refitExtraMs: refitMs - (plainMs ?? base),
       };
     });
@@ -232,6 +251,10 @@ async function measureModel(name: string): Promise<ModelRow> {
   return { model: name, paramBytes, forwardMs: F, baseMs: base, gen, peakCopies, heapCopies, samples };
 }
 
+/** How a GeN variant's name reads in the tables beyond its Φ. */
+const suffix = (name: string) =>
+  name.endsWith('avg') ? ' + average' : name.endsWith('slope') ? ', slope from the gradient' : '';
+
 const f1 = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
@@ -242,20 +265,19 @@ async function main(): Promise<void> {
     rows.push(await measureModel(name));
   }
   const time = [
-    '| model | F ms | base F+B ms | every | GeN plain step ms | GeN refit step ms | refit − plain ms (2F) | GeN ÷ base | bound | within bound + 3% |',
+    '| model | F ms | base F+B ms | every | GeN plain step ms | GeN refit step ms | refit − plain ms (probes × F) | GeN ÷ base | bound | within bound + 3% |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...rows.flatMap((r) =>
       r.gen.map(
         (g) =>
-          `| ${r.model} | ${f1(r.forwardMs)} | ${f1(r.baseMs)} | ${g.every}${g.name.endsWith('avg') ? ' + average' : ''} | ${f1(g.plainMs)} | ${f1(g.refitMs)} | ` +
-          `${f1(g.refitExtraMs)} (${f1(2 * r.forwardMs)}) | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} | ` +
+          `| ${r.model} | ${f1(r.forwardMs)} | ${f1(r.baseMs)} | ${g.every}${suffix(g.name)} | ${f1(g.plainMs)} | ${f1(g.refitMs)} | ` +
+          `${f1(g.refitExtraMs)} (${f1(g.probes * r.forwardMs)}) | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} | ` +
           `${g.ratio <= g.bound + 0.03 ? 'yes' : 'no'} |`,
       ),
     ),
   ];
   const names = variantsFor().map((v) => v.name);
-  const title = (n: string) =>
-    n === 'base' ? 'AdamW' : n.endsWith('avg') ? `GeN every=${n.slice(3, -3)} + average` : `GeN every=${n.slice(3)}`;
+  const title = (n: string) => (n === 'base' ? 'AdamW' : `GeN every=${Number.parseInt(n.slice(3), 10)}${suffix(n)}`);
   // The goal counts GeN's step; the average is the anytime mode's extra copy, reported beside it.
   const stepNames = names.filter((n) => !n.endsWith('avg'));
   const memory = [

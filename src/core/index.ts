@@ -2,7 +2,7 @@
  * gen-optim/core: GeN's numeric core on plain float64 numbers, without tensors: the parabola fit,
  * the acceptance rule, the learning-rate controller, its options and the step reasons.
  */
-export { fitParabola, type ParabolaFit, type FitOptions } from './parabola.js';
+export { fitCurvature, fitParabola, type ParabolaFit, type FitOptions } from './parabola.js';
 export { acceptProposal, FLOAT32_EPSILON, type Acceptance, type AcceptOptions } from './accept.js';
 export { STEP_REASONS, type StepReason } from './reasons.js';
 export type { StepInfo } from './step-info.js';
@@ -32,6 +32,7 @@ export {
   type AveragingRule,
   type CalibrationRefitRule,
   type SlopeCheck,
+  type SlopeSource,
   SLOPE_AGREEMENT,
   type RejectionRule,
   type RisingLossRule,

@@ -48,6 +48,16 @@ describe('controller options', () => {
     ['too few probes', { probes: [0, 1] }, /option 'probes' must hold at least 3/],
     ['repeated probes', { probes: [0, 1, 1] }, /option 'probes'/],
     ['non-numeric probes', { probes: 'x' }, /option 'probes' must be an array of numbers/],
+    [
+      'a slope source outside the list',
+      { slope: 'hessian' },
+      /option 'slope' must be one of 'fitted', 'gradient'; got "hessian"/,
+    ],
+    [
+      'a gradient slope with no probe but 0',
+      { slope: 'gradient', probes: [0] },
+      /option 'probes' must hold at least 2 distinct finite offsets including 0 \(with slope: 'gradient'\); got \[0\]/,
+    ],
     ['minR2 above 1', { minR2: 1.5 }, /option 'minR2' must be a number <= 1; got 1.5/],
     ['minLr above maxLr', { minLr: 1, maxLr: 0.5 }, /option 'minLr' must be <= maxLr \(0.5\); got 1/],
     ['a negative minLr', { minLr: -1 }, /option 'minLr'/],
@@ -127,5 +137,12 @@ describe('controller options', () => {
       assert.throws(() => resolve({ horizon: { steps: 7, warmUp } }), /horizon\.warmUp/);
     }
     assert.throws(() => resolve({ horizon: { steps: 7, warmUp: '0.1' } }), TypeError);
+  });
+
+  test("slope: 'gradient' probes one lr ahead unless probes are given, and may then take two of them", () => {
+    assert.equal(resolve({}).slope, 'fitted');
+    assert.deepEqual(resolve({ slope: 'gradient' }).probes, [0, 1]);
+    assert.deepEqual(resolve({ slope: 'gradient', probes: [-1, 0, 1] }).probes, [-1, 0, 1]);
+    assert.deepEqual(resolve({ slope: 'gradient', probes: [0, 2] }).probes, [0, 2]);
   });
 });

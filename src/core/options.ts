@@ -63,7 +63,10 @@ export interface ControllerOptions {
   smoothing: number;
   /** Band [lo, hi] (relative to the current lr) a proposal is clipped to; null for none. Default [0.5, 2]. */
   clip: readonly [number, number] | null;
-  /** Probe offsets in units of the current lr; must contain 0 and at least 3 distinct values. Default [-1, 0, 1]. */
+  /**
+   * Probe offsets in units of the current lr; must contain 0 and at least 3 distinct values (2 with `slope:
+   * 'gradient'`). Default [-1, 0, 1], or [0, 1] with `slope: 'gradient'`.
+   */
   probes: readonly number[];
   /** Minimum R² of a fit with 4 or more probes: a finite number ≤ 1. Default 0.9. */
   minR2: number;
@@ -132,6 +135,16 @@ export interface ControllerOptions {
    * docs/algorithm.md §21: from an initial lr of 0.1 moby-char's GeN-AdamW ends at perplexity 7.35 instead of 11.42).
    */
   slopeCheck: SlopeCheck;
+  /**
+   * Where a fit's slope comes from. `fitted`: the parabola L(x) ≈ l₀ − a·x + (b/2)·x² is fitted to the probes, a
+   * and b both (two probe forwards per refit at the default probes; the paper's estimator). `gradient`: a is the
+   * exact directional derivative of the same batch's loss along the probed direction, a = a_g = −g·D (one dot
+   * product with the gradient the step has), l₀ the step's own loss, and only b is fitted to the probes: with one
+   * probe at x = h, b = 2·(L(h) − l₀ + a_g·h)/h², so a refit costs one forward pass instead of two. The one-sided
+   * curvature carries an O(h) error, b + h·L'''/3, where the symmetric fit's is O(h²) (docs/algorithm.md §24).
+   * Needs the loss closure's own loss at the probes: not allowed with `probeLoss`. Default `fitted`.
+   */
+  slope: SlopeSource;
   /**
    * γ of a polynomial-decay average of the iterates that GeN keeps while it has no horizon (the anytime mode):
    * after its t-th step x̄ₜ = (1 − cₜ)·x̄ₜ₋₁ + cₜ·xₜ with cₜ = (γ + 1)/(t + γ) (Shamir & Zhang 2013; the last
@@ -269,6 +282,12 @@ export type AveragingRule = 'arithmetic' | 'geometric';
 /** Whether calibration fits are checked against the gradient: see {@link ControllerOptions.slopeCheck}. */
 export type SlopeCheck = 'off' | 'calibration';
 
+/** Where a fit's slope comes from: see {@link ControllerOptions.slope}. */
+export type SlopeSource = 'fitted' | 'gradient';
+
+/** The probe offsets with `slope: 'gradient'` when `probes` is not given: one probe, one lr ahead. */
+export const GRADIENT_SLOPE_PROBES: readonly number[] = Object.freeze([0, 1]);
+
 /**
  * How far a fitted slope may lie from the gradient's directional derivative under `slopeCheck: 'calibration'`:
  * 1/2 ≤ a/a_g ≤ 2. Not tuned (the width of the default clip band).
@@ -304,6 +323,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   calibrationRefits: 0,
   calibrationRefitsOn: 'any',
   slopeCheck: 'calibration',
+  slope: 'fitted',
   iterateAverage: 8,
   lossPrecision: 32 * FLOAT32_EPSILON,
   probeDirection: 'previous',
@@ -427,6 +447,8 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
   checkOneOf(owner, 'slopeCheck', o.slopeCheck, ['off', 'calibration']);
+  checkOneOf(owner, 'slope', o.slope, ['fitted', 'gradient']);
+  if (o.slope === 'gradient' && picked.probes === undefined) o.probes = GRADIENT_SLOPE_PROBES;
   if (o.iterateAverage !== null) {
     if (typeof o.iterateAverage !== 'number') {
       throw new TypeError(
@@ -452,14 +474,16 @@ export function resolveControllerOptions(
     throw new TypeError(`${owner}: option 'probes' must be an array of numbers containing 0; got ${formatValue(p)}.`);
   }
   const probes = p as number[];
+  const fewest = o.slope === 'gradient' ? 2 : 3;
   if (
     !probes.every(Number.isFinite) ||
     !probes.includes(0) ||
     new Set(probes).size !== probes.length ||
-    probes.length < 3
+    probes.length < fewest
   ) {
     throw new RangeError(
-      `${owner}: option 'probes' must hold at least 3 distinct finite offsets including 0; got ${formatValue(p)}.`,
+      `${owner}: option 'probes' must hold at least ${fewest} distinct finite offsets including 0` +
+        `${o.slope === 'gradient' ? " (with slope: 'gradient')" : ''}; got ${formatValue(p)}.`,
     );
   }
   if (o.horizon !== null && o.horizon !== 'auto') {

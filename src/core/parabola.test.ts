@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitParabola } from './parabola.js';
+import { fitCurvature, fitParabola } from './parabola.js';
 
 const close = (actual: number, expected: number, rel = 1e-12) =>
   assert.ok(Math.abs(actual - expected) <= rel * Math.max(1, Math.abs(expected)), `${actual} vs ${expected}`);
@@ -100,5 +100,51 @@ describe('fitParabola', () => {
     assert.throws(() => fitParabola([0, 1, 1], [1, 2, 2]), /at least 3 distinct offsets/);
     assert.throws(() => fitParabola([0, 1], [1, 2, 3]), /2 offsets but 3 losses/);
     assert.throws(() => fitParabola([1, 2, 3], [1, 2, 3], { anchored: true }), /needs an offset 0/);
+  });
+});
+
+describe('fitCurvature (the slope and intercept known)', () => {
+  test('recovers the curvature exactly from one probe: b = 2·(L(h) − l0 + a·h)/h²', () => {
+    const f = parabola(2.5, 0.75, 3);
+    const fit = fitCurvature([0, 0.1], [f(0), f(0.1)], 2.5, 0.75);
+    close(fit.b, 3, 1e-9);
+    assert.equal(fit.a, 0.75);
+    assert.equal(fit.l0, 2.5);
+    assert.equal(fit.r2, 1);
+    assert.equal(fit.points, 2);
+  });
+
+  test('recovers it from several probes on either side, at any scale of the offsets', () => {
+    const f = parabola(-1, -2, 0.5);
+    // (At smaller scales the test's own losses lose the curvature to float64 cancellation in L − l0.)
+    for (const scale of [1e-3, 1, 1e3]) {
+      const xs = [-3, 0, 1, 7].map((x) => x * scale);
+      const fit = fitCurvature(xs, xs.map(f), -1, -2);
+      close(fit.b, 0.5, 1e-8);
+      close(fit.r2, 1, 1e-12);
+    }
+  });
+
+  test('matches a hand-computed least-squares curvature on noisy points', () => {
+    // l0 = 0, a = 1: y = L + x at x = 1, 2 → y = [0.6, 1.9]; b/2 = Σ y·x² / Σ x⁴ = (0.6 + 7.6)/17 = 8.2/17.
+    const fit = fitCurvature([0, 1, 2], [0, -0.4, -0.1], 0, 1);
+    close(fit.b, (2 * 8.2) / 17, 1e-12);
+    // R² of y ≈ (b/2)·x² over the two points: residuals 0.6 − 8.2/17 and 1.9 − 4·8.2/17 about mean 1.25.
+    const half = 8.2 / 17;
+    const ssRes = (0.6 - half) ** 2 + (1.9 - 4 * half) ** 2;
+    close(fit.r2, 1 - ssRes / (2 * 0.65 ** 2), 1e-12);
+  });
+
+  test('a wrong slope shows as the one-sided error in the curvature, 2·Δa/h', () => {
+    const f = parabola(1, 0.5, 2);
+    const h = 0.01;
+    const fit = fitCurvature([0, h], [f(0), f(h)], 1, 0.5 + 1e-4);
+    close(fit.b, 2 + (2 * 1e-4) / h, 1e-9);
+  });
+
+  test('rejects offsets it cannot fit, naming them', () => {
+    assert.throws(() => fitCurvature([0], [1], 1, 0), /fitCurvature: needs an offset other than 0; got \[0\]/);
+    assert.throws(() => fitCurvature([0, 1], [1], 1, 0), /fitCurvature: 2 offsets but 1 losses/);
+    assert.throws(() => fitCurvature([0, NaN], [1, 1], 1, 0), /fitCurvature: offsets must be finite/);
   });
 });

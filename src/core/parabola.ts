@@ -97,6 +97,42 @@ export function fitParabola(xs: readonly number[], losses: readonly number[], op
   return { l0: ref + c, a: -p / scale, b: (2 * q) / (scale * scale), r2, points: xs.length };
 }
 
+/**
+ * Fits only the curvature of L(x) ≈ l0 − a·x + (b/2)·x², with the intercept l0 and the slope a known (the step's own
+ * loss and the gradient's directional derivative, option `slope: 'gradient'`): with yᵢ = Lᵢ − l0 + a·xᵢ, the
+ * least-squares b/2 = Σ yᵢxᵢ² / Σ xᵢ⁴ over the offsets xᵢ ≠ 0 (a point at 0 carries no curvature). One probe at h
+ * gives b = 2·(L(h) − l0 + a·h)/h². R² is that of y ≈ (b/2)·x² over those points (1 for one point).
+ *
+ * @throws {RangeError} mismatched lengths, non-finite offsets, or no offset other than 0.
+ */
+export function fitCurvature(xs: readonly number[], losses: readonly number[], l0: number, a: number): ParabolaFit {
+  if (xs.length !== losses.length) {
+    throw new RangeError(`fitCurvature: ${xs.length} offsets but ${losses.length} losses`);
+  }
+  if (!xs.every(Number.isFinite)) throw new RangeError(`fitCurvature: offsets must be finite; got [${xs.join(', ')}]`);
+  const points = xs.flatMap((x, i) => (x === 0 ? [] : [{ x, y: losses[i] - l0 + a * x }]));
+  if (points.length === 0) throw new RangeError(`fitCurvature: needs an offset other than 0; got [${xs.join(', ')}]`);
+  // Offsets rescaled to |t| ≤ 1, so that x⁴ neither underflows nor loses precision at tiny probe distances.
+  const scale = Math.max(...points.map((p) => Math.abs(p.x)));
+  let num = 0,
+    den = 0;
+  for (const { x, y } of points) {
+    const t2 = (x / scale) ** 2;
+    num += y * t2;
+    den += t2 * t2;
+  }
+  const half = num / den;
+  const mean = points.reduce((s, p) => s + p.y, 0) / points.length;
+  let ssRes = 0,
+    ssTot = 0;
+  for (const { x, y } of points) {
+    ssRes += (y - half * (x / scale) ** 2) ** 2;
+    ssTot += (y - mean) ** 2;
+  }
+  const r2 = points.length === 1 ? 1 : ssTot > 0 ? 1 - ssRes / ssTot : ssRes === 0 ? 1 : 0;
+  return { l0, a, b: (2 * half) / (scale * scale), r2, points: points.length + (xs.includes(0) ? 1 : 0) };
+}
+
 /** Indices of −h, 0, +h when the offsets are exactly that triple (in any order). */
 function symmetricTriple(xs: readonly number[]): { minus: number; center: number; plus: number; h: number } | null {
   if (xs.length !== 3) return null;

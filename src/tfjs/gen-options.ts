@@ -32,9 +32,16 @@ const FUNCTION_OPTIONS = ['probeLoss', 'onStep'] as const;
  */
 export function resolveGeNOptions(given: Partial<GeNOptions> = {}): Readonly<GeNOptions> {
   const numeric = resolveControllerOptions('GeN', given, FUNCTION_OPTIONS);
+  const probeLoss = checkOptionalFunction<GeNOptions['probeLoss']>('GeN', 'probeLoss', given.probeLoss);
+  if (probeLoss !== null && numeric.slope === 'gradient') {
+    throw new TypeError(
+      "GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got 'gradient' (the gradient is of the " +
+        "training closure's loss, not of the probes' loss).",
+    );
+  }
   return Object.freeze({
     ...numeric,
-    probeLoss: checkOptionalFunction<GeNOptions['probeLoss']>('GeN', 'probeLoss', given.probeLoss),
+    probeLoss,
     onStep: checkOptionalFunction<GeNOptions['onStep']>('GeN', 'onStep', given.onStep),
   });
 }

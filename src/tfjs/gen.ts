@@ -224,7 +224,7 @@ export class GeN extends tf.Optimizer {
         let plan = planStep(state, this.rule, { closure: true, previousLr: held?.lr ?? null });
         const along = plan.probed === 'previous' && held ? held.directions : directions;
         const reuse = this.options.probeLoss === null;
-        // The gradient is of the probes' loss only without probeLoss (slopeCheck; docs/algorithm.md §21).
+        // The gradient is of the probes' loss only without probeLoss (slopeCheck, slope; docs/algorithm.md §21, §24).
         const gradientSlope =
           reuse && needsGradientSlope(state, this.rule, plan) ? gradientSlopeAlong(gradients, along) : NaN;
         disposeGradients(grads);

@@ -1,0 +1,100 @@
+// GeN with the fit's slope from the gradient (`slope: 'gradient'`, docs/algorithm.md §24): a refit costs one probe
+// forward instead of two, the closure is called that many times and no more, a probe loss of its own is refused with
+// a message naming both options, the option survives getConfig, and many steps leave no tensor behind.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { GeN, SGDW, AdamW, type GeNOptions } from '../src/index.js';
+import { assertClose, useCpu } from './helpers.js';
+import { logisticRegression, quadratic } from './problems.js';
+
+before(useCpu);
+
+/** Runs `steps` GeN steps and counts the closure's calls beyond the gradient passes, and the refits. */
+function count(options: Partial<GeNOptions>, steps: number) {
+  const p = logisticRegression().make();
+  let calls = 0;
+  const f = () => {
+    calls++;
+    return p.loss();
+  };
+  const opt = new GeN(new AdamW(), { horizon: null, iterateAverage: null, ...options });
+  let refits = 0;
+  for (let s = 0; s < steps; s++) {
+    opt.minimize(f);
+    if (opt.lastStep!.refit) refits++;
+  }
+  const result = { probeCalls: calls - steps, refits, distance: p.distance() };
+  opt.dispose();
+  p.dispose();
+  return result;
+}
+
+describe("GeN with the slope from the gradient (slope: 'gradient')", () => {
+  test('a refit calls the loss closure once beyond the gradient pass, where the fitted slope calls it twice', () => {
+    const gradient = count({ slope: 'gradient' }, 40);
+    const fitted = count({}, 40);
+    assert.ok(gradient.refits >= 10, `refits: ${gradient.refits}`);
+    assert.equal(gradient.probeCalls, gradient.refits);
+    assert.equal(fitted.probeCalls, 2 * fitted.refits);
+  });
+
+  test('on the first step its curvature is the symmetric fit’s, to float32 rounding', () => {
+    const [pa, pb] = [quadratic().make(), quadratic().make()];
+    const [gradient, fitted] = [
+      new GeN(new SGDW(), { initialLr: 0.1, slope: 'gradient', horizon: null }),
+      new GeN(new SGDW(), { initialLr: 0.1, horizon: null }),
+    ];
+    gradient.minimize(pa.loss);
+    fitted.minimize(pb.loss);
+    const [g, f] = [gradient.lastStep!, fitted.lastStep!];
+    assert.equal(g.a, g.gradientSlope);
+    assertClose(g.a, f.a, 1e-3, 'the slope');
+    assertClose(g.b, f.b, 1e-3, 'the curvature');
+    [gradient, fitted].forEach((o) => o.dispose());
+    [pa, pb].forEach((p) => p.dispose());
+  });
+
+  test('it trains: the logistic regression comes as close to its minimiser as with the fitted slope', () => {
+    const gradient = count({ slope: 'gradient' }, 150);
+    const fitted = count({}, 150);
+    const start = (() => {
+      const p = logisticRegression().make();
+      const d = p.distance();
+      p.dispose();
+      return d;
+    })();
+    assert.ok(gradient.distance < 0.1 * start, `distance ${start} → ${gradient.distance}`);
+    assert.ok(gradient.distance < 3 * fitted.distance + 1e-3, `${gradient.distance} vs fitted ${fitted.distance}`);
+  });
+
+  test('a probe loss of its own is refused, naming both options', () => {
+    const p = quadratic().make();
+    assert.throws(
+      () => new GeN(new SGDW(), { slope: 'gradient', probeLoss: p.loss }),
+      /GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got 'gradient'/,
+    );
+    p.dispose();
+  });
+
+  test('the option and its probes survive getConfig and fromConfig', () => {
+    const opt = new GeN(new AdamW(), { slope: 'gradient' });
+    const copy = GeN.fromConfig(GeN, opt.getConfig()) as GeN;
+    assert.equal(copy.options.slope, 'gradient');
+    assert.deepEqual(copy.options.probes, [0, 1]);
+    [opt, copy].forEach((o) => o.dispose());
+  });
+
+  test('many steps leave the tensor count flat', () => {
+    const p = logisticRegression().make();
+    const opt = new GeN(new AdamW(), { slope: 'gradient', every: 1 });
+    let after5 = NaN;
+    for (let s = 0; s < 40; s++) {
+      opt.minimize(p.loss);
+      if (s === 4) after5 = tf.memory().numTensors;
+    }
+    assert.equal(tf.memory().numTensors, after5);
+    opt.dispose();
+    p.dispose();
+  });
+});
