@@ -41,23 +41,44 @@ function problem(n: number, seed: number) {
 
 const exact = { smoothing: 0, every: 1, clip: null, calibrate: false, probeDirection: 'current' } as const;
 
+/** gᵀg and gᵀAg at the current weights, in float64: the exact line-search step along −g is gᵀg/gᵀAg. */
+function steepest(p: ReturnType<typeof problem>): { gg: number; gAg: number } {
+  const g = p.gradient();
+  return {
+    gg: g.reduce((s, v) => s + v * v, 0),
+    gAg: p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0),
+  };
+}
+
 describe('GeN on a full-batch quadratic', () => {
-  for (const probes of [
-    [-1, 0, 1],
-    [-0.25, 0, 0.25],
-    [-4, 0, 4],
-    [-1, 0, 1, 2],
-  ]) {
-    test(`GeN-SGD's lr is the exact line-search step gᵀg/gᵀAg at every step (probes ${probes.join(', ')})`, () => {
+  const cases: { probes: number[]; slope: 'fitted' | 'gradient' }[] = [
+    ...[
+      [-1, 0, 1],
+      [-0.25, 0, 0.25],
+      [-4, 0, 4],
+      [-1, 0, 1, 2],
+    ].map((probes) => ({ probes, slope: 'fitted' as const })),
+    // One probe and the gradient's slope (docs/algorithm.md §24): exact on a quadratic too.
+    ...[
+      [0, 1],
+      [0, 0.25],
+      [-1, 0],
+      [0, 1, 2],
+    ].map((probes) => ({ probes, slope: 'gradient' as const })),
+  ];
+  for (const { probes, slope } of cases) {
+    test(`GeN-SGD's lr is the exact line-search step gᵀg/gᵀAg at every step (probes ${probes.join(', ')}, slope ${slope})`, () => {
       const p = problem(5, 11);
-      const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.3, probes });
+      const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.3, probes, slope });
       for (let step = 0; step < 6; step++) {
-        const g = p.gradient();
-        const gg = g.reduce((s, v) => s + v * v, 0);
-        const gAg = p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
+        const { gg, gAg } = steepest(p);
         opt.minimize(p.loss);
         const info = opt.lastStep!;
         assert.equal(info.reason, 'ok', `step ${step}: ${info.reason}`);
+        if (slope === 'gradient') {
+          assert.equal(info.a, info.gradientSlope, "the slope is the gradient's");
+          assertClose(info.gradientSlope, gg, 1e-4, `a_g = ‖g‖² at step ${step}`);
+        }
         // float32 losses: the fitted ratio is accurate to ~1e-4 relative while the loss still moves.
         assertClose(info.appliedLr, gg / gAg, 2e-3, `step ${step}`);
       }
@@ -66,67 +87,26 @@ describe('GeN on a full-batch quadratic', () => {
     });
   }
 
-  for (const probes of [
-    [0, 1],
-    [0, 0.25],
-    [-1, 0],
-    [0, 1, 2],
-  ]) {
-    test(`with the slope from the gradient the lr is the same exact step, from one probe (probes ${probes.join(', ')})`, () => {
-      const p = problem(5, 11);
-      const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.3, slope: 'gradient', probes });
+  for (const slope of ['fitted', 'gradient'] as const) {
+    test(`probing the previous direction gives the exact line-search step of the previous step's direction (slope ${slope})`, () => {
+      // probeDirection 'previous': at step t the probes measure D_{t−1} around w_t, and the proposal
+      // is the whole step from w_{t−1} to the minimum along D_{t−1}: g_{t−1}ᵀg_{t−1} / g_{t−1}ᵀA g_{t−1}.
+      const p = problem(5, 12);
+      const opt = new GeN(new SGDW(), { ...exact, probeDirection: 'previous', initialLr: 0.3, slope });
+      let previousOptimum = NaN;
       for (let step = 0; step < 6; step++) {
-        const g = p.gradient();
-        const gg = g.reduce((s, v) => s + v * v, 0);
-        const gAg = p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
+        const { gg, gAg } = steepest(p);
         opt.minimize(p.loss);
         const info = opt.lastStep!;
-        assert.equal(info.reason, 'ok', `step ${step}: ${info.reason}`);
-        assert.equal(info.a, info.gradientSlope, "the slope is the gradient's");
-        assertClose(info.gradientSlope, gg, 1e-4, `a_g = ‖g‖² at step ${step}`);
-        assertClose(info.appliedLr, gg / gAg, 2e-3, `step ${step}`);
+        assert.equal(info.probed, step === 0 ? 'current' : 'previous');
+        assert.equal(info.probeOffsets.length, slope === 'gradient' ? 2 : 3);
+        if (step > 0) assertClose(info.appliedLr, previousOptimum, 2e-3, `step ${step}`);
+        previousOptimum = gg / gAg;
       }
       opt.dispose();
       p.dispose();
     });
   }
-
-  test("probing the previous direction gives the exact line-search step of the previous step's direction", () => {
-    // probeDirection 'previous': at step t the probes measure D_{t−1} around w_t, and the proposal
-    // is the whole step from w_{t−1} to the minimum along D_{t−1}: g_{t−1}ᵀg_{t−1} / g_{t−1}ᵀA g_{t−1}.
-    const p = problem(5, 12);
-    const opt = new GeN(new SGDW(), { ...exact, probeDirection: 'previous', initialLr: 0.3 });
-    let previousOptimum = NaN;
-    for (let step = 0; step < 6; step++) {
-      const g = p.gradient();
-      opt.minimize(p.loss);
-      const info = opt.lastStep!;
-      assert.equal(info.probed, step === 0 ? 'current' : 'previous');
-      if (step > 0) assertClose(info.appliedLr, previousOptimum, 2e-3, `step ${step}`);
-      const gg = g.reduce((s, v) => s + v * v, 0);
-      previousOptimum = gg / p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
-    }
-    opt.dispose();
-    p.dispose();
-  });
-
-  test('with the slope from the gradient, probing the previous direction gives the same exact step', () => {
-    const p = problem(5, 12);
-    const opt = new GeN(new SGDW(), { ...exact, probeDirection: 'previous', initialLr: 0.3, slope: 'gradient' });
-    let previousOptimum = NaN;
-    for (let step = 0; step < 6; step++) {
-      const g = p.gradient();
-      opt.minimize(p.loss);
-      const info = opt.lastStep!;
-      assert.equal(info.probed, step === 0 ? 'current' : 'previous');
-      assert.deepEqual(info.probeOffsets.length, 2, "one probe beside the step's own loss");
-      if (step > 0) assertClose(info.appliedLr, previousOptimum, 2e-3, `step ${step}`);
-      const gg = g.reduce((s, v) => s + v * v, 0);
-      previousOptimum = gg / p.A.reduce((s, row, i) => s + g[i] * row.reduce((t, aij, j) => t + aij * g[j], 0), 0);
-    }
-    opt.dispose();
-    p.dispose();
-  });
 
   test('with the Newton direction A⁻¹g the lr is 1 and one step reaches the minimum', () => {
     const p = problem(4, 5);
