@@ -312,6 +312,17 @@ const GRADIENT_SLOPE: GenVariant = {
   tag: ' (one probe, the slope from the gradient)',
 };
 
+/**
+ * §24's second candidate: the fitted slope while calibrating, then the gradient's slope from one probe on alternating
+ * sides (`slope: 'alternating'`).
+ */
+const ALTERNATING_SLOPE: GenVariant = {
+  horizon: 'run-length',
+  validationReports: DEFAULT_REPORTS,
+  options: { slope: 'alternating' },
+  tag: ' (one probe on alternating sides after calibration, the slope from the gradient)',
+};
+
 /** Development-task experiments on GeN's rules (docs/algorithm.md): entry suffix and variant. */
 const EXPERIMENTS: readonly [string, GenVariant][] = [
   ['hold', { options: { rejection: 'hold' }, tag: ' (hold on rejection)' }],
@@ -448,6 +459,7 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   ['warm10', WARM_UP(0.1)],
   // §24: one probe per refit, the slope from the gradient; its initial-lr runs are `gen-*-gslope-lr0` below.
   ['gslope', GRADIENT_SLOPE],
+  ['galt', ALTERNATING_SLOPE],
   // The official probe protocol alone: the current direction on the next batch (§22's addendum, after a14e528).
   [
     'pilot-nextcur',
@@ -487,6 +499,8 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   lr0Entry('gen-sgd-warm10-lr0', 'sgd', WARM_UP(0.1)),
   lr0Entry('gen-adamw-gslope-lr0', 'adamw', GRADIENT_SLOPE),
   lr0Entry('gen-sgd-gslope-lr0', 'sgd', GRADIENT_SLOPE),
+  lr0Entry('gen-adamw-galt-lr0', 'adamw', ALTERNATING_SLOPE),
+  lr0Entry('gen-sgd-galt-lr0', 'sgd', ALTERNATING_SLOPE),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),

@@ -54,6 +54,7 @@ export const GEN_ENTRIES: ConformanceEntry[] = [
   { name: 'GeN over AdamW', make: () => new GeN(new AdamW()) },
   // One probe per refit, the fit's slope from the gradient (docs/algorithm.md §24).
   { name: 'GeN over AdamW, slope from the gradient', make: () => new GeN(new AdamW(), { slope: 'gradient' }) },
+  { name: 'GeN over AdamW, alternating slope', make: () => new GeN(new AdamW(), { slope: 'alternating' }) },
   { name: 'GeN over tf.train.sgd', make: () => new GeN(tf.train.sgd(0.01)), minimiser: plainGd },
   {
     name: 'GeN over tf.train.momentum',

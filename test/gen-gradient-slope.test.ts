@@ -1,6 +1,7 @@
-// GeN with the fit's slope from the gradient (`slope: 'gradient'`, docs/algorithm.md §24): a refit costs one probe
-// forward instead of two, the closure is called that many times and no more, a probe loss of its own is refused with
-// a message naming both options, the option survives getConfig, and many steps leave no tensor behind.
+// GeN with the fit's slope from the gradient (`slope: 'gradient'` and `'alternating'`, docs/algorithm.md §24): a
+// refit costs one probe forward instead of two (with 'alternating' after calibration, on alternating sides), the
+// closure is called that many times and no more, a probe loss of its own is refused with a message naming both
+// options, the option survives getConfig, and many steps leave no tensor behind.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
@@ -70,10 +71,41 @@ describe("GeN with the slope from the gradient (slope: 'gradient')", () => {
 
   test('a probe loss of its own is refused, naming both options', () => {
     const p = quadratic().make();
-    assert.throws(
-      () => new GeN(new SGDW(), { slope: 'gradient', probeLoss: p.loss }),
-      /GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got 'gradient'/,
-    );
+    for (const slope of ['gradient', 'alternating'] as const) {
+      assert.throws(
+        () => new GeN(new SGDW(), { slope, probeLoss: p.loss }),
+        new RegExp(`GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got '${slope}'`),
+      );
+    }
+    p.dispose();
+  });
+
+  test("with slope 'alternating' calibration refits take two probes and the fitted slope, later ones one probe, on alternating sides", () => {
+    const p = logisticRegression().make();
+    let calls = 0;
+    const f = () => {
+      calls++;
+      return p.loss();
+    };
+    const opt = new GeN(new AdamW(), { slope: 'alternating', horizon: null, iterateAverage: null });
+    const sides: number[] = [];
+    for (let s = 0; s < 60; s++) {
+      const before = calls;
+      opt.minimize(f);
+      const info = opt.lastStep!;
+      if (!info.refit) continue;
+      if (info.calibrating) {
+        assert.equal(calls - before, 3, `step ${s}: the gradient pass and two probes`);
+        assert.equal(info.probeOffsets.length, 3);
+      } else {
+        assert.equal(calls - before, 2, `step ${s}: the gradient pass and one probe`);
+        assert.equal(info.a, info.gradientSlope);
+        sides.push(Math.sign(info.probeOffsets[1]));
+      }
+    }
+    assert.ok(sides.length >= 8, `refits after calibration: ${sides.length}`);
+    sides.forEach((side, i) => i > 0 && assert.equal(side, -sides[i - 1], `refit ${i} alternates`));
+    opt.dispose();
     p.dispose();
   });
 

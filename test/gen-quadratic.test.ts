@@ -51,7 +51,7 @@ function steepest(p: ReturnType<typeof problem>): { gg: number; gAg: number } {
 }
 
 describe('GeN on a full-batch quadratic', () => {
-  const cases: { probes: number[]; slope: 'fitted' | 'gradient' }[] = [
+  const cases: { probes: number[]; slope: 'fitted' | 'gradient' | 'alternating' }[] = [
     ...[
       [-1, 0, 1],
       [-0.25, 0, 0.25],
@@ -75,7 +75,7 @@ describe('GeN on a full-batch quadratic', () => {
         opt.minimize(p.loss);
         const info = opt.lastStep!;
         assert.equal(info.reason, 'ok', `step ${step}: ${info.reason}`);
-        if (slope === 'gradient') {
+        if (slope !== 'fitted') {
           assert.equal(info.a, info.gradientSlope, "the slope is the gradient's");
           assertClose(info.gradientSlope, gg, 1e-4, `a_g = ‖g‖² at step ${step}`);
         }
@@ -87,7 +87,7 @@ describe('GeN on a full-batch quadratic', () => {
     });
   }
 
-  for (const slope of ['fitted', 'gradient'] as const) {
+  for (const slope of ['fitted', 'gradient', 'alternating'] as const) {
     test(`probing the previous direction gives the exact line-search step of the previous step's direction (slope ${slope})`, () => {
       // probeDirection 'previous': at step t the probes measure D_{t−1} around w_t, and the proposal
       // is the whole step from w_{t−1} to the minimum along D_{t−1}: g_{t−1}ᵀg_{t−1} / g_{t−1}ᵀA g_{t−1}.
@@ -99,7 +99,7 @@ describe('GeN on a full-batch quadratic', () => {
         opt.minimize(p.loss);
         const info = opt.lastStep!;
         assert.equal(info.probed, step === 0 ? 'current' : 'previous');
-        assert.equal(info.probeOffsets.length, slope === 'gradient' ? 2 : 3);
+        assert.equal(info.probeOffsets.length, slope === 'fitted' ? 3 : 2);
         if (step > 0) assertClose(info.appliedLr, previousOptimum, 2e-3, `step ${step}`);
         previousOptimum = gg / gAg;
       }

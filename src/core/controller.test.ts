@@ -18,6 +18,7 @@ import {
   reportValidation,
   retryCalibration,
   trackLoss,
+  usesGradientSlope,
 } from './controller.js';
 import {
   LOSS_TREND_FAST,
@@ -111,6 +112,25 @@ describe('the learning-rate controller', () => {
   test('probes at the offsets times the current lr', () => {
     const o = opts({ initialLr: 0.02, probes: [-2, -1, 0, 1, 2] });
     assert.deepEqual(probeOffsets(initialControllerState(o), o), [-0.04, -0.02, 0, 0.02, 0.04]);
+  });
+
+  test("with slope 'alternating' the probes are the given ones while calibrating, then one whose side alternates", () => {
+    const o = resolveControllerOptions('test', { initialLr: 0.02, every: 4, slope: 'alternating', probes: [-2, 0, 2] });
+    const s = initialControllerState(o);
+    assert.ok(s.calibrating);
+    assert.deepEqual(probeOffsets(s, o), [-0.04, 0, 0.04]);
+    assert.ok(!usesGradientSlope(s, o), 'the fitted slope while calibrating');
+    const after = { ...s, calibrating: false };
+    const sides = [0, 4, 8, 12].map((step) => probeOffsets({ ...after, step }, o));
+    assert.deepEqual(sides, [
+      [0, 0.04],
+      [0, -0.04],
+      [0, 0.04],
+      [0, -0.04],
+    ]);
+    assert.ok(usesGradientSlope(after, o));
+    const gradient = resolveControllerOptions('test', { slope: 'gradient' });
+    assert.ok(usesGradientSlope(initialControllerState(gradient), gradient), "'gradient' from the first step");
   });
 
   test('the horizon multiplies the applied step but is not fed back into the smoothed lr', () => {

@@ -140,8 +140,25 @@ export function isRefitStep(s: ControllerState, o: ControllerOptions): boolean {
   return s.calibrating || s.step % o.every === 0;
 }
 
-/** The probe offsets of the next refit, in learning-rate units: probes × lr. */
+/**
+ * Whether this step's fit takes its slope from the gradient (option `slope`): always with `gradient`, after
+ * calibration with `alternating`.
+ */
+export function usesGradientSlope(s: ControllerState, o: ControllerOptions): boolean {
+  return o.slope === 'gradient' || (o.slope === 'alternating' && !s.calibrating);
+}
+
+/**
+ * The probe offsets of the next refit, in learning-rate units: probes × lr. With `slope: 'alternating'` after
+ * calibration, one probe at ±h·lr (h = max |probes|) beside 0, on the + side at the refits of even ⌊step/Φ⌋ and on
+ * the − side at the others, so that consecutive refits alternate.
+ */
 export function probeOffsets(s: ControllerState, o: ControllerOptions): number[] {
+  if (o.slope === 'alternating' && !s.calibrating) {
+    const h = Math.max(...o.probes.map(Math.abs));
+    const side = Math.floor(s.step / o.every) % 2 === 0 ? 1 : -1;
+    return [0, side * h * s.lr];
+  }
   return o.probes.map((p) => p * s.lr);
 }
 

@@ -51,7 +51,7 @@ describe('controller options', () => {
     [
       'a slope source outside the list',
       { slope: 'hessian' },
-      /option 'slope' must be one of 'fitted', 'gradient'; got "hessian"/,
+      /option 'slope' must be one of 'fitted', 'gradient', 'alternating'; got "hessian"/,
     ],
     [
       'a gradient slope with no probe but 0',
@@ -144,5 +144,7 @@ describe('controller options', () => {
     assert.deepEqual(resolve({ slope: 'gradient' }).probes, [0, 1]);
     assert.deepEqual(resolve({ slope: 'gradient', probes: [-1, 0, 1] }).probes, [-1, 0, 1]);
     assert.deepEqual(resolve({ slope: 'gradient', probes: [0, 2] }).probes, [0, 2]);
+    assert.deepEqual(resolve({ slope: 'alternating' }).probes, [-1, 0, 1], "'alternating' calibrates with the probes");
+    assert.throws(() => resolve({ slope: 'alternating', probes: [0, 1] }), /option 'probes' must hold at least 3/);
   });
 });

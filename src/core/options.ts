@@ -142,7 +142,11 @@ export interface ControllerOptions {
    * product with the gradient the step has), l₀ the step's own loss, and only b is fitted to the probes: with one
    * probe at x = h, b = 2·(L(h) − l₀ + a_g·h)/h², so a refit costs one forward pass instead of two. The one-sided
    * curvature carries an O(h) error, b + h·L'''/3, where the symmetric fit's is O(h²) (docs/algorithm.md §24).
-   * Needs the loss closure's own loss at the probes: not allowed with `probeLoss`. Default `fitted`.
+   * `alternating`: the fitted slope (and `probes`) while calibrating, so that `slopeCheck` still compares the two
+   * there; after calibration the gradient's slope with one probe at ±h·lr (h = max |probes|) whose side alternates
+   * from refit to refit, so that the one-sided errors ±h·L'''/3 of consecutive fits have opposite signs and the
+   * smoothing averages them out (docs/algorithm.md §24). Both need the loss closure's own loss at the probes: not
+   * allowed with `probeLoss`. Default `fitted`.
    */
   slope: SlopeSource;
   /**
@@ -283,7 +287,7 @@ export type AveragingRule = 'arithmetic' | 'geometric';
 export type SlopeCheck = 'off' | 'calibration';
 
 /** Where a fit's slope comes from: see {@link ControllerOptions.slope}. */
-export type SlopeSource = 'fitted' | 'gradient';
+export type SlopeSource = 'fitted' | 'gradient' | 'alternating';
 
 /** The probe offsets with `slope: 'gradient'` when `probes` is not given: one probe, one lr ahead. */
 export const GRADIENT_SLOPE_PROBES: readonly number[] = Object.freeze([0, 1]);
@@ -447,7 +451,7 @@ export function resolveControllerOptions(
   checkOneOf(owner, 'averaging', o.averaging, ['arithmetic', 'geometric']);
   checkOneOf(owner, 'calibrationRefitsOn', o.calibrationRefitsOn, ['decrease', 'any']);
   checkOneOf(owner, 'slopeCheck', o.slopeCheck, ['off', 'calibration']);
-  checkOneOf(owner, 'slope', o.slope, ['fitted', 'gradient']);
+  checkOneOf(owner, 'slope', o.slope, ['fitted', 'gradient', 'alternating']);
   if (o.slope === 'gradient' && picked.probes === undefined) o.probes = GRADIENT_SLOPE_PROBES;
   if (o.iterateAverage !== null) {
     if (typeof o.iterateAverage !== 'number') {

@@ -12,6 +12,7 @@ import {
   refuseOffParabola,
   refusesSlope,
   probeOffsets,
+  usesGradientSlope,
   type ControllerState,
   type RefitDecision,
 } from './controller.js';
@@ -92,21 +93,21 @@ export function planStep(s: ControllerState, o: ControllerOptions, ctx: StepCont
 }
 
 /**
- * Whether the tensor layer must measure `gradientSlope` for this plan: at every refit with `slope: 'gradient'`, and
- * at calibration refits with `slopeCheck: 'calibration'`.
+ * Whether the tensor layer must measure `gradientSlope` for this plan: at every refit whose fit takes the gradient's
+ * slope (`slope`), and at calibration refits with `slopeCheck: 'calibration'`.
  */
 export function needsGradientSlope(s: ControllerState, o: ControllerOptions, plan: StepPlan): boolean {
   if (plan.offsets.length === 0) return false;
-  return o.slope === 'gradient' || (o.slopeCheck === 'calibration' && s.calibrating);
+  return usesGradientSlope(s, o) || (o.slopeCheck === 'calibration' && s.calibrating);
 }
 
 /**
- * The parabola through a refit's probes: fitted to all of them (`slope: 'fitted'`), or with the intercept at the
- * loss at offset 0 and the slope the gradient's (`slope: 'gradient'`), the curvature alone fitted. A gradient slope
+ * The parabola through a refit's probes: fitted to all of them, or, where the step takes the gradient's slope
+ * (`slope`), with the intercept at the loss at offset 0 and that slope, the curvature alone fitted. A gradient slope
  * that was not measured (NaN) gives a non-finite fit, which the acceptance rule rejects.
  */
-function fitProbes(o: ControllerOptions, plan: StepPlan, obs: StepObservation): ParabolaFit {
-  if (o.slope !== 'gradient') return fitParabola(plan.offsets, obs.probeLosses);
+function fitProbes(s: ControllerState, o: ControllerOptions, plan: StepPlan, obs: StepObservation): ParabolaFit {
+  if (!usesGradientSlope(s, o)) return fitParabola(plan.offsets, obs.probeLosses);
   const l0 = obs.probeLosses[plan.offsets.indexOf(0)];
   return fitCurvature(plan.offsets, obs.probeLosses, l0, obs.gradientSlope ?? NaN);
 }
@@ -126,7 +127,7 @@ export function replanStep(
 ): { state: ControllerState; plan: StepPlan } | null {
   // Outside calibration, or with no extra fit left, nothing is fitted twice: finishStep fits once.
   if (plan.offsets.length === 0 || !s.calibrating || refitsThisStep >= o.calibrationRefits) return null;
-  const acceptance = acceptProposal(fitProbes(o, plan, obs), plan.offsets, obs.probeLosses, o, plan.start);
+  const acceptance = acceptProposal(fitProbes(s, o, plan, obs), plan.offsets, obs.probeLosses, o, plan.start);
   const state = retryCalibration(s, o, acceptance, refitsThisStep);
   return state === null ? null : { state, plan: { ...plan, offsets: probeOffsets(state, o) } };
 }
@@ -151,7 +152,7 @@ export function finishStep(
   // The step's loss joins the loss averages before the decision (option `risingLoss`).
   const tracked = trackLoss(s, obs.loss);
   if (plan.offsets.length > 0) {
-    const full = fitProbes(o, plan, obs);
+    const full = fitProbes(s, o, plan, obs);
     fit = full;
     const acceptance = acceptProposal(full, plan.offsets, obs.probeLosses, o, plan.start);
     proposedLr = acceptance.proposal;

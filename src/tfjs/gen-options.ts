@@ -33,10 +33,10 @@ const FUNCTION_OPTIONS = ['probeLoss', 'onStep'] as const;
 export function resolveGeNOptions(given: Partial<GeNOptions> = {}): Readonly<GeNOptions> {
   const numeric = resolveControllerOptions('GeN', given, FUNCTION_OPTIONS);
   const probeLoss = checkOptionalFunction<GeNOptions['probeLoss']>('GeN', 'probeLoss', given.probeLoss);
-  if (probeLoss !== null && numeric.slope === 'gradient') {
+  if (probeLoss !== null && numeric.slope !== 'fitted') {
     throw new TypeError(
-      "GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got 'gradient' (the gradient is of the " +
-        "training closure's loss, not of the probes' loss).",
+      `GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got '${numeric.slope}' (the gradient is of ` +
+        "the training closure's loss, not of the probes' loss).",
     );
   }
   return Object.freeze({
