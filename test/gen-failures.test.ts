@@ -60,8 +60,8 @@ describe('GeN failure modes', () => {
 
   test('a probe that lands where the loss is NaN skips the update and halves the lr', () => {
     const w = variable([0.5]);
-    const opt = new GeN(new Scaled(-1), { initialLr: 1, calibrate: false });
-    // L = −log(1 − w): finite at 0.5, NaN past 1; the probe at +lr goes to w = 0.5 + 2 > 1.
+    const opt = new GeN(new Scaled(-1), { initialLr: 1, calibrate: false, slope: 'fitted' });
+    // L = −log(1 − w): finite at 0.5, NaN past 1; of the probes at ±lr, one goes to w = 0.5 + 2 > 1.
     const info = step(opt, w, () => tf.neg(tf.sum(tf.log(tf.sub(1, w)))));
     assert.equal(info.reason, 'nonfinite');
     assert.equal(info.smoothedLr, 0.5);

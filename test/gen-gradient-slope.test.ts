@@ -34,7 +34,7 @@ function count(options: Partial<GeNOptions>, steps: number) {
 describe("GeN with the slope from the gradient (slope: 'gradient')", () => {
   test('a refit calls the loss closure once beyond the gradient pass, where the fitted slope calls it twice', () => {
     const gradient = count({ slope: 'gradient' }, 40);
-    const fitted = count({}, 40);
+    const fitted = count({ slope: 'fitted' }, 40);
     assert.ok(gradient.refits >= 10, `refits: ${gradient.refits}`);
     assert.equal(gradient.probeCalls, gradient.refits);
     assert.equal(fitted.probeCalls, 2 * fitted.refits);
@@ -58,7 +58,7 @@ describe("GeN with the slope from the gradient (slope: 'gradient')", () => {
 
   test('it trains: the logistic regression comes as close to its minimiser as with the fitted slope', () => {
     const gradient = count({ slope: 'gradient' }, 150);
-    const fitted = count({}, 150);
+    const fitted = count({ slope: 'fitted' }, 150);
     const start = (() => {
       const p = logisticRegression().make();
       const d = p.distance();

@@ -40,6 +40,7 @@ test('the 3-point estimate matches the exact Gᵀd/dᵀHd from a Hessian-vector 
       clip: null,
       calibrate: false,
       probeDirection: 'current',
+      slope: 'fitted',
     });
     opt.minimize(() => lossAt(w));
     const info = opt.lastStep!;

@@ -131,7 +131,7 @@ describe('GeN through model.fit and trainOnBatch', () => {
     }
     const { x, y } = data();
     const m = model(0.5);
-    const opt = new GeN(new Still(), { every: 1, probes: [-2, -1, 0, 1, 2], calibrate: false });
+    const opt = new GeN(new Still(), { every: 1, probes: [-2, -1, 0, 1, 2], calibrate: false, slope: 'fitted' });
     const loss = () =>
       tf.mean(tfl.metrics.categoricalCrossentropy(y, m.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar;
     tf.tidy(() => {

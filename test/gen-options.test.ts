@@ -32,22 +32,27 @@ describe('GeN options in use', () => {
     w.dispose();
   });
 
-  test('the training closure costs two extra forward passes on a default refit step', () => {
-    const { w, loss } = quadratic();
-    let calls = 0;
-    const counted = () => {
-      calls++;
-      return loss();
-    };
-    const opt = new GeN(new SGDW(), { every: 4, calibrate: false });
-    opt.minimize(counted, false, [w]);
-    assert.equal(calls, 3, 'gradient pass + 2 probes');
-    calls = 0;
-    opt.minimize(counted, false, [w]);
-    assert.equal(calls, 1, 'no probes between refits');
-    opt.dispose();
-    w.dispose();
-  });
+  for (const [slope, probes] of [
+    ['alternating', 1],
+    ['fitted', 2],
+  ] as const) {
+    test(`the training closure costs ${probes} extra forward pass(es) on a refit step after calibration (slope ${slope})`, () => {
+      const { w, loss } = quadratic();
+      let calls = 0;
+      const counted = () => {
+        calls++;
+        return loss();
+      };
+      const opt = new GeN(new SGDW(), { every: 4, calibrate: false, slope });
+      opt.minimize(counted, false, [w]);
+      assert.equal(calls, 1 + probes, `gradient pass + ${probes} probe(s)`);
+      calls = 0;
+      opt.minimize(counted, false, [w]);
+      assert.equal(calls, 1, 'no probes between refits');
+      opt.dispose();
+      w.dispose();
+    });
+  }
 
   test('the horizon scales the applied lr and leaves the smoothed lr alone', () => {
     const { w, loss } = quadratic();

@@ -140,7 +140,7 @@ describe('GeN on a full-batch quadratic', () => {
     // f(w) = w⁴/4 + w²: f′ = w³ + 2w, f″ = 3w² + 2. The 3-point fit is Newton's step up to O(h²).
     const w = tf.variable(tf.scalar(1.5), true, `w1d_${Math.random()}`);
     const f = () => tf.tidy(() => tf.add(tf.div(tf.pow(w, 4), 4), tf.square(w)) as tf.Scalar);
-    const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.1, probes: [-0.1, 0, 0.1] });
+    const opt = new GeN(new SGDW(), { ...exact, initialLr: 0.1, probes: [-0.1, 0, 0.1], slope: 'fitted' });
     // Probes at a tenth of the previous step keep the O(h²) error of the fit near 1e-3.
     for (let step = 0; step < 4; step++) {
       const x = w.dataSync()[0];

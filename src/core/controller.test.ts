@@ -28,7 +28,9 @@ import {
   type ControllerOptions,
 } from './options.js';
 
-const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { calibrate: false, ...o });
+// The rules below are the controller's with the fitted slope's probes; `slope: 'alternating'` has its own test.
+const opts = (o: Partial<ControllerOptions> = {}) =>
+  resolveControllerOptions('test', { calibrate: false, slope: 'fitted', ...o });
 const ok = (proposal: number): Acceptance => ({ accepted: true, reason: 'ok', proposal, noise: 0, downhill: true });
 const rejected = (reason: Acceptance['reason'], downhill = false): Acceptance => ({
   accepted: false,

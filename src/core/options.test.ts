@@ -140,7 +140,7 @@ describe('controller options', () => {
   });
 
   test("slope: 'gradient' probes one lr ahead unless probes are given, and may then take two of them", () => {
-    assert.equal(resolve({}).slope, 'fitted');
+    assert.equal(resolve({}).slope, 'alternating');
     assert.deepEqual(resolve({ slope: 'gradient' }).probes, [0, 1]);
     assert.deepEqual(resolve({ slope: 'gradient', probes: [-1, 0, 1] }).probes, [-1, 0, 1]);
     assert.deepEqual(resolve({ slope: 'gradient', probes: [0, 2] }).probes, [0, 2]);

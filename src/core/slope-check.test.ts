@@ -8,7 +8,7 @@ import { resolveControllerOptions, SLOPE_AGREEMENT, type ControllerOptions } fro
 import { finishStep, needsGradientSlope, planStep } from './step.js';
 
 const opts = (o: Partial<ControllerOptions> = {}) =>
-  resolveControllerOptions('test', { initialLr: 0.1, slopeCheck: 'calibration', ...o });
+  resolveControllerOptions('test', { initialLr: 0.1, slopeCheck: 'calibration', slope: 'fitted', ...o });
 // Losses of the parabola L(x) = 1 − a·x + (b/2)·x² at the offsets: its slope a, its optimum a/b.
 const parabola = (a: number, b: number, xs: number[]) => xs.map((x) => 1 - a * x + (b / 2) * x * x);
 
@@ -72,6 +72,11 @@ describe('the slope check', () => {
     const s = initialControllerState(o);
     const plan = planStep(s, o, { closure: true, previousLr: null });
     assert.equal(needsGradientSlope(s, o, plan), false);
+    const alternating = opts({ calibrate: false, every: 1, slope: 'alternating' });
+    assert.equal(
+      needsGradientSlope(s, alternating, planStep(s, alternating, { closure: true, previousLr: null })),
+      true,
+    );
     const out = finishStep(
       s,
       o,

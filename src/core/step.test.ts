@@ -2,9 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialControllerState } from './controller.js';
 import { resolveControllerOptions, type ControllerOptions } from './options.js';
-import { finishNonfinite, finishStep, planStep } from './step.js';
+import { finishNonfinite, finishStep, needsGradientSlope, planStep } from './step.js';
 
-const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', o);
+// The fitted slope's three-point steps; the default `slope: 'alternating'` has its own tests at the end.
+const opts = (o: Partial<ControllerOptions> = {}) => resolveControllerOptions('test', { slope: 'fitted', ...o });
 // Losses of the parabola L(x) = 1 − a·x + (b/2)·x² at the offsets.
 const parabola = (a: number, b: number, xs: number[]) => xs.map((x) => 1 - a * x + (b / 2) * x * x);
 
@@ -87,5 +88,19 @@ describe('finishing a step', () => {
     assert.equal(out.info.reason, 'nonfinite');
     assert.equal(out.state.lr, 0.05);
     assert.equal(out.state.step, 1);
+  });
+
+  test("by default (slope 'alternating') a refit after calibration asks for the gradient's slope and fits one probe", () => {
+    const o = resolveControllerOptions('test', { initialLr: 0.1, calibrate: false });
+    const s = initialControllerState(o);
+    const plan = planStep(s, o, { closure: true, previousLr: null });
+    assert.deepEqual(plan.offsets, [0, 0.1]);
+    assert.equal(needsGradientSlope(s, o, plan), true);
+    // L(x) = 1 − 2x + 5x²: a = 2 from the gradient, b = 10 from the one probe, x* = 0.2 (2 × lr, inside the band).
+    const out = finishStep(s, o, plan, { loss: 1, probeLosses: parabola(2, 10, plan.offsets), gradientSlope: 2 }, true);
+    assert.equal(out.info.a, 2);
+    assert.ok(Math.abs(out.info.b - 10) < 1e-9, `b = ${out.info.b}`);
+    assert.equal(out.info.reason, 'ok');
+    assert.ok(Math.abs(out.info.proposedLr - 0.2) < 1e-9);
   });
 });

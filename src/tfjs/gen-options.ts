@@ -31,8 +31,12 @@ const FUNCTION_OPTIONS = ['probeLoss', 'onStep'] as const;
  * @throws {RangeError} value out of range, naming option, value and what is allowed.
  */
 export function resolveGeNOptions(given: Partial<GeNOptions> = {}): Readonly<GeNOptions> {
-  const numeric = resolveControllerOptions('GeN', given, FUNCTION_OPTIONS);
+  const resolved = resolveControllerOptions('GeN', given, FUNCTION_OPTIONS);
   const probeLoss = checkOptionalFunction<GeNOptions['probeLoss']>('GeN', 'probeLoss', given.probeLoss);
+  // A probe loss of its own is not the gradient's: the slope is then fitted unless the caller asked otherwise (the
+  // probes' default is the same for both).
+  const numeric =
+    probeLoss !== null && given.slope === undefined ? Object.freeze({ ...resolved, slope: 'fitted' as const }) : resolved;
   if (probeLoss !== null && numeric.slope !== 'fitted') {
     throw new TypeError(
       `GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got '${numeric.slope}' (the gradient is of ` +
