@@ -36,7 +36,9 @@ export function resolveGeNOptions(given: Partial<GeNOptions> = {}): Readonly<GeN
   // A probe loss of its own is not the gradient's: the slope is then fitted unless the caller asked otherwise (the
   // probes' default is the same for both).
   const numeric =
-    probeLoss !== null && given.slope === undefined ? Object.freeze({ ...resolved, slope: 'fitted' as const }) : resolved;
+    probeLoss !== null && given.slope === undefined
+      ? Object.freeze({ ...resolved, slope: 'fitted' as const })
+      : resolved;
   if (probeLoss !== null && numeric.slope !== 'fitted') {
     throw new TypeError(
       `GeN: option 'slope' must be 'fitted' when 'probeLoss' is given; got '${numeric.slope}' (the gradient is of ` +
