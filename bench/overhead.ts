@@ -1,10 +1,10 @@
 // GeN's wall-clock overhead per step against its base optimizer, measured in one interleaved run:
 // forward F (loss only), base training step F+B (AdamW minimize), and GeN-AdamW steps with
-// every = 1, 4, 8, for probes on the same batch (2 extra forwards per refit) and on another batch
-// (3 extra forwards). Bound for same-batch probes: 1 + 2F/(every·(F+B)); for another batch:
-// 1 + 3F/(every·(F+B)).
+// every = 1, 4, 8, for probes on the same batch (with the default `slope: 'alternating'` and no calibration, one
+// extra forward per refit; two with `slope: 'fitted'`) and on another batch (`probeLoss`: the slope is fitted, three
+// extra forwards). Bound: 1 + k·F/(every·(F+B)) with k those forwards.
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, GeN } from '../src/index.js';
+import { AdamW, GEN_DEFAULTS, GeN } from '../src/index.js';
 import type { OverheadRecord } from './results.js';
 import type { TaskSpec } from './tasks/types.js';
 import { median } from './stats.js';
@@ -108,16 +108,18 @@ export function measureOverhead(
       .filter((v) => v.every > 0)
       .map((v) => {
         const ms = perStep(v.name, v.every);
-        const probes = v.probe === 'same' ? 2 : 3;
+        // Same batch: the default slope's probes after calibration; another batch: all three offsets, 0 included.
+        const forwards = v.probe === 'same' ? (GEN_DEFAULTS.slope === 'fitted' ? 2 : 1) : 3;
         const plainMs = v.every > 1 ? median(plain[v.name]) : undefined;
         return {
           every: v.every,
           probe: v.probe,
+          forwards,
           ms,
           plainMs,
           refitMs: median(refit[v.name]),
           ratio: ms / base,
-          bound: 1 + (probes * F) / (v.every * FB),
+          bound: 1 + (forwards * F) / (v.every * FB),
         };
       }),
   };

@@ -71,7 +71,17 @@ export interface OverheadRecord {
   forwardMs: number;
   trainMs: number;
   /** ms: cost per step at this refit period, and the medians of GeN's steps without and with a refit. */
-  gen: { every: number; probe: string; ms: number; plainMs?: number; refitMs: number; ratio: number; bound: number }[];
+  gen: {
+    every: number;
+    probe: string;
+    /** Probe forwards per refit that the bound counts (records before 1.3 lack it: 2 on the same batch, 3 on another). */
+    forwards?: number;
+    ms: number;
+    plainMs?: number;
+    refitMs: number;
+    ratio: number;
+    bound: number;
+  }[];
   reps: number;
 }
 

@@ -339,7 +339,8 @@ export function renderPage(s: Summary, src: PageSource, figures: Figures = new M
         <h2>GeN's overhead per step</h2>
         <p>
           ms per step at refit period Φ: ((Φ − 1)·median plain step + median refit step)/Φ, all variants interleaved in
-          one process; bound 1 + kF/(every·(F+B)) with k = 2 probe forwards on the same batch, 3 on another batch.
+          one process; bound 1 + kF/(every·(F+B)) with k the probe forwards per refit (same batch: 1 with the default
+          slope since 1.3, 2 before; another batch: 3).
         </p>
         <table>
           <tr>

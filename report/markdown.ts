@@ -171,7 +171,7 @@ export function markdownSummary(s: Summary, src: MarkdownSource): string {
     for (const r of s.overhead)
       for (const g of r.gen)
         lines.push(
-          `| ${cellText(r.task)} | ${g.every} | ${g.probe} batch | ${r.forwardMs.toFixed(2)} | ${r.trainMs.toFixed(2)} | ${g.plainMs === undefined ? '–' : g.plainMs.toFixed(2)} | ${g.refitMs === undefined ? '–' : g.refitMs.toFixed(2)} | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} |`,
+          `| ${cellText(r.task)} | ${g.every} | ${g.probe} batch, ${g.forwards ?? (g.probe === 'same' ? 2 : 3)} forward(s) | ${r.forwardMs.toFixed(2)} | ${r.trainMs.toFixed(2)} | ${g.plainMs === undefined ? '–' : g.plainMs.toFixed(2)} | ${g.refitMs === undefined ? '–' : g.refitMs.toFixed(2)} | ${g.ratio.toFixed(3)} | ${g.bound.toFixed(3)} |`,
         );
   }
   const rob = s.tasks.filter((t) => t.robustness.length);

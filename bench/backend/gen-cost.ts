@@ -1,7 +1,8 @@
 // GeN's cost against its base optimizer on the backend benchmark's models (MLP, CNN, transformer),
 // time and memory, measured in one interleaved run:
 //
-//   npx tsx bench/backend/gen-cost.ts [--reps 11] [--only MLP,CNN] [--every 1,4,8] [--anytime] [--gradient-slope]
+//   npx tsx bench/backend/gen-cost.ts [--reps 11] [--only MLP,CNN] [--every 1,4,8] [--anytime] [--fitted]
+//     [--gradient-slope]
 //
 // `--only` takes the benchmark's architectures (MLP, CNN, transformer, …) and the suite's task models
 // (mnist-mlp, moby-char, …: seed 0 on its first training batch, what `cli/main.ts overhead` measures).
@@ -10,7 +11,7 @@
 // only, read back), two base steps F+B (AdamW `minimize` + loss readback), and one refit period
 // of GeN-AdamW at every = Φ for each Φ (Φ steps, the first a refit). A GeN step is classed by
 // `lastStep.refit`; its cost per step is ((Φ − 1)·plain + refit)/Φ from the medians of each kind,
-// against the bound 1 + 2F/(Φ·(F+B)): two probe forwards per refit and nothing else.
+// against the bound 1 + k·F/(Φ·(F+B)): k probe forwards per refit and nothing else.
 //
 // Memory. Per optimizer, one period of steps inside `tf.profile`, after priming: the peak of
 // `tf.memory().numBytes` (sampled after every kernel) minus the bytes held before the optimizer
@@ -22,15 +23,17 @@
 // `--anytime` adds GeN at every = 4 with the anytime mode's iterate average (`iterateAverage: 8`, no horizon), whose
 // cost lies outside the bound: one more copy of the parameters and one multiply-add per weight per step.
 //
-// `--gradient-slope` adds GeN at each Φ with `slope: 'gradient'` (docs/algorithm.md §24): one probe forward per refit
-// and one dot product with the gradient, against its own bound 1 + F/(Φ·(F+B)).
+// GeN's default variants (`slope: 'alternating'` since 1.3, `calibrate: false`: one probe forward per refit and one dot
+// product with the gradient) are held to the bound 1 + F/(Φ·(F+B)). `--fitted` adds GeN at each Φ with `slope:
+// 'fitted'` (two probe forwards, the bound 1 + 2F/(Φ·(F+B)): 1.2's default), `--gradient-slope` with `slope:
+// 'gradient'` (one probe, always ahead; docs/algorithm.md §24).
 //
 // Prints a Markdown table and writes results/gen-cost.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
-import { AdamW, GeN } from '../../src/index.js';
+import { AdamW, GEN_DEFAULTS, GeN } from '../../src/index.js';
 import { median } from '../stats.js';
 import type { Model } from './models.js';
 import { namedModel } from './named-model.js';
@@ -41,6 +44,9 @@ const EVERY = (argValue('--every') ?? '1,4,8').split(',').map(Number);
 const ONLY = (argValue('--only') ?? 'MLP,CNN,transformer').split(',');
 const ANYTIME = args.includes('--anytime');
 const GRADIENT_SLOPE = args.includes('--gradient-slope');
+const FITTED = args.includes('--fitted');
+/** Probe forwards per refit of the default GeN without calibration. */
+const DEFAULT_PROBES = GEN_DEFAULTS.slope === 'fitted' ? 2 : 1;
 /** The Φ of the `--anytime` variant. */
 const ANYTIME_EVERY = 4;
 /** Untimed rounds before the timed ones (slots, kernel caches, the allocator). */
@@ -90,9 +96,18 @@ const variantsFor = (): Variant[] => [
   ...EVERY.map((every) => ({
     name: `gen${every}`,
     every,
-    probes: 2,
+    probes: DEFAULT_PROBES,
     make: () => new GeN(new AdamW(), { every, initialLr: LR, calibrate: false, iterateAverage: null }),
   })),
+  ...(FITTED
+    ? EVERY.map((every) => ({
+        name: `gen${every}fitted`,
+        every,
+        probes: 2,
+        make: () =>
+          new GeN(new AdamW(), { every, initialLr: LR, calibrate: false, iterateAverage: null, slope: 'fitted' }),
+      }))
+    : []),
   ...(GRADIENT_SLOPE
     ? EVERY.map((every) => ({
         name: `gen${every}slope`,
@@ -107,7 +122,7 @@ const variantsFor = (): Variant[] => [
         {
           name: `gen${ANYTIME_EVERY}avg`,
           every: ANYTIME_EVERY,
-          probes: 2,
+          probes: DEFAULT_PROBES,
           make: () =>
             new GeN(new AdamW(), {
               every: ANYTIME_EVERY,
@@ -253,7 +268,13 @@ async function measureModel(name: string): Promise<ModelRow> {
 
 /** How a GeN variant's name reads in the tables beyond its Φ. */
 const suffix = (name: string) =>
-  name.endsWith('avg') ? ' + average' : name.endsWith('slope') ? ', slope from the gradient' : '';
+  name.endsWith('avg')
+    ? ' + average'
+    : name.endsWith('slope')
+      ? ', slope from the gradient'
+      : name.endsWith('fitted')
+        ? ', fitted slope'
+        : '';
 
 const f1 = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
