@@ -4,8 +4,9 @@
  * again here, so a change of behaviour in the library shows up as a disagreement with this file.
  *
  * Scope: the default controller and the options a test needs to vary (initial lr, horizon,
- * minLr/maxLr), with probes fixed at [−1, 0, 1] (closed-form fit, R² always 1, so `minR2` never
- * applies), `probeDirection: 'previous'` and the training closure for the probes.
+ * minLr/maxLr, the slope), with probes fixed at [−1, 0, 1] (closed-form fit, R² always 1, so `minR2` never
+ * applies) and, with the default `slope: 'alternating'` after calibration, one probe at ±lr in turn with the
+ * gradient's slope; `probeDirection: 'previous'` and the training closure for the probes.
  *
  * Each refit also records the margins of its discrete decisions (how far each compared quantity
  * was from its threshold), so a test can show that float32 rounding could not have flipped one.
@@ -33,6 +34,11 @@ export interface ReferenceOptions {
   calibrationRefitsOn: 'decrease' | 'any';
   /** 'hold': no fit raises the lr while the fast loss average is above the slow one. Default 'ignore'. */
   risingLoss: 'ignore' | 'hold';
+  /**
+   * 'alternating': after calibration, one probe at +lr when ⌊step/Φ⌋ is even and −lr when odd, the slope a = −g·P
+   * from the float64 gradient, b = 2·(L(x) − L₀ + a·x)/x². 'fitted': three probes always. Default 'alternating'.
+   */
+  slope: 'fitted' | 'alternating';
 }
 
 /** Defaults of the reference, equal to GeN's (docs/algorithm.md §6). */
@@ -44,6 +50,7 @@ export const REFERENCE_DEFAULTS: Readonly<ReferenceOptions> = Object.freeze({
   calibrationRefits: 0,
   calibrationRefitsOn: 'any',
   risingLoss: 'ignore',
+  slope: 'alternating',
 });
 
 /** Refit period Φ. */
@@ -113,6 +120,9 @@ const axpy = (w: readonly Float64Array[], x: number, d: readonly Float64Array[])
   w.map((wi, i) => wi.map((v, k) => v + x * d[i][k]));
 const allFinite = (xs: readonly Float64Array[]) => xs.every((x) => x.every(Number.isFinite));
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+/** Σ xᵢ·yᵢ over every weight, in float64. */
+const dot = (x: readonly Float64Array[], y: readonly Float64Array[]) =>
+  x.reduce((s, xi, i) => xi.reduce((t, v, k) => t + v * y[i][k], s), 0);
 
 /**
  * The reference GeN. Per step, on the current batch's objective f (docs/algorithm.md §2):
@@ -232,13 +242,23 @@ export class ReferenceGeN {
       // A concave fit whose slope at the start is downhill: the loss fell faster than linearly over
       // the probed span, so the lr grows as after an insignificant fit (negativeCurvature 'grow').
       const fitAt = (h: number) => {
-        const lm = f.loss(axpy(w, -h, along));
-        const lp = f.loss(axpy(w, h, along));
-        const a = (lm - lp) / (2 * h);
-        const b = (lp - 2 * loss0 + lm) / (h * h);
-        const noise = LOSS_PRECISION * Math.max(Math.abs(lm), Math.abs(loss0), Math.abs(lp));
+        let a: number, b: number, losses: number[];
+        if (this.options.slope === 'alternating' && !this.calibrating) {
+          const x = (Math.floor(this.step / EVERY) % 2 === 0 ? 1 : -1) * h;
+          const lx = f.loss(axpy(w, x, along));
+          a = -dot(g, along);
+          b = (2 * (lx - loss0 + a * x)) / (x * x);
+          losses = [lx];
+        } else {
+          const lm = f.loss(axpy(w, -h, along));
+          const lp = f.loss(axpy(w, h, along));
+          a = (lm - lp) / (2 * h);
+          b = (lp - 2 * loss0 + lm) / (h * h);
+          losses = [lm, lp];
+        }
+        const noise = LOSS_PRECISION * Math.max(Math.abs(loss0), ...losses.map(Math.abs));
         const out = { reason: 'ok', accepted: false, concaveDownhill: false, proposal: NaN };
-        if (![lm, lp, a, b].every(Number.isFinite)) out.reason = 'nonfinite';
+        if (![...losses, a, b].every(Number.isFinite)) out.reason = 'nonfinite';
         else {
           const vsNoise = (name: string, value: number, threshold: number) =>
             margins.push({ name, kind: 'noise', value, threshold, scale: noise });

@@ -65,6 +65,7 @@ function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
   if (options.calibrationRefits !== undefined) given.calibrationRefits = options.calibrationRefits;
   if (options.calibrationRefitsOn !== undefined) given.calibrationRefitsOn = options.calibrationRefitsOn;
   if (options.risingLoss !== undefined) given.risingLoss = options.risingLoss;
+  if (options.slope !== undefined) given.slope = options.slope;
   const opt = new GeN(base, given);
   const read = () => {
     const s = opt.lastStep!;
@@ -110,6 +111,11 @@ const cosine = { horizon: { steps: STEPS, shape: 'cosine' as const } };
 const RUNS: Run[] = [
   { name: 'GeN over SGDW (momentum 0.9), defaults', ...sgdm, options: {} },
   { name: 'GeN over AdamW, defaults', ...adamw, options: {} },
+  // 1.2's default: three probes at every refit (docs/algorithm.md §24). On this least-squares objective L''' = 0, so
+  // the default's one-probe fit is exact too and both rules take the same steps to rounding: these runs check each
+  // rule's decisions and loss evaluations against the reference, not the one-sided fit's bias (gen-gradient-slope).
+  { name: 'GeN over SGDW (momentum 0.9), fitted slope', ...sgdm, options: { slope: 'fitted' } },
+  { name: 'GeN over AdamW, fitted slope', ...adamw, options: { slope: 'fitted' } },
   { name: 'GeN over SGDW (momentum 0.9), cosine horizon', ...sgdm, options: cosine },
   { name: 'GeN over AdamW, cosine horizon', ...adamw, options: cosine },
   { name: 'GeN over SGDW (momentum 0.9), calibrationRefits 4', ...sgdm, options: { calibrationRefits: 4 } },
