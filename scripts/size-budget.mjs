@@ -27,7 +27,9 @@ import { fileURLToPath } from 'node:url';
 // 0.9 raised it to 70 / 22 KiB for reportValidationLoss and validationDecay (0.8 measured 66.4 / 20.2 KiB).
 // The fused ops (src/tfjs/fused-ops.ts: t + s·D and Σ g² as ops a backend may fuse) took everything from 71448 to
 // 72368 B minified (21.1 → 21.4 KiB gzip), over 70 KiB: raised to 71 KiB minified, gzip unchanged.
-export const BUDGET = { minified: 71 * 1024, gzip: 22 * 1024 };
+// 1.3's `slope` option (the curvature-only fit `fitCurvature`, the alternating probes, the probeLoss rule) took it from
+// 72702 to 74322 B minified (21.5 → 22.0 KiB gzip): raised to 73 / 22.5 KiB.
+export const BUDGET = { minified: 73 * 1024, gzip: 22.5 * 1024 };
 /** How much larger `{ GeN, AdamW }` may bundle through the root than from its source files. */
 export const ROOT_OVERHEAD = 0.1;
 

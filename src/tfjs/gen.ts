@@ -33,9 +33,10 @@ import type { NamedTensor } from './types.js';
  * The base optimizer proposes a direction D per unit learning rate (D = −g for SGD). Along it
  * the loss is close to a parabola, L(w + xD) ≈ L₀ − a·x + (b/2)·x², with a = −GᵀD and
  * b = DᵀHD, whose minimiser x* = a/b is the best learning rate for this direction. Every
- * `every` steps GeN measures the loss at a few offsets x (default −lr, 0, +lr; the loss at 0 is
- * the training forward pass, so this costs two extra forward passes and no backward pass),
- * fits the parabola, smooths the proposal into its learning rate, and steps w ← w + lr·D.
+ * `every` steps GeN measures the loss at a few offsets x and fits the parabola: while it calibrates at −lr, 0, +lr
+ * (the loss at 0 is the training forward pass: two extra forward passes, no backward pass), after that at 0 and
+ * one of ±lr in turn, with a = −g·D from the gradient it has (one extra forward pass; option `slope`). It smooths the
+ * proposal into its learning rate and steps w ← w + lr·D.
  * The decisions are made by the pure core (`core/step.ts`); this class only moves tensors.
  *
  * ```ts
