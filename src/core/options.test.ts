@@ -139,7 +139,7 @@ describe('controller options', () => {
     assert.throws(() => resolve({ horizon: { steps: 7, warmUp: '0.1' } }), TypeError);
   });
 
-  test("slope: 'gradient' probes one lr ahead unless probes are given, and may then take two of them", () => {
+  test("the slope is 'alternating' by default; 'gradient' probes one lr ahead unless probes are given", () => {
     assert.equal(resolve({}).slope, 'alternating');
     assert.deepEqual(resolve({ slope: 'gradient' }).probes, [0, 1]);
     assert.deepEqual(resolve({ slope: 'gradient', probes: [-1, 0, 1] }).probes, [-1, 0, 1]);

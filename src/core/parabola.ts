@@ -99,7 +99,7 @@ export function fitParabola(xs: readonly number[], losses: readonly number[], op
 
 /**
  * Fits only the curvature of L(x) ≈ l0 − a·x + (b/2)·x², with the intercept l0 and the slope a known (the step's own
- * loss and the gradient's directional derivative, option `slope: 'gradient'`): with yᵢ = Lᵢ − l0 + a·xᵢ, the
+ * loss and the gradient's directional derivative, option `slope`): with yᵢ = Lᵢ − l0 + a·xᵢ, the
  * least-squares b/2 = Σ yᵢxᵢ² / Σ xᵢ⁴ over the offsets xᵢ ≠ 0 (a point at 0 carries no curvature). One probe at h
  * gives b = 2·(L(h) − l0 + a·h)/h². R² is that of y ≈ (b/2)·x² over those points (1 for one point).
  *

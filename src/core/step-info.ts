@@ -39,8 +39,9 @@ export interface StepInfo {
   r2: number;
   /**
    * The gradient's directional derivative a_g = −g·D along the probed direction, on the step's batch at the current
-   * weights: the slope `a` would equal on a parabola. Measured only for the calibration fits of `slopeCheck:
-   * 'calibration'` (NaN otherwise); a fit whose `a` disagrees with it by more than 2× is refused (`off_parabola`).
+   * weights: the slope `a` would equal on a parabola. Measured at the refits whose fit takes it as its slope
+   * (`slope`: after calibration by default; then `a` is this value) and at the calibration fits of `slopeCheck:
+   * 'calibration'`, where a fit whose `a` disagrees with it by more than 2× is refused (`off_parabola`); NaN otherwise.
    */
   gradientSlope: number;
   /** Offset on the probed axis the proposal is measured from (0 without refit or for the current direction). */
