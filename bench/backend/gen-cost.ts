@@ -93,32 +93,27 @@ interface ModelRow {
 
 // GeN's step as the paper's bound counts it: without the anytime mode's iterate average (one more copy of the
 // parameters and one multiply-add per weight per step, outside the bound).
+/** GeN at each Φ of `--every` with the given slope (the default's when undefined), `suffix` naming the family. */
+const genVariants = (suffix: string, probes: number, slope?: 'fitted' | 'gradient'): Variant[] =>
+  EVERY.map((every) => ({
+    name: `gen${every}${suffix}`,
+    every,
+    probes,
+    make: () =>
+      new GeN(new AdamW(), {
+        every,
+        initialLr: LR,
+        calibrate: false,
+        iterateAverage: null,
+        ...(slope ? { slope } : {}),
+      }),
+  }));
+
 const variantsFor = (): Variant[] => [
   { name: 'base', every: 1, probes: 0, make: () => new AdamW({ lr: LR }) },
-  ...EVERY.map((every) => ({
-    name: `gen${every}`,
-    every,
-    probes: DEFAULT_PROBES,
-    make: () => new GeN(new AdamW(), { every, initialLr: LR, calibrate: false, iterateAverage: null }),
-  })),
-  ...(FITTED
-    ? EVERY.map((every) => ({
-        name: `gen${every}fitted`,
-        every,
-        probes: 2,
-        make: () =>
-          new GeN(new AdamW(), { every, initialLr: LR, calibrate: false, iterateAverage: null, slope: 'fitted' }),
-      }))
-    : []),
-  ...(GRADIENT_SLOPE
-    ? EVERY.map((every) => ({
-        name: `gen${every}slope`,
-        every,
-        probes: 1,
-        make: () =>
-          new GeN(new AdamW(), { every, initialLr: LR, calibrate: false, iterateAverage: null, slope: 'gradient' }),
-      }))
-    : []),
+  ...genVariants('', DEFAULT_PROBES),
+  ...(FITTED ? genVariants('fitted', 2, 'fitted') : []),
+  ...(GRADIENT_SLOPE ? genVariants('slope', 1, 'gradient') : []),
   ...(ANYTIME
     ? [
         {
