@@ -314,7 +314,7 @@ const GRADIENT_SLOPE: GenVariant = {
 
 /**
  * §24's second candidate: the fitted slope while calibrating, then the gradient's slope from one probe on alternating
- * sides (`slope: 'alternating'`).
+ * sides (`slope: 'alternating'`). Adopted: since b405cbb it is the default, so these entries run as `gen-*` do.
  */
 const ALTERNATING_SLOPE: GenVariant = {
   horizon: 'run-length',
