@@ -109,6 +109,15 @@ describe("GeN with the slope from the gradient (slope: 'gradient')", () => {
     p.dispose();
   });
 
+  test('with a probe loss of its own and no slope given, the slope is the fitted one', () => {
+    const p = quadratic().make();
+    const opt = new GeN(new SGDW(), { probeLoss: p.loss });
+    assert.equal(opt.options.slope, 'fitted');
+    assert.equal(new GeN(new SGDW()).options.slope, 'alternating', 'the default without one');
+    opt.dispose();
+    p.dispose();
+  });
+
   test('the option and its probes survive getConfig and fromConfig', () => {
     const opt = new GeN(new AdamW(), { slope: 'gradient' });
     const copy = GeN.fromConfig(GeN, opt.getConfig()) as GeN;
@@ -117,16 +126,27 @@ describe("GeN with the slope from the gradient (slope: 'gradient')", () => {
     [opt, copy].forEach((o) => o.dispose());
   });
 
-  test('many steps leave the tensor count flat', () => {
-    const p = logisticRegression().make();
-    const opt = new GeN(new AdamW(), { slope: 'gradient', every: 1 });
-    let after5 = NaN;
-    for (let s = 0; s < 40; s++) {
-      opt.minimize(p.loss);
-      if (s === 4) after5 = tf.memory().numTensors;
-    }
-    assert.equal(tf.memory().numTensors, after5);
-    opt.dispose();
-    p.dispose();
-  });
+  for (const slope of ['gradient', 'alternating'] as const) {
+    test(`many steps leave no tensor behind, also where probes and steps are not finite (slope ${slope})`, () => {
+      const p = logisticRegression().make();
+      const before = tf.memory().numTensors;
+      const opt = new GeN(new AdamW(), { slope, every: 1 });
+      let calls = 0;
+      // Every 7th evaluation is NaN: training losses and probes alike, so steps are skipped and fits rejected.
+      const f = () => (++calls % 7 === 0 ? (tf.add(p.loss(), NaN) as tf.Scalar) : p.loss());
+      const counts: number[] = [];
+      const reasons = new Set<string>();
+      for (let s = 0; s < 40; s++) {
+        opt.minimize(f);
+        reasons.add(opt.lastStep!.reason);
+        counts.push(tf.memory().numTensors);
+      }
+      assert.ok(reasons.has('nonfinite'), `reasons: ${[...reasons].join(', ')}`);
+      // The count moves only by the held direction (kept or dropped after a skipped step), and never grows.
+      assert.ok(Math.max(...counts.slice(5)) <= Math.max(...counts.slice(0, 5)), `counts ${counts.join(', ')}`);
+      opt.dispose();
+      assert.equal(tf.memory().numTensors, before, 'nothing left after dispose');
+      p.dispose();
+    });
+  }
 });

@@ -103,4 +103,14 @@ describe('finishing a step', () => {
     assert.equal(out.info.reason, 'ok');
     assert.ok(Math.abs(out.info.proposedLr - 0.2) < 1e-9);
   });
+
+  test('a gradient slope that is not finite (a dot product that overflowed) rejects the fit and writes nothing', () => {
+    const o = resolveControllerOptions('test', { initialLr: 0.1, calibrate: false });
+    const s = initialControllerState(o);
+    const plan = planStep(s, o, { closure: true, previousLr: null });
+    const out = finishStep(s, o, plan, { loss: 1, probeLosses: [1, 0.9], gradientSlope: Infinity }, true);
+    assert.equal(out.info.reason, 'nonfinite');
+    assert.equal(out.appliedLr, 0);
+    assert.equal(out.state.lr, 0.05);
+  });
 });
