@@ -119,27 +119,48 @@ async function main(): Promise<void> {
       `state ${s.state}, backend '${s.backend}' (${elapsed()})`,
     );
 
-    await page.click('#start');
-    s = await waitFor(page, (x) => x.step >= 20, 60000);
+    // Start, then Pause while training: Pause must take effect promptly. A whole run can take under a
+    // second on a fast machine, less than Playwright's click takes while frames are busy (CI once saw the
+    // run end before its Pause click landed), so the page clicks its own button: Start, then Pause the
+    // moment step 20 is reached (between two slices of training), timing how long the loop takes to stop.
+    // Resume below is a real click, on an idle page. (A string, not a function: tsx would wrap a
+    // function's inner named closures in a helper the page lacks.)
+    const run = (await page.evaluate(`new Promise((done, fail) => {
+      const api = window.genPlayground;
+      const button = document.querySelector('#start');
+      const started = performance.now();
+      const late = () => performance.now() - started > 60000;
+      function settle(running, t) {
+        if (api.summary().state === 'paused') done({ running, pauseMs: performance.now() - t });
+        else if (late()) fail(new Error('not paused after 60 s'));
+        else setTimeout(() => settle(running, t), 5);
+      }
+      function wait() {
+        const x = api.summary();
+        if (x.state === 'loading' || x.state === 'idle') return late() ? fail(new Error('not started after 60 s')) : void setTimeout(wait, 5);
+        if (x.state !== 'running') return fail(new Error('state ' + x.state + ' at step ' + x.step + ' before the pause'));
+        if (x.step < 20) return void setTimeout(wait, 0);
+        const t = performance.now();
+        button.click();
+        settle(x, t);
+      }
+      button.click();
+      wait();
+    })`)) as { running: PlaygroundSummary; pauseMs: number };
     check(
       'training starts from the Start button',
-      s.state === 'running' && s.step >= 20,
-      `state ${s.state}, step ${s.step}`,
+      run.running.state === 'running' && run.running.step >= 20,
+      `state ${run.running.state}, step ${run.running.step}`,
     );
-
-    // Responsive while training: Pause takes effect promptly, and Resume continues.
-    const before = performance.now();
-    await page.click('#start');
-    s = await waitFor(page, (x) => x.state === 'paused', 5000);
-    const pauseMs = performance.now() - before;
+    s = await summaryOf(page);
     const pausedAt = s.step;
     const tensorsAtPause = s.numTensors;
     await page.waitForTimeout(400);
     const still = (await summaryOf(page)).step;
     check(
       'pause is honoured while training',
-      s.state === 'paused' && still === pausedAt && pauseMs < 3000,
-      `paused at step ${pausedAt} in ${pauseMs.toFixed(0)} ms`,
+      s.state === 'paused' && still === pausedAt && run.pauseMs < 3000,
+      `clicked at step ${run.running.step}, paused at step ${pausedAt} in ${run.pauseMs.toFixed(0)} ms`,
     );
     await page.click('#start');
 
