@@ -109,6 +109,38 @@ describe("GeN with the slope from the gradient (slope: 'gradient')", () => {
     p.dispose();
   });
 
+  test("after calibration a refit reads back one scalar per probe beyond a plain step's readbacks (slope 'alternating')", () => {
+    const p = logisticRegression().make();
+    const opt = new GeN(new AdamW(), { slope: 'alternating', every: 2, horizon: null, iterateAverage: null });
+    const proto = tf.Tensor.prototype as unknown as Record<'dataSync' | 'arraySync', (...a: unknown[]) => unknown>;
+    const original = { dataSync: proto.dataSync, arraySync: proto.arraySync };
+    let reads = 0;
+    for (const k of ['dataSync', 'arraySync'] as const)
+      proto[k] = function (this: unknown, ...a: unknown[]) {
+        reads++;
+        return original[k].apply(this, a);
+      };
+    const plain: number[] = [];
+    const extra: number[] = [];
+    try {
+      for (let s = 0; s < 40; s++) {
+        const before = reads;
+        opt.minimize(p.loss);
+        const info = opt.lastStep!;
+        if (!info.refit) plain.push(reads - before);
+        else if (!info.calibrating) extra.push(reads - before - info.probeOffsets.length + 1);
+      }
+    } finally {
+      Object.assign(proto, original);
+    }
+    assert.ok(plain.length >= 10 && extra.length >= 8, `${plain.length} plain steps, ${extra.length} refits`);
+    // Every plain step reads back the same count, and a refit (offsets 0 and one probe) that count plus one.
+    assert.deepEqual([...new Set(plain)], [plain[0]], `plain steps: ${plain.join(', ')}`);
+    assert.deepEqual([...new Set(extra)], [plain[0]], `refits minus their probes: ${extra.join(', ')}`);
+    opt.dispose();
+    p.dispose();
+  });
+
   test('with a probe loss of its own and no slope given, the slope is the fitted one', () => {
     const p = quadratic().make();
     const opt = new GeN(new SGDW(), { probeLoss: p.loss });

@@ -207,7 +207,16 @@ export class GeN extends tf.Optimizer {
       const { variables, gradients, tape, value } = grads;
       tx.track([value, ...gradients]);
       this.willAverage(variables);
-      const { loss, finite, gradSquares } = readLoss(value, gradients);
+      // The plan needs only GeN's state and the held direction, so it is made before the loss is read: where the fit
+      // takes the gradient's slope along the held direction, that slope rides in the loss's readback (issue 14: one
+      // scalar readback per probe).
+      const held = this.previous.fitting(variables);
+      const reuse = this.options.probeLoss === null;
+      let state = this.state;
+      let plan = planStep(state, this.rule, { closure: true, previousLr: held?.lr ?? null });
+      const slopeNow = reuse && needsGradientSlope(state, this.rule, plan);
+      const early = slopeNow && plan.probed === 'previous' && held ? held.directions : null;
+      const { loss, finite, gradSquares, gradientSlope: earlySlope } = readLoss(value, gradients, early);
       if (!finite) {
         disposeGradients(grads);
         this.nonfinite(tx, variables, loss);
@@ -218,16 +227,11 @@ export class GeN extends tf.Optimizer {
         this.gradScale = nextScale(gradSquares, this.gradScale);
         tx.beforeBaseStep();
         const directions = tx.track(baseDirection(this.base, variables, gradients));
-        const held = this.previous.fitting(variables);
         if (held === null && this.heldRestored) this.refuseRestoredDirection(variables);
         this.heldRestored = false;
-        let state = this.state;
-        let plan = planStep(state, this.rule, { closure: true, previousLr: held?.lr ?? null });
         const along = plan.probed === 'previous' && held ? held.directions : directions;
-        const reuse = this.options.probeLoss === null;
         // The gradient is of the probes' loss only without probeLoss (slopeCheck, slope; docs/algorithm.md §21, §24).
-        const gradientSlope =
-          reuse && needsGradientSlope(state, this.rule, plan) ? gradientSlopeAlong(gradients, along) : NaN;
+        const gradientSlope = early !== null ? earlySlope : slopeNow ? gradientSlopeAlong(gradients, along) : NaN;
         disposeGradients(grads);
         const measure = (offsets: number[]) =>
           offsets.length === 0

@@ -107,24 +107,36 @@ export function lossesAlong(
  * it (Adam's second moment would become ∞ for good, an SGD step would throw the weights to
  * ~1e35 and end the run), so it must not reach the base. With `value` null the loss is NaN and
  * only the gradients are checked. `gradSquares` is Σ‖g‖² (for GeN's spike detector).
+ *
+ * With `along` (a direction known before the base step: GeN's held previous direction), the same
+ * readback also carries the gradient's slope along it, a_g = −Σ g·D ({@link gradientSlopeAlong}),
+ * so a refit that takes the gradient's slope reads back nothing beyond its probes; NaN without.
  */
 export function readLoss(
   value: tf.Scalar | null,
   gradients: readonly tf.Tensor[],
-): { loss: number; finite: boolean; gradSquares: number } {
-  const both = tf.tidy(() => {
+  along: readonly tf.Tensor[] | null = null,
+): { loss: number; finite: boolean; gradSquares: number; gradientSlope: number } {
+  const all = tf.tidy(() => {
     const squares = gradients.map((g) => sumOfSquares(g));
     const check = squares.length > 0 ? tf.addN(squares) : tf.scalar(0);
-    return tf.stack([value ?? tf.scalar(0), check]);
+    const read: tf.Tensor[] = [value ?? tf.scalar(0), check];
+    if (along !== null) read.push(dotAlong(gradients, along));
+    return tf.stack(read);
   });
-  const [loss, check] = both.dataSync() as Float32Array;
-  both.dispose();
+  const [loss, check, dot] = all.dataSync() as Float32Array;
+  all.dispose();
   return {
     loss: value ? loss : NaN,
     finite: Number.isFinite(value ? loss : 0) && Number.isFinite(check),
     gradSquares: check,
+    gradientSlope: along !== null ? -dot : NaN,
   };
 }
+
+/** Σ g·D over the variables, as a scalar tensor (call inside a tidy). */
+const dotAlong = (gradients: readonly tf.Tensor[], directions: readonly tf.Tensor[]) =>
+  gradients.length > 0 ? tf.addN(gradients.map((g, i) => tf.sum(tf.mul(g, directions[i])))) : tf.scalar(0);
 
 /**
  * The directional derivative of the loss along D from its gradients at the same weights, in the fit's convention:
@@ -132,7 +144,7 @@ export function readLoss(
  * fitted slope with it (src/core/controller.ts, `slopeAgrees`).
  */
 export function gradientSlopeAlong(gradients: readonly tf.Tensor[], directions: readonly tf.Tensor[]): number {
-  const dot = tf.tidy(() => tf.addN(gradients.map((g, i) => tf.sum(tf.mul(g, directions[i])))));
+  const dot = tf.tidy(() => dotAlong(gradients, directions));
   const value = dot.dataSync()[0];
   dot.dispose();
   return -value;

@@ -1,5 +1,5 @@
-// GeN's per-step finiteness check (src/tfjs/probe.ts `readLoss`): Σ‖g‖² and the loss in one readback,
-// on `cpu` and on `wasm` with our kernels. A gradient whose square overflows float32 counts as not
+// GeN's per-step finiteness check (src/tfjs/probe.ts `readLoss`): Σ‖g‖², the loss and, given a direction, the
+// gradient's slope along it in one readback, on `cpu` and on `wasm` with our kernels. A gradient whose square overflows float32 counts as not
 // finite (no optimizer can use it: docs/reliability.md).
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,9 +12,11 @@ before(bothBackends);
 function run(
   loss: number | null,
   gradients: number[][],
-): { loss: number; finite: boolean; gradSquares: number; readbacks: number } {
+  along: number[][] | null = null,
+): { loss: number; finite: boolean; gradSquares: number; gradientSlope: number; readbacks: number } {
   const value = loss === null ? null : tf.scalar(loss);
   const gs = gradients.map((g) => tf.tensor1d(g));
+  const ds = along?.map((d) => tf.tensor1d(d)) ?? null;
   const proto = tf.Tensor.prototype;
   const real = proto.dataSync;
   let readbacks = 0;
@@ -23,10 +25,10 @@ function run(
     return real.call(this);
   } as typeof real;
   try {
-    return { ...readLoss(value as tf.Scalar | null, gs), readbacks };
+    return { ...readLoss(value as tf.Scalar | null, gs, ds), readbacks };
   } finally {
     proto.dataSync = real;
-    tf.dispose([...(value ? [value] : []), ...gs]);
+    tf.dispose([...(value ? [value] : []), ...gs, ...(ds ?? [])]);
   }
 }
 
@@ -39,7 +41,21 @@ for (const backend of ['cpu', 'wasm']) {
         [1, -2, 3],
         [0.5, 2],
       ]);
-      assert.deepEqual(r, { loss: 1.25, finite: true, gradSquares: 18.25, readbacks: 1 });
+      assert.deepEqual(r, { loss: 1.25, finite: true, gradSquares: 18.25, gradientSlope: NaN, readbacks: 1 });
+    });
+
+    test("with a direction, the gradient's slope a_g = −Σ g·D comes in the same readback, exactly", () => {
+      const grads = [
+        [1, -2, 3],
+        [0.5, 2],
+      ];
+      const along = [
+        [2, 1, -1],
+        [4, 0.25],
+      ];
+      // Σ g·D = (2 − 2 − 3) + (2 + 0.5) = −0.5
+      const r = run(1.25, grads, along);
+      assert.deepEqual(r, { loss: 1.25, finite: true, gradSquares: 18.25, gradientSlope: 0.5, readbacks: 1 });
     });
 
     test('a NaN, +∞ or −∞ entry in any gradient is not finite', () => {
