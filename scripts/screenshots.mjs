@@ -1,8 +1,9 @@
 // `npm run screenshots`: regenerates the README's images from committed inputs.
 // - docs/overview-<task>.png: the report's overview figure of each task, from the committed results
 //   (docs/results/full.jsonl.gz), rendered in Node (Vega-Lite → SVG → resvg), no browser;
-// - docs/playground.png: the playground after a 200-step run (GeN over SGD-momentum, the same base at
-//   a fixed lr, Prodigy), built with Vite, served on 127.0.0.1 and shot in headless Chromium.
+// - docs/playground.png: the playground after a run of the page's default length, 600 steps (GeN over
+//   SGD-momentum, the same base at a fixed lr, Prodigy), built with Vite, served on 127.0.0.1 and shot in
+//   headless Chromium.
 //
 //   node --import tsx scripts/screenshots.mjs [--no-playground] [--from FILE]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,7 @@ async function playground() {
       viewport: { width: 1360, height: 760 },
     });
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${origin}/?steps=200&peer=prodigy&autostart=1`);
+    await page.goto(`${origin}/?peer=prodigy&autostart=1`);
     const end = Date.now() + 180_000;
     let state = '';
     while (Date.now() < end) {

@@ -26,7 +26,8 @@ const { values } = parseArgs({
   options: {
     'no-build': { type: 'boolean', default: false },
     dev: { type: 'boolean', default: false },
-    steps: { type: 'string', default: '200' },
+    // The page's own default length (playground/index.html), so the screenshot is the session a user gets.
+    steps: { type: 'string', default: '600' },
     base: { type: 'string', default: 'sgdm' },
     report: { type: 'string', default: 'on' },
     'keep-screenshot': { type: 'boolean', default: false },
