@@ -323,6 +323,17 @@ const ALTERNATING_SLOPE: GenVariant = {
   tag: ' (one probe on alternating sides after calibration, the slope from the gradient)',
 };
 
+/**
+ * §25: what an insignificant fit does after calibration (`insignificantCurvature`), with the run length (`anytime`
+ * false) or without it; the defaults otherwise, 20 validation reports.
+ */
+const INSIGNIFICANT = (rule: 'hold' | 'grow-if-downhill', anytime: boolean): GenVariant => ({
+  horizon: anytime ? 'none' : 'run-length',
+  validationReports: DEFAULT_REPORTS,
+  options: { insignificantCurvature: rule },
+  tag: rule === 'hold' ? ' (an insignificant fit holds the lr)' : ' (an insignificant fit grows the lr only downhill)',
+});
+
 /** Development-task experiments on GeN's rules (docs/algorithm.md): entry suffix and variant. */
 const EXPERIMENTS: readonly [string, GenVariant][] = [
   ['hold', { options: { rejection: 'hold' }, tag: ' (hold on rejection)' }],
@@ -460,6 +471,11 @@ const EXPERIMENTS: readonly [string, GenVariant][] = [
   // §24: one probe per refit, the slope from the gradient; its initial-lr runs are `gen-*-gslope-lr0` below.
   ['gslope', GRADIENT_SLOPE],
   ['galt', ALTERNATING_SLOPE],
+  // §25: insignificant fits after calibration hold the lr, or grow it only downhill; initial lrs `gen-*-i*-lr0` below.
+  ['ihold', INSIGNIFICANT('hold', false)],
+  ['ihold-anytime', INSIGNIFICANT('hold', true)],
+  ['idown', INSIGNIFICANT('grow-if-downhill', false)],
+  ['idown-anytime', INSIGNIFICANT('grow-if-downhill', true)],
   // The official probe protocol alone: the current direction on the next batch (§22's addendum, after a14e528).
   [
     'pilot-nextcur',
@@ -501,6 +517,10 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   lr0Entry('gen-sgd-gslope-lr0', 'sgd', GRADIENT_SLOPE),
   lr0Entry('gen-adamw-galt-lr0', 'adamw', ALTERNATING_SLOPE),
   lr0Entry('gen-sgd-galt-lr0', 'sgd', ALTERNATING_SLOPE),
+  lr0Entry('gen-adamw-ihold-lr0', 'adamw', INSIGNIFICANT('hold', false)),
+  lr0Entry('gen-sgd-ihold-lr0', 'sgd', INSIGNIFICANT('hold', false)),
+  lr0Entry('gen-adamw-idown-lr0', 'adamw', INSIGNIFICANT('grow-if-downhill', false)),
+  lr0Entry('gen-sgd-idown-lr0', 'sgd', INSIGNIFICANT('grow-if-downhill', false)),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),

@@ -449,6 +449,52 @@ describe('the learning-rate controller', () => {
     });
   });
 
+  describe('an insignificant fit after calibration (insignificantCurvature)', () => {
+    const flat = rejected('insignificant', false);
+    const descending = rejected('insignificant', true);
+    const grown = 0.1 * (0.9 + 0.1 * 2);
+
+    test("by default ('grow') raises the lr ×(γ + (1 − γ)·hi), downhill or flat", () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9 });
+      for (const acc of [flat, descending]) {
+        const d = decideRefit(initialControllerState(o), o, acc);
+        assert.ok(Math.abs(d.state.lr - grown) < 1e-15, `lr ${d.state.lr}`);
+      }
+    });
+
+    test("with 'hold' leaves the lr unchanged, downhill or flat, and still steps", () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9, insignificantCurvature: 'hold' });
+      for (const acc of [flat, descending]) {
+        const d = decideRefit(initialControllerState(o), o, acc);
+        assert.equal(d.state.lr, 0.1);
+        assert.equal(d.stepLr, 0.1);
+        assert.equal(d.skipUpdate, false);
+        assert.equal(d.reason, 'insignificant');
+      }
+    });
+
+    test("with 'grow-if-downhill' grows on a downhill slope and holds on a flat one", () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9, insignificantCurvature: 'grow-if-downhill' });
+      const s0 = initialControllerState(o);
+      assert.ok(Math.abs(decideRefit(s0, o, descending).state.lr - grown) < 1e-15);
+      assert.equal(decideRefit(s0, o, flat).state.lr, 0.1);
+    });
+
+    test('under every rule still jumps ×10 while calibrating', () => {
+      for (const insignificantCurvature of ['grow', 'hold', 'grow-if-downhill'] as const) {
+        const o = resolveControllerOptions('test', { initialLr: 1e-3, insignificantCurvature });
+        const d = decideRefit(initialControllerState(o), o, flat);
+        assert.ok(Math.abs(d.state.lr - 1e-2) < 1e-15, `${insignificantCurvature}: lr ${d.state.lr}`);
+      }
+    });
+
+    test('a concave downhill fit grows the lr whatever the rule for insignificant ones', () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9, insignificantCurvature: 'hold' });
+      const d = decideRefit(initialControllerState(o), o, rejected('nonconvex', true));
+      assert.ok(Math.abs(d.state.lr - grown) < 1e-15);
+    });
+  });
+
   describe("averaging 'geometric'", () => {
     const geo = (o: Partial<ControllerOptions> = {}) =>
       opts({ initialLr: 0.1, smoothing: 0.9, averaging: 'geometric', ...o });

@@ -224,9 +224,17 @@ export interface RefitDecision {
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
-/** Whether a fit grows the lr: an insignificant one, or a downhill nonconvex one under negativeCurvature 'grow'. */
-const growsLr = (acc: Acceptance, o: ControllerOptions) =>
-  acc.reason === 'insignificant' || (acc.reason === 'nonconvex' && acc.downhill && o.negativeCurvature === 'grow');
+/**
+ * Whether a fit grows the lr: an insignificant one (after calibration only under insignificantCurvature 'grow', or
+ * 'grow-if-downhill' with a downhill slope), or a downhill nonconvex one under negativeCurvature 'grow'.
+ */
+function growsLr(acc: Acceptance, o: ControllerOptions, calibrating: boolean): boolean {
+  if (acc.reason === 'insignificant') {
+    const rule = o.insignificantCurvature;
+    return calibrating || rule === 'grow' || (rule === 'grow-if-downhill' && acc.downhill);
+  }
+  return acc.reason === 'nonconvex' && acc.downhill && o.negativeCurvature === 'grow';
+}
 
 /** Where calibration would land the lr from an accepted proposal: c·x* ÷ W. */
 const calibrationTarget = (s: ControllerState, acc: Acceptance, o: ControllerOptions) =>
@@ -266,7 +274,7 @@ export function retryCalibration(
     const target = calibrationTarget(s, acc, o);
     if (inCalibrationBand(target, lr, o) || (target > lr && !increases)) return null;
     next = clamp(target, lr / CALIBRATION_JUMP, lr * CALIBRATION_JUMP);
-  } else if (growsLr(acc, o) && increases) {
+  } else if (growsLr(acc, o, true) && increases) {
     next = lr * CALIBRATION_JUMP;
   } else {
     return null;
@@ -289,7 +297,8 @@ function smoother(g: number, averaging: AveragingRule): (lr: number, target: num
  * Normal mode, with band [lo, hi] = clip and γ = smoothing:
  *   accepted       lr ← γ·lr + (1 − γ)·clamp(x*, lo·lr, hi·lr)
  *   insignificant  lr ← γ·lr + (1 − γ)·hi·lr      (probe further out next time; also a downhill
- *                  nonconvex fit with negativeCurvature 'grow')
+ *                  nonconvex fit with negativeCurvature 'grow'); with insignificantCurvature 'hold',
+ *                  or 'grow-if-downhill' and a slope that is not downhill, lr unchanged
  *   accepted uses the target c·x* with c = stepFactor (default 1.5), or 1 while stepFactorGate 'validation'
  *                  (the default) is closed: always so in a run that reports no validation loss
  *   shape failure  lr ← γ·lr + (1 − γ)·lo·lr      (gentle back-off: not_descent, nonconvex, poor_fit;
@@ -311,7 +320,7 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
   let reason: StepReason = acc.reason;
   let calibrating = s.calibrating;
   let skipUpdate = false;
-  const grows = growsLr(acc, o);
+  const grows = growsLr(acc, o, s.calibrating);
 
   if (s.calibrating) {
     if (acc.accepted) {
@@ -344,7 +353,8 @@ export function decideRefit(s: ControllerState, o: ControllerOptions, acc: Accep
     } else if (acc.reason === 'nonfinite') {
       next = lr / 2;
       skipUpdate = true;
-    } else if (o.rejection === 'hold') {
+    } else if (acc.reason === 'insignificant' || o.rejection === 'hold') {
+      // An insignificant fit that does not grow the lr measured nothing either way: the lr holds.
       next = lr;
     } else {
       next = smooth(lr, (o.clip ? lo : DEFAULT_BAND[0]) * lr);
@@ -393,7 +403,7 @@ export function refusesSlope(
   gradientSlope: number,
 ): boolean {
   if (o.slopeCheck !== 'calibration' || !s.calibrating) return false;
-  if (!acc.accepted && (!growsLr(acc, o) || acc.reason === 'insignificant')) return false;
+  if (!acc.accepted && (!growsLr(acc, o, true) || acc.reason === 'insignificant')) return false;
   return !slopeAgrees(a, gradientSlope);
 }
 

@@ -26,6 +26,11 @@ describe('controller options', () => {
       /GeN: option 'negativeCurvature' must be one of 'grow', 'reject'; got "halve"/,
     ],
     [
+      'an insignificantCurvature outside the list',
+      { insignificantCurvature: 'shrink' },
+      /GeN: option 'insignificantCurvature' must be one of 'grow', 'hold', 'grow-if-downhill'; got "shrink"/,
+    ],
+    [
       'an averaging outside the list',
       { averaging: 'harmonic' },
       /GeN: option 'averaging' must be one of 'arithmetic', 'geometric'; got "harmonic"/,

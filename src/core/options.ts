@@ -200,6 +200,16 @@ export interface ControllerOptions {
    */
   negativeCurvature: NegativeCurvatureRule;
   /**
+   * What an `insignificant` fit (its curvature below the loss's float32 noise over the probed span) does to the lr
+   * after calibration; while calibrating it always grows the lr ×10, the scale is not found yet. `grow`: lr ← γ·lr +
+   * (1 − γ)·clip[1]·lr (×1.1 at the defaults), so the next probes look further out (gen-optim 1.3's rule); `hold`: the
+   * lr is unchanged; `grow-if-downhill`: it grows only when the slope over the span is downhill by more than the noise
+   * (`downhill` of the acceptance rule), else holds. Once the loss along the direction is flat to float32, as at a
+   * minimum that the data do not pin down further, `grow` raises the lr at every refit with nothing measured to
+   * support the longer step, until a step blows up (docs/algorithm.md §25). Default `grow`.
+   */
+  insignificantCurvature: InsignificantCurvatureRule;
+  /**
    * How the smoothing averages the lr with its target (the clipped proposal, or hi·lr / lo·lr).
    * `arithmetic`: lr ← γ·lr + (1 − γ)·target (the paper's and the official code's EMA);
    * `geometric`: lr ← lr^γ · target^(1 − γ), the same EMA on log lr. With the clip band [½, 2]
@@ -306,6 +316,9 @@ export type CalibrationRefitRule = 'decrease' | 'any';
 /** What a downhill fit with negative curvature does: see {@link ControllerOptions.negativeCurvature}. */
 export type NegativeCurvatureRule = 'grow' | 'reject';
 
+/** What an insignificant fit does after calibration: see {@link ControllerOptions.insignificantCurvature}. */
+export type InsignificantCurvatureRule = 'grow' | 'hold' | 'grow-if-downhill';
+
 /** What a rejected fit does: see {@link ControllerOptions.rejection}. */
 export type RejectionRule = 'back-off' | 'hold';
 
@@ -336,6 +349,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   stepFactor: 1.5,
   rejection: 'back-off',
   negativeCurvature: 'grow',
+  insignificantCurvature: 'grow',
   risingLoss: 'ignore',
   validationDecay: null,
   stepFactorGate: 'validation',
@@ -447,6 +461,7 @@ export function resolveControllerOptions(
   checkNumber(owner, 'stepFactor', o.stepFactor, { min: 0, minExclusive: true, max: 2, maxExclusive: true });
   checkOneOf(owner, 'rejection', o.rejection, ['back-off', 'hold']);
   checkOneOf(owner, 'negativeCurvature', o.negativeCurvature, ['grow', 'reject']);
+  checkOneOf(owner, 'insignificantCurvature', o.insignificantCurvature, ['grow', 'hold', 'grow-if-downhill']);
   checkOneOf(owner, 'risingLoss', o.risingLoss, ['ignore', 'hold']);
   o.validationDecay = resolveValidationDecay(owner, o.validationDecay as unknown);
   checkOneOf(owner, 'stepFactorGate', o.stepFactorGate, ['always', 'validation']);

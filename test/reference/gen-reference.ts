@@ -39,6 +39,11 @@ export interface ReferenceOptions {
    * from the float64 gradient, b = 2·(L(x) − L₀ + a·x)/x². 'fitted': three probes always. Default 'alternating'.
    */
   slope: 'fitted' | 'alternating';
+  /**
+   * What an insignificant fit does after calibration: 'grow' (×(γ + (1 − γ)·2)), 'hold' (lr unchanged), or
+   * 'grow-if-downhill' (grows when (a − b·start)·h > 2δ, else holds). Default 'grow'.
+   */
+  insignificantCurvature: 'grow' | 'hold' | 'grow-if-downhill';
 }
 
 /** Defaults of the reference, equal to GeN's (docs/algorithm.md §6). */
@@ -51,6 +56,7 @@ export const REFERENCE_DEFAULTS: Readonly<ReferenceOptions> = Object.freeze({
   calibrationRefitsOn: 'any',
   risingLoss: 'ignore',
   slope: 'alternating',
+  insignificantCurvature: 'grow',
 });
 
 /** Refit period Φ. */
@@ -136,7 +142,9 @@ const dot = (x: readonly Float64Array[], y: readonly Float64Array[]) =>
  *    L(x) = f(w + x·P), with L(0) = L₀. Fit a = (L₋ − L₊)/(2h), b = (L₊ − 2L₀ + L₋)/h².
  * 4. Accept (δ = 32·2⁻²³·max|Lᵢ|): |b|h² ≤ 4δ → `not_descent` if −a·h > 2δ else `insignificant`;
  *    b ≤ 0 → `nonconvex`; a − b·start ≤ 0 → `not_descent`; else the proposal x* = a/b − start.
- *    A `nonconvex` fit with (a − b·start)·h > 2δ (downhill) grows the lr like an `insignificant` one.
+ *    A `nonconvex` fit with (a − b·start)·h > 2δ (downhill) grows the lr like an `insignificant` one; after
+ *    calibration an `insignificant` one grows it only under `insignificantCurvature` 'grow' (or 'grow-if-downhill'
+ *    with a downhill slope), else the lr holds.
  *    While calibrating, with `calibrationRefits` R > 0: a fit whose target x* ÷ W lies outside
  *    [½, 2]·lr moves lr to clamp(x* ÷ W, lr/10, 10·lr), one that grows the lr moves it ×10, and the
  *    probes are taken again at the new h, same w, same batch, up to R times; the last fit decides.
@@ -257,7 +265,7 @@ export class ReferenceGeN {
           losses = [lm, lp];
         }
         const noise = LOSS_PRECISION * Math.max(Math.abs(loss0), ...losses.map(Math.abs));
-        const out = { reason: 'ok', accepted: false, concaveDownhill: false, proposal: NaN };
+        const out = { reason: 'ok', accepted: false, concaveDownhill: false, downhill: false, proposal: NaN };
         if (![...losses, a, b].every(Number.isFinite)) out.reason = 'nonfinite';
         else {
           const vsNoise = (name: string, value: number, threshold: number) =>
@@ -266,6 +274,10 @@ export class ReferenceGeN {
           if (Math.abs(b) * h * h <= 4 * noise) {
             vsNoise('−a·h vs 2δ', -a * h, 2 * noise);
             out.reason = -a * h > 2 * noise ? 'not_descent' : 'insignificant';
+            if (this.options.insignificantCurvature === 'grow-if-downhill') {
+              vsNoise('(a − b·start)·h vs 2δ (insignificant)', (a - b * start) * h, 2 * noise);
+              out.downhill = (a - b * start) * h > 2 * noise;
+            }
           } else if (b <= 0) {
             out.reason = 'nonconvex';
             vsNoise('(a − b·start)·h vs 2δ', (a - b * start) * h, 2 * noise);
@@ -308,6 +320,8 @@ export class ReferenceGeN {
       }
       ({ reason, proposal } = fit);
       const { accepted, concaveDownhill } = fit;
+      const rule = this.options.insignificantCurvature;
+      const insignificantGrows = rule === 'grow' || (rule === 'grow-if-downhill' && fit.downhill);
       const lr = this.lr;
       let next: number;
       if (this.calibrating) {
@@ -336,9 +350,11 @@ export class ReferenceGeN {
         held = this.holds() && clipped > lr;
         if (held) vsLr('x* vs lr (held)', proposal, lr);
         next = SMOOTHING * lr + (1 - SMOOTHING) * (held ? lr : clipped);
-      } else if (reason === 'insignificant' || concaveDownhill) {
+      } else if ((reason === 'insignificant' && insignificantGrows) || concaveDownhill) {
         held = this.holds();
         next = SMOOTHING * lr + (1 - SMOOTHING) * (held ? lr : CLIP_HI * lr);
+      } else if (reason === 'insignificant') {
+        next = lr;
       } else if (reason === 'nonfinite') {
         next = lr / 2;
         skipUpdate = true;

@@ -66,6 +66,7 @@ function tfjsGeN(base: tf.Optimizer, options: Partial<ReferenceOptions>) {
   if (options.calibrationRefitsOn !== undefined) given.calibrationRefitsOn = options.calibrationRefitsOn;
   if (options.risingLoss !== undefined) given.risingLoss = options.risingLoss;
   if (options.slope !== undefined) given.slope = options.slope;
+  if (options.insignificantCurvature !== undefined) given.insignificantCurvature = options.insignificantCurvature;
   const opt = new GeN(base, given);
   const read = () => {
     const s = opt.lastStep!;
@@ -116,6 +117,12 @@ const RUNS: Run[] = [
   // rule's decisions and loss evaluations against the reference, not the one-sided fit's bias (gen-gradient-slope).
   { name: 'GeN over SGDW (momentum 0.9), fitted slope', ...sgdm, options: { slope: 'fitted' } },
   { name: 'GeN over AdamW, fitted slope', ...adamw, options: { slope: 'fitted' } },
+  {
+    name: "GeN over SGDW (momentum 0.9), insignificantCurvature 'hold'",
+    ...sgdm,
+    options: { insignificantCurvature: 'hold' },
+  },
+  { name: "GeN over AdamW, insignificantCurvature 'hold'", ...adamw, options: { insignificantCurvature: 'hold' } },
   { name: 'GeN over SGDW (momentum 0.9), cosine horizon', ...sgdm, options: cosine },
   { name: 'GeN over AdamW, cosine horizon', ...adamw, options: cosine },
   { name: 'GeN over SGDW (momentum 0.9), calibrationRefits 4', ...sgdm, options: { calibrationRefits: 4 } },
