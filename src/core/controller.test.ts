@@ -71,7 +71,7 @@ describe('the learning-rate controller', () => {
 
   test('grows the lr (and with it the probe distance) when the curvature is insignificant', () => {
     const o = opts({ initialLr: 0.1, smoothing: 0 });
-    const d = decideRefit(initialControllerState(o), o, rejected('insignificant'));
+    const d = decideRefit(initialControllerState(o), o, rejected('insignificant', true));
     assert.ok(Math.abs(d.state.lr - 0.2) < 1e-15);
     assert.equal(d.skipUpdate, false);
   });
@@ -419,7 +419,7 @@ describe('the learning-rate controller', () => {
       const o = opts({ initialLr: 0.1, smoothing: 0.9 });
       const s0 = initialControllerState(o);
       const grown = decideRefit(s0, o, concaveDownhill);
-      assert.equal(grown.state.lr, decideRefit(s0, o, rejected('insignificant')).state.lr);
+      assert.equal(grown.state.lr, decideRefit(s0, o, rejected('insignificant', true)).state.lr);
       assert.ok(Math.abs(grown.state.lr - 0.1 * (0.9 + 0.1 * 2)) < 1e-15, `lr ${grown.state.lr}`);
       assert.equal(grown.reason, 'nonconvex');
       assert.equal(grown.accepted, false);
@@ -454,12 +454,20 @@ describe('the learning-rate controller', () => {
     const descending = rejected('insignificant', true);
     const grown = 0.1 * (0.9 + 0.1 * 2);
 
-    test("by default ('grow') raises the lr ×(γ + (1 − γ)·hi), downhill or flat", () => {
-      const o = opts({ initialLr: 0.1, smoothing: 0.9 });
+    test("with 'grow' (1.3's rule) raises the lr ×(γ + (1 − γ)·hi), downhill or flat", () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9, insignificantCurvature: 'grow' });
       for (const acc of [flat, descending]) {
         const d = decideRefit(initialControllerState(o), o, acc);
         assert.ok(Math.abs(d.state.lr - grown) < 1e-15, `lr ${d.state.lr}`);
       }
+    });
+
+    test("by default ('grow-if-downhill', since 1.4) grows on a downhill slope and holds on a flat one", () => {
+      const o = opts({ initialLr: 0.1, smoothing: 0.9 });
+      assert.equal(o.insignificantCurvature, 'grow-if-downhill');
+      const s0 = initialControllerState(o);
+      assert.ok(Math.abs(decideRefit(s0, o, descending).state.lr - grown) < 1e-15);
+      assert.equal(decideRefit(s0, o, flat).state.lr, 0.1);
     });
 
     test("with 'hold' leaves the lr unchanged, downhill or flat, and still steps", () => {
@@ -518,7 +526,7 @@ describe('the learning-rate controller', () => {
     test('grows on insignificant and backs off on a rejected fit by the same factors', () => {
       const o = geo();
       const s0 = initialControllerState(o);
-      assert.ok(close(decideRefit(s0, o, rejected('insignificant')).state.lr, 0.1 * Math.pow(2, 0.1)));
+      assert.ok(close(decideRefit(s0, o, rejected('insignificant', true)).state.lr, 0.1 * Math.pow(2, 0.1)));
       assert.ok(close(decideRefit(s0, o, rejected('not_descent')).state.lr, 0.1 * Math.pow(2, -0.1)));
       assert.equal(decideRefit(s0, geo({ rejection: 'hold' }), rejected('not_descent')).state.lr, 0.1);
       assert.equal(decideRefit(s0, o, rejected('nonfinite')).state.lr, 0.05);
@@ -577,9 +585,9 @@ describe('the loss trend (risingLoss)', () => {
 
   test("'hold': an insignificant or downhill nonconvex fit leaves the lr as it is while the loss rises; rejections back off as before", () => {
     const o = opts({ initialLr: 0.1, risingLoss: 'hold' });
-    assert.equal(decideRefit(trending(o, true), o, rejected('insignificant')).state.lr, 0.1);
+    assert.equal(decideRefit(trending(o, true), o, rejected('insignificant', true)).state.lr, 0.1);
     assert.equal(decideRefit(trending(o, true), o, rejected('nonconvex', true)).state.lr, 0.1);
-    assert.ok(decideRefit(trending(o, false), o, rejected('insignificant')).state.lr > 0.1);
+    assert.ok(decideRefit(trending(o, false), o, rejected('insignificant', true)).state.lr > 0.1);
     assert.ok(decideRefit(trending(o, true), o, rejected('not_descent')).state.lr < 0.1);
   });
 

@@ -206,7 +206,8 @@ export interface ControllerOptions {
    * lr is unchanged; `grow-if-downhill`: it grows only when the slope over the span is downhill by more than the noise
    * (`downhill` of the acceptance rule), else holds. Once the loss along the direction is flat to float32, as at a
    * minimum that the data do not pin down further, `grow` raises the lr at every refit with nothing measured to
-   * support the longer step, until a step blows up (docs/algorithm.md §25). Default `grow`.
+   * support the longer step, until a step blows up (docs/algorithm.md §25). Default `grow-if-downhill` (since 1.4,
+   * chosen on the development tasks: §25).
    */
   insignificantCurvature: InsignificantCurvatureRule;
   /**
@@ -349,7 +350,7 @@ export const CONTROLLER_DEFAULTS: Readonly<ControllerOptions> = Object.freeze({
   stepFactor: 1.5,
   rejection: 'back-off',
   negativeCurvature: 'grow',
-  insignificantCurvature: 'grow',
+  insignificantCurvature: 'grow-if-downhill',
   risingLoss: 'ignore',
   validationDecay: null,
   stepFactorGate: 'validation',

@@ -41,7 +41,7 @@ export interface ReferenceOptions {
   slope: 'fitted' | 'alternating';
   /**
    * What an insignificant fit does after calibration: 'grow' (×(γ + (1 − γ)·2)), 'hold' (lr unchanged), or
-   * 'grow-if-downhill' (grows when (a − b·start)·h > 2δ, else holds). Default 'grow'.
+   * 'grow-if-downhill' (grows when (a − b·start)·h > 2δ, else holds). Default 'grow-if-downhill'.
    */
   insignificantCurvature: 'grow' | 'hold' | 'grow-if-downhill';
 }
@@ -56,7 +56,7 @@ export const REFERENCE_DEFAULTS: Readonly<ReferenceOptions> = Object.freeze({
   calibrationRefitsOn: 'any',
   risingLoss: 'ignore',
   slope: 'alternating',
-  insignificantCurvature: 'grow',
+  insignificantCurvature: 'grow-if-downhill',
 });
 
 /** Refit period Φ. */
