@@ -29,7 +29,9 @@ import { fileURLToPath } from 'node:url';
 // 72368 B minified (21.1 → 21.4 KiB gzip), over 70 KiB: raised to 71 KiB minified, gzip unchanged.
 // 1.3's `slope` option (the curvature-only fit `fitCurvature`, the alternating probes, the probeLoss rule) took it from
 // 72702 to 74322 B minified (21.5 → 22.0 KiB gzip): raised to 73 / 22.5 KiB.
-export const BUDGET = { minified: 73 * 1024, gzip: 22.5 * 1024 };
+// 1.4's `insignificantCurvature` option and the gradient's slope in the loss's readback took it to 74805 B
+// (22.2 KiB gzip), over 73 KiB: raised to 74 KiB minified, gzip unchanged.
+export const BUDGET = { minified: 74 * 1024, gzip: 22.5 * 1024 };
 /** How much larger `{ GeN, AdamW }` may bundle through the root than from its source files. */
 export const ROOT_OVERHEAD = 0.1;
 
