@@ -481,13 +481,6 @@ describe('the learning-rate controller', () => {
       }
     });
 
-    test("with 'grow-if-downhill' grows on a downhill slope and holds on a flat one", () => {
-      const o = opts({ initialLr: 0.1, smoothing: 0.9, insignificantCurvature: 'grow-if-downhill' });
-      const s0 = initialControllerState(o);
-      assert.ok(Math.abs(decideRefit(s0, o, descending).state.lr - grown) < 1e-15);
-      assert.equal(decideRefit(s0, o, flat).state.lr, 0.1);
-    });
-
     test('under every rule still jumps ×10 while calibrating', () => {
       for (const insignificantCurvature of ['grow', 'hold', 'grow-if-downhill'] as const) {
         const o = resolveControllerOptions('test', { initialLr: 1e-3, insignificantCurvature });
