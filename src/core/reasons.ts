@@ -10,7 +10,8 @@
  *   directional derivative disagreed by more than 2×: the probes spanned more than the parabola; the update was
  *   skipped and the lr divided by 10.
  * - `insignificant`: the curvature was within float32 rounding noise of the loss: the probes were
- *   too close together to measure it, so the learning rate (and with it the probe distance) grows.
+ *   too close together to measure it, so the learning rate (and with it the probe distance) grows while
+ *   calibrating and, after calibration, if the slope is downhill; on a flat fit it holds (`insignificantCurvature`).
  * - `nonfinite`: a loss or gradient was NaN or infinite (or a gradient so large that its square
  *   overflows float32); the step was skipped, nothing was written.
  * - `rolled_back`: as `nonfinite`, and the loss overflowed (±∞) right after a step whose direction
