@@ -271,6 +271,32 @@ describe('the tfjs GeN steps exactly as the float64 reference', () => {
     ['SGDW (momentum 0.9)', sgdm],
     ['AdamW', adamw],
   ] as const) {
+    for (const rule of ['grow-if-downhill', 'grow'] as const) {
+      test(`GeN over ${name}, insignificantCurvature '${rule}', on flat fits: the same steps, and the rule acts`, (t) => {
+        // From step 20 on the loss carries a constant 1e6: δ (32 ulps of the loss) grows to ~4, far above what the
+        // probes' losses differ by, so every later fit is insignificant and flat (slope and curvature within δ).
+        const lossOffset = (k: number) => (k >= 20 ? 1e6 : 0);
+        const steps = runBoth(
+          { name: `flat ${name}`, ...base, options: { insignificantCurvature: rule }, lossOffset },
+          t,
+        );
+        const flat = steps.filter((s) => s.refit && !s.calibrating && s.step >= 20);
+        assert.ok(flat.length >= 5, `refits after step 20: ${flat.length}`);
+        for (const s of flat) {
+          assert.equal(s.reason, 'insignificant', `step ${s.step}`);
+          const before = steps[s.step - 1].smoothedLr;
+          if (rule === 'grow')
+            assert.ok(Math.abs(s.smoothedLr / before - WARM_UP_FACTOR) < 1e-12, `step ${s.step}: grows`);
+          else assert.equal(s.smoothedLr, before, `step ${s.step}: holds`);
+        }
+      });
+    }
+  }
+
+  for (const [name, base] of [
+    ['SGDW (momentum 0.9)', sgdm],
+    ['AdamW', adamw],
+  ] as const) {
     test(`GeN over ${name} with risingLoss 'hold': the same steps, and the hold acts`, (t) => {
       // From step 20 on the loss carries a constant 30: the gradients are the same, the loss averages see a loss
       // that rose, and the fast one passes the slow one a few steps later, while the fits still propose increases.
