@@ -1,11 +1,12 @@
 // GEMM throughput on the benchmark models' own products: this backend's `tf.matMul` on 1 and 2
-// threads against OpenBLAS sgemm (bench/backend/gemm_ref.py: Debian's numpy on
-// libopenblas0-pthread, the BLAS Debian's PyTorch uses) on 1 and 2 threads, in one run:
+// threads, with the plain and the relaxed-SIMD build of our kernels (`setupBackend({ relaxedSimd })`:
+// the GEMM's multiply-adds fused), against OpenBLAS sgemm (bench/backend/gemm_ref.py: Debian's numpy
+// on libopenblas0-pthread, the BLAS Debian's PyTorch uses) on 1 and 2 threads, in one run:
 //
 //   npx tsx bench/backend/gemm-profile.ts [--rounds 3] [--reps 11]
 //
-// Each round runs four child processes one after the other (ours ×1 thread, ours ×2 threads,
-// OpenBLAS ×1, ×2; the order rotates between rounds so that none always runs first); each child
+// Each round runs six child processes one after the other (ours ×1 thread, ×2 threads, each plain and
+// relaxed, OpenBLAS ×1, ×2; the order rotates between rounds so that none always runs first); each child
 // reports the median ms of each product (a sample repeats the product until it takes ≥ 20 ms,
 // after 3 untimed priming calls). The table gives the median over rounds, as GFLOP/s (2·b·m·k·n / t).
 // Ours includes tfjs-core's dispatch per call, as in training. Prints a Markdown table and writes
@@ -85,8 +86,8 @@ function timeProduct(f: () => void): number {
   return median(ms);
 }
 
-async function worker(threads: number): Promise<void> {
-  const report = await setupBackend({ backend: 'wasm', threads });
+async function worker(threads: number, relaxed: boolean): Promise<void> {
+  const report = await setupBackend({ backend: 'wasm', threads, relaxedSimd: relaxed ? 'on' : 'off' });
   for (const s of GEMM_SHAPES) {
     const batched = (r: number, c: number) => (s.batch > 1 ? [s.batch, r, c] : [r, c]);
     const a = tf.randomUniform(s.transA ? batched(s.k, s.m) : batched(s.m, s.k));
@@ -97,7 +98,7 @@ async function worker(threads: number): Promise<void> {
   }
 }
 
-type Source = 'ours' | 'openblas';
+type Source = 'ours' | 'ours relaxed' | 'openblas';
 interface Child {
   source: Source;
   threads: number;
@@ -105,10 +106,19 @@ interface Child {
 
 function runChild(c: Child): Record<string, number> {
   const r =
-    c.source === 'ours'
-      ? spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--worker', String(c.threads), ...args], {
-          encoding: 'utf8',
-        })
+    c.source !== 'openblas'
+      ? spawnSync(
+          process.execPath,
+          [
+            ...process.execArgv,
+            process.argv[1],
+            '--worker',
+            String(c.threads),
+            ...(c.source === 'ours relaxed' ? ['--relaxed'] : []),
+            ...args,
+          ],
+          { encoding: 'utf8' },
+        )
       : spawnSync(process.env.PYTHON ?? '/usr/bin/python3', ['bench/backend/gemm_ref.py'], {
           encoding: 'utf8',
           input: JSON.stringify({ shapes: GEMM_SHAPES, reps: REPS, priming: PRIMING }),
@@ -125,10 +135,12 @@ function runChild(c: Child): Record<string, number> {
 
 async function main(): Promise<void> {
   const w = argValue('--worker');
-  if (w !== undefined) return worker(Number(w));
+  if (w !== undefined) return worker(Number(w), args.includes('--relaxed'));
   const children: Child[] = [
     { source: 'ours', threads: 1 },
+    { source: 'ours relaxed', threads: 1 },
     { source: 'ours', threads: 2 },
+    { source: 'ours relaxed', threads: 2 },
     { source: 'openblas', threads: 1 },
     { source: 'openblas', threads: 2 },
   ];
@@ -150,14 +162,16 @@ async function main(): Promise<void> {
   });
   const f = (x: number) => x.toFixed(1);
   const table = [
-    '| product | b×m×k×n | ours 1 thread | ours 2 threads | OpenBLAS 1 thread | OpenBLAS 2 threads | ours ÷ OpenBLAS, 1 thread | ours 2 ÷ OpenBLAS 2 |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| product | b×m×k×n | ours 1 thread | ours relaxed 1 thread | ours 2 threads | ours relaxed 2 threads | OpenBLAS 1 thread | OpenBLAS 2 threads | relaxed ÷ plain, 1 thread | ours ÷ OpenBLAS, 1 thread (plain / relaxed) | ours 2 ÷ OpenBLAS 2 (plain / relaxed) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => {
       const x = r.gflops;
       const dims = `${r.batch > 1 ? `${r.batch}×` : ''}${r.m}×${r.k}×${r.n}${r.transA ? ' (Aᵀ)' : ''}${r.transB ? ' (Bᵀ)' : ''}`;
       return (
-        `| ${r.name} | ${dims} | ${f(x['ours×1'])} | ${f(x['ours×2'])} | ${f(x['openblas×1'])} | ${f(x['openblas×2'])} | ` +
-        `${(x['ours×1'] / x['openblas×1']).toFixed(2)} | ${(x['ours×2'] / x['openblas×2']).toFixed(2)} |`
+        `| ${r.name} | ${dims} | ${f(x['ours×1'])} | ${f(x['ours relaxed×1'])} | ${f(x['ours×2'])} | ${f(x['ours relaxed×2'])} | ` +
+        `${f(x['openblas×1'])} | ${f(x['openblas×2'])} | ${(x['ours relaxed×1'] / x['ours×1']).toFixed(2)} | ` +
+        `${(x['ours×1'] / x['openblas×1']).toFixed(2)} / ${(x['ours relaxed×1'] / x['openblas×1']).toFixed(2)} | ` +
+        `${(x['ours×2'] / x['openblas×2']).toFixed(2)} / ${(x['ours relaxed×2'] / x['openblas×2']).toFixed(2)} |`
       );
     }),
   ];

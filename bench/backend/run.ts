@@ -1,7 +1,9 @@
 // Backend benchmark: ms per training step and per forward pass of the benchmark models on
 // cpu (only with --cpu: it is very slow), stock wasm and this project's patched wasm.
 //
-//   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN] [--threads 2] [--pytorch]
+//   npx tsx bench/backend/run.ts [--quick] [--cpu] [--only MLP,CNN] [--threads 2] [--relaxed-simd on] [--pytorch]
+//
+// --relaxed-simd passes `setupBackend({ relaxedSimd })` ('auto' by default: the plain build in Node 20).
 //
 // --pytorch also times the same models in PyTorch (bench/backend/pytorch_ref.py, run with
 // $PYTHON or /usr/bin/python3: Debian's python3-torch + libopenblas0-pthread, 2 threads)
@@ -27,6 +29,8 @@ const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
 const threadsArg = args.indexOf('--threads');
 const THREADS = threadsArg >= 0 ? Number(args[threadsArg + 1]) : 1;
 const withPytorch = args.includes('--pytorch');
+const relaxedArg = args.indexOf('--relaxed-simd');
+const RELAXED = relaxedArg >= 0 ? (args[relaxedArg + 1] as 'auto' | 'on' | 'off') : 'auto';
 /** Untimed calls of each function before the timed ones (kernel compilation, caches, allocator). */
 const PRIMING_CALLS = quick ? 1 : 3;
 const REPS = quick ? 3 : 11;
@@ -160,9 +164,10 @@ const fmt = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const names = Object.keys(BENCHMARK_MODELS).filter((m) => only === undefined || only.includes(m));
+  const report = await setupBackend({ backend: 'wasm', threads: THREADS, relaxedSimd: RELAXED });
   const suffix = THREADS > 1 ? `, ${THREADS} threads` : '';
-  const variants: Variant[] = [...(withCpu ? ['cpu'] : []), `wasm stock${suffix}`, `wasm patched${suffix}`];
-  const report = await setupBackend({ backend: 'wasm', threads: THREADS });
+  const relaxed = report.relaxedSimd === true ? ', relaxed SIMD' : '';
+  const variants: Variant[] = [...(withCpu ? ['cpu'] : []), `wasm stock${suffix}`, `wasm patched${suffix}${relaxed}`];
   for (const variant of variants) {
     if (variant === 'cpu') await setupBackend({ backend: 'cpu' });
     else {
@@ -225,11 +230,11 @@ async function main(): Promise<void> {
   ];
   const env =
     `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), tfjs ${tf.version.tfjs}, ` +
-    `wasm SIMD ${report.simd}, XNNPACK threads ${report.threads}, GEMM threads ${report.gemmThreads}; ${PRIMING_CALLS} priming call${PRIMING_CALLS > 1 ? 's' : ''}, median of ${REPS} (cpu: 1 priming call, 1 run)`;
+    `wasm SIMD ${report.simd}, relaxed SIMD ${report.relaxedSimd}, XNNPACK threads ${report.threads}, GEMM threads ${report.gemmThreads}; ${PRIMING_CALLS} priming call${PRIMING_CALLS > 1 ? 's' : ''}, median of ${REPS} (cpu: 1 priming call, 1 run)`;
   process.stdout.write(`\n${lines.join('\n')}\n\n${goals.join('\n')}\n${env}\n`);
 
   mkdirSync('results', { recursive: true });
-  const tag = THREADS > 1 ? `-threads${THREADS}` : '';
+  const tag = (THREADS > 1 ? `-threads${THREADS}` : '') + (report.relaxedSimd === true ? '-relaxed' : '');
   writeFileSync(
     `results/backend-bench${tag}.json`,
     JSON.stringify(
@@ -239,7 +244,7 @@ async function main(): Promise<void> {
     ) + '\n',
   );
   const md = [
-    `## Backend benchmark, ${THREADS} thread${THREADS > 1 ? 's' : ''}`,
+    `## Backend benchmark, ${THREADS} thread${THREADS > 1 ? 's' : ''}${relaxed}`,
     '',
     `Produced by \`npx tsx bench/backend/run.ts ${args.join(' ')}\`.trim() on ${new Date().toISOString().slice(0, 10)}. ${env}.`,
     'Train = Adam(1e-3) `minimize` + loss readback; forward = loss only, no tape; forward and train runs alternate. The machine is shared: read ratios within one run, not absolute times.',
@@ -257,7 +262,7 @@ async function main(): Promise<void> {
     .replace('`.trim()', '`');
   // Single- and multi-threaded runs share one Markdown file, one section each.
   const mdPath = 'docs/backend-bench.md';
-  const section = `<!-- threads=${THREADS} -->`;
+  const section = `<!-- threads=${THREADS}${relaxed ? ' relaxed' : ''} -->`;
   const previous = existsSync(mdPath) ? readFileSync(mdPath, 'utf8').split(/(?=<!-- threads=)/) : [];
   const kept = previous.filter((p) => p.startsWith('<!-- threads=') && !p.startsWith(section));
   writeFileSync(mdPath, [...kept, `${section}\n${md}`].sort().join('\n'));

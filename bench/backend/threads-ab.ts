@@ -1,17 +1,19 @@
-// 1 against 2 threads (`setupBackend({ threads })`) in one run: the convolution kernels of the
-// CNN's second layer and the four benchmark models' training and forward steps.
+// Two backend set-ups in one run: the convolution kernels of the CNN's second layer and the four
+// benchmark models' training and forward steps. By default 1 against 2 threads (`setupBackend({
+// threads })`); with `--compare relaxed-simd`, the plain against the relaxed-SIMD build of our
+// kernels (`relaxedSimd: 'off'` against `'on'`, the GEMM's multiply-adds fused), on `--threads` threads.
 //
-//   npx tsx bench/backend/threads-ab.ts [--rounds 3] [--reps 11] [--only MLP,CNN]
+//   npx tsx bench/backend/threads-ab.ts [--compare threads|relaxed-simd] [--threads 1] [--rounds 3] [--reps 11] [--only MLP,CNN]
 //
-// The thread count is fixed when `wasm` initialises, so each measurement is a child process;
-// rounds alternate 1, 2, 2, 1, … threads. Each child reports medians of `reps` after 3 untimed
-// priming calls; the table gives the median over rounds and the ratio 2 threads ÷ 1 thread.
-// (GEMM products on 1 and 2 threads: bench/backend/gemm-profile.ts.) Writes results/threads-ab.json.
+// Both are fixed when `wasm` initialises, so each measurement is a child process; rounds alternate
+// A, B, B, A, …. Each child reports medians of `reps` after 3 untimed priming calls; the table gives
+// the median over rounds and the ratio B ÷ A. (GEMM products: bench/backend/gemm-profile.ts.)
+// Writes results/threads-ab.json (or results/relaxed-simd-ab.json).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import { setupBackend } from '../../src/backend/index.js';
+import { setupBackend, type SetupBackendOptions } from '../../src/backend/index.js';
 import { median } from '../stats.js';
 import { BENCHMARK_MODELS } from './models.js';
 import { args, argValue } from './cli-args.js';
@@ -20,6 +22,22 @@ const ROUNDS = Number(argValue('--rounds') ?? 3);
 const REPS = Number(argValue('--reps') ?? 11);
 const ONLY = (argValue('--only') ?? Object.keys(BENCHMARK_MODELS).join(',')).split(',');
 const PRIMING = 3;
+const COMPARE = argValue('--compare') ?? 'threads';
+if (COMPARE !== 'threads' && COMPARE !== 'relaxed-simd') {
+  throw new Error(`--compare must be 'threads' or 'relaxed-simd'; got '${COMPARE}'`);
+}
+const THREADS = Number(argValue('--threads') ?? 1);
+/** The two set-ups compared, A then B, with their column headings. */
+const ARMS: ReadonlyArray<{ label: string; options: SetupBackendOptions }> =
+  COMPARE === 'threads'
+    ? [
+        { label: '1 thread', options: { threads: 1 } },
+        { label: '2 threads', options: { threads: 2 } },
+      ]
+    : [
+        { label: 'plain', options: { threads: THREADS, relaxedSimd: 'off' } },
+        { label: 'relaxed SIMD', options: { threads: THREADS, relaxedSimd: 'on' } },
+      ];
 const log = (s: string) => process.stderr.write(s + '\n');
 
 function medianMs(f: () => void): number {
@@ -50,8 +68,8 @@ function convKernels(out: Record<string, number>): void {
   tf.dispose([x, w, dy]);
 }
 
-async function worker(threads: number): Promise<void> {
-  await setupBackend({ backend: 'wasm', threads });
+async function worker(arm: number): Promise<void> {
+  await setupBackend({ backend: 'wasm', ...ARMS[arm].options });
   const out: Record<string, number> = {};
   convKernels(out);
   for (const name of ONLY) {
@@ -72,43 +90,41 @@ async function worker(threads: number): Promise<void> {
 async function main(): Promise<void> {
   const w = argValue('--worker');
   if (w !== undefined) return worker(Number(w));
-  const samples: Record<number, Record<string, number[]>> = { 1: {}, 2: {} };
+  const samples: Array<Record<string, number[]>> = [{}, {}];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const threads of round % 2 === 0 ? [1, 2] : [2, 1]) {
-      log(`… round ${round + 1}/${ROUNDS}, ${threads} thread${threads > 1 ? 's' : ''}`);
-      const r = spawnSync(
-        process.execPath,
-        [...process.execArgv, process.argv[1], '--worker', String(threads), ...args],
-        {
-          encoding: 'utf8',
-        },
-      );
-      if (r.status !== 0) throw new Error(`threads ${threads}: ${(r.stderr || '').trim().split('\n').pop()}`);
+    for (const arm of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      log(`… round ${round + 1}/${ROUNDS}, ${ARMS[arm].label}`);
+      const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--worker', String(arm), ...args], {
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`${ARMS[arm].label}: ${(r.stderr || '').trim().split('\n').pop()}`);
       const got = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
-      for (const [k, ms] of Object.entries(got)) (samples[threads][k] ??= []).push(ms);
+      for (const [k, ms] of Object.entries(got)) (samples[arm][k] ??= []).push(ms);
     }
   }
-  const rows = Object.keys(samples[1]).map((k) => {
-    const one = median(samples[1][k]);
-    const two = median(samples[2][k]);
-    return { what: k, oneMs: one, twoMs: two, ratio: two / one };
+  const rows = Object.keys(samples[0]).map((k) => {
+    const a = median(samples[0][k]);
+    const b = median(samples[1][k]);
+    return { what: k, aMs: a, bMs: b, ratio: b / a };
   });
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const [A, B] = ARMS.map((a) => a.label);
   const table = [
-    '| kernel or step | 1 thread ms | 2 threads ms | 2 ÷ 1 |',
+    `| kernel or step | ${A} ms | ${B} ms | ${B} ÷ ${A} |`,
     '|---|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.what} | ${f(r.oneMs)} | ${f(r.twoMs)} | ${r.ratio.toFixed(2)} |`),
+    ...rows.map((r) => `| ${r.what} | ${f(r.aMs)} | ${f(r.bMs)} | ${r.ratio.toFixed(2)} |`),
   ];
-  const env = `tfjs ${tf.version.tfjs}; ${ROUNDS} rounds, medians of ${REPS} after ${PRIMING} priming calls; load average at the end ${loadavg()
+  const env = `tfjs ${tf.version.tfjs}; ${COMPARE === 'relaxed-simd' ? `${THREADS} thread${THREADS > 1 ? 's' : ''}; ` : ''}${ROUNDS} rounds, medians of ${REPS} after ${PRIMING} priming calls; load average at the end ${loadavg()
     .map((x) => x.toFixed(1))
     .join(' / ')} (2 cores)`;
   process.stdout.write(`\n${table.join('\n')}\n${env}\n`);
   mkdirSync('results', { recursive: true });
+  const file = COMPARE === 'threads' ? 'results/threads-ab.json' : 'results/relaxed-simd-ab.json';
   writeFileSync(
-    'results/threads-ab.json',
-    JSON.stringify({ date: new Date().toISOString(), env, rows }, null, 2) + '\n',
+    file,
+    JSON.stringify({ date: new Date().toISOString(), env, compare: COMPARE, arms: [A, B], rows }, null, 2) + '\n',
   );
-  log('wrote results/threads-ab.json');
+  log(`wrote ${file}`);
 }
 
 await main();

@@ -5,7 +5,13 @@
  */
 import { setup, type BackendReport, type SetupOptions } from './setup.js';
 
-export { BACKEND_CHOICES, type BackendChoice, type SetupBackendOptions } from './options.js';
+export {
+  BACKEND_CHOICES,
+  RELAXED_SIMD_CHOICES,
+  type BackendChoice,
+  type RelaxedSimdChoice,
+  type SetupBackendOptions,
+} from './options.js';
 export { activeWasmKernels, registerWasmKernels, unregisterWasmKernels, WASM_KERNEL_NAMES } from './wasm-kernels.js';
 export type { BackendReport, SetupOptions } from './setup.js';
 export { WASM_FILES, type WasmPaths } from './wasm-paths.js';

@@ -13,15 +13,22 @@
  */
 import { wasmDistFolder } from './node-paths.js';
 import { startGemmWorkers } from './node-gemm-workers.js';
+import { enableRelaxedSimd } from './node-relaxed-simd.js';
 import { prepareThreadedWasm, unrefWasmWorkers } from './node-threads.js';
 import { setup, type BackendReport, type SetupOptions } from './setup.js';
 
-export { BACKEND_CHOICES, type BackendChoice, type SetupBackendOptions } from './options.js';
+export {
+  BACKEND_CHOICES,
+  RELAXED_SIMD_CHOICES,
+  type BackendChoice,
+  type RelaxedSimdChoice,
+  type SetupBackendOptions,
+} from './options.js';
 export { activeWasmKernels, registerWasmKernels, unregisterWasmKernels, WASM_KERNEL_NAMES } from './wasm-kernels.js';
 export type { BackendReport, SetupOptions } from './setup.js';
 export { WASM_FILES, type WasmPaths } from './wasm-paths.js';
 
-const NODE = { wasmDistFolder, prepareThreadedWasm, unrefWasmWorkers, startGemmWorkers };
+const NODE = { wasmDistFolder, prepareThreadedWasm, unrefWasmWorkers, startGemmWorkers, enableRelaxedSimd };
 
 /**
  * Selects and initialises a backend, completing `wasm` with this project's kernels.
@@ -33,6 +40,7 @@ const NODE = { wasmDistFolder, prepareThreadedWasm, unrefWasmWorkers, startGemmW
  *   `wasm`: also when `@tensorflow/tfjs-backend-wasm` is missing or its version differs from
  *   tfjs-core's, naming the package to install).
  * - `patchKernels: false` leaves the stock `wasm` kernels alone (for comparisons).
+ * - `relaxedSimd`: our kernels' build with fused multiply-adds in the GEMM (see {@link SetupBackendOptions}).
  * - `wasmPaths`: where a bundled page serves the `.wasm` binaries (see {@link SetupOptions}).
  */
 export function setupBackend(options?: SetupOptions): Promise<BackendReport> {

@@ -5,6 +5,10 @@ import { resolveOptions, type OptionRule } from '../core/validate.js';
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu', 'webgl', 'webgpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
+/** Values of {@link SetupBackendOptions.relaxedSimd}. */
+export const RELAXED_SIMD_CHOICES = ['auto', 'on', 'off'] as const;
+export type RelaxedSimdChoice = (typeof RELAXED_SIMD_CHOICES)[number];
+
 export interface SetupBackendOptions {
   /**
    * Which backend to use. `'auto'` (default): in Node `tensorflow` (tfjs-node) when it can be
@@ -22,6 +26,24 @@ export interface SetupBackendOptions {
    * before `wasm` first initialises in the process.
    */
   threads?: number;
+  /**
+   * Whether this project's kernels use their relaxed-SIMD build, whose matrix product (every dense
+   * layer, the conv gradients, attention, the recurrent products) computes each multiply-add as one
+   * fused instruction where the CPU has one (x86 FMA3, Arm): 1.2–1.3× its throughput on the
+   * benchmark's shapes (docs/backend.md, "Fused multiply-add"). Products then round once per
+   * multiply-add instead of twice, so results differ from the plain build's in the last bits
+   * (deterministic on one machine). Every other kernel rounds as in the plain build.
+   * - `'auto'` (default): where the engine accepts WebAssembly relaxed SIMD as it is configured
+   *   (V8 enables it from 11.4: Chrome 114, Node 21); in Node 20 that needs V8's flag, so there
+   *   `'auto'` keeps the plain build unless the process was started with
+   *   `--experimental-wasm-relaxed-simd`.
+   * - `'on'`: also in Node 20, by setting that V8 flag for the process before compiling (it only
+   *   enables the instructions); fails with an error where the engine still refuses the build.
+   * - `'off'`: the plain build everywhere, whose results are the same bits on every engine.
+   *
+   * Fixed for the process by the first call that starts our kernels.
+   */
+  relaxedSimd?: RelaxedSimdChoice;
 }
 
 export type ResolvedBackendOptions = Required<SetupBackendOptions>;
@@ -31,18 +53,21 @@ export const BACKEND_DEFAULTS: Readonly<ResolvedBackendOptions> = Object.freeze(
   backend: 'auto',
   patchKernels: true,
   threads: 1,
+  relaxedSimd: 'auto',
 });
 
 const BACKEND_RULES: { readonly [K in keyof ResolvedBackendOptions]: OptionRule } = {
   backend: { kind: 'oneOf', values: BACKEND_CHOICES },
   patchKernels: { kind: 'boolean' },
   threads: { kind: 'number', integer: true, min: 1, max: 8 },
+  relaxedSimd: { kind: 'oneOf', values: RELAXED_SIMD_CHOICES },
 };
 
 /**
  * The options with defaults filled in.
  * @throws {TypeError} not an object, an unknown option, or a value of the wrong type.
- * @throws {RangeError} a backend name not in {@link BACKEND_CHOICES}, or threads not an integer in 1..8.
+ * @throws {RangeError} a backend name not in {@link BACKEND_CHOICES}, threads not an integer in 1..8, or
+ *   relaxedSimd not one of {@link RELAXED_SIMD_CHOICES}.
  */
 export function resolveBackendOptions(options: SetupBackendOptions | undefined): Readonly<ResolvedBackendOptions> {
   return resolveOptions('setupBackend', options, BACKEND_DEFAULTS, BACKEND_RULES);

@@ -6,9 +6,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { isPlainObject } from '../core/validate.js';
-import { resolveBackendOptions, type SetupBackendOptions } from './options.js';
+import { resolveBackendOptions, type RelaxedSimdChoice, type SetupBackendOptions } from './options.js';
 import { activeWasmKernels, registerWasmKernels } from './wasm-kernels.js';
-import { attachGemmWorkers, gemmThreads, prepareSimd, sharedSimdModule } from './kernels/simd.js';
+import {
+  attachGemmWorkers,
+  gemmThreads,
+  prepareSimd,
+  relaxedSimdInUse,
+  relaxedSimdSupported,
+  sharedSimdModule,
+  simdBuildFixed,
+  useRelaxedSimd,
+} from './kernels/simd.js';
 import { wasmMemory, type WasmBackend } from './kernels/heap.js';
 import { checkWasmPaths, type WasmPaths } from './wasm-paths.js';
 
@@ -27,6 +36,11 @@ export interface BackendReport {
    * workers; `threads` with threaded wasm in Node, else 1); `null` for other backends.
    */
   gemmThreads: number | null;
+  /**
+   * Whether this project's kernels run their relaxed-SIMD build (the GEMM's multiply-adds fused;
+   * option `relaxedSimd`); `null` for other backends.
+   */
+  relaxedSimd: boolean | null;
 }
 
 /** Options of `setupBackend`: {@link SetupBackendOptions} and where a page serves the `.wasm` files. */
@@ -47,6 +61,8 @@ export interface NodeSupport {
   prepareThreadedWasm(xnnpackThreads: number, wasmDist: string): Promise<() => void>;
   unrefWasmWorkers(): void;
   startGemmWorkers(module: WebAssembly.Module, memory: WebAssembly.Memory, count: number): Promise<Int32Array>;
+  /** Turns on V8's WebAssembly relaxed SIMD for the process (a no-op where it is on already). */
+  enableRelaxedSimd(): Promise<void>;
 }
 
 const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -61,22 +77,25 @@ export function isNode(): boolean {
 /** See `setupBackend` in index.ts. */
 export async function setup(options: SetupOptions | undefined, node: NodeSupport | null): Promise<BackendReport> {
   const { wasmPaths: paths, ...rest } = isPlainObject(options) ? (options as SetupOptions) : {};
-  const { backend, patchKernels, threads } = resolveBackendOptions(isPlainObject(options) ? rest : options);
+  const { backend, patchKernels, threads, relaxedSimd } = resolveBackendOptions(
+    isPlainObject(options) ? rest : options,
+  );
   const wasmPaths = checkWasmPaths(paths ?? null);
   const inNode = node !== null && isNode();
   if (backend === 'auto' && inNode) {
     if (await tryTfjsNode()) return report();
-    await useWasm(patchKernels, threads, wasmPaths, node);
+    await useWasm(patchKernels, threads, relaxedSimd, wasmPaths, node);
   } else if (backend === 'auto') {
     // tfjs may pick wasm: it must know where the binaries are before it tries.
     if (wasmPaths !== null && tf.findBackendFactory('wasm') != null) setPaths(await importWasm(), wasmPaths);
     await tf.ready();
     if (tf.getBackend() === 'wasm' && patchKernels) {
+      await chooseSimdBuild(relaxedSimd, null);
       registerWasmKernels();
       await prepareSimd();
     }
   } else if (backend === 'wasm') {
-    await useWasm(patchKernels, threads, wasmPaths, inNode ? node : null);
+    await useWasm(patchKernels, threads, relaxedSimd, wasmPaths, inNode ? node : null);
   } else if (backend === 'cpu') {
     await import('@tensorflow/tfjs-backend-cpu');
     await select('cpu');
@@ -125,9 +144,40 @@ async function importWasm(): Promise<typeof import('@tensorflow/tfjs-backend-was
   return wasm;
 }
 
+/**
+ * Picks the plain or the relaxed-SIMD build of our kernels for `choice` (options.ts,
+ * `relaxedSimd`), turning V8's flag on first for `'on'` in Node. Once a kernel has run the build is
+ * fixed: `'auto'` then keeps it, and a `'on'` or `'off'` that asks for the other one is refused.
+ * @throws {Error} `'on'` where the engine refuses the relaxed build, or an explicit choice that
+ *   differs from the build this process already runs.
+ */
+async function chooseSimdBuild(choice: RelaxedSimdChoice, node: NodeSupport | null): Promise<void> {
+  const build = (relaxed: boolean) => (relaxed ? "the relaxed-SIMD build ('on')" : "the plain build ('off')");
+  if (simdBuildFixed()) {
+    if (choice !== 'auto' && (choice === 'on') !== relaxedSimdInUse()) {
+      throw new Error(
+        `setupBackend: option 'relaxedSimd' is '${choice}', but this process's kernels already run ` +
+          `${build(relaxedSimdInUse())}; the build is fixed by the first setupBackend call that starts them`,
+      );
+    }
+    return;
+  }
+  if (choice === 'on' && node !== null && !relaxedSimdSupported()) await node.enableRelaxedSimd();
+  const supported = choice !== 'off' && relaxedSimdSupported();
+  if (choice === 'on' && !supported) {
+    throw new Error(
+      `setupBackend: option 'relaxedSimd' is 'on', but this engine does not accept WebAssembly relaxed SIMD` +
+        (node === null ? ' (outside Node its flag cannot be set from here)' : " even with V8's flag set") +
+        `; use 'auto' (the plain build where relaxed SIMD is missing) or 'off'`,
+    );
+  }
+  useRelaxedSimd(supported);
+}
+
 async function useWasm(
   patchKernels: boolean,
   threads: number,
+  relaxedSimd: RelaxedSimdChoice,
   wasmPaths: WasmPaths | null,
   node: NodeSupport | null,
 ): Promise<void> {
@@ -145,6 +195,7 @@ async function useWasm(
       restore = await node.prepareThreadedWasm(patchKernels ? 1 : threads, folder);
   }
   if (patchKernels) {
+    await chooseSimdBuild(relaxedSimd, node);
     registerWasmKernels();
     await prepareSimd(); // compiles our SIMD loops asynchronously (browsers refuse large synchronous compiles)
   }
@@ -200,9 +251,19 @@ async function select(name: string, hint = ''): Promise<void> {
 
 async function report(): Promise<BackendReport> {
   const name = tf.getBackend();
-  if (name !== 'wasm') return { backend: name, kernels: [], threads: null, simd: null, gemmThreads: null };
+  if (name !== 'wasm') {
+    return { backend: name, kernels: [], threads: null, simd: null, gemmThreads: null, relaxedSimd: null };
+  }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
   const gemm = gemmThreads(tf.backend() as unknown as WasmBackend);
-  return { backend: name, kernels: activeWasmKernels(), threads: wasm.getThreadsCount(), simd, gemmThreads: gemm };
+  const kernels = activeWasmKernels();
+  return {
+    backend: name,
+    kernels,
+    threads: wasm.getThreadsCount(),
+    simd,
+    gemmThreads: gemm,
+    relaxedSimd: kernels.length > 0 && relaxedSimdInUse(),
+  };
 }

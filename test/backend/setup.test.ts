@@ -9,6 +9,7 @@ import {
   unregisterWasmKernels,
   WASM_KERNEL_NAMES,
 } from '../../src/backend/index.js';
+import { relaxedSimdSupported } from '../../src/backend/kernels/simd.js';
 
 test('in Node without tfjs-node, setupBackend picks wasm with SIMD and all our kernels', async () => {
   const report = await setupBackend();
@@ -17,6 +18,11 @@ test('in Node without tfjs-node, setupBackend picks wasm with SIMD and all our k
   assert.equal(report.simd, true);
   assert.equal(report.threads, 1);
   assert.equal(report.gemmThreads, 1, 'threads: 1 (the default) starts no GEMM worker');
+  assert.equal(
+    report.relaxedSimd,
+    relaxedSimdSupported(),
+    "'auto': the relaxed build exactly where the engine accepts it",
+  );
   assert.deepEqual([...report.kernels].sort(), [...WASM_KERNEL_NAMES].sort());
   for (const name of ['Conv2DBackpropFilter', 'UnsortedSegmentSum', 'MaxPoolGrad', 'BatchMatMul']) {
     assert.ok(report.kernels.includes(name), name);
@@ -42,9 +48,29 @@ test('patchKernels: false gives the stock wasm backend, and patching again resto
   assert.deepEqual(activeWasmKernels(), patched.kernels);
 });
 
+test("the build of the kernels is fixed by the first call: 'auto' keeps it, the other one is refused", async () => {
+  const first = await setupBackend({ backend: 'wasm' });
+  tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync()); // a kernel runs: the build is fixed
+  assert.equal((await setupBackend({ backend: 'wasm', relaxedSimd: 'auto' })).relaxedSimd, first.relaxedSimd);
+  const other = first.relaxedSimd ? 'off' : 'on';
+  await assert.rejects(setupBackend({ backend: 'wasm', relaxedSimd: other }), {
+    message:
+      `setupBackend: option 'relaxedSimd' is '${other}', but this process's kernels already run ` +
+      `${first.relaxedSimd ? "the relaxed-SIMD build ('on')" : "the plain build ('off')"}; the build is fixed by the ` +
+      'first setupBackend call that starts them',
+  });
+});
+
 test('an explicit cpu choice is honoured and reports no wasm details', async () => {
   const report = await setupBackend({ backend: 'cpu' });
-  assert.deepEqual(report, { backend: 'cpu', kernels: [], threads: null, simd: null, gemmThreads: null });
+  assert.deepEqual(report, {
+    backend: 'cpu',
+    kernels: [],
+    threads: null,
+    simd: null,
+    gemmThreads: null,
+    relaxedSimd: null,
+  });
   await setupBackend({ backend: 'wasm' });
 });
 
@@ -60,7 +86,11 @@ test('bad options are refused with the option, the value and what is allowed', a
   });
   await assert.rejects(setupBackend({ workers: 2 } as never), {
     name: 'TypeError',
-    message: "setupBackend: unknown option 'workers'. Allowed options: backend, patchKernels, threads.",
+    message: "setupBackend: unknown option 'workers'. Allowed options: backend, patchKernels, threads, relaxedSimd.",
+  });
+  await assert.rejects(setupBackend({ relaxedSimd: true as never }), {
+    name: 'TypeError',
+    message: "setupBackend: option 'relaxedSimd' must be one of 'auto', 'on', 'off'; got true.",
   });
   await assert.rejects(setupBackend(42 as never), {
     name: 'TypeError',

@@ -6,17 +6,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../src/backend/index.js';
 import { onWasmAndCpu, rand, REL_TOL, worstRelError } from './helpers.js';
-import {
-  DONE,
-  INDEX_BITS,
-  NEXT,
-  planChunks,
-  postCall,
-  setGemmSplitting,
-  type GemmArgs,
-} from '../../src/backend/kernels/gemm-split.js';
-import { byteOffset, type WasmBackend } from '../../src/backend/kernels/heap.js';
-import { gemmPoolOf } from '../../src/backend/kernels/simd.js';
+import { productByWorkerAlone } from './gemm-worker.js';
+import { setGemmSplitting } from '../../src/backend/kernels/gemm-split.js';
 
 test('setupBackend({ threads: 2 }) gives our GEMM a second thread and the gradients still match cpu', async () => {
   const report = await setupBackend({ backend: 'wasm', threads: 2 }); // first wasm init of this process
@@ -71,42 +62,10 @@ test('shared with the worker thread, 200 products are bit-identical to the same 
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('the worker thread alone computes every chunk of a call posted to it, bit-identical to one thread', async () => {
-  const backend = tf.backend() as unknown as WasmBackend;
-  const pool = gemmPoolOf(backend);
-  assert.ok(pool !== undefined && pool.threads === 2);
-  const { control } = pool;
-  const a = rand([96, 400], 21);
-  const w = rand([400, 130], 22);
-  setGemmSplitting(false);
-  const expected = tf.matMul(a, w);
-  setGemmSplitting(true);
-  const out = tf.zeros([96, 130]);
-  const args: GemmArgs = [
-    byteOffset(backend, a),
-    byteOffset(backend, w),
-    byteOffset(backend, out),
-    1,
-    96,
-    400,
-    130,
-    0,
-    0,
-    0,
-    400,
-    1,
-  ];
-  const plan = planChunks(args, 2)!;
-  // Post the call as parallelGemm does, but take no chunk: the worker must take them all.
-  const gen = 4242;
-  postCall(control, gen, args, plan);
-  const deadline = Date.now() + 10_000;
-  while (Atomics.load(control, DONE) < plan.count && Date.now() < deadline)
-    Atomics.wait(control, DONE, Atomics.load(control, DONE), 100);
-  Atomics.store(control, NEXT, (gen << INDEX_BITS) | ((1 << INDEX_BITS) - 1));
-  assert.equal(Atomics.load(control, DONE), plan.count, 'the worker computed every chunk');
-  assert.deepEqual(out.dataSync(), expected.dataSync());
-  tf.dispose([a, w, expected, out]);
+test('the worker thread alone computes every chunk of a call posted to it, bit-identical to one thread', () => {
+  const { done, count, worker, caller } = productByWorkerAlone();
+  assert.equal(done, count, 'the worker computed every chunk');
+  assert.deepEqual(worker, caller);
 });
 
 test('with the worker, convolutions run as im2col and our GEMM and match cpu: strides, padding, dilation, bias, relu', async () => {

@@ -1,17 +1,20 @@
 /**
  * `Conv2D` and `FusedConv2D` (bias, then linear or relu) for `wasm` when our GEMM has worker
- * threads (`setupBackend({ threads: 2 })`): the forward convolution as im2col and a product on
- * this project's GEMM, which shares it with the workers (gemm-split.ts),
+ * threads (`setupBackend({ threads: 2 })`) or runs its relaxed-SIMD build (`relaxedSimd`, fused
+ * multiply-adds): the forward convolution as im2col and a product on this project's GEMM, which
+ * shares it with the workers (gemm-split.ts),
  *
  *     y[(n, oh, ow), co] = Σ_k cols[(n, oh, ow), k] · W[k, co],   k = (kh, kw, c)
  *
  * (the filter [KH, KW, C, CO] is already W [K, CO] row-major), in chunks of images so that each
  * chunk's column matrix stays in cache, the bias and relu applied to each chunk's rows while
- * they are hot. On one thread, and for NCHW, grouped or other activations, the stock kernel
- * (XNNPACK) runs as before: there it is as fast as im2col + GEMM, and only this path can use the
- * workers (XNNPACK's own pool stays at 1 thread, see ../setup.ts). One difference: padding is
- * materialised as zeros in the column matrix, so a non-finite filter tap that meets padding gives
- * NaN there (0 · ∞), where the stock and cpu kernels skip the padded tap.
+ * they are hot. With the plain build on one thread, and for NCHW, grouped or other activations,
+ * the stock kernel (XNNPACK) runs as before: there it is as fast as im2col + GEMM, while with fused
+ * multiply-adds im2col + GEMM is faster (the `conv2 forward` row of `bench/backend/threads-ab.ts
+ * --compare relaxed-simd`, docs/backend.md), and only this path can use the workers (XNNPACK's own
+ * pool stays at 1 thread, see ../setup.ts). One difference: padding is materialised as zeros in the
+ * column matrix, so a non-finite filter tap that meets padding gives NaN there (0 · ∞), where the
+ * stock and cpu kernels skip the padded tap.
  */
 import {
   backend_util,
@@ -23,7 +26,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { byteOffset, freeScratch, heapF32, scratch, type WasmBackend } from './heap.js';
 import { im2col, imagesPerChunk } from './im2col.js';
-import { gemmThreads, simdFor } from './simd.js';
+import { gemmThreads, relaxedSimdInUse, simdFor } from './simd.js';
 
 /**
  * Filter taps × channels below which the stock kernel stays: on the benchmark CNN's first layer
@@ -43,7 +46,7 @@ function makeConfig(kernelName: 'Conv2D' | 'FusedConv2D', stock: KernelFunc): Ke
     const { backend, attrs } = args;
     const { x, filter, bias, preluActivationWeights } = args.inputs;
     const activation = attrs.activation ?? 'linear';
-    const simd = gemmThreads(backend) > 1 ? simdFor(backend) : undefined;
+    const simd = gemmThreads(backend) > 1 || relaxedSimdInUse() ? simdFor(backend) : undefined;
     if (
       simd === undefined ||
       attrs.dataFormat === 'NCHW' ||

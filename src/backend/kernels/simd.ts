@@ -5,7 +5,12 @@
  * WebAssembly SIMD in this runtime, a browser that has not awaited {@link prepareSimd}, or
  * {@link setSimdEnabled}(false) in tests. All pointers are byte offsets into the heap.
  */
-import { SIMD_WASM, SIMD_WASM_SHARED_MEMORY } from '../simd/simd-module.js';
+import {
+  SIMD_WASM,
+  SIMD_WASM_RELAXED,
+  SIMD_WASM_RELAXED_SHARED_MEMORY,
+  SIMD_WASM_SHARED_MEMORY,
+} from '../simd/simd-module.js';
 import { threadCount, wasmMemory, type WasmBackend } from './heap.js';
 import { parallelGemm } from './gemm-split.js';
 
@@ -183,8 +188,20 @@ export interface SimdKernels {
 }
 
 let enabled = true;
-const modules: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
+/** The four builds of kernels.c: plain or relaxed SIMD, each for an ordinary or a shared memory. */
+type Build = 'plain' | 'shared' | 'relaxed' | 'relaxed-shared';
+const BYTES: Record<Build, string> = {
+  plain: SIMD_WASM,
+  shared: SIMD_WASM_SHARED_MEMORY,
+  relaxed: SIMD_WASM_RELAXED,
+  'relaxed-shared': SIMD_WASM_RELAXED_SHARED_MEMORY,
+};
+const modules: { [B in Build]?: WebAssembly.Module | null } = {};
+/** Whether the kernels use the relaxed-SIMD builds (fused multiply-add in the GEMM); see {@link useRelaxedSimd}. */
+let relaxed = false;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+/** Whether any instance was made yet: from then on the build is fixed for the process. */
+let instantiated = false;
 /** Per memory: the control block of its GEMM workers and the threads a call can use. */
 const gemmPools = new WeakMap<WebAssembly.Memory, { control: Int32Array; threads: number }>();
 
@@ -197,11 +214,15 @@ function decode(base64: string): Uint8Array {
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
+function buildFor(shared: boolean): Build {
+  return relaxed ? (shared ? 'relaxed-shared' : 'relaxed') : shared ? 'shared' : 'plain';
+}
+
 function compileSync(shared: boolean): WebAssembly.Module | null {
-  const key = shared ? 'shared' : 'plain';
+  const key = buildFor(shared);
   if (modules[key] === undefined) {
     try {
-      modules[key] = new WebAssembly.Module(decode(shared ? SIMD_WASM_SHARED_MEMORY : SIMD_WASM) as BufferSource);
+      modules[key] = new WebAssembly.Module(decode(BYTES[key]) as BufferSource);
     } catch {
       modules[key] = null; // no WebAssembly SIMD (or threads) here: kernels use their JS loops
     }
@@ -210,19 +231,47 @@ function compileSync(shared: boolean): WebAssembly.Module | null {
 }
 
 /**
- * Compiles both variants asynchronously. Browsers refuse synchronous compilation of modules
- * this size on the main thread, so `setupBackend` awaits this; Node compiles lazily anyway.
+ * Compiles both memory variants of the chosen build asynchronously. Browsers refuse synchronous
+ * compilation of modules this size on the main thread, so `setupBackend` awaits this; Node
+ * compiles lazily anyway.
  */
 export async function prepareSimd(): Promise<void> {
   for (const shared of [false, true]) {
-    const key = shared ? 'shared' : 'plain';
+    const key = buildFor(shared);
     if (modules[key] !== undefined) continue;
     try {
-      modules[key] = await WebAssembly.compile(decode(shared ? SIMD_WASM_SHARED_MEMORY : SIMD_WASM) as BufferSource);
+      modules[key] = await WebAssembly.compile(decode(BYTES[key]) as BufferSource);
     } catch {
       modules[key] = null;
     }
   }
+}
+
+/** Whether this engine accepts the relaxed-SIMD build (WebAssembly relaxed SIMD, as it is configured now). */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(decode(SIMD_WASM_RELAXED) as BufferSource);
+}
+
+/**
+ * Chooses the relaxed-SIMD builds (true) or the plain ones for every instance made from now on.
+ * The choice is fixed once a kernel has run ({@link simdBuildFixed}): a GEMM's chunks must all be
+ * summed by the same build, and results must not change build in the middle of a run.
+ * @throws {Error} the other build is already in use in this process.
+ */
+export function useRelaxedSimd(on: boolean): void {
+  if (on === relaxed) return;
+  if (instantiated) throw new Error(`useRelaxedSimd(${on}): the ${relaxed ? 'relaxed' : 'plain'} build already runs`);
+  relaxed = on;
+}
+
+/** Whether a kernel has run, which fixes the build for the process. */
+export function simdBuildFixed(): boolean {
+  return instantiated;
+}
+
+/** Whether the kernels use the relaxed-SIMD builds. */
+export function relaxedSimdInUse(): boolean {
+  return relaxed;
 }
 
 /** Turns the SIMD loops off (true: on again), so tests can check the TypeScript fallbacks. */
@@ -238,9 +287,9 @@ export function simdFor(backend: WasmBackend): SimdKernels | undefined {
   let kernels = instances.get(memory);
   if (kernels === undefined) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const key = shared ? 'shared' : 'plain';
-    const module = modules[key] ?? (isNode ? compileSync(shared) : undefined);
+    const module = modules[buildFor(shared)] ?? (isNode ? compileSync(shared) : undefined);
     if (module === undefined) return undefined; // browser, not prepared yet
+    instantiated = true;
     kernels = null;
     if (module !== null) {
       try {
@@ -262,7 +311,7 @@ export function simdFor(backend: WasmBackend): SimdKernels | undefined {
  * threaded backend's memory), or undefined where it cannot be compiled.
  */
 export function sharedSimdModule(): WebAssembly.Module | undefined {
-  return modules.shared ?? compileSync(true) ?? undefined;
+  return modules[buildFor(true)] ?? compileSync(true) ?? undefined;
 }
 
 /**

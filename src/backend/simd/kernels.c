@@ -645,7 +645,21 @@ void relu_grad_f32(const float* dy, const float* x, float* out, int n) {
  */
 #define KC 256
 
+#ifdef __wasm_relaxed_simd__
+/*
+ * The relaxed-SIMD build (build.sh's second pair): f32x4.relaxed_madd, which the engine runs as one
+ * fused multiply-add where the CPU has one (x86 FMA3, Arm NEON) and as mul + add where it has not.
+ * Fused, each multiply-add rounds once instead of twice, so products differ from the plain build's
+ * in the last bits; on one machine they are deterministic. Only the GEMM uses it: every other
+ * kernel rounds as the plain build does.
+ */
+typedef float f32x4_t __attribute__((__vector_size__(16)));
+static inline v128_t madd(v128_t c, v128_t a, v128_t b) {
+  return (v128_t)__builtin_wasm_relaxed_madd_f32x4((f32x4_t)a, (f32x4_t)b, (f32x4_t)c);
+}
+#else
 static inline v128_t madd(v128_t c, v128_t a, v128_t b) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
+#endif
 
 static inline void gemm_tile4x8(const float* a, int rs, int cs, const float* w, int ldw, float* o, int ldo, int k, int first) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
