@@ -26,13 +26,17 @@ const COMPARE = argValue('--compare') ?? 'threads';
 if (COMPARE !== 'threads' && COMPARE !== 'relaxed-simd') {
   throw new Error(`--compare must be 'threads' or 'relaxed-simd'; got '${COMPARE}'`);
 }
+if (COMPARE === 'threads' && argValue('--threads') !== undefined) {
+  throw new Error('--threads sets both arms of --compare relaxed-simd; --compare threads compares 1 and 2 threads');
+}
 const THREADS = Number(argValue('--threads') ?? 1);
 /** The two set-ups compared, A then B, with their column headings. */
 const ARMS: ReadonlyArray<{ label: string; options: SetupBackendOptions }> =
   COMPARE === 'threads'
     ? [
-        { label: '1 thread', options: { threads: 1 } },
-        { label: '2 threads', options: { threads: 2 } },
+        // The plain build in both arms on every engine, so that only the threads differ.
+        { label: '1 thread', options: { threads: 1, relaxedSimd: 'off' } },
+        { label: '2 threads', options: { threads: 2, relaxedSimd: 'off' } },
       ]
     : [
         { label: 'plain', options: { threads: THREADS, relaxedSimd: 'off' } },

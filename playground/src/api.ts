@@ -19,6 +19,8 @@ export interface PlaygroundSummary {
   step: number;
   maxSteps: number;
   backend: string;
+  /** Whether wasm runs the library kernels' relaxed-SIMD build (setupBackend's report); null on other backends or before one started. */
+  relaxedSimd: boolean | null;
   model: string;
   runs: RunSummary[];
   /** tf.memory().numTensors (between steps when paused or done). */

@@ -8,7 +8,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { setupBackend } from '../../src/backend/browser.js';
+import { setupBackend, type BackendReport } from '../../src/backend/browser.js';
 
 const wasmPaths = {
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -23,6 +23,8 @@ export type BackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
 
 export interface BackendResult {
   backend: string;
+  /** Whether wasm runs the library kernels' relaxed-SIMD build (fused multiply-adds); null on other backends. */
+  relaxedSimd: boolean | null;
   /** Why the active backend differs from the one asked for, if it does. */
   note: string;
 }
@@ -34,16 +36,21 @@ export interface BackendResult {
  */
 export async function activateBackend(choice: BackendChoice, needsConvGradient: boolean): Promise<BackendResult> {
   let note = '';
+  let report: BackendReport;
   try {
-    await setupBackend({ backend: choice, wasmPaths });
+    report = await setupBackend({ backend: choice, wasmPaths });
   } catch (e) {
     note = `${choice} did not initialize (${(e as Error).message}); `;
-    await setupBackend({ backend: 'cpu' });
+    report = await setupBackend({ backend: 'cpu' });
   }
   if (needsConvGradient && tf.getKernel('Conv2DBackpropFilter', tf.getBackend()) === undefined) {
     note += `${tf.getBackend()} has no Conv2DBackpropFilter kernel (needed to train a CNN); `;
-    await setupBackend({ backend: 'cpu' });
+    report = await setupBackend({ backend: 'cpu' });
   }
   await tf.ready();
-  return { backend: tf.getBackend(), note: note === '' ? '' : `${note}using ${tf.getBackend()}` };
+  return {
+    backend: tf.getBackend(),
+    relaxedSimd: report.relaxedSimd,
+    note: note === '' ? '' : `${note}using ${tf.getBackend()}`,
+  };
 }

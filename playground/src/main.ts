@@ -381,9 +381,12 @@ function runLoop(s: Session): void {
     });
 }
 
-function showBackend({ backend, note }: BackendResult): void {
+let relaxedSimd: boolean | null = null;
+
+function showBackend({ backend, note, relaxedSimd: relaxed }: BackendResult): void {
   byId('backend').textContent = backend;
   document.body.dataset.backend = backend;
+  relaxedSimd = relaxed;
   byId('note').textContent = note;
 }
 
@@ -452,6 +455,7 @@ function summary(): PlaygroundSummary {
     step: session?.step ?? 0,
     maxSteps: session?.settings.steps ?? 0,
     backend: tf.getBackend() ?? '',
+    relaxedSimd,
     model: session?.spec.label ?? '',
     runs,
     numTensors: tensorCount(),

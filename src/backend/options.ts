@@ -7,6 +7,7 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** Values of {@link SetupBackendOptions.relaxedSimd}. */
 export const RELAXED_SIMD_CHOICES = ['auto', 'on', 'off'] as const;
+/** Whether the kernels use their relaxed-SIMD build: `'auto'` where the engine accepts it, `'on'`, `'off'`. */
 export type RelaxedSimdChoice = (typeof RELAXED_SIMD_CHOICES)[number];
 
 export interface SetupBackendOptions {
@@ -27,21 +28,24 @@ export interface SetupBackendOptions {
    */
   threads?: number;
   /**
-   * Whether this project's kernels use their relaxed-SIMD build, whose matrix product (every dense
+   * Whether this project's `wasm` kernels use their relaxed-SIMD build, whose matrix product (every dense
    * layer, the conv gradients, attention, the recurrent products) computes each multiply-add as one
-   * fused instruction where the CPU has one (x86 FMA3, Arm): 1.2–1.3× its throughput on the
-   * benchmark's shapes (docs/backend.md, "Fused multiply-add"). Products then round once per
-   * multiply-add instead of twice, so results differ from the plain build's in the last bits
-   * (deterministic on one machine). Every other kernel rounds as in the plain build.
+   * fused instruction where the CPU has one (x86 FMA3, Arm): 1.14–1.35× its throughput on the
+   * benchmark's shapes, training steps 6–16% faster (docs/backend.md, "Fused multiply-add"). Products
+   * then round once per multiply-add instead of twice, so results differ from the plain build's in the
+   * last bits (deterministic on one machine); every other kernel rounds as in the plain build. With it
+   * the forward convolution also runs on that product on one thread (im2col + GEMM instead of
+   * XNNPACK), where a non-finite filter tap that meets padding gives NaN (the stock kernel skips it).
    * - `'auto'` (default): where the engine accepts WebAssembly relaxed SIMD as it is configured
-   *   (V8 enables it from 11.4: Chrome 114, Node 21); in Node 20 that needs V8's flag, so there
-   *   `'auto'` keeps the plain build unless the process was started with
+   *   (the Chromium of this project's browser tests does); Node 20's V8 has it behind a flag, so
+   *   there `'auto'` keeps the plain build unless the process was started with
    *   `--experimental-wasm-relaxed-simd`.
    * - `'on'`: also in Node 20, by setting that V8 flag for the process before compiling (it only
-   *   enables the instructions); fails with an error where the engine still refuses the build.
+   *   enables the instructions); fails with an error where the engine still refuses the build, and
+   *   with `patchKernels: false`.
    * - `'off'`: the plain build everywhere, whose results are the same bits on every engine.
    *
-   * Fixed for the process by the first call that starts our kernels.
+   * Fixed for the process by the first call that starts the kernels; other backends ignore it.
    */
   relaxedSimd?: RelaxedSimdChoice;
 }

@@ -81,6 +81,12 @@ export async function setup(options: SetupOptions | undefined, node: NodeSupport
     isPlainObject(options) ? rest : options,
   );
   const wasmPaths = checkWasmPaths(paths ?? null);
+  if (relaxedSimd === 'on' && !patchKernels) {
+    throw new Error(
+      "setupBackend: option 'relaxedSimd' is 'on', but 'patchKernels' is false: the relaxed-SIMD build is this " +
+        "project's kernels, which that leaves out; drop one of the two",
+    );
+  }
   const inNode = node !== null && isNode();
   if (backend === 'auto' && inNode) {
     if (await tryTfjsNode()) return report();
@@ -145,11 +151,11 @@ async function importWasm(): Promise<typeof import('@tensorflow/tfjs-backend-was
 }
 
 /**
- * Picks the plain or the relaxed-SIMD build of our kernels for `choice` (options.ts,
- * `relaxedSimd`), turning V8's flag on first for `'on'` in Node. Once a kernel has run the build is
- * fixed: `'auto'` then keeps it, and a `'on'` or `'off'` that asks for the other one is refused.
- * @throws {Error} `'on'` where the engine refuses the relaxed build, or an explicit choice that
- *   differs from the build this process already runs.
+ * Picks the plain or the relaxed-SIMD build of our kernels for `choice` (options.ts, `relaxedSimd`), turning V8's
+ * flag on first for `'on'` in Node, and fixes it for the process: a later `'auto'` keeps it, and a later `'on'` or
+ * `'off'` that asks for the other one is refused (the GEMM workers already hold the first one).
+ * @throws {Error} `'on'` where the engine refuses the relaxed build, or an explicit choice that differs from
+ *   the build this process already runs.
  */
 async function chooseSimdBuild(choice: RelaxedSimdChoice, node: NodeSupport | null): Promise<void> {
   const build = (relaxed: boolean) => (relaxed ? "the relaxed-SIMD build ('on')" : "the plain build ('off')");
@@ -157,7 +163,7 @@ async function chooseSimdBuild(choice: RelaxedSimdChoice, node: NodeSupport | nu
     if (choice !== 'auto' && (choice === 'on') !== relaxedSimdInUse()) {
       throw new Error(
         `setupBackend: option 'relaxedSimd' is '${choice}', but this process's kernels already run ` +
-          `${build(relaxedSimdInUse())}; the build is fixed by the first setupBackend call that starts them`,
+          `${build(relaxedSimdInUse())}; the build is fixed by the first setupBackend call that starts the kernels`,
       );
     }
     return;
@@ -167,7 +173,7 @@ async function chooseSimdBuild(choice: RelaxedSimdChoice, node: NodeSupport | nu
   if (choice === 'on' && !supported) {
     throw new Error(
       `setupBackend: option 'relaxedSimd' is 'on', but this engine does not accept WebAssembly relaxed SIMD` +
-        (node === null ? ' (outside Node its flag cannot be set from here)' : " even with V8's flag set") +
+        (node === null ? ' (the browser entry of gen-optim/backend sets no engine flag)' : " even with V8's flag set") +
         `; use 'auto' (the plain build where relaxed SIMD is missing) or 'off'`,
     );
   }
@@ -182,6 +188,8 @@ async function useWasm(
   node: NodeSupport | null,
 ): Promise<void> {
   const wasm = await importWasm();
+  // Chosen before anything is patched: a refused 'on' must leave no patched global behind.
+  if (patchKernels) await chooseSimdBuild(relaxedSimd, node);
   let restore: (() => void) | undefined;
   // The paths are only read when the backend first initialises; setting them again is harmless.
   if (wasmPaths !== null) setPaths(wasm, wasmPaths);
@@ -195,7 +203,6 @@ async function useWasm(
       restore = await node.prepareThreadedWasm(patchKernels ? 1 : threads, folder);
   }
   if (patchKernels) {
-    await chooseSimdBuild(relaxedSimd, node);
     registerWasmKernels();
     await prepareSimd(); // compiles our SIMD loops asynchronously (browsers refuse large synchronous compiles)
   }

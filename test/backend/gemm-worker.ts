@@ -24,8 +24,12 @@ export function productByWorkerAlone(): { done: number; count: number; worker: F
   const a = rand([96, 400], 21);
   const w = rand([400, 130], 22);
   setGemmSplitting(false);
-  const expected = tf.matMul(a, w);
-  setGemmSplitting(true);
+  let expected: tf.Tensor;
+  try {
+    expected = tf.matMul(a, w);
+  } finally {
+    setGemmSplitting(true);
+  }
   const out = tf.zeros([96, 130]);
   const args: GemmArgs = [
     byteOffset(backend, a),

@@ -50,14 +50,13 @@ test('patchKernels: false gives the stock wasm backend, and patching again resto
 
 test("the build of the kernels is fixed by the first call: 'auto' keeps it, the other one is refused", async () => {
   const first = await setupBackend({ backend: 'wasm' });
-  tf.tidy(() => tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync()); // a kernel runs: the build is fixed
   assert.equal((await setupBackend({ backend: 'wasm', relaxedSimd: 'auto' })).relaxedSimd, first.relaxedSimd);
   const other = first.relaxedSimd ? 'off' : 'on';
   await assert.rejects(setupBackend({ backend: 'wasm', relaxedSimd: other }), {
     message:
       `setupBackend: option 'relaxedSimd' is '${other}', but this process's kernels already run ` +
       `${first.relaxedSimd ? "the relaxed-SIMD build ('on')" : "the plain build ('off')"}; the build is fixed by the ` +
-      'first setupBackend call that starts them',
+      'first setupBackend call that starts the kernels',
   });
 });
 
@@ -87,6 +86,15 @@ test('bad options are refused with the option, the value and what is allowed', a
   await assert.rejects(setupBackend({ workers: 2 } as never), {
     name: 'TypeError',
     message: "setupBackend: unknown option 'workers'. Allowed options: backend, patchKernels, threads, relaxedSimd.",
+  });
+  await assert.rejects(setupBackend({ relaxedSimd: 'yes' as never }), {
+    name: 'RangeError',
+    message: "setupBackend: option 'relaxedSimd' must be one of 'auto', 'on', 'off'; got \"yes\".",
+  });
+  await assert.rejects(setupBackend({ backend: 'wasm', relaxedSimd: 'on', patchKernels: false }), {
+    message:
+      "setupBackend: option 'relaxedSimd' is 'on', but 'patchKernels' is false: the relaxed-SIMD build is this " +
+      "project's kernels, which that leaves out; drop one of the two",
   });
   await assert.rejects(setupBackend({ relaxedSimd: true as never }), {
     name: 'TypeError',

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     check(
       'page loads and picks a backend',
       s.state === 'idle' && s.backend !== '',
-      `state ${s.state}, backend '${s.backend}' (${elapsed()})`,
+      `state ${s.state}, backend '${s.backend}', relaxed SIMD ${s.relaxedSimd} (${elapsed()})`,
     );
 
     // Start, then Pause while training: Pause must take effect promptly. A whole run can take under a

@@ -188,7 +188,10 @@ export interface SimdKernels {
 }
 
 let enabled = true;
-/** The four builds of kernels.c: plain or relaxed SIMD, each for an ordinary or a shared memory. */
+/**
+ * The modules built from kernels.c: every kernel for an ordinary or a shared memory, and the relaxed-SIMD GEMM alone
+ * (its multiply-adds fused) for each. With the relaxed build the kernels are the plain module's but its `gemm`.
+ */
 type Build = 'plain' | 'shared' | 'relaxed' | 'relaxed-shared';
 const BYTES: Record<Build, string> = {
   plain: SIMD_WASM,
@@ -197,11 +200,15 @@ const BYTES: Record<Build, string> = {
   'relaxed-shared': SIMD_WASM_RELAXED_SHARED_MEMORY,
 };
 const modules: { [B in Build]?: WebAssembly.Module | null } = {};
-/** Whether the kernels use the relaxed-SIMD builds (fused multiply-add in the GEMM); see {@link useRelaxedSimd}. */
+/** Whether the kernels use the relaxed-SIMD GEMM (fused multiply-add); see {@link useRelaxedSimd}. */
 let relaxed = false;
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
-/** Whether any instance was made yet: from then on the build is fixed for the process. */
-let instantiated = false;
+/**
+ * Whether the build is fixed for the process: by the first `setupBackend` that chose it ({@link useRelaxedSimd}), or
+ * by the first instance, whichever comes first. The GEMM workers get their module from the first choice, so a later
+ * change would leave them on the other build.
+ */
+let fixed = false;
 /** Per memory: the control block of its GEMM workers and the threads a call can use. */
 const gemmPools = new WeakMap<WebAssembly.Memory, { control: Int32Array; threads: number }>();
 
@@ -214,12 +221,13 @@ function decode(base64: string): Uint8Array {
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-function buildFor(shared: boolean): Build {
-  return relaxed ? (shared ? 'relaxed-shared' : 'relaxed') : shared ? 'shared' : 'plain';
+/** The modules a memory's kernels need: the whole plain build, and the relaxed GEMM when it is chosen. */
+function buildsFor(shared: boolean): Build[] {
+  const base: Build = shared ? 'shared' : 'plain';
+  return relaxed ? [base, shared ? 'relaxed-shared' : 'relaxed'] : [base];
 }
 
-function compileSync(shared: boolean): WebAssembly.Module | null {
-  const key = buildFor(shared);
+function compileSync(key: Build): WebAssembly.Module | null {
   if (modules[key] === undefined) {
     try {
       modules[key] = new WebAssembly.Module(decode(BYTES[key]) as BufferSource);
@@ -231,13 +239,12 @@ function compileSync(shared: boolean): WebAssembly.Module | null {
 }
 
 /**
- * Compiles both memory variants of the chosen build asynchronously. Browsers refuse synchronous
+ * Compiles the modules of both memory variants asynchronously. Browsers refuse synchronous
  * compilation of modules this size on the main thread, so `setupBackend` awaits this; Node
  * compiles lazily anyway.
  */
 export async function prepareSimd(): Promise<void> {
-  for (const shared of [false, true]) {
-    const key = buildFor(shared);
+  for (const key of [...buildsFor(false), ...buildsFor(true)]) {
     if (modules[key] !== undefined) continue;
     try {
       modules[key] = await WebAssembly.compile(decode(BYTES[key]) as BufferSource);
@@ -247,26 +254,31 @@ export async function prepareSimd(): Promise<void> {
   }
 }
 
-/** Whether this engine accepts the relaxed-SIMD build (WebAssembly relaxed SIMD, as it is configured now). */
+/**
+ * Whether this engine accepts the relaxed-SIMD build (WebAssembly relaxed SIMD, as it is configured now): its
+ * ordinary-memory module, and its shared-memory one wherever the plain shared-memory module is accepted, so that
+ * threads never have to fall back.
+ */
 export function relaxedSimdSupported(): boolean {
-  return WebAssembly.validate(decode(SIMD_WASM_RELAXED) as BufferSource);
+  const valid = (b: Build) => WebAssembly.validate(decode(BYTES[b]) as BufferSource);
+  return valid('relaxed') && (valid('relaxed-shared') || !valid('shared'));
 }
 
 /**
- * Chooses the relaxed-SIMD builds (true) or the plain ones for every instance made from now on.
- * The choice is fixed once a kernel has run ({@link simdBuildFixed}): a GEMM's chunks must all be
- * summed by the same build, and results must not change build in the middle of a run.
- * @throws {Error} the other build is already in use in this process.
+ * Chooses the relaxed-SIMD builds (true) or the plain ones, for the rest of the process: a GEMM's chunks must all
+ * be summed by the same build, and results must not change build in the middle of a run.
+ * @throws {Error} the other build is already fixed ({@link simdBuildFixed}).
  */
 export function useRelaxedSimd(on: boolean): void {
-  if (on === relaxed) return;
-  if (instantiated) throw new Error(`useRelaxedSimd(${on}): the ${relaxed ? 'relaxed' : 'plain'} build already runs`);
+  if (fixed && on !== relaxed)
+    throw new Error(`useRelaxedSimd(${on}): the ${relaxed ? 'relaxed' : 'plain'} build is fixed`);
   relaxed = on;
+  fixed = true;
 }
 
-/** Whether a kernel has run, which fixes the build for the process. */
+/** Whether the build is fixed for the process (see {@link useRelaxedSimd}). */
 export function simdBuildFixed(): boolean {
-  return instantiated;
+  return fixed;
 }
 
 /** Whether the kernels use the relaxed-SIMD builds. */
@@ -287,13 +299,14 @@ export function simdFor(backend: WasmBackend): SimdKernels | undefined {
   let kernels = instances.get(memory);
   if (kernels === undefined) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = modules[buildFor(shared)] ?? (isNode ? compileSync(shared) : undefined);
-    if (module === undefined) return undefined; // browser, not prepared yet
-    instantiated = true;
+    const compiled = buildsFor(shared).map((key) => modules[key] ?? (isNode ? compileSync(key) : undefined));
+    if (compiled.includes(undefined)) return undefined; // browser, not prepared yet
+    fixed = true;
     kernels = null;
-    if (module !== null) {
+    if (!compiled.includes(null)) {
       try {
-        const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+        const [all, fused] = compiled.map((m) => new WebAssembly.Instance(m!, { env: { memory } }).exports);
+        const exports = { ...all, ...fused } as unknown as SimdKernels;
         const pool = gemmPools.get(memory);
         kernels =
           pool === undefined ? exports : { ...exports, gemm: parallelGemm(exports.gemm, pool.control, pool.threads) };
@@ -307,11 +320,13 @@ export function simdFor(backend: WasmBackend): SimdKernels | undefined {
 }
 
 /**
- * The compiled shared-memory build of the SIMD module (what GEMM workers instantiate on a
- * threaded backend's memory), or undefined where it cannot be compiled.
+ * The compiled shared-memory module whose `gemm` GEMM workers run on a threaded backend's memory (the relaxed GEMM
+ * when it is chosen, else the plain build), or undefined where it cannot be compiled.
  */
 export function sharedSimdModule(): WebAssembly.Module | undefined {
-  return modules[buildFor(true)] ?? compileSync(true) ?? undefined;
+  const builds = buildsFor(true);
+  const key = builds[builds.length - 1];
+  return modules[key] ?? compileSync(key) ?? undefined;
 }
 
 /**

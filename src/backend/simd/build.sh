@@ -8,7 +8,8 @@
 # -fno-builtin keeps short copy/fill loops as loops (V8 runs memory.copy/fill as runtime calls).
 # Four variants: one importing an ordinary memory (the default single-threaded backend) and one
 # importing a shared memory (the backend with threads), each plain and with relaxed SIMD (the GEMM's
-# multiply-add fused, kernels.c `madd`). The plain pair is built by clang-14, as since the first
+# multiply-add fused, kernels.c `madd`; the relaxed pair exports the GEMM alone, which the kernels then take
+# in place of the plain module's). The plain pair is built by clang-14, as since the first
 # version, so its bytes (and every result computed with it) do not change; clang-14 has no builtin for
 # relaxed_madd, so the relaxed pair is built by clang-16, with -ffp-contract=off so that no other
 # multiply-add is fused. All four are checked to use no stack, globals or data, since they run inside

@@ -12,7 +12,17 @@
  */
 #include <wasm_simd128.h>
 
+#ifdef __wasm_relaxed_simd__
+/*
+ * The relaxed-SIMD build (build.sh) is the GEMM alone: every other function is left unexported there, so the
+ * linker drops it, and the kernels take the plain build's (src/backend/kernels/simd.ts).
+ */
+#define EXPORT(name)
+#define EXPORT_GEMM(name) __attribute__((export_name(#name)))
+#else
 #define EXPORT(name) __attribute__((export_name(#name)))
+#define EXPORT_GEMM(name) EXPORT(name)
+#endif
 
 /*
  * Copies n floats. V8 runs memory.copy as a call into the runtime (~tens of ns), which
@@ -650,8 +660,7 @@ void relu_grad_f32(const float* dy, const float* x, float* out, int n) {
  * The relaxed-SIMD build (build.sh's second pair): f32x4.relaxed_madd, which the engine runs as one
  * fused multiply-add where the CPU has one (x86 FMA3, Arm NEON) and as mul + add where it has not.
  * Fused, each multiply-add rounds once instead of twice, so products differ from the plain build's
- * in the last bits; on one machine they are deterministic. Only the GEMM uses it: every other
- * kernel rounds as the plain build does.
+ * in the last bits; on one machine they are deterministic. That build holds only the GEMM.
  */
 typedef float f32x4_t __attribute__((__vector_size__(16)));
 static inline v128_t madd(v128_t c, v128_t a, v128_t b) {
@@ -701,7 +710,7 @@ static inline void gemm_row(const float* a, int cs, const float* w, int ldw, flo
   }
 }
 
-EXPORT(gemm)
+EXPORT_GEMM(gemm)
 void gemm(const float* a, const float* w, float* out, int batch, int m, int k, int n, int sa, int sw, int so, int rs, int cs) {
   const int n8 = n & ~7;
   for (int b = 0; b < batch; b++) {
