@@ -5,16 +5,7 @@
  */
 import { setup, type BackendReport, type SetupOptions } from './setup.js';
 
-export {
-  BACKEND_CHOICES,
-  RELAXED_SIMD_CHOICES,
-  type BackendChoice,
-  type RelaxedSimdChoice,
-  type SetupBackendOptions,
-} from './options.js';
-export { activeWasmKernels, registerWasmKernels, unregisterWasmKernels, WASM_KERNEL_NAMES } from './wasm-kernels.js';
-export type { BackendReport, SetupOptions } from './setup.js';
-export { WASM_FILES, type WasmPaths } from './wasm-paths.js';
+export * from './entry-exports.js';
 
 /** `setupBackend` of `index.ts`, for browsers and workers. */
 export function setupBackend(options?: SetupOptions): Promise<BackendReport> {

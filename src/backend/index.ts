@@ -17,16 +17,7 @@ import { enableRelaxedSimd } from './node-relaxed-simd.js';
 import { prepareThreadedWasm, unrefWasmWorkers } from './node-threads.js';
 import { setup, type BackendReport, type SetupOptions } from './setup.js';
 
-export {
-  BACKEND_CHOICES,
-  RELAXED_SIMD_CHOICES,
-  type BackendChoice,
-  type RelaxedSimdChoice,
-  type SetupBackendOptions,
-} from './options.js';
-export { activeWasmKernels, registerWasmKernels, unregisterWasmKernels, WASM_KERNEL_NAMES } from './wasm-kernels.js';
-export type { BackendReport, SetupOptions } from './setup.js';
-export { WASM_FILES, type WasmPaths } from './wasm-paths.js';
+export * from './entry-exports.js';
 
 const NODE = { wasmDistFolder, prepareThreadedWasm, unrefWasmWorkers, startGemmWorkers, enableRelaxedSimd };
 
