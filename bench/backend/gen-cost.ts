@@ -2,7 +2,7 @@
 // time and memory, measured in one interleaved run:
 //
 //   npx tsx bench/backend/gen-cost.ts [--reps 11] [--only MLP,CNN] [--every 1,4,8] [--anytime] [--fitted]
-//     [--gradient-slope]
+//     [--gradient-slope] [--relaxed-simd on]
 //
 // `--only` takes the benchmark's architectures (MLP, CNN, transformer, …) and the suite's task models
 // (mnist-mlp, moby-char, …: seed 0 on its first training batch, what `cli/main.ts overhead` measures).
@@ -37,7 +37,7 @@ import { AdamW, GEN_DEFAULTS, GeN } from '../../src/index.js';
 import { median } from '../stats.js';
 import type { Model } from './models.js';
 import { namedModel } from './named-model.js';
-import { args, argValue } from './cli-args.js';
+import { args, argValue, relaxedSimdArg } from './cli-args.js';
 
 const REPS = Number(argValue('--reps') ?? 11);
 const EVERY = (argValue('--every') ?? '1,4,8').split(',').map(Number);
@@ -277,7 +277,7 @@ const suffix = (name: string) =>
 const f1 = (x: number | null) => (x === null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main(): Promise<void> {
-  const report = await setupBackend();
+  const report = await setupBackend({ relaxedSimd: relaxedSimdArg() });
   const rows: ModelRow[] = [];
   for (const name of ONLY) {
     log(`… ${name}`);
@@ -319,7 +319,7 @@ async function main(): Promise<void> {
   ];
   const env =
     `Node ${process.version}, ${cpus().length} cores, tfjs ${tf.version.tfjs}, backend ${report.backend} ` +
-    `(SIMD ${report.simd}, threads ${report.threads}); ${PRIMING_ROUNDS} priming rounds, ${REPS} timed rounds; ` +
+    `(SIMD ${report.simd}, relaxed SIMD ${report.relaxedSimd}, threads ${report.threads}); ${PRIMING_ROUNDS} priming rounds, ${REPS} timed rounds; ` +
     `load average at the end ${loadavg()
       .map((x) => x.toFixed(1))
       .join(' / ')}`;

@@ -17,13 +17,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import {
-  registerWasmKernels,
-  RELAXED_SIMD_CHOICES,
-  setupBackend,
-  unregisterWasmKernels,
-  type RelaxedSimdChoice,
-} from '../../src/backend/index.js';
+import { registerWasmKernels, setupBackend, unregisterWasmKernels } from '../../src/backend/index.js';
+import { relaxedSimdArg } from './cli-args.js';
 import { BENCHMARK_MODELS } from './models.js';
 import { median } from '../stats.js';
 
@@ -35,11 +30,7 @@ const only = onlyArg >= 0 ? args[onlyArg + 1].split(',') : undefined;
 const threadsArg = args.indexOf('--threads');
 const THREADS = threadsArg >= 0 ? Number(args[threadsArg + 1]) : 1;
 const withPytorch = args.includes('--pytorch');
-const relaxedArg = args.indexOf('--relaxed-simd');
-const RELAXED = relaxedArg >= 0 ? (args[relaxedArg + 1] as RelaxedSimdChoice) : 'auto';
-if (!RELAXED_SIMD_CHOICES.includes(RELAXED)) {
-  throw new Error(`--relaxed-simd must be one of ${RELAXED_SIMD_CHOICES.join(', ')}; got ${String(RELAXED)}`);
-}
+const RELAXED = relaxedSimdArg();
 /** Untimed calls of each function before the timed ones (kernel compilation, caches, allocator). */
 const PRIMING_CALLS = quick ? 1 : 3;
 const REPS = quick ? 3 : 11;
