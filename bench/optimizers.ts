@@ -3,7 +3,7 @@
 // fresh tf.Optimizer for a run. Peers (src/peers) are picked up from the library's exports when they
 // exist; until then they are listed as unavailable.
 import type * as tf from '@tensorflow/tfjs-core';
-import { AdamW, GeN, SGDW, type GeNOptions } from '../src/index.js';
+import { AdamW, GeN, SGDW, type GeNOptions, type SGDWOptions } from '../src/index.js';
 import type { HorizonShape } from '../src/core/index.js';
 import { ScheduledAdamW, ScheduledSGDW } from './scheduled.js';
 import { logSpaced, SCHEDULES, type ScheduleName } from './schedules.js';
@@ -102,6 +102,8 @@ interface GenVariant {
    * evenly spaced steps (the last step excluded) and reports it, as a user with validation data would.
    */
   validationReports?: number;
+  /** Further options of the SGD base (recorded in the run's config), e.g. `{ biasCorrection: true }`; SGD only. */
+  sgdOptions?: Partial<SGDWOptions>;
   /** Appended to the label. */
   tag?: string;
 }
@@ -140,9 +142,11 @@ function lr0Entry(name: string, base: 'adamw' | 'sgd', v: GenVariant): Optimizer
 
 function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): OptimizerEntry {
   const { probe = 'default', lr, horizon, horizonOn, warmUp, options = {}, tag = '', validationReports } = v;
-  const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM }));
+  const { sgdOptions } = v;
+  if (sgdOptions !== undefined && base !== 'sgd') throw new Error(`${name}: sgdOptions need the SGD base`);
+  const make = () => (base === 'adamw' ? new AdamW() : new SGDW({ momentum: SGD_MOMENTUM, ...sgdOptions }));
   const label = `GeN-${base === 'adamw' ? 'AdamW' : 'SGD'}${horizon === 'run-length' ? '' : horizon === 'none' ? ' anytime (no run length)' : horizon ? ` + ${horizon} horizon` : ''}${PROBE_LABEL[probe]}${tag}${lr !== undefined ? ` lr0=${lr}` : ''}`;
-  const extra = `${Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : ''}${validationReports !== undefined ? `, the validation loss reported ${validationReports} times per run` : ''}`;
+  const extra = `${Object.keys(options).length > 0 ? `, options ${JSON.stringify(options)}` : ''}${sgdOptions ? `, SGD options ${JSON.stringify(sgdOptions)}` : ''}${validationReports !== undefined ? `, the validation loss reported ${validationReports} times per run` : ''}`;
   return {
     name,
     kind: 'gen',
@@ -161,6 +165,7 @@ function genEntry(name: string, base: 'adamw' | 'sgd', v: GenVariant = {}): Opti
           ...(horizonOn ? { horizonOn } : {}),
           ...(warmUp !== undefined ? { warmUp } : {}),
           ...(base === 'sgd' ? { momentum: SGD_MOMENTUM } : {}),
+          ...(sgdOptions ? { sgdOptions } : {}),
           ...(Object.keys(options).length > 0 ? { options } : {}),
           ...(validationReports !== undefined ? { validationReports } : {}),
         },
@@ -302,6 +307,14 @@ const WARM_UP = (fraction: number): GenVariant => ({
   validationReports: DEFAULT_REPORTS,
   warmUp: fraction,
   tag: ` (warm-up over ${fraction * 100}% of the run)`,
+});
+
+/** §27: the defaults over SGD whose momentum direction is bias-corrected (`SGDW`'s `biasCorrection`). */
+const BIAS_CORRECTED = (horizon: 'run-length' | 'none'): GenVariant => ({
+  horizon,
+  validationReports: DEFAULT_REPORTS,
+  sgdOptions: { biasCorrection: true },
+  tag: ' (bias-corrected momentum)',
 });
 
 /** §24: the defaults with one probe per refit, the fit's slope from the gradient (`slope: 'gradient'`). */
@@ -521,6 +534,11 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   lr0Entry('gen-sgd-ihold-lr0', 'sgd', INSIGNIFICANT('hold', false)),
   lr0Entry('gen-adamw-idown-lr0', 'adamw', INSIGNIFICANT('grow-if-downhill', false)),
   lr0Entry('gen-sgd-idown-lr0', 'sgd', INSIGNIFICANT('grow-if-downhill', false)),
+  // §27: GeN-SGD over the bias-corrected momentum direction (SGDW's `biasCorrection`), with the run length and
+  // without it (anytime), and from each initial lr; the defaults otherwise, 20 validation reports.
+  genEntry('gen-sgd-bc', 'sgd', BIAS_CORRECTED('run-length')),
+  genEntry('gen-sgd-bc-anytime', 'sgd', BIAS_CORRECTED('none')),
+  lr0Entry('gen-sgd-bc-lr0', 'sgd', BIAS_CORRECTED('run-length')),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),

@@ -22,7 +22,9 @@ if (!Number.isInteger(seed) || seed < 0) {
   process.exit(2);
 }
 const model = task.create(seed);
-const base = baseName === 'sgd' ? new SGDW({ momentum: 0.9 }) : new AdamW();
+// BASE_OPTIONS (JSON) adds options to the base, e.g. '{"biasCorrection":true}' for SGD.
+const baseOptions = JSON.parse(process.env.BASE_OPTIONS ?? '{}') as object;
+const base = baseName === 'sgd' ? new SGDW({ momentum: 0.9, ...baseOptions }) : new AdamW(baseOptions);
 const opt = new GeN(base, { horizon: null, ...(JSON.parse(optionsJson) as Partial<GeNOptions>) });
 const e = (v: number) => v.toExponential(2);
 for (let s = 0; s < Number(stepsText); s++) {

@@ -23,6 +23,13 @@ export interface SGDWOptions extends DecayAndClipOptions {
   nesterov: boolean;
   /** Decoupled weight decay λ: each step also moves w by −lr·λ·w. Default 0. */
   weightDecay: number;
+  /**
+   * Divide the momentum direction by its start-up factor, Adam's bias correction applied to heavy-ball:
+   * d = b/(1 − μᵗ) at step t (Nesterov: (g + μb)/(1 − μᵗ⁺¹)), so that a constant gradient g gives
+   * d = g/(1 − μ) from the first step instead of growing to it. Needs momentum > 0 to change anything.
+   * Default false (PyTorch's SGD).
+   */
+  biasCorrection: boolean;
 }
 
 /** Defaults of {@link SGDWOptions}. */
@@ -32,6 +39,7 @@ export const SGDW_DEFAULTS: Readonly<SGDWOptions> = Object.freeze({
   momentum: 0,
   nesterov: false,
   weightDecay: 0,
+  biasCorrection: false,
 });
 
 const SGDW_RULES: { readonly [K in keyof Omit<SGDWOptions, keyof DecayAndClipOptions>]: OptionRule } = {
@@ -39,6 +47,7 @@ const SGDW_RULES: { readonly [K in keyof Omit<SGDWOptions, keyof DecayAndClipOpt
   momentum: { kind: 'number', min: 0, max: 1, maxExclusive: true },
   nesterov: { kind: 'boolean' },
   weightDecay: { kind: 'number', min: 0 },
+  biasCorrection: { kind: 'boolean' },
 };
 
 /**
@@ -46,6 +55,9 @@ const SGDW_RULES: { readonly [K in keyof Omit<SGDWOptions, keyof DecayAndClipOpt
  * the decay taken out of the gradient):
  *
  *     b ← μb + g,   d = g + μb (Nesterov) or b,   D = −(d + λw),   w ← w + lr·D.
+ *
+ * With `biasCorrection` the momentum term is divided by its start-up factor: d = b/(1 − μᵗ), or
+ * (g + μb)/(1 − μᵗ⁺¹) with Nesterov, at step t = 1, 2, … .
  *
  * With μ = 0 and λ = 0 this is plain gradient descent, D = −g. With `clipNorm` c the gradients are
  * first scaled by min(1, c/‖g‖) (global norm over all variables); `decayMask` sets λ = 0 on the
@@ -71,7 +83,10 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
   }
 
   computeDirection(variables: tf.Variable[], gradients: tf.Tensor[]): tf.Tensor[] {
-    const { momentum, nesterov, weightDecay, clipNorm, decayMask } = this.options;
+    const { momentum, nesterov, weightDecay, clipNorm, decayMask, biasCorrection } = this.options;
+    const t = this.iterations + 1;
+    // A constant gradient g builds b up to g/(1 − μ) only geometrically; the correction gives that scale at once.
+    const correction = biasCorrection && momentum > 0 ? 1 / (1 - momentum ** (nesterov ? t + 1 : t)) : 1;
     const out = tf.tidy(() => {
       const clipped = clipByGlobalNorm(gradients, clipNorm);
       return variables.map((w, i) => {
@@ -82,6 +97,7 @@ export class SGDW extends DirectionalOptimizer<SGDWOptions> {
           const bNew = tf.add(tf.mul(b, momentum), g);
           b.assign(bNew);
           d = nesterov ? tf.add(g, tf.mul(bNew, momentum)) : bNew;
+          if (correction !== 1) d = tf.mul(d, correction);
         }
         return tf.keep(tf.neg(plusDecay(d, w, decays(decayMask, w) ? weightDecay : 0)));
       });

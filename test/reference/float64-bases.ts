@@ -21,13 +21,18 @@ const zerosLike = (xs: readonly Float64Array[]) => xs.map((x) => new Float64Arra
  */
 export class ReferenceSGDW implements ReferenceBase {
   private buffer: Float64Array[] | null = null;
+  private t = 0;
 
-  constructor(private readonly o: { momentum?: number; nesterov?: boolean; weightDecay?: number } = {}) {}
+  constructor(
+    private readonly o: { momentum?: number; nesterov?: boolean; weightDecay?: number; biasCorrection?: boolean } = {},
+  ) {}
 
   direction(w: readonly Float64Array[], g: readonly Float64Array[]): Float64Array[] {
     const mu = this.o.momentum ?? 0;
     const lambda = this.o.weightDecay ?? 0;
     const nesterov = this.o.nesterov ?? false;
+    this.t += 1;
+    const c = this.o.biasCorrection && mu > 0 ? 1 / (1 - mu ** (nesterov ? this.t + 1 : this.t)) : 1;
     if (mu > 0) this.buffer ??= zerosLike(w);
     return w.map((wi, i) => {
       const out = new Float64Array(wi.length);
@@ -36,7 +41,7 @@ export class ReferenceSGDW implements ReferenceBase {
         if (mu > 0) {
           const b = mu * this.buffer![i][k] + g[i][k];
           this.buffer![i][k] = b;
-          d = nesterov ? g[i][k] + mu * b : b;
+          d = c * (nesterov ? g[i][k] + mu * b : b);
         }
         out[k] = -(d + lambda * wi[k]);
       }

@@ -116,6 +116,13 @@ const RUNS: Run[] = [
   // the default's one-probe fit is exact too and both rules take the same steps to rounding: these runs check each
   // rule's decisions and loss evaluations against the reference, not the one-sided fit's bias (gen-gradient-slope).
   { name: 'GeN over SGDW (momentum 0.9), fitted slope', ...sgdm, options: { slope: 'fitted' } },
+  {
+    name: 'GeN over SGDW (momentum 0.9, biasCorrection)',
+    tfjsBase: () => new SGDW({ momentum: 0.9, biasCorrection: true }),
+    referenceBase: () => new ReferenceSGDW({ momentum: 0.9, biasCorrection: true }),
+    // The corrected first direction is 10× the plain one: a smaller initial lr keeps an insignificant first fit.
+    options: { lr: 1e-5 },
+  },
   { name: 'GeN over AdamW, fitted slope', ...adamw, options: { slope: 'fitted' } },
   {
     name: "GeN over SGDW (momentum 0.9), insignificantCurvature 'hold'",

@@ -50,7 +50,7 @@ export const DOMAINS: Domain[] = [
   {
     name: 'SGDW',
     make: (o) => new SGDW(o),
-    keys: { lr: nonneg, momentum: unit, nesterov: bool, weightDecay: nonneg },
+    keys: { lr: nonneg, momentum: unit, nesterov: bool, weightDecay: nonneg, biasCorrection: bool },
     joint: (o) => !(o.nesterov === true && (o.momentum ?? 0) === 0),
   },
   {
