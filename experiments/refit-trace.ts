@@ -3,7 +3,7 @@
 // b, the start offset, and the probe losses. This is how docs/algorithm.md §10 read the moby-lstm
 // collapse (every fit of the first 25 steps concave and downhill).
 // Usage: npx tsx experiments/refit-trace.ts <task> <adamw|sgd> [steps] ['{"negativeCurvature":"reject"}']
-// (the steps' refits are all printed up to step 60, then every 20th step's).
+// (the steps' refits are all printed up to step 60, then every 20th step's; TRACE_EVERY=1 prints every refit).
 import { findTask } from '../bench/tasks/index.js';
 import { setupBackend } from '../src/backend/index.js';
 import { AdamW, GeN, SGDW, type GeNOptions } from '../src/index.js';
@@ -26,11 +26,16 @@ const model = task.create(seed);
 const baseOptions = JSON.parse(process.env.BASE_OPTIONS ?? '{}') as object;
 const base = baseName === 'sgd' ? new SGDW({ momentum: 0.9, ...baseOptions }) : new AdamW(baseOptions);
 const opt = new GeN(base, { horizon: null, ...(JSON.parse(optionsJson) as Partial<GeNOptions>) });
+const every = Number(process.env.TRACE_EVERY ?? '20');
+if (!Number.isInteger(every) || every < 1) {
+  process.stderr.write(`TRACE_EVERY must be a positive integer, got ${process.env.TRACE_EVERY}\n`);
+  process.exit(2);
+}
 const e = (v: number) => v.toExponential(2);
 for (let s = 0; s < Number(stepsText); s++) {
   const loss = stepOnTask(opt, model, s);
   const st = opt.lastStep!;
-  if (st.refit && (s < 60 || s % 20 === 0))
+  if (st.refit && (s < 60 || s % every === 0))
     console.log(
       `${s} ${st.calibrating ? 'C' : ' '} ${st.reason.padEnd(13)} loss ${loss.toFixed(4)} lr ${e(st.appliedLr)} -> ${e(st.smoothedLr)} ` +
         `proposal ${e(st.proposedLr)} a ${e(st.a)} b ${e(st.b)} start ${e(st.start)} L ${st.probeLosses.map((x) => x.toFixed(5)).join(',')}`,
