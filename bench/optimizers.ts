@@ -317,6 +317,13 @@ const BIAS_CORRECTED = (horizon: 'run-length' | 'none'): GenVariant => ({
   tag: ' (bias-corrected momentum)',
 });
 
+/** §28: §27's bias-corrected direction with calibration landing on the proposal itself (`calibrationDivisor: 1`). */
+const BIAS_CORRECTED_W1 = (horizon: 'run-length' | 'none'): GenVariant => ({
+  ...BIAS_CORRECTED(horizon),
+  options: { calibrationDivisor: 1 },
+  tag: ' (bias-corrected momentum, calibration divisor 1)',
+});
+
 /** §24: the defaults with one probe per refit, the fit's slope from the gradient (`slope: 'gradient'`). */
 const GRADIENT_SLOPE: GenVariant = {
   horizon: 'run-length',
@@ -539,6 +546,10 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   genEntry('gen-sgd-bc', 'sgd', BIAS_CORRECTED('run-length')),
   genEntry('gen-sgd-bc-anytime', 'sgd', BIAS_CORRECTED('none')),
   lr0Entry('gen-sgd-bc-lr0', 'sgd', BIAS_CORRECTED('run-length')),
+  // §28: the same, calibration landing on the one-step optimum (calibrationDivisor 1).
+  genEntry('gen-sgd-bcw1', 'sgd', BIAS_CORRECTED_W1('run-length')),
+  genEntry('gen-sgd-bcw1-anytime', 'sgd', BIAS_CORRECTED_W1('none')),
+  lr0Entry('gen-sgd-bcw1-lr0', 'sgd', BIAS_CORRECTED_W1('run-length')),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),
