@@ -324,6 +324,14 @@ const BIAS_CORRECTED_W1 = (horizon: 'run-length' | 'none'): GenVariant => ({
   tag: ' (bias-corrected momentum, calibration divisor 1)',
 });
 
+/** §28's last pilot: the defaults with calibration lasting at least 10 steps (`minCalibrationSteps: 10`). */
+const LONG_CALIBRATION = (horizon: 'run-length' | 'none'): GenVariant => ({
+  horizon,
+  validationReports: DEFAULT_REPORTS,
+  options: { minCalibrationSteps: 10 },
+  tag: ' (at least 10 calibration steps)',
+});
+
 /** §24: the defaults with one probe per refit, the fit's slope from the gradient (`slope: 'gradient'`). */
 const GRADIENT_SLOPE: GenVariant = {
   horizon: 'run-length',
@@ -550,6 +558,10 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   genEntry('gen-sgd-bcw1', 'sgd', BIAS_CORRECTED_W1('run-length')),
   genEntry('gen-sgd-bcw1-anytime', 'sgd', BIAS_CORRECTED_W1('none')),
   lr0Entry('gen-sgd-bcw1-lr0', 'sgd', BIAS_CORRECTED_W1('run-length')),
+  // §28's last pilot: GeN-SGD with calibration lasting at least 10 steps (minCalibrationSteps 10).
+  genEntry('gen-sgd-cal10', 'sgd', LONG_CALIBRATION('run-length')),
+  genEntry('gen-sgd-cal10-anytime', 'sgd', LONG_CALIBRATION('none')),
+  lr0Entry('gen-sgd-cal10-lr0', 'sgd', LONG_CALIBRATION('run-length')),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),
