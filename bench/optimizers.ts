@@ -332,6 +332,15 @@ const LONG_CALIBRATION = (horizon: 'run-length' | 'none'): GenVariant => ({
   tag: ' (at least 10 calibration steps)',
 });
 
+/** A pilot after §28: calibration landing on the proposal (`calibrationDivisor: 1`) with §23's 10% warm-up. */
+const BOLD_LANDING_WARM_UP: GenVariant = {
+  horizon: 'run-length',
+  validationReports: DEFAULT_REPORTS,
+  warmUp: 0.1,
+  options: { calibrationDivisor: 1 },
+  tag: ' (calibration divisor 1, warm-up over 10% of the run)',
+};
+
 /** §24: the defaults with one probe per refit, the fit's slope from the gradient (`slope: 'gradient'`). */
 const GRADIENT_SLOPE: GenVariant = {
   horizon: 'run-length',
@@ -562,6 +571,9 @@ export const OPTIMIZERS: readonly OptimizerEntry[] = [
   genEntry('gen-sgd-cal10', 'sgd', LONG_CALIBRATION('run-length')),
   genEntry('gen-sgd-cal10-anytime', 'sgd', LONG_CALIBRATION('none')),
   lr0Entry('gen-sgd-cal10-lr0', 'sgd', LONG_CALIBRATION('run-length')),
+  // A pilot after §28: calibration divisor 1 with the 10% warm-up.
+  genEntry('gen-sgd-w1warm10', 'sgd', BOLD_LANDING_WARM_UP),
+  lr0Entry('gen-sgd-w1warm10-lr0', 'sgd', BOLD_LANDING_WARM_UP),
   gridEntry('adamw-grid', 'adamw'),
   gridEntry('sgd-grid', 'sgd'),
   ...PEERS.map(peerEntry),
