@@ -98,7 +98,7 @@ for (const name of flags.tasks) {
   }
 }
 
-// Rows: task, base and metric; columns: W; cells: the test metric of each seed, read back from the results file.
+// Rows: task, base and metric; columns: W (and N); cells: the test metric of each seed, read back from the results file.
 const rows = flags.tasks.flatMap((name) =>
   bases.map((base) => {
     const metric = findTask(name)!.metric;

@@ -4,38 +4,25 @@
 // the end, the test metric. A ReLU unit that is dead on every example of the batch zeroes its whole column of the
 // kernel before it and its row of the one after; an embedding row of a token the batch lacks is zero too, so what
 // matters is the change from step 0, not the level.
-// Usage: npx tsx experiments/zero-gradient.ts [tasks] [divisors] [seeds]
-//   defaults: brown-genre,fashion-cnn  1,3  0,1,2
+//   npx tsx experiments/zero-gradient.ts [--tasks brown-genre,fashion-cnn] [--divisors 1,3] [--seeds 0,1,2]
 import * as tf from '@tensorflow/tfjs-core';
-import { findTask } from '../bench/tasks/index.js';
+import { TASKS, findTask } from '../bench/tasks/index.js';
 import type { TaskInstance } from '../bench/tasks/types.js';
 import { setupBackend } from '../src/backend/index.js';
 import { GeN, SGDW } from '../src/index.js';
+import { experimentFlags } from './args.js';
 import { stepOnTask } from './task-step.js';
 
-const [tasksText = 'brown-genre,fashion-cnn', divisorsText = '1,3', seedsText = '0,1,2'] = process.argv.slice(2);
-const tasks = tasksText.split(',').map((name) => {
-  const task = findTask(name);
-  if (!task) {
-    process.stderr.write(`zero-gradient.ts: unknown task '${name}'\n`);
-    process.exit(2);
-  }
-  return task;
+const flags = experimentFlags('experiments/zero-gradient.ts', {
+  tasks: { default: 'brown-genre,fashion-cnn', help: 'benchmark tasks', kind: { oneOf: TASKS.map((t) => t.name) } },
+  divisors: { default: '1,3', help: 'calibration divisors W', kind: 'numbers' },
+  seeds: { default: '0,1,2', help: 'run seeds', kind: 'numbers' },
 });
-const listOf = (text: string, what: string, ok: (x: number) => boolean) =>
-  text.split(',').map((v) => {
-    const x = Number(v);
-    if (!ok(x)) {
-      process.stderr.write(`zero-gradient.ts: ${what} must be comma-separated; got '${text}'\n`);
-      process.exit(2);
-    }
-    return x;
-  });
-const divisors = listOf(divisorsText, 'divisors (numbers >= 1)', (x) => Number.isFinite(x) && x >= 1);
-const seeds = listOf(seedsText, 'seeds (whole numbers >= 0)', (x) => Number.isInteger(x) && x >= 0);
+const tasks = flags.tasks.map((name) => findTask(name)!);
+const { divisors, seeds } = flags;
 await setupBackend();
 
-// The probe batch lies outside the training order's first steps, so every run and step is measured on the same data.
+// One fixed batch index for every checkpoint of every run, so the fractions compare the same data.
 const PROBE_BATCH = 10_000;
 const CHECKPOINTS = [0, 2, 5, 10, 20, 50, 100, 200];
 
